@@ -1,0 +1,41 @@
+# The two promises of the README: `make run` (demo on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PENGADUAN_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: run test install install-dev browser messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/pengaduan migrate --noinput
+	$(BIN)/pengaduan demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/pengaduan runserver 127.0.0.1:8000
+
+browser:
+	scripts/install-chromium.sh
+
+test: install-dev browser
+	$(BIN)/pytest
+
+messages: install-dev
+	cd src/pengaduan && ../../$(BIN)/pengaduan makemessages -l id --no-location && ../../$(BIN)/pengaduan compilemessages -l id
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,30 @@
+"""The `pengaduan` console command: Django's management commands, with ours listed first."""
+
+import os
+import sys
+
+OUR_COMMANDS = {
+    "sop": "validate, load and show SOP files (sop validate FILE | sop load FILE | sop show [CODE])",
+    "calendar": "office calendar (calendar show YEAR | calendar deadline START DURATION)",
+    "demo": "create the demo unit, users and complaints (safe to run twice)",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pengaduan.settings")
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "pengaduan"
+    from django.core.management import execute_from_command_line
+
+    if len(argv) == 1 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
+        print("Usage: pengaduan <command> [options]\n\nPengaduan commands:")
+        for name, summary in OUR_COMMANDS.items():
+            print(f"  {name:<10} {summary}")
+        print("\nEvery Django command works too (migrate, runserver, createsuperuser, ...);")
+        print("`pengaduan help --commands` lists them all, `pengaduan help COMMAND` explains one.\n")
+        return
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

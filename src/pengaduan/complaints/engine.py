@@ -1,0 +1,219 @@
+"""The workflow engine: the one place where a complaint moves through the steps of its SOP.
+
+Every action here checks the actor's role in the complaint's unit, works inside one transaction,
+and leaves an event. Views and commands call these functions and nothing below them.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pengaduan.complaints.codes import new_tracking_code
+from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
+from pengaduan.complaints.kinds import StepContext, get_kind
+from pengaduan.complaints.kinds.intake import IntakeForm, fill_complaint, save_complaint
+from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Event, StepRun
+from pengaduan.sop.models import Sop, SopStep
+from pengaduan.units.models import Membership, Unit
+from pengaduan.workcalendar.services import calendar_for_unit
+
+
+def user_has_role(user, unit: Unit, role: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, unit=unit, role=role).exists()
+
+
+def _require_role(user, unit: Unit, role: str, sop: Sop) -> None:
+    if not user_has_role(user, unit, role):
+        raise NotPermitted(
+            _("Only the %(role)s of %(unit)s may do this.") % {"role": sop.role_title(role), "unit": unit.name}
+        )
+
+
+def _invalid(form) -> StepInputInvalid:
+    errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+    return StepInputInvalid(_("Please correct the marked fields."), errors)
+
+
+def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, now: datetime, actor=None) -> StepRun:
+    due_at = calendar_for_unit(complaint.unit).add(started_at, step.duration)
+    run = StepRun.objects.create(
+        complaint=complaint, step=step, number=step.number, role=step.performer, started_at=started_at, due_at=due_at
+    )
+    Event.objects.create(
+        complaint=complaint, kind=Event.Kind.STEP_STARTED, actor=actor, step_number=step.number,
+        data={"role": step.performer, "started_at": started_at.isoformat(), "due_at": due_at.isoformat()},
+        created_at=now,
+    )
+    return run
+
+
+def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> Complaint:
+    sop = Sop.objects.current(unit.sop_code)
+    complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
+    fill_complaint(complaint, cleaned)
+    save_complaint(complaint)
+    Event.objects.create(
+        complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
+        data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
+    )
+    first_step = sop.steps.order_by("number").first()
+    _start_step(complaint, first_step, started_at=min(complaint.received_at, now), now=now, actor=actor)
+    return complaint
+
+
+def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: datetime | None = None) -> Complaint:
+    """A complaint arrives without an officer recording it (web form, API, gateway).
+
+    It waits in the performer's inbox for the first step (the JFU records it in the Buku Pengaduan);
+    the first step's clock runs from the moment of receipt.
+    """
+    now = now or timezone.now()
+    form = IntakeForm(data, files)
+    if not form.is_valid():
+        raise _invalid(form)
+    with transaction.atomic():
+        complaint = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
+        upload = form.cleaned_data.get("evidence")
+        if upload:
+            Attachment.objects.create(
+                complaint=complaint, purpose=Attachment.Purpose.EVIDENCE, file=upload, original_name=upload.name[:255],
+                content_type=getattr(upload, "content_type", "") or "", size=upload.size, uploaded_at=now,
+            )
+    return complaint
+
+
+def complaint_record(*, unit: Unit, actor, data: dict, files=None, now: datetime | None = None) -> Complaint:
+    """The first step done at once: an officer takes in a complaint (walk-in, telephone, letter, box)
+    and records it in the Buku Pengaduan in the same transaction."""
+    now = now or timezone.now()
+    sop = Sop.objects.current(unit.sop_code)
+    first_step = sop.steps.order_by("number").first()
+    _require_role(actor, unit, first_step.performer, sop)
+    form = IntakeForm(data, files)
+    if not form.is_valid():
+        raise _invalid(form)
+    with transaction.atomic():
+        complaint = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
+        run = complaint.step_runs.select_for_update().get(number=first_step.number)
+        _finish_step(get_kind(first_step.kind), StepContext(complaint, run, actor, now), form.cleaned_data)
+    return complaint
+
+
+def step_complete(*, complaint: Complaint, actor, step_number: int, data: dict, files=None,
+                  now: datetime | None = None) -> StepRun:
+    """Complete the complaint's current step with the kind's inputs, then start the next step or close.
+
+    Refused when the actor lacks the step's role in the unit, when the step is not the one waiting
+    (skipped, already done, or done a moment ago by a colleague), or when the inputs are invalid.
+    """
+    now = now or timezone.now()
+    step = SopStep.objects.filter(sop_id=complaint.sop_id, number=step_number).select_related("sop").first()
+    if step is None:
+        raise StepNotCurrent(_("This SOP has no step %(number)s.") % {"number": step_number})
+    _require_role(actor, complaint.unit, step.performer, step.sop)
+    kind = get_kind(step.kind)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=complaint.pk)
+        run = StepRun.objects.select_for_update().filter(complaint=complaint, number=step_number).first()
+        if run is None:
+            raise StepNotCurrent(_("Step %(number)s has not started yet: the steps before it come first.")
+                                 % {"number": step_number})
+        if not run.is_open:
+            raise StepNotCurrent(_("Step %(number)s has already been done.") % {"number": step_number})
+        ctx = StepContext(complaint, run, actor, now)
+        kind.check_ready(ctx)
+        form = kind.form_class(data, files, complaint=complaint)
+        if not form.is_valid():
+            raise _invalid(form)
+        _finish_step(kind, ctx, form.cleaned_data)
+    return run
+
+
+def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
+    run, complaint, now = ctx.run, ctx.complaint, ctx.now
+    # The conditional update is the guard against two officers finishing the same step at once:
+    # whoever comes second updates nothing and is told so.
+    if not StepRun.objects.filter(pk=run.pk, done_at__isnull=True).update(done_at=now, done_by=ctx.actor):
+        raise StepNotCurrent(_("A colleague has just completed this step. Please reload the page."))
+    run.done_at, run.done_by = now, ctx.actor
+    was_recorded = complaint.is_recorded
+    kind.apply(ctx, cleaned)
+    run.output = kind.output(cleaned)
+    if attachment_ids := kind.save_files(ctx, cleaned):
+        run.output["attachments"] = attachment_ids
+    run.save(update_fields=["output"])
+    if complaint.is_recorded and not was_recorded:
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.RECORDED, actor=ctx.actor, step_number=run.number, created_at=now,
+            data={"register_number": complaint.register_number},
+        )
+    Event.objects.create(
+        complaint=complaint, kind=Event.Kind.STEP_COMPLETED, actor=ctx.actor, step_number=run.number, created_at=now,
+        data={"kind": kind.name, "due_at": run.due_at.isoformat(), "on_time": run.on_time},
+    )
+    next_step = complaint.sop.steps.filter(number__gt=run.number).order_by("number").first()
+    if next_step is not None:
+        _start_step(complaint, next_step, started_at=now, now=now, actor=ctx.actor)
+    else:
+        complaint.status, complaint.closed_at = Complaint.Status.CLOSED, now
+        complaint.save(update_fields=["status", "closed_at"])
+        Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
+
+
+def coordination_request(*, complaint: Complaint, actor, role: str, question: str, addressee=None,
+                         now: datetime | None = None) -> CoordinationRequest:
+    """The current step's performer asks a coordinating role (step 2: the Sekretaris asks a Kasubag)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = StepRun.objects.select_for_update().select_related("step__sop").filter(
+            complaint=complaint, done_at__isnull=True
+        ).first()
+        if run is None:
+            raise StepNotCurrent(_("This complaint has no step in progress."))
+        sop = run.step.sop
+        _require_role(actor, complaint.unit, run.role, sop)
+        if role not in run.step.coordinators:
+            raise WorkflowError(_("Step %(number)s does not coordinate with the %(role)s.")
+                                % {"number": run.number, "role": sop.role_title(role)})
+        if addressee is not None and not user_has_role(addressee, complaint.unit, role):
+            raise WorkflowError(_("%(user)s is not a %(role)s of this unit.")
+                                % {"user": addressee, "role": sop.role_title(role)})
+        if not question or not question.strip():
+            raise StepInputInvalid(_("Please correct the marked fields."), {"question": [_("Write the question.")]})
+        request = CoordinationRequest.objects.create(
+            complaint=complaint, step_run=run, role=role, addressee=addressee, question=question.strip(),
+            requested_by=actor, requested_at=now,
+        )
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.COORDINATION_REQUESTED, actor=actor, step_number=run.number,
+            created_at=now, data={"role": role, "request": request.pk},
+        )
+    return request
+
+
+def coordination_answer(*, request: CoordinationRequest, actor, answer: str,
+                        now: datetime | None = None) -> CoordinationRequest:
+    """A coordinating officer answers; the performer's step may then go on."""
+    now = now or timezone.now()
+    complaint = request.complaint
+    _require_role(actor, complaint.unit, request.role, complaint.sop)
+    if request.addressee_id and request.addressee_id != actor.pk:
+        raise NotPermitted(_("This question was addressed to %(user)s.") % {"user": request.addressee})
+    if not answer or not answer.strip():
+        raise StepInputInvalid(_("Please correct the marked fields."), {"answer": [_("Write the answer.")]})
+    with transaction.atomic():
+        answered = CoordinationRequest.objects.filter(pk=request.pk, answered_at__isnull=True).update(
+            answer=answer.strip(), answered_by=actor, answered_at=now
+        )
+        if not answered:
+            raise StepNotCurrent(_("This question has already been answered."))
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.COORDINATION_ANSWERED, actor=actor,
+            step_number=request.step_run.number, created_at=now, data={"role": request.role, "request": request.pk},
+        )
+    request.refresh_from_db()
+    return request

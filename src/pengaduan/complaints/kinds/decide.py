@@ -1,0 +1,63 @@
+"""Step kind `decide`: analyse, meet if needed (SOP Penyelenggaraan Rapat Dinas), decide the follow-up."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pengaduan.complaints.kinds.base import StepContext, StepForm, StepKind, validate_upload_size
+from pengaduan.complaints.models import Attachment, DecisionType
+
+
+class DecideForm(StepForm):
+    analysis = forms.CharField(label=_("Analysis"), widget=forms.Textarea(attrs={"rows": 4}))
+    meeting_held = forms.BooleanField(label=_("A meeting was held"), required=False)
+    meeting_date = forms.DateTimeField(
+        label=_("Meeting date and time"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    meeting_place = forms.CharField(label=_("Meeting place"), max_length=200, required=False)
+    meeting_attendees = forms.CharField(
+        label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        help_text=_("One per line."),
+    )
+    meeting_minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    meeting_minutes_file = forms.FileField(
+        label=_("Minutes (notulen) file"), required=False, validators=[validate_upload_size]
+    )
+    decision_type = forms.ChoiceField(label=_("Follow-up decision"), choices=DecisionType.choices)
+    forward_to = forms.CharField(
+        label=_("Forward to"), max_length=200, required=False, help_text=_("The competent unit, when forwarding.")
+    )
+    reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 3}))
+    order = forms.CharField(
+        label=_("Order to draft the answer"), widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the answer must say."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("meeting_held"):
+            for field in ("meeting_date", "meeting_place", "meeting_attendees", "meeting_minutes"):
+                if not cleaned.get(field):
+                    self.add_error(field, _("Required when a meeting was held."))
+            meeting_date = cleaned.get("meeting_date")
+            if meeting_date and meeting_date > timezone.now():
+                self.add_error("meeting_date", _("Record the meeting after it has taken place."))
+        else:
+            for field in ("meeting_date", "meeting_place", "meeting_attendees", "meeting_minutes",
+                          "meeting_minutes_file"):
+                cleaned[field] = None
+        if cleaned.get("decision_type") == DecisionType.FORWARD and not cleaned.get("forward_to", "").strip():
+            self.add_error("forward_to", _("Name the unit the complaint is forwarded to."))
+        return cleaned
+
+
+class Decide(StepKind):
+    name = "decide"
+    label = _("Decide the follow-up")
+    form_class = DecideForm
+    file_fields = {"meeting_minutes_file": Attachment.Purpose.MINUTES}
+
+    def apply(self, ctx: StepContext, cleaned: dict) -> None:
+        ctx.complaint.decision_type = cleaned["decision_type"]
+        ctx.complaint.save(update_fields=["decision_type"])

@@ -1,0 +1,57 @@
+"""Step kind `deliver`: hand the answer to the complainant and document it with proof."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pengaduan.complaints.kinds.base import StepForm, StepKind, validate_upload_size
+from pengaduan.complaints.models import Attachment
+
+
+
+DELIVERY_METHODS = [
+    ("in_person", _("In person")),
+    ("post", _("Letter by post")),
+    ("email", _("E-mail")),
+    ("sms_whatsapp", _("SMS / WhatsApp")),
+    ("telephone", _("Telephone")),
+    ("portal", _("Tracking page / portal")),
+]
+
+
+class DeliverForm(StepForm):
+    method = forms.ChoiceField(label=_("Delivered by"), choices=DELIVERY_METHODS)
+    delivered_at = forms.DateTimeField(
+        label=_("Delivered at"), required=False, help_text=_("Empty: now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    recipient = forms.CharField(label=_("Received by"), max_length=200)
+    proof = forms.FileField(
+        label=_("Proof (receipt, photo, screenshot)"), required=False, validators=[validate_upload_size]
+    )
+    documentation = forms.CharField(
+        label=_("Documentation"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("How the delivery went; required when no proof file is attached."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        delivered_at = cleaned.get("delivered_at")
+        if delivered_at and delivered_at > timezone.now() + timedelta(minutes=5):
+            self.add_error("delivered_at", _("The delivery time cannot be in the future."))
+        if not cleaned.get("proof") and not cleaned.get("documentation", "").strip():
+            self.add_error("documentation", _("Attach a proof of delivery or describe how it was delivered."))
+        return cleaned
+
+
+class Deliver(StepKind):
+    name = "deliver"
+    label = _("Deliver the answer")
+    form_class = DeliverForm
+    file_fields = {"proof": Attachment.Purpose.PROOF}
+
+    def initial(self, complaint):
+        person = complaint.complainant
+        return {"recipient": person.name if person else ""}

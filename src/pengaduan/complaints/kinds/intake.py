@@ -1,0 +1,142 @@
+"""Step kind `intake`: receive a complaint and record it in the Buku Pengaduan."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pengaduan.complaints.kinds.base import StepContext, StepForm, StepKind, validate_upload_size
+from pengaduan.complaints.models import Attachment, Channel, Complainant, Complaint
+from pengaduan.complaints.register import register_allocate
+
+# Clocks of phones and PCs drift; a receipt time a little ahead of the server is not an error.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class IntakeForm(StepForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    received_at = forms.DateTimeField(
+        label=_("Received at"), required=False,
+        help_text=_("When the complaint arrived. Empty: now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Anonymous"), required=False, help_text=_("No identity of the complainant is kept at all.")
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Keep identity confidential (rahasia)"), required=False,
+        help_text=_("The identity is kept but shown only to the roles that need it."),
+    )
+    complainant_name = forms.CharField(label=_("Complainant's name"), max_length=200, required=False)
+    complainant_phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=50, required=False)
+    complainant_email = forms.EmailField(label=_("E-mail"), required=False)
+    complainant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    summary = forms.CharField(label=_("Summary"), max_length=200)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
+    subject = forms.CharField(
+        label=_("Subject of the complaint"), max_length=300, help_text=_("The unit, service or official concerned.")
+    )
+    event_place = forms.CharField(label=_("Place of the event"), max_length=300, required=False)
+    event_date = forms.DateField(
+        label=_("Date of the event"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence = forms.FileField(label=_("Evidence (file)"), required=False, validators=[validate_upload_size])
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data.get("received_at")
+        if received_at and received_at > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(_("The time of receipt cannot be in the future."))
+        return received_at
+
+    def clean_event_date(self):
+        event_date = self.cleaned_data.get("event_date")
+        if event_date and event_date > timezone.localdate() + timedelta(days=1):
+            raise forms.ValidationError(_("The date of the event cannot be in the future."))
+        return event_date
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_anonymous"):
+            for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
+                cleaned[field] = ""
+            cleaned["is_confidential"] = False
+        elif not cleaned.get("complainant_name", "").strip():
+            self.add_error(
+                "complainant_name", _("Fill in the complainant's name, or mark the complaint as anonymous.")
+            )
+        return cleaned
+
+
+def fill_complaint(complaint: Complaint, cleaned: dict) -> None:
+    """Copy the intake inputs onto the complaint (and its complainant). Does not save the complaint."""
+    for field in ("channel", "summary", "description", "subject", "event_place", "event_date",
+                  "is_anonymous", "is_confidential"):
+        setattr(complaint, field, cleaned[field])
+    if cleaned.get("received_at"):
+        complaint.received_at = cleaned["received_at"]
+    previous = complaint.complainant
+    if cleaned["is_anonymous"]:
+        complaint.complainant = None
+        if previous is not None:
+            # Anonymous means no identity kept at all, not merely hidden.
+            complaint._orphaned_complainant = previous
+        return
+    identity = {
+        "name": cleaned["complainant_name"].strip(),
+        "phone": cleaned["complainant_phone"].strip(),
+        "email": cleaned["complainant_email"].strip(),
+        "address": cleaned["complainant_address"].strip(),
+    }
+    if previous is None:
+        complaint.complainant = Complainant.objects.create(**identity)
+    else:
+        for key, value in identity.items():
+            setattr(previous, key, value)
+        previous.save()
+
+
+def save_complaint(complaint: Complaint) -> None:
+    complaint.save()
+    orphan = getattr(complaint, "_orphaned_complainant", None)
+    if orphan is not None and not orphan.complaints.exists():
+        orphan.delete()
+
+
+class Intake(StepKind):
+    name = "intake"
+    label = _("Record the complaint")
+    form_class = IntakeForm
+    file_fields = {"evidence": Attachment.Purpose.EVIDENCE}
+
+    def initial(self, complaint):
+        person = complaint.complainant
+        return {
+            "channel": complaint.channel,
+            "received_at": timezone.localtime(complaint.received_at).strftime("%Y-%m-%dT%H:%M"),
+            "is_anonymous": complaint.is_anonymous,
+            "is_confidential": complaint.is_confidential,
+            "complainant_name": person.name if person else "",
+            "complainant_phone": person.phone if person else "",
+            "complainant_email": person.email if person else "",
+            "complainant_address": person.address if person else "",
+            "summary": complaint.summary,
+            "description": complaint.description,
+            "subject": complaint.subject,
+            "event_place": complaint.event_place,
+            "event_date": complaint.event_date,
+        }
+
+    def apply(self, ctx: StepContext, cleaned: dict) -> None:
+        complaint = ctx.complaint
+        fill_complaint(complaint, cleaned)
+        if not complaint.is_recorded:
+            register_allocate(complaint=complaint, at=ctx.now)
+        save_complaint(complaint)
+
+    def output(self, cleaned: dict) -> dict:
+        # Identity lives on the complainant only; the step output must not copy it where masking can't reach.
+        output = super().output(cleaned)
+        for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
+            output.pop(field, None)
+        return output

@@ -1,0 +1,167 @@
+"""`pengaduan demo`: the Inspektorat of Kota Madiun with its SOP, one officer per role, and complaints
+in every step, dated around today (some overdue). Safe to run twice: nothing is duplicated."""
+
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from pengaduan.complaints import engine
+from pengaduan.complaints.models import Complaint
+from pengaduan.sop.services import sop_load
+from pengaduan.units.models import Membership, Unit
+from pengaduan.workcalendar.durations import Duration, DurationUnit
+from pengaduan.workcalendar.services import calendar_for_unit
+
+MADIUN_SOP = Path(__file__).resolve().parents[3] / "sop" / "files" / "madiun-3.1.1.10.toml"
+DEMO_PASSWORD = "demo-pengaduan"
+
+OFFICERS = [
+    # username, first name, last name, role
+    ("jfu", "Rina", "Wulandari", "jfu"),
+    ("sekretaris", "Bambang", "Setiawan", "sekretaris"),
+    ("kasubag", "Dewi", "Lestari", "kasubag"),
+    ("inspektur", "Agus", "Prasetyo", "inspektur"),
+]
+PERFORMERS = {1: "jfu", 2: "sekretaris", 3: "inspektur", 4: "sekretaris", 5: "jfu"}
+
+COMPLAINTS = [
+    # (working days ago, hour, channel, stop before step, minutes spent on each step, overrides)
+    (0, None, "web", 1, [], {"summary": "Lampu penerangan jalan mati sebulan", "subject": "Dinas Perhubungan",
+                             "complainant_name": "Yusuf Hidayat"}),
+    (1, 9, "complaint_box", 1, [], {"summary": "Antrean puskesmas tanpa nomor urut", "subject": "Puskesmas Oro-oro Ombo",
+                                    "is_anonymous": "on"}),
+    (2, 8, "walk_in", 2, [20], {"summary": "Pungutan pada pengurusan KTP", "subject": "Kelurahan Manguharjo"}),
+    (0, None, "telephone", 2, [15], {"summary": "Izin usaha tidak kunjung terbit", "subject": "DPMPTSP",
+                                     "complainant_name": "Hendra Gunawan", "coordinate": True}),
+    (3, 10, "letter", 3, [25, 9], {"summary": "Bantuan sosial tidak tepat sasaran", "subject": "Dinas Sosial",
+                                   "complainant_name": "Sri Rahayu", "is_confidential": "on"}),
+    (14, 8, "email", 3, [20, 8], {"summary": "Guru sering tidak hadir mengajar", "subject": "SDN Madiun Lor 02",
+                                  "complainant_name": "Wahyu Nugroho"}),
+    (6, 9, "sms_whatsapp", 4, [25, 10, 2400], {"summary": "Jalan berlubang tak kunjung diperbaiki",
+                                               "subject": "Dinas PUPR", "complainant_name": "Nur Aini"}),
+    (5, 13, "lapor", 5, [30, 10, 1800, 50], {"summary": "Pelayanan akta kelahiran lambat",
+                                              "subject": "Dinas Dukcapil", "complainant_name": "Ahmad Fauzi"}),
+    (12, 8, "walk_in", 6, [20, 8, 2000, 45, 25], {"summary": "Retribusi pasar ditarik dua kali",
+                                                  "subject": "Dinas Perdagangan", "complainant_name": "Sulastri"}),
+    (20, 9, "web", 6, [60, 40, 3600, 120, 90], {"summary": "Sampah tidak diangkut seminggu",
+                                                 "subject": "Dinas Lingkungan Hidup", "is_anonymous": "on"}),
+    (9, 10, "social_media", 6, [25, 10, 900, 40, 20], {"summary": "Keluhan parkir liar di alun-alun",
+                                                       "subject": "Dinas Perhubungan", "complainant_name": "Bayu Saputra",
+                                                       "decision": "forward"}),
+]
+
+
+def _intake(channel, overrides):
+    data = {
+        "channel": channel,
+        "complainant_name": "Warga Kota Madiun",
+        "complainant_phone": "0812 3456 7890",
+        "complainant_address": "Kota Madiun",
+        "summary": "Keluhan layanan",
+        "description": "Pengadu menyampaikan keluhan atas layanan yang diterimanya dan meminta tindak lanjut.",
+        "subject": "Perangkat daerah",
+        "event_place": "Kota Madiun",
+    }
+    data.update({k: v for k, v in overrides.items() if k not in {"coordinate", "decision"}})
+    return data
+
+
+def _step_data(number, complaint, overrides):
+    forward = overrides.get("decision") == "forward"
+    return {
+        2: {"notes": "Pengadu dihubungi untuk konfirmasi; data dan kronologi sudah lengkap.",
+            "complaint_type": "pengaduan", "category": "Pelayanan publik",
+            "report": "Aduan sudah terklarifikasi dan layak ditindaklanjuti."},
+        3: {"analysis": "Aduan berkaitan dengan kewenangan perangkat daerah terkait.",
+            "decision_type": "forward" if forward else "answer",
+            "forward_to": "Satpol PP Kota Madiun" if forward else "",
+            "reasoning": "Sesuai tugas dan fungsi perangkat daerah.",
+            "order": "Sampaikan jawaban tertulis kepada pengadu."},
+        4: {"letter_number": f"700/{complaint.pk:03d}/401.105/{timezone.localdate().year}",
+            "answer": "Terima kasih atas pengaduan Saudara. Aduan telah kami tindak lanjuti bersama perangkat "
+                      "daerah terkait.", "order": "Sampaikan langsung kepada pengadu."},
+        5: {"method": "in_person" if not complaint.is_anonymous else "portal",
+            "recipient": complaint.complainant.name if complaint.complainant else "Pengadu (anonim)",
+            "documentation": "Jawaban diserahkan dan diterima dengan baik."},
+    }[number]
+
+
+class Command(BaseCommand):
+    help = "Create the demo Inspektorat, its officers and complaints in every step (safe to run twice)."
+
+    def handle(self, *args, **options):
+        sop, created = sop_load(path=MADIUN_SOP)
+        self.stdout.write(f"SOP {sop.code} v{sop.version} {'loaded' if created else 'already loaded'}.")
+        with transaction.atomic():
+            unit, _ = Unit.objects.get_or_create(code="INSP", defaults={
+                "name": "Inspektorat Kota Madiun", "parent_name": "Pemerintah Kota Madiun",
+                "address": "Jl. Perintis Kemerdekaan No. 32, Kota Madiun", "phone": "(0351) 000000",
+                "email": "inspektorat@madiunkota.example", "sop_code": sop.code, "register_code": "INSP",
+            })
+            users = {role: self._user(username, first, last, unit, role) for username, first, last, role in OFFICERS}
+            self._admin()
+        if Complaint.objects.filter(unit=unit).exists():
+            self.stdout.write("Demo complaints already exist; none added.")
+        else:
+            self._complaints(unit, users)
+        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
+        for username, first, last, role in OFFICERS:
+            self.stdout.write(f"  {username:<11} {first} {last} ({sop.role_title(role)})")
+        self.stdout.write(f"  {'admin':<11} administrator (Django admin at /admin/)")
+
+    def _user(self, username, first, last, unit, role):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, unit=unit, role=role)
+        return user
+
+    def _admin(self):
+        admin, created = get_user_model().objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+
+    def _complaints(self, unit, users):
+        calendar = calendar_for_unit(unit)
+        now = timezone.now()
+        for days_ago, hour, channel, stop_before, minutes, overrides in COMPLAINTS:
+            if hour is None:
+                received = now - timedelta(minutes=10)
+            else:
+                day = timezone.localdate(now)
+                for _ in range(days_ago):
+                    day -= timedelta(days=1)
+                    while not calendar.is_working_day(day):
+                        day -= timedelta(days=1)
+                received = datetime.combine(day, time(hour, 5), calendar.tz)
+            data = _intake(channel, overrides)
+            data["received_at"] = timezone.localtime(received).strftime("%Y-%m-%dT%H:%M")
+            if stop_before == 1:
+                complaint = engine.complaint_receive(unit=unit, data=data, now=received)
+                continue
+            moment = calendar.add(received, Duration(minutes[0], DurationUnit.MINUTES))
+            complaint = engine.complaint_record(unit=unit, actor=users["jfu"], data=data, now=min(moment, now))
+            for number, spent in zip(range(2, stop_before), minutes[1:]):
+                moment = calendar.add(moment, Duration(spent, DurationUnit.MINUTES))
+                if moment > now:
+                    break
+                complaint.refresh_from_db()
+                engine.step_complete(complaint=complaint, actor=users[PERFORMERS[number]], step_number=number,
+                                     data=_step_data(number, complaint, overrides), now=moment)
+            if overrides.get("coordinate"):
+                engine.coordination_request(
+                    complaint=complaint, actor=users["sekretaris"], role="kasubag",
+                    question="Mohon informasi: apakah permohonan izin ini pernah diajukan sebelumnya?",
+                    now=min(now, moment + timedelta(minutes=3)),
+                )
+        self.stdout.write(f"{len(COMPLAINTS)} demo complaints created.")

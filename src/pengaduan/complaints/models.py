@@ -1,0 +1,320 @@
+"""Complaints, the runs of their SOP steps, and the append-only event log that is their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pengaduan.sop.models import Sop, SopStep
+from pengaduan.units.models import Unit
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "walk_in", _("Complaint room (in person)")
+    TELEPHONE = "telephone", _("Telephone")
+    LETTER = "letter", _("Letter")
+    COMPLAINT_BOX = "complaint_box", _("Complaint box")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Website")
+    SMS_WHATSAPP = "sms_whatsapp", _("SMS / WhatsApp")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    LAPOR = "lapor", _("SP4N-LAPOR!")
+
+
+class ComplaintType(models.TextChoices):
+    COMPLAINT = "pengaduan", _("Complaint")
+    ASPIRATION = "aspirasi", _("Aspiration")
+    INFORMATION_REQUEST = "permintaan_informasi", _("Information request")
+
+
+class DecisionType(models.TextChoices):
+    ANSWER = "answer", _("Answer directly")
+    EXAMINATION = "examination", _("Examination by an Irban")
+    FORWARD = "forward", _("Forward to the competent unit")
+    NOT_WITHIN_AUTHORITY = "not_within_authority", _("Not within our authority")
+
+
+class Complainant(models.Model):
+    """Who complained. Anonymous complaints have none: no identity is kept at all."""
+
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("telephone / WhatsApp"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("complainant")
+        verbose_name_plural = _("complainants")
+
+    def __str__(self):
+        return self.name
+
+
+class Complaint(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        CLOSED = "closed", _("Finished")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("unit"))
+    sop = models.ForeignKey(
+        Sop, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("SOP version"),
+        help_text=_("The SOP version this complaint started under; it keeps it to the end."),
+    )
+    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    complainant = models.ForeignKey(
+        Complainant, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        verbose_name=_("complainant"),
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    is_confidential = models.BooleanField(_("confidential identity"), default=False)
+    summary = models.CharField(_("summary"), max_length=200)
+    description = models.TextField(_("what happened"))
+    subject = models.CharField(_("subject of the complaint"), max_length=300, help_text=_("unit, service or official"))
+    event_place = models.CharField(_("place of the event"), max_length=300, blank=True)
+    event_date = models.DateField(_("date of the event"), null=True, blank=True)
+    complaint_type = models.CharField(
+        _("type"), max_length=24, choices=ComplaintType.choices, default=ComplaintType.COMPLAINT
+    )
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    decision_type = models.CharField(_("follow-up decision"), max_length=24, choices=DecisionType.choices, blank=True)
+    register_year = models.PositiveSmallIntegerField(_("register year"), null=True, blank=True)
+    register_seq = models.PositiveIntegerField(_("register sequence"), null=True, blank=True)
+    register_number = models.CharField(_("register number"), max_length=60, blank=True)
+    recorded_at = models.DateTimeField(_("recorded in the register at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "register_year", "register_seq"], name="complaints_complaint_unique_register_seq"
+            ),
+            models.CheckConstraint(
+                condition=Q(register_seq__isnull=True, register_year__isnull=True, recorded_at__isnull=True)
+                | Q(register_seq__gte=1, register_year__isnull=False, recorded_at__isnull=False),
+                name="complaints_complaint_register_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(complainant__isnull=True),
+                name="complaints_complaint_anonymous_keeps_no_identity",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True) | Q(status="closed", closed_at__isnull=False),
+                name="complaints_complaint_closed_has_time",
+            ),
+        ]
+        indexes = [
+            # The register page: one unit's entries of one year in register order.
+            models.Index(fields=["unit", "register_year", "register_seq"], name="complaints_register_order"),
+        ]
+
+    def __str__(self):
+        return self.register_number or self.tracking_code
+
+    def get_absolute_url(self):
+        return reverse("workdesk:complaint", args=[self.pk])
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.register_seq is not None
+
+
+class RegisterCounter(models.Model):
+    """The last register number handed out per unit and year; locked while a number is allocated."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="complaints_registercounter_unique_year")]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.year}: {self.last_number}"
+
+
+class StepRunQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+
+class StepRun(models.Model):
+    """One SOP step of one complaint: when it started, its deadline, and who finished it when, with what."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="step_runs")
+    step = models.ForeignKey(SopStep, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveSmallIntegerField(_("step"))
+    role = models.CharField(_("performer role"), max_length=32)
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("deadline"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("done by"),
+    )
+    output = models.JSONField(_("output"), default=dict, blank=True)
+
+    objects = StepRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("step run")
+        verbose_name_plural = _("step runs")
+        ordering = ["complaint", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "number"], name="complaints_steprun_once_per_step"),
+            models.UniqueConstraint(
+                fields=["complaint"], condition=Q(done_at__isnull=True), name="complaints_steprun_one_open_step"
+            ),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True) | Q(done_by__isnull=False),
+                name="complaints_steprun_done_has_performer",
+            ),
+            models.CheckConstraint(condition=Q(due_at__gte=models.F("started_at")), name="complaints_steprun_due_after_start"),
+        ]
+        indexes = [
+            # Inboxes: open steps of a role, nearest deadline first.
+            models.Index(fields=["role", "due_at"], condition=Q(done_at__isnull=True), name="complaints_open_by_role"),
+            # Overdue lists and reminders: open steps by deadline.
+            models.Index(fields=["due_at"], condition=Q(done_at__isnull=True), name="complaints_open_by_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint} step {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.done_at is None else self.done_at <= self.due_at
+
+    def is_overdue(self, now=None) -> bool:
+        return self.done_at is None and (now or timezone.now()) > self.due_at
+
+
+class CoordinationRequest(models.Model):
+    """A question from a step's performer to a coordinating role (step 2: Sekretaris → Kasubag)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="coordination_requests")
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="coordination_requests")
+    role = models.CharField(_("asked role"), max_length=32)
+    addressee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("asked officer"), help_text=_("Empty: anyone holding the role may answer."),
+    )
+    question = models.TextField(_("question"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("asked at"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coordination request")
+        verbose_name_plural = _("coordination requests")
+        ordering = ["requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | (Q(answered_by__isnull=False) & ~Q(answer="")),
+                name="complaints_coordination_answered_has_answer",
+            ),
+        ]
+        indexes = [
+            # The coordinating role's inbox: open questions.
+            models.Index(fields=["role"], condition=Q(answered_at__isnull=True), name="complaints_coord_open_by_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint} → {self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class Attachment(models.Model):
+    class Purpose(models.TextChoices):
+        EVIDENCE = "evidence", _("Evidence")
+        MINUTES = "minutes", _("Meeting minutes")
+        ANSWER = "answer", _("Answer letter")
+        PROOF = "proof", _("Proof of delivery")
+        OTHER = "other", _("Other")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    step_run = models.ForeignKey(StepRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.EVIDENCE)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class EventImmutable(Exception):
+    pass
+
+
+class Event(models.Model):
+    """Append-only: every action on a complaint leaves one. Timeline, audit trail and report source."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Complaint received")
+        RECORDED = "recorded", _("Recorded in the Buku Pengaduan")
+        STEP_STARTED = "step_started", _("Step started")
+        STEP_COMPLETED = "step_completed", _("Step completed")
+        COORDINATION_REQUESTED = "coordination_requested", _("Coordination requested")
+        COORDINATION_ANSWERED = "coordination_answered", _("Coordination answered")
+        CLOSED = "closed", _("Case closed")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    step_number = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The complaint page timeline.
+            models.Index(fields=["complaint", "created_at"], name="complaints_event_timeline"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise EventImmutable("Events are append-only; write a new event instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise EventImmutable("Events are append-only and cannot be deleted.")

@@ -1,0 +1,70 @@
+"""Units (Inspektorat, Dinas, OPD) and who holds which SOP role in each."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_REGISTER_FORMAT = "{number:04d}/PGD/{unit}/{year}"
+
+role_code_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", _("Use lower-case letters, digits and underscores, starting with a letter.")
+)
+
+
+class Unit(models.Model):
+    code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_("Short code, e.g. INSP."))
+    name = models.CharField(_("name"), max_length=200)
+    parent_name = models.CharField(
+        _("government"), max_length=200, blank=True, help_text=_("e.g. Pemerintah Kota Madiun")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    sop_code = models.CharField(
+        _("SOP number"),
+        max_length=50,
+        help_text=_("New complaints follow the newest loaded version of this SOP."),
+    )
+    register_code = models.CharField(
+        _("register code"), max_length=20, help_text=_("Used in register numbers, e.g. INSP.")
+    )
+    register_format = models.CharField(
+        _("register number format"),
+        max_length=100,
+        default=DEFAULT_REGISTER_FORMAT,
+        help_text=_("Placeholders: {number}, {unit}, {year}, {month}. Default: 0042/PGD/INSP/2026."),
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def format_register_number(self, *, number: int, year: int, month: int) -> str:
+        return self.register_format.format(number=number, unit=self.register_code, year=year, month=month)
+
+
+class Membership(models.Model):
+    """A user holds a role (an SOP performer code such as `jfu`) in a unit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=32, validators=[role_code_validator])
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="units_membership_unique_role"),
+        ]
+        # The role check on every step action: "does this user hold role R in unit U?"
+        indexes = [models.Index(fields=["unit", "role"], name="units_membership_unit_role")]
+
+    def __str__(self):
+        return f"{self.user} · {self.role} · {self.unit.code}"

@@ -1,0 +1,223 @@
+"""Staff pages. Each view checks access, calls one engine action or selector, and renders."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pengaduan.complaints import engine, selectors
+from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
+from pengaduan.complaints.kinds import get_kind
+from pengaduan.complaints.kinds.intake import IntakeForm
+from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest
+from pengaduan.sop.models import Sop
+from pengaduan.units.models import Unit
+from pengaduan.workcalendar.services import calendar_for_unit
+from pengaduan.workdesk.deadlines import time_left
+
+
+def _calendars():
+    cache = {}
+
+    def for_unit(unit):
+        if unit.pk not in cache:
+            cache[unit.pk] = calendar_for_unit(unit)
+        return cache[unit.pk]
+
+    return for_unit
+
+
+def _intake_units(user) -> list[Unit]:
+    """Units where the user performs the first step of the unit's current SOP (and so may record complaints)."""
+    roles = selectors.roles_by_unit(user)
+    units = []
+    for unit in Unit.objects.filter(pk__in=list(roles)):
+        sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+        first = sop and sop.steps.order_by("number").first()
+        if first and first.performer in roles[unit.pk]:
+            units.append(unit)
+    return units
+
+
+def _apply_errors(form, refused: StepInputInvalid):
+    for field, field_errors in refused.errors.items():
+        for error in field_errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def inbox(request):
+    now = timezone.now()
+    calendar = _calendars()
+    runs = list(selectors.steps_waiting_for(request.user)[:200])
+    rows = [(run, time_left(run, calendar(run.complaint.unit), now)) for run in runs]
+    return render(request, "workdesk/inbox.html", {
+        "rows": rows,
+        "overdue_count": sum(1 for _run, left in rows if left.state == "overdue"),
+        "questions": selectors.coordination_waiting_for(request.user),
+        "intake_units": _intake_units(request.user),
+    })
+
+
+@login_required
+def record(request):
+    units = _intake_units(request.user)
+    if not units:
+        raise Http404
+    unit = units[0]
+    if len(units) > 1:
+        unit = next((u for u in units if str(u.pk) == request.POST.get("unit", request.GET.get("unit"))), unit)
+    form = IntakeForm(request.POST or None, request.FILES or None,
+                      initial={"channel": "walk_in", "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    if request.method == "POST":
+        try:
+            complaint = engine.complaint_record(unit=unit, actor=request.user, data=request.POST, files=request.FILES)
+        except StepInputInvalid as refused:
+            _apply_errors(form, refused)
+        except WorkflowError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Recorded in the Buku Pengaduan as %(number)s.")
+                             % {"number": complaint.register_number})
+            return redirect(complaint)
+    return render(request, "workdesk/record.html", {"form": form, "unit": unit, "units": units})
+
+
+def _output_rows(kind_name: str, output: dict) -> list[tuple[str, str]]:
+    """A step's stored output as (label, value) pairs, in the order of the kind's form."""
+    fields = get_kind(kind_name).form_class.base_fields
+    rows = []
+    for name, field in fields.items():
+        if name not in output:
+            continue
+        value = output[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if value in choices:
+            value = choices[value]
+        elif value is True:
+            value = _("yes")
+        rows.append((field.label, value))
+    return rows
+
+
+def _visible_complaint(user, pk) -> Complaint:
+    return get_object_or_404(
+        selectors.complaints_visible_to(user).select_related("unit", "sop", "complainant"), pk=pk
+    )
+
+
+@login_required
+def complaint_detail(request, pk, step_form=None, question_form_errors=None):
+    complaint = _visible_complaint(request.user, pk)
+    now = timezone.now()
+    calendar = calendar_for_unit(complaint.unit)
+    runs = {run.number: run for run in complaint.step_runs.select_related("done_by")}
+    steps = []
+    for step in complaint.sop.steps.all():
+        run = runs.get(step.number)
+        steps.append({
+            "step": step,
+            "role_title": complaint.sop.role_title(step.performer),
+            "run": run,
+            "left": time_left(run, calendar, now) if run else None,
+            "output_rows": _output_rows(step.kind, run.output) if run and run.done_at else [],
+        })
+    current = next((run for run in runs.values() if run.is_open), None)
+    my_roles = selectors.roles_by_unit(request.user).get(complaint.unit_id, set())
+    context = {
+        "complaint": complaint,
+        "steps": steps,
+        "current": current,
+        "events": selectors.complaint_timeline(complaint),
+        "attachments": complaint.attachments.all(),
+        "questions": complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"),
+        "my_roles": my_roles,
+    }
+    if current and current.role in my_roles:
+        kind = get_kind(current.step.kind)
+        context["kind"] = kind
+        context["step_form"] = step_form or kind.form_class(initial=kind.initial(complaint), complaint=complaint)
+        context["coordinator_roles"] = [(role, complaint.sop.role_title(role)) for role in current.step.coordinators]
+    return render(request, "workdesk/complaint.html", context)
+
+
+@login_required
+@require_POST
+def complete_step(request, pk, number):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.step_complete(complaint=complaint, actor=request.user, step_number=number,
+                             data=request.POST, files=request.FILES)
+    except StepInputInvalid as refused:
+        run = complaint.step_runs.select_related("step").get(number=number)
+        kind = get_kind(run.step.kind)
+        form = kind.form_class(request.POST, request.FILES, complaint=complaint)
+        form.is_valid()
+        messages.error(request, refused.message)
+        return complaint_detail(request, pk, step_form=form)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Step %(number)s is done.") % {"number": number})
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def ask_coordination(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.coordination_request(complaint=complaint, actor=request.user, role=request.POST.get("role", ""),
+                                    question=request.POST.get("question", ""))
+    except WorkflowError as refused:
+        messages.error(request, _("%(why)s Please write the question.") % {"why": refused.message}
+                       if isinstance(refused, StepInputInvalid) else refused.message)
+    else:
+        messages.success(request, _("Your question has been sent."))
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def answer_coordination(request, pk):
+    question = get_object_or_404(
+        CoordinationRequest.objects.filter(complaint__in=selectors.complaints_visible_to(request.user)), pk=pk
+    )
+    try:
+        engine.coordination_answer(request=question, actor=request.user, answer=request.POST.get("answer", ""))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your answer has been sent."))
+    return redirect(question.complaint)
+
+
+@login_required
+def register(request):
+    units = list(Unit.objects.filter(pk__in=list(selectors.roles_by_unit(request.user))))
+    if not units:
+        raise Http404
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    years = selectors.register_years(unit)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else date.today().year))
+    except ValueError:
+        year = date.today().year
+    return render(request, "workdesk/register.html", {
+        "unit": unit, "units": units, "year": year, "years": years,
+        "entries": selectors.register_entries(unit=unit, year=year),
+    })
+
+
+@login_required
+def attachment(request, pk):
+    """Attachments are served only to staff of the complaint's unit, never from a public media URL."""
+    item = get_object_or_404(
+        Attachment.objects.filter(complaint__in=selectors.complaints_visible_to(request.user)), pk=pk
+    )
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)

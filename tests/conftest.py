@@ -1,0 +1,47 @@
+"""Fixtures: the Madiun SOP and unit, and the named users of the SOP (jfu, sekretaris, kasubag, inspektur, outsider)."""
+
+import pytest
+
+from factories import MADIUN_SOP, load_sop, make_unit, make_user
+
+
+@pytest.fixture
+def madiun_sop(db):
+    return load_sop(MADIUN_SOP)
+
+
+@pytest.fixture
+def unit(madiun_sop):
+    return make_unit()
+
+
+@pytest.fixture
+def jfu(unit):
+    return make_user("jfu", unit=unit, roles=("jfu",))
+
+
+@pytest.fixture
+def sekretaris(unit):
+    return make_user("sekretaris", unit=unit, roles=("sekretaris",))
+
+
+@pytest.fixture
+def kasubag(unit):
+    return make_user("kasubag", unit=unit, roles=("kasubag",))
+
+
+@pytest.fixture
+def inspektur(unit):
+    return make_user("inspektur", unit=unit, roles=("inspektur",))
+
+
+@pytest.fixture
+def outsider(db):
+    """Holds every role, but in another unit."""
+    other = make_unit(code="DINKES", name="Dinas Kesehatan")
+    return make_user("outsider", unit=other, roles=("jfu", "sekretaris", "kasubag", "inspektur"))
+
+
+@pytest.fixture
+def staff(jfu, sekretaris, kasubag, inspektur):
+    return {"jfu": jfu, "sekretaris": sekretaris, "kasubag": kasubag, "inspektur": inspektur}

@@ -1,0 +1,58 @@
+"""Factories for tests: units, users with roles, intake data, SOP files."""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+
+import pengaduan
+from pengaduan.units.models import Membership, Unit
+
+WIB = ZoneInfo("Asia/Jakarta")
+SOP_FILES = Path(pengaduan.__file__).parent / "sop" / "files"
+MADIUN_SOP = SOP_FILES / "madiun-3.1.1.10.toml"
+EXAMPLE_SOP = SOP_FILES / "example-dinas-3-steps.toml"
+PASSWORD = "sandi-uji-yang-panjang"
+
+
+def wib(*args) -> datetime:
+    return datetime(*args, tzinfo=WIB)
+
+
+def make_unit(code="INSP", name="Inspektorat Kota Madiun", sop_code="3.1.1.10", **extra) -> Unit:
+    return Unit.objects.create(code=code, name=name, sop_code=sop_code, register_code=extra.pop("register_code", code),
+                               **extra)
+
+
+def make_user(username: str, *, unit: Unit | None = None, roles: tuple[str, ...] = ()):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, first_name=username.title())
+    for role in roles:
+        Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def intake_data(**overrides) -> dict:
+    data = {
+        "channel": "walk_in",
+        "complainant_name": "Siti Aminah",
+        "complainant_phone": "081234567890",
+        "complainant_email": "siti@example.org",
+        "complainant_address": "Jl. Pahlawan 1, Madiun",
+        "summary": "Pungutan liar pada pengurusan KTP",
+        "description": "Petugas kelurahan meminta uang Rp50.000 untuk mempercepat KTP.",
+        "subject": "Kelurahan Manguharjo",
+        "event_place": "Kantor Kelurahan Manguharjo",
+        "event_date": "2026-11-20",
+    }
+    data.update(overrides)
+    return data
+
+
+def load_sop(path: Path):
+    from pengaduan.sop.services import sop_load
+
+    sop, _created = sop_load(path=path)
+    return sop
+
+
