@@ -5,6 +5,12 @@ import pytest
 from factories import MADIUN_SOP, load_sop, make_unit, make_user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create and log in many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def madiun_sop(db):
     return load_sop(MADIUN_SOP)

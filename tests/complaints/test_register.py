@@ -10,7 +10,7 @@ from pengaduan.complaints.engine import complaint_record, step_complete
 from pengaduan.complaints.errors import StepNotCurrent
 from pengaduan.complaints.models import Complaint
 from factories import intake_data, make_unit, make_user, wib
-from steps import STEP_DATA
+from madiun_steps import STEP_DATA
 
 
 @pytest.mark.django_db

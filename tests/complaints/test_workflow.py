@@ -12,7 +12,7 @@ from pengaduan.complaints.engine import (
 )
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.models import Complaint, Event, EventImmutable, StepRun
-from steps import PERFORMER, STEP_DATA, advance
+from madiun_steps import PERFORMER, STEP_DATA, advance
 from factories import intake_data, wib
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_it_refuses_each_step_to_every_other_role(unit, staff, outsider, step_nu
 
 def test_it_refuses_to_skip_a_step(unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
-    with pytest.raises(StepNotCurrent, match="has not started"):
+    with pytest.raises(StepNotCurrent, match="belum dimulai"):
         step_complete(complaint=complaint, actor=staff["inspektur"], step_number=3, data=STEP_DATA[3])
     assert not complaint.step_runs.filter(number=3).exists()
 
@@ -76,7 +76,7 @@ def test_it_refuses_to_skip_a_step(unit, staff):
 def test_it_refuses_to_do_a_step_twice(unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     step_complete(complaint=complaint, actor=staff["sekretaris"], step_number=2, data=STEP_DATA[2])
-    with pytest.raises(StepNotCurrent, match="already been done"):
+    with pytest.raises(StepNotCurrent, match="sudah diselesaikan"):
         step_complete(complaint=complaint, actor=staff["sekretaris"], step_number=2, data=STEP_DATA[2])
     assert complaint.step_runs.filter(number=3).count() == 1
 
@@ -90,7 +90,7 @@ def test_it_refuses_a_step_the_sop_does_not_have(unit, staff):
 def test_it_refuses_clarification_while_the_kasubag_has_not_answered(unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     coordination_request(complaint=complaint, actor=staff["sekretaris"], role="kasubag", question="Riwayat?")
-    with pytest.raises(WorkflowError, match="waiting for its answer"):
+    with pytest.raises(WorkflowError, match="menunggu jawaban"):
         step_complete(complaint=complaint, actor=staff["sekretaris"], step_number=2, data=STEP_DATA[2])
 
 

@@ -55,10 +55,10 @@ def inbox(request):
     now = timezone.now()
     calendar = _calendars()
     runs = list(selectors.steps_waiting_for(request.user)[:200])
-    rows = [(run, time_left(run, calendar(run.complaint.unit), now)) for run in runs]
+    rows = [(run, get_kind(run.step.kind).label, time_left(run, calendar(run.complaint.unit), now)) for run in runs]
     return render(request, "workdesk/inbox.html", {
         "rows": rows,
-        "overdue_count": sum(1 for _run, left in rows if left.state == "overdue"),
+        "overdue_count": sum(1 for *_, left in rows if left.state == "overdue"),
         "questions": selectors.coordination_waiting_for(request.user),
         "intake_units": _intake_units(request.user),
     })

@@ -1,0 +1,149 @@
+"""The staff pages: inbox, complaint page with the current step's form, recording, the register."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from pengaduan.complaints.engine import complaint_receive, complaint_record, coordination_request, step_complete
+from pengaduan.complaints.models import Complaint
+from factories import PASSWORD, intake_data, wib
+from madiun_steps import STEP_DATA
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_it_sends_visitors_without_login_to_the_login_page(client):
+    response = client.get(reverse("workdesk:inbox"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_it_logs_in_from_the_login_page(client, jfu):
+    response = client.post(reverse("login"), {"username": "jfu", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("workdesk:inbox")
+
+
+def test_it_lists_only_the_steps_waiting_for_my_role(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary="Aduan untuk sekretaris"))
+    assert complaint.register_number in login(client, staff["sekretaris"]).get(reverse("workdesk:inbox")).text
+    client.logout()
+    assert complaint.register_number not in login(client, staff["jfu"]).get(reverse("workdesk:inbox")).text
+
+
+def test_it_marks_overdue_steps_in_the_inbox(client, unit, staff):
+    complaint_receive(unit=unit, data=intake_data(channel="web"), now=wib(2026, 11, 2, 8, 0))
+    page = login(client, staff["jfu"]).get(reverse("workdesk:inbox")).text
+    assert "row-overdue" in page and "badge-overdue" in page
+
+
+def test_it_shows_the_step_form_only_to_the_steps_performer(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    url = complaint.get_absolute_url()
+    action = reverse("workdesk:complete_step", args=[complaint.pk, 2])
+    assert action in login(client, staff["sekretaris"]).get(url).text
+    client.logout()
+    page = login(client, staff["inspektur"]).get(url)
+    assert page.status_code == 200 and action not in page.text
+
+
+def test_it_completes_the_current_step_from_the_complaint_page(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    response = login(client, staff["sekretaris"]).post(
+        reverse("workdesk:complete_step", args=[complaint.pk, 2]), STEP_DATA[2], follow=True
+    )
+    assert response.status_code == 200
+    assert not complaint.step_runs.get(number=2).is_open
+    assert complaint.step_runs.get(number=3).is_open
+
+
+def test_it_shows_what_is_missing_and_keeps_the_step_open(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    response = login(client, staff["sekretaris"]).post(
+        reverse("workdesk:complete_step", args=[complaint.pk, 2]), {**STEP_DATA[2], "notes": ""}
+    )
+    assert response.status_code == 200
+    assert 'class="error"' in response.text
+    assert complaint.step_runs.get(number=2).is_open
+
+
+def test_it_refuses_a_step_posted_by_another_role_with_a_message(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    response = login(client, staff["jfu"]).post(
+        reverse("workdesk:complete_step", args=[complaint.pk, 2]), STEP_DATA[2], follow=True
+    )
+    assert "msg-error" in response.text
+    assert complaint.step_runs.get(number=2).is_open
+
+
+def test_it_hides_another_units_complaints(client, unit, staff, outsider):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    login(client, outsider)
+    assert client.get(complaint.get_absolute_url()).status_code == 404
+    assert client.post(reverse("workdesk:complete_step", args=[complaint.pk, 2]), STEP_DATA[2]).status_code == 404
+
+
+def test_it_records_a_walk_in_complaint_with_evidence(client, unit, staff):
+    evidence = SimpleUploadedFile("kuitansi.pdf", b"%PDF-1.4 bukti", content_type="application/pdf")
+    response = login(client, staff["jfu"]).post(
+        reverse("workdesk:record"), {**intake_data(), "evidence": evidence}, follow=True
+    )
+    complaint = Complaint.objects.get()
+    assert complaint.register_number in response.text
+    attachment = complaint.attachments.get()
+    download = client.get(reverse("workdesk:attachment", args=[attachment.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 bukti"
+
+
+def test_it_keeps_the_recording_form_for_officers_of_the_first_step(client, unit, staff):
+    assert login(client, staff["inspektur"]).get(reverse("workdesk:record")).status_code == 404
+
+
+def test_it_serves_attachments_only_to_the_units_staff(client, unit, staff, outsider):
+    evidence = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), files={"evidence": evidence})
+    attachment = complaint.attachments.get()
+    assert login(client, outsider).get(reverse("workdesk:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_it_lets_the_kasubag_answer_a_coordination_question(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    question = coordination_request(complaint=complaint, actor=staff["sekretaris"], role="kasubag", question="Riwayat?")
+    login(client, staff["kasubag"])
+    assert "Riwayat?" in client.get(reverse("workdesk:inbox")).text
+    client.post(reverse("workdesk:answer_coordination", args=[question.pk]), {"answer": "Tidak ada riwayat."})
+    question.refresh_from_db()
+    assert question.answer == "Tidak ada riwayat." and question.answered_by == staff["kasubag"]
+
+
+def test_it_lists_the_register_in_number_order(client, unit, staff):
+    for index in range(3):
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary=f"Aduan ke-{index + 1}"),
+                         now=wib(2026, 11, 2, 8, index))
+    page = login(client, staff["inspektur"]).get(reverse("workdesk:register"), {"year": 2026}).text
+    assert page.index("0001/PGD/INSP/2026") < page.index("0002/PGD/INSP/2026") < page.index("0003/PGD/INSP/2026")
+
+
+def test_it_masks_confidential_and_anonymous_complainants_in_the_register(client, unit, staff):
+    complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(complainant_name="Rahasia Sekali",
+                                                                     is_confidential="on"))
+    complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(is_anonymous="on"))
+    year = Complaint.objects.first().register_year
+    page = login(client, staff["sekretaris"]).get(reverse("workdesk:register"), {"year": year}).text
+    assert "Rahasia Sekali" not in page
+
+
+def test_it_walks_the_whole_sop_through_the_pages(client, unit, staff):
+    login(client, staff["jfu"]).post(reverse("workdesk:record"), intake_data())
+    complaint = Complaint.objects.get()
+    for number, role in [(2, "sekretaris"), (3, "inspektur"), (4, "sekretaris"), (5, "jfu")]:
+        client.logout()
+        login(client, staff[role])
+        page = client.get(complaint.get_absolute_url()).text
+        assert reverse("workdesk:complete_step", args=[complaint.pk, number]) in page
+        client.post(reverse("workdesk:complete_step", args=[complaint.pk, number]), STEP_DATA[number])
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.CLOSED
