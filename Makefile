@@ -35,7 +35,7 @@ test: install-dev browser
 	$(BIN)/pytest
 
 messages: install-dev
-	cd src/pengaduan && ../../$(BIN)/pengaduan makemessages -l id --no-location && ../../$(BIN)/pengaduan compilemessages -l id
+	cd src/pengaduan && ../../$(BIN)/pengaduan makemessages -l id --no-location --ignore 'static/*' && ../../$(BIN)/pengaduan compilemessages -l id
 
 clean:
 	rm -rf $(VENV) data

@@ -1,7 +1,7 @@
 """Step kind `draft_answer`: the answer to the complainant, built from the decision."""
 
 from django import forms
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.kinds.base import StepForm, StepKind
@@ -29,20 +29,20 @@ class DraftAnswer(StepKind):
 
     def initial(self, complaint):
         decision = _decision_output(complaint)
-        opening = _g(
+        opening = gettext(
             "Thank you for your complaint, recorded under number %(number)s. "
             "We have examined it carefully."
         ) % {"number": complaint.register_number}
         lines = [opening]
         decision_type = decision.get("decision_type")
         if decision_type == DecisionType.FORWARD:
-            lines.append(_g("Your complaint has been forwarded to %(unit)s, which is competent to handle it.")
+            lines.append(gettext("Your complaint has been forwarded to %(unit)s, which is competent to handle it.")
                          % {"unit": decision.get("forward_to", "")})
         elif decision_type == DecisionType.EXAMINATION:
-            lines.append(_g("Your complaint will be followed up by an examination."))
+            lines.append(gettext("Your complaint will be followed up by an examination."))
         elif decision_type == DecisionType.NOT_WITHIN_AUTHORITY:
-            lines.append(_g("The matter you raise is outside our authority; we explain below where it can be handled."))
+            lines.append(gettext("The matter you raise is outside our authority; we explain below where it can be handled."))
         if decision.get("order"):
             lines.append(decision["order"])
-        lines.append(_g("Thank you for your trust and your participation in improving public services."))
+        lines.append(gettext("Thank you for your trust and your participation in improving public services."))
         return {"answer": "\n\n".join(lines)}

@@ -35,7 +35,7 @@ COMPLAINTS = [
     (1, 9, "complaint_box", 1, [], {"summary": "Antrean puskesmas tanpa nomor urut", "subject": "Puskesmas Oro-oro Ombo",
                                     "is_anonymous": "on"}),
     (2, 8, "walk_in", 2, [20], {"summary": "Pungutan pada pengurusan KTP", "subject": "Kelurahan Manguharjo"}),
-    (0, None, "telephone", 2, [15], {"summary": "Izin usaha tidak kunjung terbit", "subject": "DPMPTSP",
+    (0, 9, "telephone", 2, [15], {"summary": "Izin usaha tidak kunjung terbit", "subject": "DPMPTSP",
                                      "complainant_name": "Hendra Gunawan", "coordinate": True}),
     (3, 10, "letter", 3, [25, 9], {"summary": "Bantuan sosial tidak tepat sasaran", "subject": "Dinas Sosial",
                                    "complainant_name": "Sri Rahayu", "is_confidential": "on"}),
@@ -131,30 +131,36 @@ class Command(BaseCommand):
             admin.set_password(DEMO_PASSWORD)
             admin.save()
 
+    def _schedule(self, calendar, now, days_ago, hour, minutes):
+        """Receipt and step completion moments for a scenario, moved back by working days until all are past."""
+        while True:
+            day = timezone.localdate(now)
+            for _ in range(days_ago):
+                day -= timedelta(days=1)
+                while not calendar.is_working_day(day):
+                    day -= timedelta(days=1)
+            moments = [datetime.combine(day, time(hour, 5), calendar.tz)]
+            for spent in minutes:
+                moments.append(calendar.add(moments[-1], Duration(spent, DurationUnit.MINUTES)))
+            if moments[-1] <= now:
+                return moments
+            days_ago += 1
+
     def _complaints(self, unit, users):
         calendar = calendar_for_unit(unit)
         now = timezone.now()
         for days_ago, hour, channel, stop_before, minutes, overrides in COMPLAINTS:
-            if hour is None:
-                received = now - timedelta(minutes=10)
-            else:
-                day = timezone.localdate(now)
-                for _ in range(days_ago):
-                    day -= timedelta(days=1)
-                    while not calendar.is_working_day(day):
-                        day -= timedelta(days=1)
-                received = datetime.combine(day, time(hour, 5), calendar.tz)
             data = _intake(channel, overrides)
-            data["received_at"] = timezone.localtime(received).strftime("%Y-%m-%dT%H:%M")
+            if hour is None:
+                moments = [now - timedelta(minutes=10)]
+            else:
+                moments = self._schedule(calendar, now, days_ago, hour, minutes)
+            data["received_at"] = timezone.localtime(moments[0]).strftime("%Y-%m-%dT%H:%M")
             if stop_before == 1:
-                complaint = engine.complaint_receive(unit=unit, data=data, now=received)
+                engine.complaint_receive(unit=unit, data=data, now=moments[0])
                 continue
-            moment = calendar.add(received, Duration(minutes[0], DurationUnit.MINUTES))
-            complaint = engine.complaint_record(unit=unit, actor=users["jfu"], data=data, now=min(moment, now))
-            for number, spent in zip(range(2, stop_before), minutes[1:]):
-                moment = calendar.add(moment, Duration(spent, DurationUnit.MINUTES))
-                if moment > now:
-                    break
+            complaint = engine.complaint_record(unit=unit, actor=users["jfu"], data=data, now=moments[1])
+            for number, moment in zip(range(2, stop_before), moments[2:]):
                 complaint.refresh_from_db()
                 engine.step_complete(complaint=complaint, actor=users[PERFORMERS[number]], step_number=number,
                                      data=_step_data(number, complaint, overrides), now=moment)
@@ -162,6 +168,6 @@ class Command(BaseCommand):
                 engine.coordination_request(
                     complaint=complaint, actor=users["sekretaris"], role="kasubag",
                     question="Mohon informasi: apakah permohonan izin ini pernah diajukan sebelumnya?",
-                    now=min(now, moment + timedelta(minutes=3)),
+                    now=min(now, moments[-1] + timedelta(minutes=3)),
                 )
         self.stdout.write(f"{len(COMPLAINTS)} demo complaints created.")
