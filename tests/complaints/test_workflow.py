@@ -181,3 +181,34 @@ def test_it_never_changes_or_deletes_an_event(unit, staff):
     with pytest.raises(EventImmutable):
         event.delete()
     assert Event.objects.filter(pk=event.pk, data={"forged": True}).count() == 0
+
+
+def test_it_refuses_intake_while_the_units_sop_is_not_loaded(madiun_sop, staff):
+    from factories import make_unit, make_user
+
+    unit = make_unit(code="BARU", sop_code="9.9.9")
+    jfu = make_user("jfu_baru", unit=unit, roles=("jfu",))
+    with pytest.raises(WorkflowError, match="9.9.9"):
+        complaint_receive(unit=unit, data=intake_data())
+    with pytest.raises(WorkflowError, match="9.9.9"):
+        complaint_record(unit=unit, actor=jfu, data=intake_data())
+    assert not Complaint.objects.exists()
+
+
+def test_it_keeps_every_evidence_file_of_an_online_complaint(unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = {"evidence": [SimpleUploadedFile("foto1.jpg", b"\xff\xd8\xff1"), SimpleUploadedFile("foto2.jpg", b"\xff\xd8\xff2")]}
+    complaint = complaint_receive(unit=unit, data=intake_data(channel="web"), files=files)
+    assert sorted(complaint.attachments.values_list("original_name", flat=True)) == ["foto1.jpg", "foto2.jpg"]
+
+
+def test_it_refuses_an_oversized_evidence_file_and_stores_nothing(unit, staff, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.ATTACHMENT_MAX_BYTES = 10
+    files = {"evidence": SimpleUploadedFile("besar.pdf", b"x" * 11)}
+    with pytest.raises(StepInputInvalid) as refused:
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), files=files)
+    assert "evidence" in refused.value.errors
+    assert not Complaint.objects.exists()

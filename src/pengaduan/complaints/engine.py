@@ -14,7 +14,7 @@ from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm, fill_complaint, save_complaint
-from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Event, StepRun
+from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, StepRun
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -31,6 +31,16 @@ def _require_role(user, unit: Unit, role: str, sop: Sop) -> None:
         raise NotPermitted(
             _("Only the %(role)s of %(unit)s may do this.") % {"role": sop.role_title(role), "unit": unit.name}
         )
+
+
+def _current_sop(unit: Unit) -> Sop:
+    try:
+        return Sop.objects.current(unit.sop_code)
+    except Sop.DoesNotExist:
+        raise WorkflowError(
+            _("SOP %(code)s of %(unit)s is not loaded yet; an administrator loads it with `pengaduan sop load`.")
+            % {"code": unit.sop_code, "unit": unit.name}
+        ) from None
 
 
 def _invalid(form) -> StepInputInvalid:
@@ -52,7 +62,7 @@ def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, no
 
 
 def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> Complaint:
-    sop = Sop.objects.current(unit.sop_code)
+    sop = _current_sop(unit)
     complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
     fill_complaint(complaint, cleaned)
     save_complaint(complaint)
@@ -77,12 +87,7 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
         raise _invalid(form)
     with transaction.atomic():
         complaint = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
-        upload = form.cleaned_data.get("evidence")
-        if upload:
-            Attachment.objects.create(
-                complaint=complaint, purpose=Attachment.Purpose.EVIDENCE, file=upload, original_name=upload.name[:255],
-                content_type=getattr(upload, "content_type", "") or "", size=upload.size, uploaded_at=now,
-            )
+        get_kind("intake").save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
     return complaint
 
 
@@ -90,7 +95,7 @@ def complaint_record(*, unit: Unit, actor, data: dict, files=None, now: datetime
     """The first step done at once: an officer takes in a complaint (walk-in, telephone, letter, box)
     and records it in the Buku Pengaduan in the same transaction."""
     now = now or timezone.now()
-    sop = Sop.objects.current(unit.sop_code)
+    sop = _current_sop(unit)
     first_step = sop.steps.order_by("number").first()
     _require_role(actor, unit, first_step.performer, sop)
     form = IntakeForm(data, files)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from pengaduan.units.models import Membership, Unit
 
@@ -22,3 +24,19 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["unit", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 1
+
+
+# Roles are given where users are managed: the user page lists the user's roles in every unit.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithRolesAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserMembershipInline]

@@ -11,6 +11,8 @@ from pengaduan.workcalendar.calendar import BusinessCalendar
 
 # Past this share of its office time a step shows as "due soon".
 WARN_SHARE = 0.5
+# Less office time than about one working day left reads better in hours and minutes than in days.
+SHOW_DAYS_FROM = timedelta(hours=7)
 
 
 @dataclass
@@ -42,7 +44,7 @@ def time_left(run: StepRun, calendar: BusinessCalendar, now: datetime) -> TimeLe
     remaining = calendar.office_time_between(now, run.due_at)
     total = calendar.office_time_between(run.started_at, run.due_at) or timedelta(minutes=1)
     days = calendar.working_days_between(now, run.due_at)
-    if days >= 1:
+    if days >= 1 and remaining >= SHOW_DAYS_FROM:
         label = ngettext("%(n)d working day left", "%(n)d working days left", days) % {"n": days}
     else:
         label = _("%(span)s left") % {"span": format_office_time(remaining)}

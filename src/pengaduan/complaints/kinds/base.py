@@ -29,6 +29,24 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (evidence photos, scans); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        cleaned = super().clean(data, initial)
+        return [cleaned] if cleaned else []
+
+
 def validate_upload_size(upload):
     if upload and upload.size > settings.ATTACHMENT_MAX_BYTES:
         limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
@@ -63,8 +81,8 @@ class StepKind:
     def save_files(self, ctx: StepContext, cleaned: dict) -> list[int]:
         ids = []
         for field, purpose in self.file_fields.items():
-            upload = cleaned.get(field)
-            if upload:
+            uploads = cleaned.get(field) or []
+            for upload in uploads if isinstance(uploads, list) else [uploads]:
                 attachment = Attachment.objects.create(
                     complaint=ctx.complaint,
                     step_run=ctx.run,

@@ -6,12 +6,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import StepContext, StepForm, StepKind, validate_upload_size
+from pengaduan.complaints.kinds.base import (
+    MultipleFileField,
+    StepContext,
+    StepForm,
+    StepKind,
+    validate_upload_size,
+)
 from pengaduan.complaints.models import Attachment, Channel, Complainant, Complaint
 from pengaduan.complaints.register import register_allocate
 
 # Clocks of phones and PCs drift; a receipt time a little ahead of the server is not an error.
 CLOCK_SKEW = timedelta(minutes=5)
+MAX_EVIDENCE_FILES = 10
 
 
 class IntakeForm(StepForm):
@@ -41,7 +48,15 @@ class IntakeForm(StepForm):
     event_date = forms.DateField(
         label=_("Date of the event"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    evidence = forms.FileField(label=_("Evidence (file)"), required=False, validators=[validate_upload_size])
+    evidence = MultipleFileField(label=_("Evidence (files)"), required=False)
+
+    def clean_evidence(self):
+        uploads = self.cleaned_data.get("evidence") or []
+        if len(uploads) > MAX_EVIDENCE_FILES:
+            raise forms.ValidationError(_("Attach at most %(n)d files.") % {"n": MAX_EVIDENCE_FILES})
+        for upload in uploads:
+            validate_upload_size(upload)
+        return uploads
 
     def clean_received_at(self):
         received_at = self.cleaned_data.get("received_at")

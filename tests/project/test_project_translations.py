@@ -1,0 +1,39 @@
+"""Bahasa Indonesia is the default language: every text has a translation, and the compiled catalogue is current."""
+
+import re
+from pathlib import Path
+
+from django.utils import translation
+
+import pengaduan
+
+PO_FILE = Path(pengaduan.__file__).parent / "locale" / "id" / "LC_MESSAGES" / "django.po"
+ENTRY = re.compile(r'^(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)(msgid_plural (?:".*"\n)+)?((?:msgstr.*\n(?:".*"\n)*)+)', re.M)
+
+
+def _unquote(lines: str) -> str:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', lines)
+    return "".join(parts).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def _entries():
+    text = PO_FILE.read_text(encoding="utf-8")
+    for match in ENTRY.finditer(text + "\n"):
+        fuzzy, msgid, plural, msgstrs = match.groups()
+        if msgid.strip() == '""':
+            continue  # the header
+        first_form = msgstrs.split("msgstr[1]")[0]  # plural entries: the one Indonesian form
+        yield bool(fuzzy), _unquote(msgid), bool(plural), _unquote(first_form)
+
+
+def test_it_translates_every_text_into_indonesian():
+    entries = list(_entries())
+    assert len(entries) > 100
+    assert [msgid for fuzzy, msgid, _plural, msgstr in entries if fuzzy or not msgstr] == []
+
+
+def test_it_ships_a_compiled_catalogue_that_matches_the_translations():
+    singular = [(msgid, msgstr) for _fuzzy, msgid, plural, msgstr in _entries() if not plural]
+    with translation.override("id"):
+        stale = [msgid for msgid, msgstr in singular if translation.gettext(msgid) != msgstr]
+    assert stale == [], "run `make messages` to compile the catalogue"
