@@ -11,6 +11,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    # Uploads from tests never land in the data directory.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def madiun_sop(db):
     return load_sop(MADIUN_SOP)

@@ -56,3 +56,12 @@ def load_sop(path: Path):
     return sop
 
 
+def tiny_jpeg() -> bytes:
+    """A real (decodable) JPEG: uploads are checked by content, so magic bytes alone are refused."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (255, 255, 255)).save(buffer, "JPEG")
+    return buffer.getvalue()

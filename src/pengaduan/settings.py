@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from pengaduan.env import data_dir, env_bool, env_list, env_str, secret_key
+from pengaduan.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "pengaduan.sop",
     "pengaduan.complaints",
     "pengaduan.workdesk",
+    "pengaduan.portal",
 ]
 
 MIDDLEWARE = [
@@ -110,3 +111,18 @@ LOGOUT_REDIRECT_URL = "login"
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Mail: without an SMTP server configured, messages are written to files in the data directory,
+# so the demo shows what would have been sent.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pengaduan@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10  # a dead mail server must not hang a request
+
+# The unit whose complaints the public portal receives (a unit code); empty: the first unit.
+PORTAL_UNIT = env_str("PORTAL_UNIT", "")

@@ -13,7 +13,7 @@ from pengaduan.complaints.engine import (
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.models import Complaint, Event, EventImmutable, StepRun
 from madiun_steps import PERFORMER, STEP_DATA, advance
-from factories import intake_data, wib
+from factories import intake_data, tiny_jpeg, wib
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_it_waits_for_the_jfu_when_a_complaint_arrives_online(unit, staff):
 
 def test_it_sets_each_deadline_from_the_sop_on_the_office_calendar(unit, staff):
     # Thursday 26 Nov 2026, 15:45: office closes at 16:00, so 30 minutes end Friday 07:45.
-    complaint = complaint_receive(unit=unit, data=intake_data(channel="letter"), now=wib(2026, 11, 26, 15, 45))
+    complaint = complaint_receive(unit=unit, data=intake_data(channel="web"), now=wib(2026, 11, 26, 15, 45))
     assert complaint.step_runs.get(number=1).due_at == wib(2026, 11, 27, 7, 45)
 
 
@@ -198,7 +198,7 @@ def test_it_refuses_intake_while_the_units_sop_is_not_loaded(madiun_sop, staff):
 def test_it_keeps_every_evidence_file_of_an_online_complaint(unit):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    files = {"evidence": [SimpleUploadedFile("foto1.jpg", b"\xff\xd8\xff1"), SimpleUploadedFile("foto2.jpg", b"\xff\xd8\xff2")]}
+    files = {"evidence": [SimpleUploadedFile("foto1.jpg", tiny_jpeg()), SimpleUploadedFile("foto2.jpg", tiny_jpeg())]}
     complaint = complaint_receive(unit=unit, data=intake_data(channel="web"), files=files)
     assert sorted(complaint.attachments.values_list("original_name", flat=True)) == ["foto1.jpg", "foto2.jpg"]
 
@@ -212,3 +212,27 @@ def test_it_refuses_an_oversized_evidence_file_and_stores_nothing(unit, staff, s
         complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), files=files)
     assert "evidence" in refused.value.errors
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("channel, required", [
+    ("telephone", {"caller_number"}),
+    ("letter", {"letter_number", "letter_date"}),
+    ("complaint_box", {"box_opened_at"}),
+    ("social_media", {"source_link"}),
+    ("lapor", {"lapor_id"}),
+])
+def test_it_asks_each_channel_for_what_traces_it_back(unit, staff, channel, required):
+    with pytest.raises(StepInputInvalid) as refused:
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(channel=channel))
+    assert set(refused.value.errors) == required
+
+
+def test_it_keeps_the_channel_details_for_cross_reference(unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(
+        channel="lapor", lapor_id="LAP-2026-1234567", complaint_type="aspirasi"))
+    assert Complaint.objects.get(lapor_id="LAP-2026-1234567") == complaint
+    assert complaint.complaint_type == "aspirasi"
+    letter = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(
+        channel="letter", letter_number="005/12/2026", letter_date="2026-11-20"))
+    letter.refresh_from_db()
+    assert (letter.letter_number, str(letter.letter_date)) == ("005/12/2026", "2026-11-20")

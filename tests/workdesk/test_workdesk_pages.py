@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from pengaduan.complaints.engine import complaint_receive, complaint_record, coordination_request, step_complete
 from pengaduan.complaints.models import Complaint
-from factories import PASSWORD, intake_data, wib
+from factories import PASSWORD, intake_data, tiny_jpeg, wib
 from madiun_steps import STEP_DATA
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_it_keeps_the_recording_form_for_officers_of_the_first_step(client, unit
 
 
 def test_it_serves_attachments_only_to_the_units_staff(client, unit, staff, outsider):
-    evidence = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    evidence = SimpleUploadedFile("foto.jpg", tiny_jpeg(), content_type="image/jpeg")
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), files={"evidence": evidence})
     attachment = complaint.attachments.get()
     assert login(client, outsider).get(reverse("workdesk:attachment", args=[attachment.pk])).status_code == 404

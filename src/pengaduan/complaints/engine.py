@@ -14,7 +14,15 @@ from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm, fill_complaint, save_complaint
-from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, StepRun
+from pengaduan.complaints.models import (
+    Complaint,
+    CoordinationRequest,
+    Event,
+    InformationRequest,
+    Rating,
+    StepRun,
+)
+from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -222,3 +230,129 @@ def coordination_answer(*, request: CoordinationRequest, actor, answer: str,
         )
     request.refresh_from_db()
     return request
+
+
+def _require_first_step_role(actor, complaint: Complaint) -> None:
+    first = complaint.sop.steps.order_by("number").first()
+    _require_role(actor, complaint.unit, first.performer, complaint.sop)
+
+
+def complaint_set_aside(*, complaint: Complaint, actor, reason: str, note: str, duplicate_of: Complaint | None = None,
+                        now: datetime | None = None) -> Complaint:
+    """Step 1's other outcome for a complaint that arrived unrecorded: spam, or a duplicate of a case.
+
+    It is not entered in the Buku Pengaduan; the complaint and the reason stay in the audit trail.
+    """
+    now = now or timezone.now()
+    _require_first_step_role(actor, complaint)
+    errors = {}
+    if reason not in Complaint.SetAsideReason.values:
+        errors["reason"] = [_("Choose why the complaint is set aside.")]
+    if not note or not note.strip():
+        errors["note"] = [_("Write the reason; it stays in the audit trail.")]
+    if reason == Complaint.SetAsideReason.DUPLICATE and duplicate_of is None:
+        errors["duplicate_of"] = [_("Choose the complaint this one duplicates.")]
+    if duplicate_of is not None and (duplicate_of.pk == complaint.pk or duplicate_of.unit_id != complaint.unit_id):
+        errors["duplicate_of"] = [_("Choose another complaint of this unit.")]
+    if errors:
+        raise StepInputInvalid(_("Please correct the marked fields."), errors)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.is_recorded or complaint.status != Complaint.Status.OPEN:
+            raise StepNotCurrent(_("Only a complaint not yet recorded in the Buku Pengaduan can be set aside."))
+        run = complaint.step_runs.select_for_update().get(done_at__isnull=True)
+        if not StepRun.objects.filter(pk=run.pk, done_at__isnull=True).update(
+            done_at=now, done_by=actor, output={"set_aside": reason, "note": note.strip()}
+        ):
+            raise StepNotCurrent(_("A colleague has just completed this step. Please reload the page."))
+        complaint.status, complaint.closed_at = Complaint.Status.SET_ASIDE, now
+        complaint.set_aside_reason, complaint.set_aside_note = reason, note.strip()
+        complaint.linked_to = duplicate_of
+        complaint.save(update_fields=["status", "closed_at", "set_aside_reason", "set_aside_note", "linked_to"])
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.SET_ASIDE, actor=actor, step_number=run.number, created_at=now,
+            data={"reason": reason, "note": note.strip(), "duplicate_of": duplicate_of.pk if duplicate_of else None},
+        )
+    return complaint
+
+
+def complaint_link(*, complaint: Complaint, actor, linked_to: Complaint | None, now: datetime | None = None) -> None:
+    """Mark a complaint as related to an existing case of the unit (or remove the link)."""
+    now = now or timezone.now()
+    _require_first_step_role(actor, complaint)
+    if linked_to is not None and (linked_to.pk == complaint.pk or linked_to.unit_id != complaint.unit_id):
+        raise WorkflowError(_("Choose another complaint of this unit."))
+    with transaction.atomic():
+        Complaint.objects.filter(pk=complaint.pk).update(linked_to=linked_to)
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.LINKED, actor=actor, created_at=now,
+            data={"linked_to": linked_to.pk if linked_to else None,
+                  "register_number": linked_to.register_number if linked_to else ""},
+        )
+    complaint.linked_to = linked_to
+
+
+def information_request(*, complaint: Complaint, actor, question: str,
+                        now: datetime | None = None) -> InformationRequest:
+    """The current step's performer asks the complainant for more; the question shows on the tracking page."""
+    now = now or timezone.now()
+    if not question or not question.strip():
+        raise StepInputInvalid(_("Please correct the marked fields."), {"question": [_("Write the question.")]})
+    with transaction.atomic():
+        run = StepRun.objects.select_for_update().select_related("step__sop").filter(
+            complaint=complaint, done_at__isnull=True
+        ).first()
+        if run is None:
+            raise StepNotCurrent(_("This complaint has no step in progress."))
+        _require_role(actor, complaint.unit, run.role, run.step.sop)
+        request = InformationRequest.objects.create(
+            complaint=complaint, step_run=run, question=question.strip(), asked_by=actor, asked_at=now
+        )
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, step_number=run.number,
+            created_at=now, data={"request": request.pk},
+        )
+    return request
+
+
+def information_reply(*, request: InformationRequest, reply: str, files=None,
+                      now: datetime | None = None) -> InformationRequest:
+    """The complainant answers through the tracking page, with optional files."""
+    now = now or timezone.now()
+    form = ReplyForm({"reply": reply}, files or {})
+    if not form.is_valid():
+        raise _invalid(form)
+    with transaction.atomic():
+        if not InformationRequest.objects.filter(pk=request.pk, replied_at__isnull=True).update(
+            reply=form.cleaned_data["reply"], replied_at=now
+        ):
+            raise StepNotCurrent(_("This question has already been answered. Thank you."))
+        complaint = request.complaint
+        get_kind("intake").save_files(StepContext(complaint, request.step_run, None, now),
+                                      {"evidence": form.cleaned_data["evidence"]})
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.INFORMATION_GIVEN, step_number=request.step_run.number,
+            created_at=now, data={"request": request.pk},
+        )
+    request.refresh_from_db()
+    return request
+
+
+def complaint_rate(*, complaint: Complaint, score, comment: str = "", now: datetime | None = None) -> Rating:
+    """The complainant rates the answer once it was delivered; once only."""
+    now = now or timezone.now()
+    form = RatingForm({"score": score, "comment": comment})
+    if not form.is_valid():
+        raise _invalid(form)
+    if complaint.status != Complaint.Status.CLOSED:
+        raise WorkflowError(_("You can rate the answer once it has been delivered to you."))
+    with transaction.atomic():
+        rating, created = Rating.objects.get_or_create(
+            complaint=complaint,
+            defaults={"score": form.cleaned_data["score"], "comment": form.cleaned_data["comment"], "created_at": now},
+        )
+        if not created:
+            raise WorkflowError(_("This answer has already been rated. Thank you."))
+        Event.objects.create(complaint=complaint, kind=Event.Kind.RATED, created_at=now,
+                             data={"score": rating.score})
+    return rating

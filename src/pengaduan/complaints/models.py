@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pengaduan.complaints.attachments import attachment_path
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Unit
 
@@ -57,6 +58,11 @@ class Complaint(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("In progress")
         CLOSED = "closed", _("Finished")
+        SET_ASIDE = "set_aside", _("Set aside")
+
+    class SetAsideReason(models.TextChoices):
+        SPAM = "spam", _("Spam or abuse")
+        DUPLICATE = "duplicate", _("Duplicate of another complaint")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("unit"))
     sop = models.ForeignKey(
@@ -82,6 +88,20 @@ class Complaint(models.Model):
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
     decision_type = models.CharField(_("follow-up decision"), max_length=24, choices=DecisionType.choices, blank=True)
+    # What each channel adds (telephone, letter, complaint box, social media, SP4N-LAPOR!).
+    caller_number = models.CharField(_("caller's number"), max_length=50, blank=True)
+    letter_number = models.CharField(_("letter number"), max_length=100, blank=True)
+    letter_date = models.DateField(_("letter date"), null=True, blank=True)
+    box_opened_at = models.DateTimeField(_("complaint box opened at"), null=True, blank=True)
+    source_link = models.URLField(_("link to the post"), max_length=500, blank=True)
+    lapor_id = models.CharField(_("SP4N-LAPOR! tracking ID"), max_length=50, blank=True)
+    linked_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked_complaints",
+        verbose_name=_("linked to"), help_text=_("An existing case this complaint repeats or adds to."),
+    )
+    set_aside_reason = models.CharField(_("set aside because"), max_length=10, choices=SetAsideReason.choices,
+                                        blank=True)
+    set_aside_note = models.TextField(_("reason for setting aside"), blank=True)
     register_year = models.PositiveSmallIntegerField(_("register year"), null=True, blank=True)
     register_seq = models.PositiveIntegerField(_("register sequence"), null=True, blank=True)
     register_number = models.CharField(_("register number"), max_length=60, blank=True)
@@ -108,13 +128,23 @@ class Complaint(models.Model):
                 name="complaints_complaint_anonymous_keeps_no_identity",
             ),
             models.CheckConstraint(
-                condition=Q(status="open", closed_at__isnull=True) | Q(status="closed", closed_at__isnull=False),
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status__in=["closed", "set_aside"], closed_at__isnull=False),
                 name="complaints_complaint_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="set_aside", register_seq__isnull=True) & ~Q(set_aside_reason="")
+                | (~Q(status="set_aside") & Q(set_aside_reason="")),
+                name="complaints_complaint_set_aside_has_reason_and_no_number",
             ),
         ]
         indexes = [
             # The register page: one unit's entries of one year in register order.
             models.Index(fields=["unit", "register_year", "register_seq"], name="complaints_register_order"),
+            # Cross-reference with the national portal: "which of ours is LAPOR! report X?"
+            models.Index(fields=["lapor_id"], condition=~Q(lapor_id=""), name="complaints_lapor_id"),
+            # Duplicate suggestions: a unit's recent complaints.
+            models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
         ]
 
     def __str__(self):
@@ -255,7 +285,7 @@ class Attachment(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     step_run = models.ForeignKey(StepRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.EVIDENCE)
-    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
@@ -273,6 +303,54 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class InformationRequest(models.Model):
+    """A question to the complainant (during clarification), answered through the tracking page."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="information_requests")
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="information_requests")
+    question = models.TextField(_("question to the complainant"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(_("asked at"))
+    reply = models.TextField(_("complainant's reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        ordering = ["asked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replied_at__isnull=True) | ~Q(reply=""), name="complaints_informationrequest_reply_given"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint}: {self.question[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.replied_at is None
+
+
+class Rating(models.Model):
+    """The complainant's satisfaction with the answer, once it was delivered."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="complaints_rating_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint}: {self.score}"
+
+
 class EventImmutable(Exception):
     pass
 
@@ -288,6 +366,11 @@ class Event(models.Model):
         COORDINATION_REQUESTED = "coordination_requested", _("Coordination requested")
         COORDINATION_ANSWERED = "coordination_answered", _("Coordination answered")
         CLOSED = "closed", _("Case closed")
+        SET_ASIDE = "set_aside", _("Set aside")
+        INFORMATION_REQUESTED = "information_requested", _("More information asked of the complainant")
+        INFORMATION_GIVEN = "information_given", _("Complainant added information")
+        RATED = "rated", _("Complainant rated the answer")
+        LINKED = "linked", _("Linked to another complaint")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

@@ -1,9 +1,13 @@
-"""Reads for the workdesk: what waits for whom, a complaint's timeline, the register."""
+"""Reads for the workdesk: what waits for whom, a complaint's timeline, the register, similar complaints."""
 
+import heapq
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from pengaduan.complaints import similarity
 from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, StepRun
 from pengaduan.units.models import Membership, Unit
 
@@ -71,3 +75,68 @@ def register_years(unit: Unit) -> list[int]:
         Complaint.objects.filter(unit=unit, register_year__isnull=False)
         .values_list("register_year", flat=True).distinct().order_by("-register_year")
     )
+
+
+_SIMILAR_TEXT_FIELDS = ("summary", "description", "subject", "event_place")
+
+
+def similar_complaints(
+    *,
+    unit: Unit,
+    summary: str,
+    description: str = "",
+    subject: str = "",
+    event_place: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 5,
+    window_days: int = 180,
+    max_candidates: int = 3000,
+    min_score: float = 0.2,
+) -> list[tuple[Complaint, float]]:
+    """Existing complaints of `unit` that read like the given one, best first, with their score in [0, 1].
+
+    Shown to the JFU while recording a complaint (or looking at a web complaint before step 1) so they
+    can link it to an existing case or set it aside as a duplicate. `exclude_pk` leaves out the
+    complaint being looked at. Set-aside complaints are never suggested: spam is no case to link to,
+    and a duplicate's original is suggested itself. Only scores of at least `min_score` are returned.
+
+    Why a bounded window scored in Python: text similarity with stemming and typos cannot use an index
+    in SQLite, and the same code must run on SQLite and PostgreSQL. Repeats of a case arrive within
+    weeks or months, so the unit's complaints of the last `window_days`, newest first and at most
+    `max_candidates`, are read along the `complaints_unit_recent` index (unit, -received_at) and scored
+    by `pengaduan.complaints.similarity`. The cost thus depends on the window, not on the size of the
+    table (see bench/bench_similar.py). An old case repeated after the window, or beyond the newest
+    `max_candidates` in a busy unit, is not suggested: that is the trade-off. On PostgreSQL, pg_trgm
+    (a GIN trigram index with `%` and `similarity()`) could later replace this scoring and search the
+    whole history, at the price of a second code path.
+
+    Two queries whatever the number of candidates: the candidates' texts as plain tuples (building
+    thousands of model instances would cost more than scoring them), then the few suggested complaints.
+    """
+    new = similarity.complaint_features(
+        {"summary": summary, "description": description, "subject": subject, "event_place": event_place}
+    )
+    if not new["all"] or limit <= 0:
+        return []
+    # Fields empty in the new complaint are not scored, so not worth normalising for each candidate.
+    wanted = tuple(field for field, features in new.items() if features)
+    candidates = (
+        Complaint.objects.filter(unit=unit, received_at__gte=timezone.now() - timedelta(days=window_days))
+        .exclude(status=Complaint.Status.SET_ASIDE)
+        .order_by("-received_at")
+    )
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    scores: list[tuple[float, int, int]] = []
+    for position, (pk, *texts) in enumerate(candidates.values_list("pk", *_SIMILAR_TEXT_FIELDS)[:max_candidates]):
+        value = similarity.score_features(
+            new, similarity.complaint_features(dict(zip(_SIMILAR_TEXT_FIELDS, texts)), wanted)
+        )
+        if value >= min_score:
+            scores.append((value, -position, pk))
+    # Best first; among equal scores the newer complaint (lower position) first.
+    best = heapq.nlargest(limit, scores)
+    if not best:
+        return []
+    found = Complaint.objects.in_bulk([pk for _value, _position, pk in best])
+    return [(found[pk], value) for value, _position, pk in best if pk in found]

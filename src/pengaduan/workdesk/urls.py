@@ -11,6 +11,10 @@ urlpatterns = [
     path("pengaduan/<int:pk>/langkah/<int:number>/", views.complete_step, name="complete_step"),
     path("pengaduan/<int:pk>/koordinasi/", views.ask_coordination, name="ask_coordination"),
     path("koordinasi/<int:pk>/jawab/", views.answer_coordination, name="answer_coordination"),
+    path("pengaduan/<int:pk>/sisihkan/", views.set_aside, name="set_aside"),
+    path("pengaduan/<int:pk>/tautkan/", views.link, name="link"),
+    path("pengaduan/<int:pk>/tanya-pengadu/", views.ask_complainant, name="ask_complainant"),
+    path("pengaduan/<int:pk>/tanda-terima.pdf", views.receipt, name="receipt"),
     path("buku-pengaduan/", views.register, name="register"),
     path("lampiran/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -4,13 +4,15 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pengaduan.complaints import engine, selectors
+from pengaduan.complaints.attachments import attachment_response
+from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm
@@ -18,6 +20,7 @@ from pengaduan.complaints.models import Attachment, Complaint, CoordinationReque
 from pengaduan.sop.models import Sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
+from pengaduan.portal.receipt import receipt_pdf
 from pengaduan.workdesk.deadlines import time_left
 
 
@@ -138,9 +141,17 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
         "questions": complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"),
         "my_roles": my_roles,
     }
+    context["information_requests"] = complaint.information_requests.select_related("asked_by")
     if current and current.role in my_roles:
         kind = get_kind(current.step.kind)
         context["kind"] = kind
+        if kind.name == "intake" and not complaint.is_recorded:
+            context["set_aside_reasons"] = Complaint.SetAsideReason.choices
+        if kind.name == "intake":
+            context["similar"] = selectors.similar_complaints(
+                unit=complaint.unit, summary=complaint.summary, description=complaint.description,
+                subject=complaint.subject, event_place=complaint.event_place, exclude_pk=complaint.pk,
+            )
         context["step_form"] = step_form or kind.form_class(initial=kind.initial(complaint), complaint=complaint)
         context["coordinator_roles"] = [(role, complaint.sop.role_title(role)) for role in current.step.coordinators]
     return render(request, "workdesk/complaint.html", context)
@@ -220,4 +231,76 @@ def attachment(request, pk):
     item = get_object_or_404(
         Attachment.objects.filter(complaint__in=selectors.complaints_visible_to(request.user)), pk=pk
     )
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    return attachment_response(item)
+
+
+@login_required
+@require_POST
+def set_aside(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    duplicate_of = None
+    if request.POST.get("duplicate_of"):
+        duplicate_of = _find_case(request.user, complaint, request.POST["duplicate_of"])
+    try:
+        engine.complaint_set_aside(complaint=complaint, actor=request.user, reason=request.POST.get("reason", ""),
+                                   note=request.POST.get("note", ""), duplicate_of=duplicate_of)
+    except StepInputInvalid as refused:
+        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The complaint has been set aside; it is not entered in the register."))
+    return redirect(complaint)
+
+
+def _find_case(user, complaint, reference: str) -> Complaint | None:
+    """A case of the same unit by register number, tracking code or id, as an officer types it."""
+    reference = reference.strip()
+    cases = selectors.complaints_visible_to(user).filter(unit=complaint.unit).exclude(pk=complaint.pk)
+    if reference.isdigit():
+        return cases.filter(pk=int(reference)).first()
+    return (cases.filter(register_number__iexact=reference).first()
+            or cases.filter(tracking_code=normalise_tracking_code(reference)).first())
+
+
+@login_required
+@require_POST
+def link(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    target = _find_case(request.user, complaint, request.POST.get("linked_to", "")) if request.POST.get(
+        "linked_to") else None
+    if request.POST.get("linked_to") and target is None:
+        messages.error(request, _("No complaint of this unit has that number."))
+        return redirect(complaint)
+    try:
+        engine.complaint_link(complaint=complaint, actor=request.user, linked_to=target)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Linked to %(case)s.") % {"case": target} if target else _("Link removed."))
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def ask_complainant(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.information_request(complaint=complaint, actor=request.user, question=request.POST.get("question", ""))
+    except StepInputInvalid:
+        messages.error(request, _("Write the question for the complainant."))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The question is shown to the complainant on the tracking page."))
+    return redirect(complaint)
+
+
+@login_required
+def receipt(request, pk):
+    """The receipt to print and hand over to a complainant who came in person."""
+    complaint = _visible_complaint(request.user, pk)
+    response = HttpResponse(receipt_pdf(complaint, base_url=request.build_absolute_uri("/")),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tanda-terima-{complaint.tracking_code}.pdf"'
+    return response

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.core.files.uploadedfile import UploadedFile
 
+from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD, TOO_MANY, clean_upload, safe_display_name
 from pengaduan.complaints.models import Attachment, Complaint, StepRun
 
 
@@ -33,24 +33,62 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
-    """Several files in one field (evidence photos, scans); cleans to a list."""
+class SafeFileField(forms.FileField):
+    """One file, checked and cleaned by `clean_upload` (type by content, size, no photo metadata).
 
-    def __init__(self, *args, **kwargs):
+    A field validator cannot replace the value, and the cleaned file (re-encoded photo, detected type,
+    sanitised name) is what must be stored; so the check runs in `clean`.
+    """
+
+    def clean(self, data, initial=None):
+        cleaned = super().clean(data, initial)
+        if isinstance(cleaned, UploadedFile):
+            return clean_upload(cleaned)
+        return cleaned
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (evidence photos, scans); cleans to a list of checked files.
+
+    The number is checked before any file is looked at, so a flood of files costs no decoding.
+    """
+
+    def __init__(self, *args, max_files: int = MAX_FILES_PER_UPLOAD, **kwargs):
+        self.max_files = max_files
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+            items = [item for item in data if item]
+        else:
+            items = [data] if data else []
+        if len(items) > self.max_files:
+            raise forms.ValidationError(TOO_MANY, code="too_many", params={"n": self.max_files})
+        if not items:
+            # No new file: the plain field decides (required error, or the initial value).
+            cleaned = super().clean(None, initial)
+            return [cleaned] if cleaned else []
+        cleaned, errors = [], []
+        for item in items:
+            try:
+                cleaned.append(self._clean_one(item, initial))
+            except forms.ValidationError as error:
+                # Every refused file is named, so the sender knows which of several to replace.
+                name = safe_display_name(getattr(item, "name", ""))
+                errors.extend(
+                    forms.ValidationError(f"{name}: {message}", code=detail.code)
+                    for detail, message in zip(error.error_list, error.messages)
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+    def _clean_one(self, data, initial):
         cleaned = super().clean(data, initial)
-        return [cleaned] if cleaned else []
-
-
-def validate_upload_size(upload):
-    if upload and upload.size > settings.ATTACHMENT_MAX_BYTES:
-        limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise forms.ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit_mb})
+        if isinstance(cleaned, UploadedFile):
+            return clean_upload(cleaned)
+        return cleaned
 
 
 class StepKind:
@@ -88,8 +126,9 @@ class StepKind:
                     step_run=ctx.run,
                     purpose=purpose,
                     file=upload,
-                    original_name=upload.name[:255],
-                    content_type=getattr(upload, "content_type", "") or "",
+                    # The upload was cleaned by its field: the name is sanitised, the type detected from the content.
+                    original_name=safe_display_name(upload.name),
+                    content_type=(getattr(upload, "content_type", "") or "")[:100],
                     size=upload.size,
                     uploaded_by=ctx.actor,
                     uploaded_at=ctx.now,

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import StepContext, StepForm, StepKind, validate_upload_size
+from pengaduan.complaints.kinds.base import SafeFileField, StepContext, StepForm, StepKind
 from pengaduan.complaints.models import Attachment, DecisionType
 
 
@@ -21,8 +21,8 @@ class DecideForm(StepForm):
         help_text=_("One per line."),
     )
     meeting_minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    meeting_minutes_file = forms.FileField(
-        label=_("Minutes (notulen) file"), required=False, validators=[validate_upload_size]
+    meeting_minutes_file = SafeFileField(
+        label=_("Minutes (notulen) file"), required=False
     )
     decision_type = forms.ChoiceField(label=_("Follow-up decision"), choices=DecisionType.choices)
     forward_to = forms.CharField(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import StepForm, StepKind, validate_upload_size
+from pengaduan.complaints.kinds.base import SafeFileField, StepForm, StepKind
 from pengaduan.complaints.models import Attachment
 
 
@@ -28,8 +28,8 @@ class DeliverForm(StepForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     recipient = forms.CharField(label=_("Received by"), max_length=200)
-    proof = forms.FileField(
-        label=_("Proof (receipt, photo, screenshot)"), required=False, validators=[validate_upload_size]
+    proof = SafeFileField(
+        label=_("Proof (receipt, photo, screenshot)"), required=False
     )
     documentation = forms.CharField(
         label=_("Documentation"), widget=forms.Textarea(attrs={"rows": 3}), required=False,

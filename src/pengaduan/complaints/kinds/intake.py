@@ -6,28 +6,54 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD
 from pengaduan.complaints.kinds.base import (
     MultipleFileField,
     StepContext,
     StepForm,
     StepKind,
-    validate_upload_size,
 )
-from pengaduan.complaints.models import Attachment, Channel, Complainant, Complaint
+from pengaduan.complaints.models import Attachment, Channel, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.register import register_allocate
 
 # Clocks of phones and PCs drift; a receipt time a little ahead of the server is not an error.
 CLOCK_SKEW = timedelta(minutes=5)
-MAX_EVIDENCE_FILES = 10
+MAX_EVIDENCE_FILES = MAX_FILES_PER_UPLOAD
+
+# What each channel must bring along, so that the case can be traced back to where it came from.
+CHANNEL_REQUIRES = {
+    Channel.TELEPHONE: ("caller_number",),
+    Channel.LETTER: ("letter_number", "letter_date"),
+    Channel.COMPLAINT_BOX: ("box_opened_at",),
+    Channel.SOCIAL_MEDIA: ("source_link",),
+    Channel.LAPOR: ("lapor_id",),
+}
+CHANNEL_FIELDS = ("caller_number", "letter_number", "letter_date", "box_opened_at", "source_link", "lapor_id")
+NULLABLE_CHANNEL_FIELDS = {"letter_date", "box_opened_at"}
 
 
 class IntakeForm(StepForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     received_at = forms.DateTimeField(
         label=_("Received at"), required=False,
-        help_text=_("When the complaint arrived. Empty: now."),
+        help_text=_("When the complaint arrived (for a telephone call: the time of the call). Empty: now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    caller_number = forms.CharField(label=_("Caller's number"), max_length=50, required=False,
+                                    help_text=_("Telephone complaints."))
+    letter_number = forms.CharField(label=_("Letter number"), max_length=100, required=False,
+                                    help_text=_("Letters: attach the scanned letter as evidence."))
+    letter_date = forms.DateField(label=_("Letter date"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    box_opened_at = forms.DateTimeField(
+        label=_("Complaint box opened at"), required=False, help_text=_("Complaint box: one record per slip."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    source_link = forms.URLField(label=_("Link to the post"), max_length=500, required=False, assume_scheme="https",
+                                 help_text=_("Social media."))
+    lapor_id = forms.CharField(label=_("SP4N-LAPOR! tracking ID"), max_length=50, required=False,
+                               help_text=_("Kept for cross-reference with the national portal."))
+    complaint_type = forms.ChoiceField(label=_("Type"), choices=ComplaintType.choices, required=False)
     is_anonymous = forms.BooleanField(
         label=_("Anonymous"), required=False, help_text=_("No identity of the complainant is kept at all.")
     )
@@ -48,15 +74,8 @@ class IntakeForm(StepForm):
     event_date = forms.DateField(
         label=_("Date of the event"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    evidence = MultipleFileField(label=_("Evidence (files)"), required=False)
-
-    def clean_evidence(self):
-        uploads = self.cleaned_data.get("evidence") or []
-        if len(uploads) > MAX_EVIDENCE_FILES:
-            raise forms.ValidationError(_("Attach at most %(n)d files.") % {"n": MAX_EVIDENCE_FILES})
-        for upload in uploads:
-            validate_upload_size(upload)
-        return uploads
+    # The field checks the number of files and each file (type by content, size, photo metadata stripped).
+    evidence = MultipleFileField(label=_("Evidence (files)"), required=False, max_files=MAX_EVIDENCE_FILES)
 
     def clean_received_at(self):
         received_at = self.cleaned_data.get("received_at")
@@ -70,8 +89,17 @@ class IntakeForm(StepForm):
             raise forms.ValidationError(_("The date of the event cannot be in the future."))
         return event_date
 
+    def clean_box_opened_at(self):
+        opened = self.cleaned_data.get("box_opened_at")
+        if opened and opened > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(_("The box cannot have been opened in the future."))
+        return opened
+
     def clean(self):
         cleaned = super().clean()
+        for field in CHANNEL_REQUIRES.get(cleaned.get("channel"), ()):
+            if not cleaned.get(field) and field not in self.errors:
+                self.add_error(field, _("Required for complaints received through this channel."))
         if cleaned.get("is_anonymous"):
             for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
                 cleaned[field] = ""
@@ -88,6 +116,11 @@ def fill_complaint(complaint: Complaint, cleaned: dict) -> None:
     for field in ("channel", "summary", "description", "subject", "event_place", "event_date",
                   "is_anonymous", "is_confidential"):
         setattr(complaint, field, cleaned[field])
+    for field in CHANNEL_FIELDS:
+        empty = None if field in NULLABLE_CHANNEL_FIELDS else ""
+        setattr(complaint, field, cleaned.get(field) or empty)
+    if cleaned.get("complaint_type"):
+        complaint.complaint_type = cleaned["complaint_type"]
     if cleaned.get("received_at"):
         complaint.received_at = cleaned["received_at"]
     previous = complaint.complainant
@@ -140,6 +173,10 @@ class Intake(StepKind):
             "subject": complaint.subject,
             "event_place": complaint.event_place,
             "event_date": complaint.event_date,
+            "complaint_type": complaint.complaint_type,
+            **{field: getattr(complaint, field) for field in CHANNEL_FIELDS},
+            "box_opened_at": (timezone.localtime(complaint.box_opened_at).strftime("%Y-%m-%dT%H:%M")
+                              if complaint.box_opened_at else None),
         }
 
     def apply(self, ctx: StepContext, cleaned: dict) -> None:

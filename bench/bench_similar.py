@@ -1,0 +1,191 @@
+"""How long `similar_complaints` takes on a full window of candidates.
+
+Run:  PENGADUAN_DATA_DIR=/tmp/dup-bench .venv/bin/python bench/bench_similar.py [--candidates 3000] [--runs 20]
+
+Creates a fresh SQLite database in the data directory (never the application's own database file),
+loads the Madiun SOP, creates one unit with N recent complaints of varied Indonesian text, and times
+`similar_complaints` for different new complaints: the first (cold) call, then p50/p95 of the rest.
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+if "PENGADUAN_DATA_DIR" not in os.environ:
+    os.environ["PENGADUAN_DATA_DIR"] = tempfile.mkdtemp(prefix="dup-bench-")
+DATA_DIR = Path(os.environ["PENGADUAN_DATA_DIR"]).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+DB_FILE = DATA_DIR / "bench-similar.sqlite3"
+# Always a separate SQLite file: the benchmark deletes it first, so it must never be a real database.
+os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pengaduan.settings")
+
+TOPICS = [
+    ("Pungutan liar pengurusan KTP", "petugas meminta uang {amount} agar KTP elektronik cepat selesai dicetak",
+     "Kelurahan {place}"),
+    ("Jalan rusak berlubang", "jalan di depan {landmark} rusak parah dan berlubang, sudah {weeks} minggu belum "
+     "diperbaiki, banyak pengendara jatuh", "Dinas Pekerjaan Umum dan Penataan Ruang"),
+    ("Lampu penerangan jalan mati", "lampu PJU di sekitar {landmark} mati sejak {weeks} minggu, jalan gelap dan "
+     "rawan kejahatan", "Dinas Perhubungan"),
+    ("Sampah menumpuk tidak diangkut", "sampah di TPS dekat {landmark} menumpuk dan berbau, truk pengangkut tidak "
+     "datang {weeks} minggu", "Dinas Lingkungan Hidup"),
+    ("Air PDAM tidak mengalir", "air PDAM di rumah kami tidak mengalir selama {weeks} minggu padahal tagihan tetap "
+     "dibayar", "Perumda Air Minum Tirta Taman Sari"),
+    ("Antrean puskesmas terlalu lama", "pasien harus menunggu berjam-jam di puskesmas {place}, petugas pendaftaran "
+     "hanya satu orang", "Puskesmas {place}"),
+    ("Guru sering tidak masuk kelas", "guru kelas {weeks} di {landmark} sering tidak hadir mengajar dan murid "
+     "dibiarkan", "Dinas Pendidikan"),
+    ("Pungutan sekolah saat daftar ulang", "sekolah meminta sumbangan {amount} kepada wali murid saat pendaftaran "
+     "ulang tanpa rapat komite", "Dinas Pendidikan"),
+    ("Izin usaha tidak kunjung terbit", "permohonan izin usaha toko kami sudah {weeks} minggu belum diproses "
+     "tanpa kejelasan", "Dinas Penanaman Modal dan PTSP"),
+    ("Bantuan sosial tidak tepat sasaran", "warga mampu menerima bansos sementara tetangga kami yang miskin tidak "
+     "terdaftar di {place}", "Dinas Sosial"),
+    ("Pegawai kelurahan bersikap kasar", "petugas pelayanan membentak warga yang bertanya tentang surat keterangan "
+     "domisili", "Kelurahan {place}"),
+    ("Parkir liar di trotoar", "juru parkir liar memungut {amount} di trotoar depan {landmark} dan mengganggu "
+     "pejalan kaki", "Dinas Perhubungan"),
+    ("Saluran air tersumbat banjir", "saluran drainase di {landmark} tersumbat sehingga banjir setiap hujan",
+     "Dinas Pekerjaan Umum dan Penataan Ruang"),
+    ("Pohon tumbang belum dibersihkan", "pohon besar tumbang menutup jalan dekat {landmark} dan belum dibersihkan "
+     "petugas", "Dinas Lingkungan Hidup"),
+    ("Pelayanan BPJS di RSUD lambat", "pasien BPJS ditolak dengan alasan kamar penuh dan diminta membayar {amount}",
+     "RSUD Kota Madiun"),
+    ("Kebisingan tempat hiburan malam", "tempat karaoke di {landmark} buka sampai pagi dan sangat bising",
+     "Satuan Polisi Pamong Praja"),
+]
+PLACES = ["Manguharjo", "Pangongangan", "Nambangan Kidul", "Nambangan Lor", "Taman", "Kejuron", "Josenan",
+          "Oro-oro Ombo", "Klegen", "Kartoharjo", "Demangan", "Banjarejo", "Winongo", "Madiun Lor", "Sogaten"]
+LANDMARKS = ["Pasar Besar", "SDN 01", "Masjid Agung", "Alun-alun", "Stasiun Madiun", "Terminal Purboyo",
+             "Taman Bantaran Kali", "Jalan Pahlawan", "Jalan Diponegoro", "Pasar Sleko", "SMPN 2", "balai RW 03"]
+OPENINGS = ["", "Dengan hormat, ", "Mohon ditindaklanjuti: ", "Saya ingin melaporkan bahwa ", "Tolong pak, "]
+CONTEXT = [
+    "Kami sudah melapor ke ketua RT tetapi tidak ada tanggapan sama sekali.",
+    "Kejadian ini terjadi hampir setiap pagi sekitar pukul tujuh.",
+    "Warga sekitar juga mengeluhkan hal yang sama dan siap menjadi saksi.",
+    "Sebelumnya kami sudah menghubungi kantor terkait lewat telepon namun tidak diangkat.",
+    "Kondisi ini sangat merugikan masyarakat kecil seperti kami.",
+    "Petugas yang bersangkutan beralasan sedang menunggu perintah atasan.",
+    "Anak-anak sekolah yang lewat setiap hari terancam keselamatannya.",
+    "Kami berharap pemerintah kota segera turun tangan memeriksa langsung ke lapangan.",
+    "Masalah ini sudah pernah diberitakan di media sosial tetapi belum ada perbaikan.",
+    "Saya bersedia dihubungi untuk memberikan keterangan tambahan.",
+]
+CLOSINGS = ["", " Terima kasih.", " Mohon segera ditangani.", " Kejadian ini sudah berulang kali.",
+            " Saya punya foto sebagai bukti."]
+
+
+def complaint_text(rng: random.Random) -> dict:
+    summary, description, subject = rng.choice(TOPICS)
+    values = {"place": rng.choice(PLACES), "landmark": rng.choice(LANDMARKS), "weeks": rng.randint(1, 9),
+              "amount": f"Rp{rng.choice([25, 50, 100, 150, 300])}.000"}
+    place = f"{rng.choice(['Kelurahan', 'Jalan', 'dekat'])} {values['place']}"
+    return {
+        "summary": summary if rng.random() < 0.5 else f"{summary} di {values['place']}",
+        "description": " ".join([rng.choice(OPENINGS) + description.format(**values) + ".",
+                                 *rng.sample(CONTEXT, rng.randint(0, 4))]) + rng.choice(CLOSINGS),
+        "subject": subject.format(**values),
+        "event_place": place if rng.random() < 0.7 else "",
+    }
+
+
+def setup_database(candidates: int, rng: random.Random):
+    import django
+
+    if DB_FILE.exists():
+        DB_FILE.unlink()
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    import pengaduan
+    from pengaduan.complaints.codes import new_tracking_code
+    from pengaduan.complaints.models import Complaint
+    from pengaduan.sop.services import sop_load
+    from pengaduan.units.models import Unit
+
+    call_command("migrate", verbosity=0)
+    sop, _created = sop_load(path=Path(pengaduan.__file__).parent / "sop" / "files" / "madiun-3.1.1.10.toml")
+    unit = Unit.objects.create(code="INSP", name="Inspektorat Kota Madiun", sop_code=sop.code, register_code="INSP")
+    now = timezone.now()
+    rows = []
+    for i in range(candidates):
+        text = complaint_text(rng)
+        received = now - timedelta(days=150 * i / candidates, minutes=rng.randint(0, 600))
+        rows.append(Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), channel="web",
+                              received_at=received, created_at=received, **text))
+    Complaint.objects.bulk_create(rows, batch_size=500)
+    return unit
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    rng = random.Random(20261120)
+
+    started = time.perf_counter()
+    unit = setup_database(args.candidates, rng)
+    setup_seconds = time.perf_counter() - started
+
+    from django.db import connection
+
+    from pengaduan.complaints.selectors import similar_complaints
+
+    timings = []
+    for _run in range(args.runs):
+        new = complaint_text(rng)
+        t0 = time.perf_counter()
+        found = similar_complaints(unit=unit, **new)
+        timings.append((time.perf_counter() - t0) * 1000)
+    from django.utils import timezone
+
+    from pengaduan.complaints.models import Complaint
+
+    plan = (
+        Complaint.objects.filter(unit=unit, received_at__gte=timezone.now() - timedelta(days=180))
+        .exclude(status="set_aside").order_by("-received_at")
+        .values_list("pk", "summary", "description", "subject", "event_place")[: args.candidates]
+        .explain()
+    )
+    average_chars = statistics.mean(
+        len(description) for description in Complaint.objects.values_list("description", flat=True)
+    )
+
+    warm = sorted(timings[1:]) or timings
+    p95 = warm[min(len(warm) - 1, round(0.95 * (len(warm) - 1)))]
+    sqlite_version = connection.Database.sqlite_version
+    print(f"machine: {os.cpu_count()} cores, {cpu_model()}, "
+          f"Python {platform.python_version()}, SQLite {sqlite_version}")
+    print(f"setup: {args.candidates} complaints (descriptions of {average_chars:.0f} characters on average) "
+          f"in {setup_seconds:.1f} s; database {DB_FILE}")
+    print(f"query plan: {' '.join(plan.split())}")
+    print(f"similar_complaints over {args.candidates} candidates, {args.runs} runs:")
+    print(f"  first (cold caches): {timings[0]:.1f} ms")
+    print(f"  p50: {statistics.median(warm):.1f} ms   p95: {p95:.1f} ms   max: {max(warm):.1f} ms")
+    print(f"  last run: {len(found)} suggestions, best score {found[0][1]:.2f}" if found else "  last run: none")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""Counters behind the public rate limits, kept in the database so that every app server sees them."""
+
+from django.db import models
+
+
+class ThrottleCounter(models.Model):
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="portal_throttlecounter_unique_window"),
+        ]
+        # Clean-up of old windows.
+        indexes = [models.Index(fields=["window_start"], name="portal_throttle_window")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

@@ -1,0 +1,122 @@
+"""What the public may see: the unit's promises, and a complaint's status without names or internal notes."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from pengaduan.complaints.models import Attachment, Complaint, DecisionType, StepRun
+from pengaduan.sop.models import Sop
+from pengaduan.units.models import Unit
+from pengaduan.workcalendar.calendar import WEEKDAY_NAMES_ID
+from pengaduan.workcalendar.services import calendar_for_unit
+
+
+def portal_unit() -> Unit | None:
+    """The unit this portal receives complaints for: PORTAL_UNIT (a unit code), else the first unit."""
+    code = getattr(settings, "PORTAL_UNIT", "")
+    units = Unit.objects.all()
+    return (units.filter(code=code).first() if code else None) or units.order_by("pk").first()
+
+
+def office_hours(unit: Unit) -> list[tuple[str, str]]:
+    """(weekday name, "07.30–12.00, 13.00–16.00") for the open weekdays, consecutive equal days merged."""
+    calendar = calendar_for_unit(unit)
+    rows: list[tuple[list[int], str]] = []
+    for weekday in range(7):
+        periods = calendar.week[weekday]
+        if not periods:
+            continue
+        text = ", ".join(f"{opens:%H.%M}–{closes:%H.%M}" for opens, closes in periods)
+        if rows and rows[-1][1] == text and rows[-1][0][-1] == weekday - 1:
+            rows[-1][0].append(weekday)
+        else:
+            rows.append(([weekday], text))
+    names = WEEKDAY_NAMES_ID
+    return [(names[days[0]] if len(days) == 1 else f"{names[days[0]]}–{names[days[-1]]}", text) for days, text in rows]
+
+
+def service_standard(unit: Unit) -> list[dict]:
+    """The SOP steps as the unit's promise to the public: who does what, within which time."""
+    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    if sop is None:
+        return []
+    return [
+        {"number": step.number, "role": sop.role_title(step.performer), "output": step.output,
+         "time_limit": step.time_limit_text, "what": PUBLIC_STAGE.get(step.kind, PUBLIC_STAGE["review"])()}
+        for step in sop.steps.all()
+    ]
+
+
+# What each kind of step means to a complainant, in plain words (no internal jargon).
+PUBLIC_STAGE = {
+    "intake": lambda: _("Your complaint is received and recorded"),
+    "clarify": lambda: _("Your complaint is checked and clarified"),
+    "decide": lambda: _("The head of the office decides the follow-up"),
+    "draft_answer": lambda: _("The answer is prepared"),
+    "deliver": lambda: _("The answer is delivered to you"),
+    "review": lambda: _("Your complaint is being processed"),
+}
+
+
+@dataclass
+class PublicStep:
+    number: int
+    what: str
+    time_limit: str
+    state: str  # done, current, pending
+    done_at: datetime | None = None
+    due_at: datetime | None = None
+
+
+@dataclass
+class PublicStatus:
+    headline: str
+    detail: str
+    state: str  # open, closed, set_aside
+    steps: list[PublicStep] = field(default_factory=list)
+    current: PublicStep | None = None
+    answer: str = ""
+    answered_at: datetime | None = None
+    forwarded_to: str = ""
+
+
+def public_status(complaint: Complaint) -> PublicStatus:
+    """The status as the complainant reads it. Never staff names, internal notes or other people's data."""
+    runs = {run.number: run for run in StepRun.objects.filter(complaint=complaint).only(
+        "number", "started_at", "due_at", "done_at")}
+    steps = []
+    for step in complaint.sop.steps.all():
+        run = runs.get(step.number)
+        state = "pending" if run is None else ("done" if run.done_at else "current")
+        steps.append(PublicStep(step.number, PUBLIC_STAGE.get(step.kind, PUBLIC_STAGE["review"])(),
+                                step.time_limit_text, state, run.done_at if run else None, run.due_at if run else None))
+    status = PublicStatus(headline="", detail="", state=complaint.status, steps=steps,
+                          current=next((s for s in steps if s.state == "current"), None))
+    if complaint.status == Complaint.Status.SET_ASIDE:
+        status.steps = []
+        status.headline = _("Your report could not be processed as a new complaint")
+        status.detail = (_("It repeats a complaint that is already being handled; that case continues.")
+                         if complaint.set_aside_reason == Complaint.SetAsideReason.DUPLICATE
+                         else _("It did not contain a complaint we can handle. You are welcome to send a new one."))
+        return status
+    answer_run = complaint.step_runs.filter(step__kind="draft_answer", done_at__isnull=False).first()
+    if complaint.status == Complaint.Status.CLOSED:
+        status.headline = _("Finished: the answer has been delivered")
+        status.detail = _("Thank you for your complaint. Please tell us how satisfied you are.")
+        if answer_run:
+            status.answer, status.answered_at = answer_run.output.get("answer", ""), answer_run.done_at
+    else:
+        status.headline = status.current.what if status.current else _("Your complaint is being processed")
+        status.detail = _("In progress, step %(n)d of %(total)d.") % {
+            "n": status.current.number if status.current else 1, "total": len(steps)}
+    if complaint.decision_type == DecisionType.FORWARD:
+        decision = complaint.step_runs.filter(step__kind="decide", done_at__isnull=False).first()
+        status.forwarded_to = decision.output.get("forward_to", "") if decision else ""
+    return status
+
+
+def complainant_files(complaint: Complaint):
+    """The evidence the complainant gave (at intake or in replies): the only files shown on the tracking page."""
+    return complaint.attachments.filter(purpose=Attachment.Purpose.EVIDENCE)

@@ -1,0 +1,61 @@
+"""Fixed-window rate limits for public forms and look-ups, without outside services.
+
+The counter lives in the database so that limits hold across several app servers and restarts.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pengaduan.portal.models import ThrottleCounter
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    hits: int
+    window: timedelta
+
+
+SUBMIT = Limit("submit", hits=5, window=timedelta(hours=1))
+LOOKUP = Limit("lookup", hits=30, window=timedelta(minutes=10))
+REPLY = Limit("reply", hits=10, window=timedelta(hours=1))
+
+
+def client_ip(request) -> str:
+    # Behind a reverse proxy the deploy sets the real address into REMOTE_ADDR (see docs/deploy.md).
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _window_start(now: datetime, window: timedelta) -> datetime:
+    seconds = int(window.total_seconds())
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
+    """Count one attempt by `who`; False when the limit for the current window is already used up."""
+    now = now or timezone.now()
+    # The IP address itself is personal data; the counter keeps only a hash of it.
+    key = f"{limit.name}:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
+    start = _window_start(now, limit.window)
+    with transaction.atomic():
+        updated = ThrottleCounter.objects.filter(key=key, window_start=start).update(hits=F("hits") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    ThrottleCounter.objects.create(key=key, window_start=start, hits=1)
+            except IntegrityError:
+                ThrottleCounter.objects.filter(key=key, window_start=start).update(hits=F("hits") + 1)
+        hits = ThrottleCounter.objects.filter(key=key, window_start=start).values_list("hits", flat=True).first()
+    return hits <= limit.hits
+
+
+def forget_old(*, now: datetime | None = None, older_than: timedelta = timedelta(days=1)) -> int:
+    now = now or timezone.now()
+    deleted, _ = ThrottleCounter.objects.filter(window_start__lt=now - older_than).delete()
+    return deleted

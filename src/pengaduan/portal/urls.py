@@ -1,0 +1,19 @@
+from django.urls import path
+
+from pengaduan.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privasi/", views.privacy, name="privacy"),
+    path("pengaduan/baru/", views.complain, name="complain"),
+    path("pengaduan/terkirim/", views.received, name="received"),
+    path("lacak/", views.track, name="track"),
+    path("lacak/status/", views.status, name="status"),
+    path("lacak/tanda-terima.pdf", views.receipt, name="receipt"),
+    path("lacak/jawab/<int:pk>/", views.reply, name="reply"),
+    path("lacak/nilai/", views.rate, name="rate"),
+    path("lacak/lampiran/<int:pk>/", views.own_file, name="own_file"),
+    path("lacak/selesai/", views.forget, name="forget"),
+]

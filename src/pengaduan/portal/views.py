@@ -1,0 +1,176 @@
+"""Public pages: how to complain, the complaint form, the receipt, tracking, replies and the rating.
+
+No account is needed. The tracking code is the complainant's key: after a successful look-up it is kept in
+the session, so that it does not stay in addresses, browser history or server logs.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pengaduan.complaints import engine
+from pengaduan.complaints.attachments import attachment_response
+from pengaduan.complaints.codes import normalise_tracking_code
+from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
+from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.public_forms import RatingForm, ReplyForm
+from pengaduan.portal import throttle
+from pengaduan.portal.emails import schedule_receipt_email
+from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
+from pengaduan.portal.receipt import receipt_pdf
+from pengaduan.portal.selectors import (
+    complainant_files,
+    office_hours,
+    portal_unit,
+    public_status,
+    service_standard,
+)
+
+SESSION_KEY = "tracked_complaint"
+
+
+def _unit_or_404():
+    unit = portal_unit()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _too_many(request, what):
+    response = render(request, "portal/too_many.html", {"what": what}, status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
+def _tracked(request) -> Complaint:
+    code = request.session.get(SESSION_KEY)
+    complaint = Complaint.objects.select_related("unit", "sop").filter(tracking_code=code).first() if code else None
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def home(request):
+    unit = _unit_or_404()
+    return render(request, "portal/home.html", {
+        "unit": unit, "hours": office_hours(unit), "standard": service_standard(unit),
+    })
+
+
+def privacy(request):
+    return render(request, "portal/privacy.html", {"unit": _unit_or_404()})
+
+
+@require_http_methods(["GET", "POST"])
+def complain(request):
+    unit = _unit_or_404()
+    form = PublicComplaintForm(request.POST or None, request.FILES or None, initial={"token": form_token()})
+    if request.method == "POST":
+        if not throttle.hit(throttle.SUBMIT, throttle.client_ip(request)):
+            return _too_many(request, _("complaints"))
+        if form.is_valid():
+            try:
+                complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES)
+            except StepInputInvalid as refused:
+                for field, errors in refused.errors.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                request.session[SESSION_KEY] = complaint.tracking_code
+                schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
+                return redirect("portal:received")
+        form.data = form.data.copy()
+        form.data["token"] = form_token()
+    return render(request, "portal/complain.html", {"form": form, "unit": unit})
+
+
+def received(request):
+    complaint = _tracked(request)
+    return render(request, "portal/received.html", {
+        "complaint": complaint, "status": public_status(complaint),
+    })
+
+
+def receipt(request):
+    complaint = _tracked(request)
+    pdf = receipt_pdf(complaint, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tanda-terima-{complaint.tracking_code}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or request.GET or None)
+    if form.is_bound:
+        if not throttle.hit(throttle.LOOKUP, throttle.client_ip(request)):
+            return _too_many(request, _("look-ups"))
+        if form.is_valid():
+            code = normalise_tracking_code(form.cleaned_data["code"])
+            complaint = Complaint.objects.filter(tracking_code=code).only("tracking_code").first()
+            if complaint is not None:
+                request.session[SESSION_KEY] = complaint.tracking_code
+                return redirect("portal:status")
+        # The same answer whatever was wrong: no hint that a code exists or what it looks like.
+        form = TrackForm(initial={"code": request.POST.get("code", request.GET.get("code", ""))})
+        messages.error(request, _("We could not find a complaint with that code. Please check the code and try again."))
+    return render(request, "portal/track.html", {"form": form})
+
+
+def status(request):
+    complaint = _tracked(request)
+    questions = list(complaint.information_requests.order_by("asked_at"))
+    return render(request, "portal/status.html", {
+        "complaint": complaint,
+        "status": public_status(complaint),
+        "questions": questions,
+        "reply_form": ReplyForm() if any(q.is_open for q in questions) else None,
+        "files": complainant_files(complaint),
+        "rating": Rating.objects.filter(complaint=complaint).first(),
+        "rating_form": RatingForm() if complaint.status == Complaint.Status.CLOSED else None,
+    })
+
+
+@require_POST
+def reply(request, pk):
+    complaint = _tracked(request)
+    question = get_object_or_404(complaint.information_requests, pk=pk)
+    if not throttle.hit(throttle.REPLY, throttle.client_ip(request)):
+        return _too_many(request, _("replies"))
+    try:
+        engine.information_reply(request=question, reply=request.POST.get("reply", ""), files=request.FILES)
+    except StepInputInvalid as refused:
+        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Thank you. Your answer has been sent to the officer."))
+    return redirect("portal:status")
+
+
+@require_POST
+def rate(request):
+    complaint = _tracked(request)
+    try:
+        engine.complaint_rate(complaint=complaint, score=request.POST.get("score"),
+                              comment=request.POST.get("comment", ""))
+    except StepInputInvalid:
+        messages.error(request, _("Please choose a score from 1 to 5."))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Thank you for your rating. It helps us improve our service."))
+    return redirect("portal:status")
+
+
+def own_file(request, pk):
+    complaint = _tracked(request)
+    item = get_object_or_404(complainant_files(complaint), pk=pk)
+    return attachment_response(item)
+
+
+def forget(request):
+    request.session.pop(SESSION_KEY, None)
+    return redirect("portal:track")

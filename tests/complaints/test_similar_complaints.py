@@ -1,0 +1,140 @@
+"""Similar existing complaints, suggested to the JFU while recording a new one."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from pengaduan.complaints.engine import complaint_receive, complaint_record
+from pengaduan.complaints.models import Complaint
+from pengaduan.complaints.selectors import similar_complaints
+from factories import intake_data, make_unit
+
+pytestmark = pytest.mark.django_db
+
+KTP = intake_data()  # "Pungutan liar pada pengurusan KTP" at Kelurahan Manguharjo
+KTP_REWORDED = {
+    "summary": "Petugas Kelurahan Manguharjo minta uang untuk urus KTP",
+    "description": "Saya dimintai bayaran 50 ribu oleh petugas agar KTP cepat jadi.",
+    "subject": "kelurahan manguharjo",
+}
+OTHER_TOPICS = [
+    ("Jalan rusak berlubang", "Jalan di depan SDN 01 rusak parah.", "Dinas Pekerjaan Umum"),
+    ("Lampu penerangan jalan mati", "Lampu PJU mati dua minggu.", "Dinas Perhubungan"),
+    ("Sampah menumpuk", "Sampah di TPS tidak diangkut.", "Dinas Lingkungan Hidup"),
+    ("Antrean puskesmas lama", "Pasien menunggu berjam-jam.", "Puskesmas Taman"),
+]
+
+
+def receive(unit, *, days_ago: float = 1, **text) -> Complaint:
+    return complaint_receive(
+        unit=unit, data=intake_data(channel="web", **text), now=timezone.now() - timedelta(days=days_ago)
+    )
+
+
+def receive_other_topics(unit, *, days_ago: float = 1) -> list[Complaint]:
+    return [
+        receive(unit, days_ago=days_ago, summary=summary, description=description, subject=subject, event_place="")
+        for summary, description, subject in OTHER_TOPICS
+    ]
+
+
+def set_aside(complaint: Complaint, reason: str) -> None:
+    Complaint.objects.filter(pk=complaint.pk).update(
+        status=Complaint.Status.SET_ASIDE, set_aside_reason=reason, closed_at=timezone.now()
+    )
+
+
+def suggested(unit, **kwargs) -> list[Complaint]:
+    return [complaint for complaint, _score in similar_complaints(unit=unit, **kwargs)]
+
+
+def test_it_suggests_the_same_case_reworded_first(unit, jfu):
+    receive_other_topics(unit)
+    original = complaint_record(unit=unit, actor=jfu, data=KTP, now=timezone.now() - timedelta(days=10))
+    receive_other_topics(unit)
+
+    results = similar_complaints(unit=unit, **KTP_REWORDED)
+
+    assert results[0][0] == original
+    assert 0.5 < results[0][1] <= 1
+    assert all(score < results[0][1] for _complaint, score in results[1:])
+
+
+def test_it_returns_the_best_first_and_no_more_than_the_limit(unit):
+    exact = receive(unit, days_ago=3)
+    near = receive(unit, days_ago=2, summary="Pungutan liar KTP", description="Diminta uang.")
+    receive_other_topics(unit)
+
+    results = similar_complaints(unit=unit, summary=KTP["summary"], description=KTP["description"],
+                                 subject=KTP["subject"], event_place=KTP["event_place"], limit=2)
+
+    assert [complaint for complaint, _score in results] == [exact, near]
+    assert results[0][1] == pytest.approx(1.0) and results[0][1] > results[1][1]
+
+
+def test_it_leaves_out_complaints_below_the_minimum_score(unit):
+    receive_other_topics(unit)
+
+    assert suggested(unit, summary=KTP["summary"], subject=KTP["subject"]) == []
+    assert suggested(unit, summary="Lampu jalan mati", min_score=0.0) != []
+
+
+def test_it_suggests_nothing_for_a_text_without_words(unit):
+    receive(unit)
+
+    assert suggested(unit, summary="!!! ???") == []
+
+
+def test_it_never_suggests_another_units_complaints(unit):
+    other_unit = make_unit(code="DINKES", name="Dinas Kesehatan")
+    receive(other_unit)
+
+    assert suggested(other_unit, **KTP_REWORDED) != []
+    assert suggested(unit, **KTP_REWORDED) == []
+
+
+def test_it_never_suggests_complaints_older_than_the_window(unit):
+    receive(unit, days_ago=200)
+    recent = receive(unit, days_ago=20)
+
+    assert suggested(unit, **KTP_REWORDED) == [recent]
+    assert suggested(unit, **KTP_REWORDED, window_days=10) == []
+
+
+def test_it_considers_only_the_newest_candidates(unit):
+    older = receive(unit, days_ago=5)
+    receive_other_topics(unit, days_ago=1)
+
+    assert suggested(unit, **KTP_REWORDED, max_candidates=len(OTHER_TOPICS) + 1) == [older]
+    assert suggested(unit, **KTP_REWORDED, max_candidates=len(OTHER_TOPICS)) == []
+
+
+@pytest.mark.parametrize("reason", [Complaint.SetAsideReason.SPAM, Complaint.SetAsideReason.DUPLICATE])
+def test_it_never_suggests_set_aside_complaints(unit, reason):
+    kept = receive(unit, days_ago=3)
+    set_aside(receive(unit, days_ago=2), reason)
+
+    assert suggested(unit, **KTP_REWORDED) == [kept]
+
+
+def test_it_excludes_the_complaint_being_looked_at(unit, jfu):
+    original = complaint_record(unit=unit, actor=jfu, data=KTP, now=timezone.now() - timedelta(days=30))
+    waiting = receive(unit, days_ago=0, **KTP_REWORDED)
+
+    looked_at = {field: getattr(waiting, field) for field in ("summary", "description", "subject", "event_place")}
+    assert suggested(unit, **looked_at, exclude_pk=waiting.pk) == [original]
+
+
+def test_it_needs_two_queries_however_many_candidates(unit, django_assert_max_num_queries):
+    for _round in range(3):
+        receive(unit)
+        receive_other_topics(unit)
+
+    with django_assert_max_num_queries(2):
+        results = similar_complaints(unit=unit, **KTP_REWORDED, min_score=0.0, limit=20)
+        # What a suggestion list shows costs no further query.
+        shown = [(str(complaint), complaint.summary, complaint.received_at, complaint.status)
+                 for complaint, _score in results]
+
+    assert len(shown) == 3 * (1 + len(OTHER_TOPICS))
