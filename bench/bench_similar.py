@@ -149,8 +149,11 @@ def main() -> None:
     unit = setup_database(args.candidates, rng)
     setup_seconds = time.perf_counter() - started
 
+    # Django is set up only now (setup_database), so these imports cannot go to the top.
     from django.db import connection
+    from django.utils import timezone
 
+    from pengaduan.complaints.models import Complaint
     from pengaduan.complaints.selectors import similar_complaints
 
     timings = []
@@ -159,10 +162,8 @@ def main() -> None:
         t0 = time.perf_counter()
         found = similar_complaints(unit=unit, **new)
         timings.append((time.perf_counter() - t0) * 1000)
-    from django.utils import timezone
 
-    from pengaduan.complaints.models import Complaint
-
+    # The plan of the candidates query as similar_complaints builds it.
     plan = (
         Complaint.objects.filter(unit=unit, received_at__gte=timezone.now() - timedelta(days=180))
         .exclude(status="set_aside").order_by("-received_at")

@@ -1,35 +1,11 @@
 """Four officers click through the five SOP steps in Debian's chromium, as they would at their desks."""
 
-import os
-import shutil
-
 import pytest
 
 from pengaduan.complaints.models import Complaint
 from factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: `make test` installs it (scripts/install-chromium.sh)")
-        pytest.skip("chromium is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync",
-        ])
-        yield browser
-        browser.close()
 
 
 def log_in(page, base, username):
@@ -44,9 +20,9 @@ def log_out(page):
     page.click("text=Keluar")
 
 
-def test_it_walks_a_walk_in_complaint_through_the_sop(browser, live_server, staff, tmp_path):
+def test_it_walks_a_walk_in_complaint_through_the_sop(phone, live_server, staff, tmp_path):
     base = live_server.url
-    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = phone  # 390x844, id-ID: see conftest.py
 
     log_in(page, base, "jfu")
     page.click("text=Catat pengaduan")

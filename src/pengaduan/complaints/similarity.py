@@ -306,8 +306,8 @@ def score_features(new: dict[str, Features], candidate: dict[str, Features]) -> 
 def score(new: dict, candidate: dict) -> float:
     """How likely `candidate` is about the same case as `new`, in [0, 1].
 
-    A weighted mean of per-field similarities (summary, subject, description, event_place, and all of
-    them together). A field empty on either side is left out rather than counted as a mismatch: a
-    complaint without a place of event is not less similar for it.
+    A weighted mean of the similarities of the summary, the subject, the place and of all fields together
+    (which is where the description counts; see FIELD_WEIGHTS). A field empty on either side is left out
+    rather than counted as a mismatch: a complaint without a place of event is not less similar for it.
     """
     return score_features(complaint_features(new), complaint_features(candidate))

@@ -88,7 +88,15 @@ def record(request):
             messages.success(request, _("Recorded in the Buku Pengaduan as %(number)s.")
                              % {"number": complaint.register_number})
             return redirect(complaint)
-    return render(request, "workdesk/record.html", {"form": form, "unit": unit, "units": units})
+    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    return render(request, "workdesk/record.html", {
+        "form": form, "unit": unit, "units": units, "warnings": _sop_warnings(sop),
+    })
+
+
+def _sop_warnings(sop) -> list[str]:
+    """The SOP's own warnings (Peringatan), e.g. that staff stay courteous: shown where complaints are taken in."""
+    return list(sop.document.get("sop", {}).get("warnings", [])) if sop else []
 
 
 def _output_rows(kind_name: str, output: dict) -> list[tuple[str, str]]:
@@ -148,6 +156,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
         if kind.name == "intake" and not complaint.is_recorded:
             context["set_aside_reasons"] = Complaint.SetAsideReason.choices
         if kind.name == "intake":
+            context["warnings"] = _sop_warnings(complaint.sop)
             context["similar"] = selectors.similar_complaints(
                 unit=complaint.unit, summary=complaint.summary, description=complaint.description,
                 subject=complaint.subject, event_place=complaint.event_place, exclude_pk=complaint.pk,
