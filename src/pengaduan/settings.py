@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "pengaduan.complaints",
     "pengaduan.workdesk",
     "pengaduan.portal",
+    "pengaduan.notifications",
 ]
 
 MIDDLEWARE = [

@@ -192,6 +192,10 @@ class StepRun(models.Model):
         verbose_name=_("done by"),
     )
     output = models.JSONField(_("output"), default=dict, blank=True)
+    paused_at = models.DateTimeField(
+        _("waiting for the complainant since"), null=True, blank=True,
+        help_text=_("While set, the step's clock stands still; the deadline moves on when it resumes."),
+    )
 
     objects = StepRunQuerySet.as_manager()
 
@@ -230,6 +234,98 @@ class StepRun(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         return self.done_at is None and (now or timezone.now()) > self.due_at
+
+
+class StepPause(models.Model):
+    """A stretch of time a step waited for the complainant; reports count it apart from the officers' time."""
+
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    office_seconds = models.PositiveIntegerField(_("office time paused (seconds)"), default=0)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["step_run"], condition=Q(ended_at__isnull=True),
+                                    name="complaints_steppause_one_open_pause"),
+        ]
+
+    def __str__(self):
+        return f"{self.step_run}: {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """A reminder or escalation due at a moment computed when the step starts (or resumes)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        BREACH = "breach", _("Deadline passed")
+
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    share = models.PositiveSmallIntegerField(help_text=_("Percent of the step's office time elapsed."))
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["step_run", "share"], name="complaints_reminder_once_per_share"),
+        ]
+        indexes = [
+            # `pengaduan remind`: reminders due and not yet sent.
+            models.Index(fields=["due_at"], condition=Q(sent_at__isnull=True), name="complaints_reminder_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.step_run} {self.share}%"
+
+
+class InternalNote(models.Model):
+    """A note for colleagues only; never shown to the complainant."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class AnswerTemplate(models.Model):
+    """The opening of an answer letter per follow-up decision, in polite standard Indonesian; editable in the admin."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="answer_templates",
+                             help_text=_("Empty: for every unit without its own."))
+    decision_type = models.CharField(_("follow-up decision"), max_length=24, choices=DecisionType.choices)
+    body = models.TextField(
+        _("text"),
+        help_text=_("Placeholders: {register_number}, {received_date}, {summary}, {forward_to}, {order}, {unit}."),
+    )
+
+    class Meta:
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "decision_type"], name="complaints_answertemplate_unique"),
+            models.UniqueConstraint(fields=["decision_type"], condition=Q(unit__isnull=True),
+                                    name="complaints_answertemplate_unique_default"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit or '*'} · {self.get_decision_type_display()}"
 
 
 class CoordinationRequest(models.Model):
@@ -371,6 +467,11 @@ class Event(models.Model):
         INFORMATION_GIVEN = "information_given", _("Complainant added information")
         RATED = "rated", _("Complainant rated the answer")
         LINKED = "linked", _("Linked to another complaint")
+        PAUSED = "paused", _("Waiting for the complainant")
+        RESUMED = "resumed", _("Clock resumed")
+        NOTE = "note", _("Internal note")
+        REMINDED = "reminded", _("Reminder sent")
+        ESCALATED = "escalated", _("Deadline passed; superiors alerted")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

@@ -26,6 +26,16 @@ class Unit(models.Model):
         max_length=50,
         help_text=_("New complaints follow the newest loaded version of this SOP."),
     )
+    website = models.URLField(_("website"), blank=True)
+    head_title = models.CharField(_("head's title"), max_length=100, blank=True,
+                                  help_text=_("Signs answer letters, e.g. Inspektur Kota Madiun."))
+    head_name = models.CharField(_("head's name"), max_length=200, blank=True)
+    head_rank = models.CharField(_("head's rank"), max_length=100, blank=True, help_text=_("e.g. Pembina Utama Muda"))
+    head_nip = models.CharField(_("head's NIP"), max_length=30, blank=True)
+    escalation_roles = models.JSONField(
+        _("escalation roles"), default=list, blank=True,
+        help_text=_('Who is alerted, in order, when a step passes its deadline, e.g. ["sekretaris", "inspektur"].'),
+    )
     register_code = models.CharField(
         _("register code"), max_length=20, help_text=_("Used in register numbers, e.g. INSP.")
     )
