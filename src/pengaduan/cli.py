@@ -7,6 +7,8 @@ OUR_COMMANDS = {
     "sop": "validate, load and show SOP files (sop validate FILE | sop load FILE | sop show [CODE])",
     "calendar": "office calendar (calendar show YEAR | calendar deadline START DURATION)",
     "demo": "create the demo unit, users and complaints (safe to run twice)",
+    "remind": "send due reminders and escalations, retry pending mail (run every minute)",
+    "outbox": "the mail outbox (outbox send | outbox list)",
 }
 
 

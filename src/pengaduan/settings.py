@@ -56,6 +56,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pengaduan.portal.context_processors.portal",
             ],
         },
     },
@@ -124,6 +125,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10  # a dead mail server must not hang a request
+
+# Reminders to a step's performer at these shares of the step's office time; at 100 % the superiors
+# (Unit.escalation_roles) are alerted too.
+REMINDER_SHARES = [int(share) for share in env_list("REMINDER_SHARES", ["50", "80"])]
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # The unit whose complaints the public portal receives (a unit code); empty: the first unit.
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")

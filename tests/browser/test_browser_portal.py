@@ -18,10 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
-# Known problems outside the portal templates, tolerated only on the elements named here (rule id → CSS selector).
-# base.html renders messages as <ul class="messages" role="status">: the role replaces the list semantics, so
-# the <li> items are orphaned. Fix: <div role="status"><ul class="messages">…</ul></div>. Remove these then.
-KNOWN = {"listitem": "ul.messages > li", "aria-allowed-role": "ul.messages"}
+# Known problems tolerated only on the elements named here (rule id → CSS selector); none at present.
+KNOWN: dict[str, str] = {}
 
 RUN_AXE = """async (known) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -67,7 +65,7 @@ def test_a_citizen_complains_from_a_phone_and_rates_the_answer(
     check_accessibility(page, "home")
     snap(page, screenshots, "01-home")
 
-    page.click(f"main a[href='/pengaduan/baru/']")
+    page.click("main a[href='/pengaduan/baru/']")
     page.wait_for_url(f"{base}/pengaduan/baru/")
     check_accessibility(page, "form")
     assert page.is_checked("#id_complaint_type_0")  # "pengaduan" is preselected

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pengaduan.complaints import clock
 from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind
@@ -19,6 +20,7 @@ from pengaduan.complaints.models import (
     CoordinationRequest,
     Event,
     InformationRequest,
+    InternalNote,
     Rating,
     StepRun,
 )
@@ -57,10 +59,12 @@ def _invalid(form) -> StepInputInvalid:
 
 
 def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, now: datetime, actor=None) -> StepRun:
-    due_at = calendar_for_unit(complaint.unit).add(started_at, step.duration)
+    calendar = calendar_for_unit(complaint.unit)
+    due_at = calendar.add(started_at, step.duration)
     run = StepRun.objects.create(
         complaint=complaint, step=step, number=step.number, role=step.performer, started_at=started_at, due_at=due_at
     )
+    clock.schedule_reminders(run, calendar)
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.STEP_STARTED, actor=actor, step_number=step.number,
         data={"role": step.performer, "started_at": started_at.isoformat(), "due_at": due_at.isoformat()},
@@ -153,6 +157,10 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
     if not StepRun.objects.filter(pk=run.pk, done_at__isnull=True).update(done_at=now, done_by=ctx.actor):
         raise StepNotCurrent(_("A colleague has just completed this step. Please reload the page."))
     run.done_at, run.done_by = now, ctx.actor
+    if run.paused_at is not None:
+        # Done while waiting (the complainant called in, say): the pause ends here.
+        clock.resume(run, calendar_for_unit(complaint.unit), now=now, actor=ctx.actor)
+    run.reminders.filter(sent_at__isnull=True).delete()
     was_recorded = complaint.is_recorded
     kind.apply(ctx, cleaned)
     run.output = kind.output(cleaned)
@@ -292,9 +300,13 @@ def complaint_link(*, complaint: Complaint, actor, linked_to: Complaint | None, 
     complaint.linked_to = linked_to
 
 
-def information_request(*, complaint: Complaint, actor, question: str,
+def information_request(*, complaint: Complaint, actor, question: str, pause_clock: bool = False,
                         now: datetime | None = None) -> InformationRequest:
-    """The current step's performer asks the complainant for more; the question shows on the tracking page."""
+    """The current step's performer asks the complainant for more; the question shows on the tracking page.
+
+    With `pause_clock` the step waits for the answer: its clock stands still until the complainant replies
+    (or the officer resumes it), and the deadline then moves on by the office time waited.
+    """
     now = now or timezone.now()
     if not question or not question.strip():
         raise StepInputInvalid(_("Please correct the marked fields."), {"question": [_("Write the question.")]})
@@ -310,9 +322,27 @@ def information_request(*, complaint: Complaint, actor, question: str,
         )
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, step_number=run.number,
-            created_at=now, data={"request": request.pk},
+            created_at=now, data={"request": request.pk, "pause_clock": pause_clock},
         )
+        if pause_clock and run.paused_at is None:
+            clock.pause(run, reason=question.strip(), now=now, actor=actor)
     return request
+
+
+def step_resume(*, complaint: Complaint, actor, now: datetime | None = None) -> StepRun:
+    """The performer starts the clock again without waiting any longer (e.g. the answer came by telephone)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = StepRun.objects.select_for_update().select_related("step__sop").filter(
+            complaint=complaint, done_at__isnull=True
+        ).first()
+        if run is None:
+            raise StepNotCurrent(_("This complaint has no step in progress."))
+        _require_role(actor, complaint.unit, run.role, run.step.sop)
+        if run.paused_at is None:
+            raise StepNotCurrent(_("The clock of this step is already running."))
+        clock.resume(run, calendar_for_unit(complaint.unit), now=now, actor=actor)
+    return run
 
 
 def information_reply(*, request: InformationRequest, reply: str, files=None,
@@ -334,6 +364,10 @@ def information_reply(*, request: InformationRequest, reply: str, files=None,
             complaint=complaint, kind=Event.Kind.INFORMATION_GIVEN, step_number=request.step_run.number,
             created_at=now, data={"request": request.pk},
         )
+        run = StepRun.objects.select_for_update().get(pk=request.step_run_id)
+        waiting = run.information_requests.filter(replied_at__isnull=True).exists()
+        if run.is_open and run.paused_at is not None and not waiting:
+            clock.resume(run, calendar_for_unit(complaint.unit), now=now)
     request.refresh_from_db()
     return request
 
@@ -356,3 +390,17 @@ def complaint_rate(*, complaint: Complaint, score, comment: str = "", now: datet
         Event.objects.create(complaint=complaint, kind=Event.Kind.RATED, created_at=now,
                              data={"score": rating.score})
     return rating
+
+
+def note_add(*, complaint: Complaint, actor, text: str, now: datetime | None = None) -> InternalNote:
+    """An internal note from any officer of the unit; never shown to the complainant."""
+    now = now or timezone.now()
+    if not complaint.unit.memberships.filter(user=actor).exists():
+        raise NotPermitted(_("Only officers of %(unit)s may write notes here.") % {"unit": complaint.unit.name})
+    if not text or not text.strip():
+        raise StepInputInvalid(_("Please correct the marked fields."), {"text": [_("Write the note.")]})
+    with transaction.atomic():
+        note = InternalNote.objects.create(complaint=complaint, author=actor, text=text.strip(), created_at=now)
+        Event.objects.create(complaint=complaint, kind=Event.Kind.NOTE, actor=actor, created_at=now,
+                             data={"note": note.pk})
+    return note

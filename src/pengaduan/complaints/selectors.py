@@ -140,3 +140,46 @@ def similar_complaints(
         return []
     found = Complaint.objects.in_bulk([pk for _value, _position, pk in best])
     return [(found[pk], value) for value, _position, pk in best if pk in found]
+
+
+def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now) -> QuerySet[StepRun]:
+    """Inbox filters: step, channel, type, category, overdue, date range of receipt, and a text search."""
+    if filters.get("step"):
+        runs = runs.filter(number=filters["step"])
+    if filters.get("channel"):
+        runs = runs.filter(complaint__channel=filters["channel"])
+    if filters.get("complaint_type"):
+        runs = runs.filter(complaint__complaint_type=filters["complaint_type"])
+    if filters.get("category"):
+        runs = runs.filter(complaint__category__icontains=filters["category"])
+    if filters.get("overdue"):
+        runs = runs.filter(due_at__lt=now, paused_at__isnull=True)
+    if filters.get("received_from"):
+        runs = runs.filter(complaint__received_at__date__gte=filters["received_from"])
+    if filters.get("received_to"):
+        runs = runs.filter(complaint__received_at__date__lte=filters["received_to"])
+    if text := (filters.get("q") or "").strip():
+        runs = runs.filter(
+            Q(complaint__register_number__icontains=text) | Q(complaint__tracking_code__icontains=text)
+            | Q(complaint__summary__icontains=text) | Q(complaint__subject__icontains=text)
+            | Q(complaint__complainant__name__icontains=text)
+        )
+    return runs
+
+
+def team_units(user) -> list[int]:
+    """Units where the user is one of the superiors alerted at a breach, and so sees the team view."""
+    from pengaduan.complaints.reminders import DEFAULT_ESCALATION_ROLES
+
+    roles = roles_by_unit(user)
+    units = Unit.objects.filter(pk__in=list(roles)).only("pk", "escalation_roles")
+    return [unit.pk for unit in units if roles[unit.pk] & set(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)]
+
+
+def team_step_runs(user) -> QuerySet[StepRun]:
+    """Everything open in the user's team units, grouped by step, overdue first (nearest deadline first)."""
+    return (
+        StepRun.objects.open().filter(complaint__unit_id__in=team_units(user))
+        .select_related("complaint__unit", "complaint__sop", "complaint__complainant", "step")
+        .order_by("number", "due_at", "pk")
+    )

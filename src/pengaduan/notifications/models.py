@@ -1,0 +1,106 @@
+"""E-mail notifications: templates editable in the admin, and the outbox of every message rendered from them.
+
+A message is written to the outbox inside the transaction of the action that caused it, so it exists
+exactly when the action committed; it is sent after the commit and, when the mail server is down,
+again later by `pengaduan outbox send`. The outbox is also the record of what was sent to whom.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.template import Template, TemplateSyntaxError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pengaduan.complaints.models import Complaint
+
+
+class MessageTemplate(models.Model):
+    """The subject and plain-text body of one kind of message, in Django template syntax."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True,
+                           help_text=_("The name the software uses for this message; do not change it."))
+    description = models.TextField(_("description"), blank=True,
+                                   help_text=_("When the message is sent, to whom, and the variables it can use."))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), help_text=_("Plain text. Variables are written as {{ name }}."))
+    is_active = models.BooleanField(_("active"), default=True,
+                                    help_text=_("Untick to stop sending this message."))
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key
+
+    def clean(self):
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                Template(getattr(self, field))
+            except TemplateSyntaxError as error:
+                errors[field] = _("This template cannot be read: %(error)s") % {"error": error}
+        if errors:
+            raise ValidationError(errors)
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one address, rendered when it was queued; its status tells whether it went out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
+
+    template_key = models.CharField(_("message"), max_length=50)
+    to = models.EmailField(_("to"))
+    reply_to = models.EmailField(_("reply to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    attachments = models.JSONField(
+        _("attachments"), default=list, blank=True,
+        help_text=_("What to attach, rendered when the message is sent (e.g. the receipt of a complaint)."),
+    )
+    complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("complaint"))
+    dedupe_key = models.CharField(
+        _("deduplication key"), max_length=100, null=True, blank=True, unique=True,
+        help_text=_("The same key is never queued twice, e.g. step_assigned:<step run>:<user>."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), default=timezone.now,
+        help_text=_("While being sent: when a worker may take it over if the sender stopped halfway."),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="notifications_outboxmessage_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="notifications_outboxmessage_sent_has_time",
+            ),
+        ]
+        indexes = [
+            # `send_due`: rows waiting (or stuck while sending) whose next attempt is due, oldest first.
+            models.Index(fields=["next_attempt_at"], condition=Q(status__in=["pending", "sending"]),
+                         name="notifications_outbox_due"),
+            # The complaint page and the admin: messages about one complaint.
+            models.Index(fields=["complaint", "created_at"], name="notifications_outbox_complaint"),
+        ]
+
+    def __str__(self):
+        return f"{self.template_key} → {self.to}"

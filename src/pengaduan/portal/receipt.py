@@ -7,12 +7,10 @@ the code, and no images or downloaded fonts (ReportLab's built-in Helvetica/Cour
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from io import BytesIO
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -23,7 +21,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
-    HRFlowable,
     KeepTogether,
     ListFlowable,
     ListItem,
@@ -35,18 +32,10 @@ from reportlab.platypus import (
 )
 
 from pengaduan.complaints.models import Complaint, StepRun
+from pengaduan.documents import INK, format_date_id, format_datetime_id, letterhead
+from pengaduan.documents import plain_paragraph as _p
 
-# Indonesian names, independent of the OS locale (servers rarely have id_ID installed).
-DAY_NAMES_ID: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTH_NAMES_ID: tuple[str, ...] = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
-# Indonesia's three time zones by their everyday names; anything else falls back to the zone's own abbreviation.
-ZONE_NAMES_ID: dict[str, str] = {
-    "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT",
-}  # fmt: skip
+__all__ = ["TRACK_PATH", "format_date_id", "format_datetime_id", "receipt_pdf"]
 
 TRACK_PATH = "/lacak/"
 
@@ -55,31 +44,8 @@ FRAME_PADDING = 6  # SimpleDocTemplate's frame padding, in points; tables must f
 CONTENT_WIDTH = A4[0] - 2 * PAGE_MARGIN - 2 * FRAME_PADDING
 LEFT = PAGE_MARGIN + FRAME_PADDING
 RIGHT = A4[0] - PAGE_MARGIN - FRAME_PADDING
-INK = colors.black
 RULE = colors.Color(0.35, 0.35, 0.35)
 SHADE = colors.Color(0.92, 0.92, 0.92)
-
-
-def _local(dt: datetime) -> datetime:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    if timezone.is_naive(dt):
-        return dt.replace(tzinfo=tz)
-    return dt.astimezone(tz)
-
-
-def format_date_id(day: date) -> str:
-    """`20 November 2026` — the date as written in Indonesian letters."""
-    return f"{day.day} {MONTH_NAMES_ID[day.month - 1]} {day.year}"
-
-
-def format_datetime_id(dt: datetime) -> str:
-    """`Senin, 30 November 2026 pukul 08.15 WIB` — in the project's time zone, as an Indonesian office writes it.
-
-    Naive datetimes are taken to be in settings.TIME_ZONE already.
-    """
-    local = _local(dt)
-    zone = ZONE_NAMES_ID.get(settings.TIME_ZONE) or local.tzname() or settings.TIME_ZONE
-    return f"{DAY_NAMES_ID[local.weekday()]}, {format_date_id(local)} pukul {local:%H.%M} {zone}"
 
 
 class SpacedText(Flowable):
@@ -114,9 +80,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "label": ParagraphStyle("label", base, fontSize=9.5, textColor=colors.Color(0.2, 0.2, 0.2)),
         "value": ParagraphStyle("value", base),
         "value_bold": ParagraphStyle("value_bold", base, fontName="Helvetica-Bold"),
-        "gov": ParagraphStyle("gov", base, fontName="Helvetica-Bold", fontSize=12, leading=15, alignment=TA_CENTER),
-        "unit": ParagraphStyle("unit", base, fontName="Helvetica-Bold", fontSize=15, leading=19, alignment=TA_CENTER),
-        "contact": ParagraphStyle("contact", base, fontSize=9, leading=12, alignment=TA_CENTER),
         "title": ParagraphStyle(
             "title", base, fontName="Helvetica-Bold", fontSize=14, leading=18, alignment=TA_CENTER, spaceBefore=4,
             spaceAfter=8,
@@ -128,30 +91,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell_head": ParagraphStyle("cell_head", base, fontName="Helvetica-Bold", fontSize=9, leading=11.5),
         "footer": ParagraphStyle("footer", base, fontSize=8, leading=10, textColor=colors.Color(0.25, 0.25, 0.25)),
     }
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain (user-supplied or translated) text: escaped, so `<` or `&` cannot break the markup."""
-    return Paragraph(escape(text), style)
-
-
-def _header(complaint: Complaint, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    unit = complaint.unit
-    flow: list[Flowable] = []
-    if unit.parent_name:
-        flow.append(_p(unit.parent_name.upper(), st["gov"]))
-    flow.append(_p(unit.name.upper(), st["unit"]))
-    contact = [unit.address]
-    if unit.phone:
-        contact.append(_("Tel. %(phone)s") % {"phone": unit.phone})
-    if unit.email:
-        contact.append(_("E-mail: %(email)s") % {"email": unit.email})
-    if contact := [part for part in contact if part]:
-        flow.append(_p(" \u00b7 ".join(contact), st["contact"]))
-    # The double rule of an Indonesian letterhead (kop surat).
-    flow.append(HRFlowable(width="100%", thickness=1.6, color=INK, spaceBefore=5, spaceAfter=1.2))
-    flow.append(HRFlowable(width="100%", thickness=0.5, color=INK, spaceBefore=0, spaceAfter=8))
-    return flow
 
 
 def _complainant_text(complaint: Complaint) -> str:
@@ -336,7 +275,7 @@ def receipt_pdf(complaint: Complaint, *, now: datetime | None = None, base_url: 
         subject=complaint.summary, creator="pengaduan", invariant=1, pageCompression=1 if compress else 0,
     )
     story: list[Flowable] = [
-        *_header(complaint, st),
+        *letterhead(complaint.unit),
         _p(_("COMPLAINT RECEIPT"), st["title"]),
         _details(complaint, st),
         *_steps(complaint, st),

@@ -18,7 +18,7 @@ SHOW_DAYS_FROM = timedelta(hours=7)
 @dataclass
 class TimeLeft:
     label: str
-    state: str  # "ok", "soon", "overdue", "done-on-time", "done-late"
+    state: str  # "ok", "soon", "overdue", "paused", "done-on-time", "done-late"
 
 
 def format_office_time(span: timedelta) -> str:
@@ -34,6 +34,8 @@ def format_office_time(span: timedelta) -> str:
 def time_left(run: StepRun, calendar: BusinessCalendar, now: datetime) -> TimeLeft:
     if run.done_at is not None:
         return TimeLeft(_("on time") if run.on_time else _("late"), "done-on-time" if run.on_time else "done-late")
+    if run.paused_at is not None:
+        return TimeLeft(_("clock paused: waiting for the complainant"), "paused")
     if now > run.due_at:
         days = calendar.working_days_between(run.due_at, now)
         if days >= 1:

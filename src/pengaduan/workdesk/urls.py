@@ -6,6 +6,7 @@ app_name = "workdesk"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("tim/", views.team, name="team"),
     path("catat/", views.record, name="record"),
     path("pengaduan/<int:pk>/", views.complaint_detail, name="complaint"),
     path("pengaduan/<int:pk>/langkah/<int:number>/", views.complete_step, name="complete_step"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("pengaduan/<int:pk>/tautkan/", views.link, name="link"),
     path("pengaduan/<int:pk>/tanya-pengadu/", views.ask_complainant, name="ask_complainant"),
     path("pengaduan/<int:pk>/tanda-terima.pdf", views.receipt, name="receipt"),
+    path("pengaduan/<int:pk>/lanjutkan/", views.resume, name="resume"),
+    path("pengaduan/<int:pk>/catatan/", views.add_note, name="add_note"),
     path("buku-pengaduan/", views.register, name="register"),
     path("lampiran/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -21,7 +21,9 @@ from pengaduan.sop.models import Sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 from pengaduan.portal.receipt import receipt_pdf
+from pengaduan.portal.selectors import public_status
 from pengaduan.workdesk.deadlines import time_left
+from pengaduan.workdesk.forms import InboxFilterForm
 
 
 def _calendars():
@@ -53,18 +55,45 @@ def _apply_errors(form, refused: StepInputInvalid):
             form.add_error(field if field in form.fields else None, error)
 
 
+INBOX_PAGE = 200
+
+
+def _rows(runs, now):
+    calendar = _calendars()
+    return [(run, get_kind(run.step.kind).label, time_left(run, calendar(run.complaint.unit), now)) for run in runs]
+
+
 @login_required
 def inbox(request):
     now = timezone.now()
-    calendar = _calendars()
-    runs = list(selectors.steps_waiting_for(request.user)[:200])
-    rows = [(run, get_kind(run.step.kind).label, time_left(run, calendar(run.complaint.unit), now)) for run in runs]
+    filters = InboxFilterForm(request.GET or None)
+    runs = selectors.steps_waiting_for(request.user)
+    if filters.is_valid():
+        runs = selectors.filter_step_runs(runs, filters=filters.cleaned_data, now=now)
+    rows = _rows(runs[:INBOX_PAGE], now)
     return render(request, "workdesk/inbox.html", {
         "rows": rows,
+        "filters": filters,
+        "filtered": bool(request.GET),
         "overdue_count": sum(1 for *_, left in rows if left.state == "overdue"),
         "questions": selectors.coordination_waiting_for(request.user),
         "intake_units": _intake_units(request.user),
+        "has_team": bool(selectors.team_units(request.user)),
     })
+
+
+@login_required
+def team(request):
+    """Everything open in the unit, grouped by step, overdue first: the Sekretaris' and Inspektur's overview."""
+    if not selectors.team_units(request.user):
+        raise Http404
+    now = timezone.now()
+    groups: dict[int, dict] = {}
+    for run, label, left in _rows(selectors.team_step_runs(request.user)[:1000], now):
+        group = groups.setdefault(run.number, {"number": run.number, "label": label, "rows": [], "overdue": 0})
+        group["rows"].append((run, label, left))
+        group["overdue"] += left.state == "overdue"
+    return render(request, "workdesk/team.html", {"groups": sorted(groups.values(), key=lambda g: g["number"])})
 
 
 @login_required
@@ -150,6 +179,8 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
         "my_roles": my_roles,
     }
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
+    context["notes"] = complaint.internal_notes.select_related("author")
+    context["public"] = public_status(complaint)
     if current and current.role in my_roles:
         kind = get_kind(current.step.kind)
         context["kind"] = kind
@@ -295,7 +326,8 @@ def link(request, pk):
 def ask_complainant(request, pk):
     complaint = _visible_complaint(request.user, pk)
     try:
-        engine.information_request(complaint=complaint, actor=request.user, question=request.POST.get("question", ""))
+        engine.information_request(complaint=complaint, actor=request.user, question=request.POST.get("question", ""),
+                                   pause_clock=bool(request.POST.get("pause_clock")))
     except StepInputInvalid:
         messages.error(request, _("Write the question for the complainant."))
     except WorkflowError as refused:
@@ -313,3 +345,29 @@ def receipt(request, pk):
                             content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tanda-terima-{complaint.tracking_code}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def resume(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.step_resume(complaint=complaint, actor=request.user)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The clock runs again; the deadline has moved on by the time waited."))
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.note_add(complaint=complaint, actor=request.user, text=request.POST.get("text", ""))
+    except StepInputInvalid:
+        messages.error(request, _("Write the note."))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    return redirect(complaint)

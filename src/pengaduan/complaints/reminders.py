@@ -1,0 +1,63 @@
+"""Reminders before a deadline and escalation at breach, sent by `pengaduan remind`.
+
+Each reminder row is claimed with a conditional UPDATE (sent_at NULL → now) before anything is sent, so
+running the command twice, or on two servers at once, never sends a reminder twice.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pengaduan.complaints.models import Event, Reminder
+
+DEFAULT_ESCALATION_ROLES = ("sekretaris", "inspektur")
+
+
+def escalation_roles(run) -> list[str]:
+    """Who is alerted when a step passes its deadline: the unit's chain, without the performer's own role."""
+    unit = run.complaint.unit
+    chain = unit.escalation_roles or list(DEFAULT_ESCALATION_ROLES)
+    known = {role["code"] for role in run.complaint.sop.roles}
+    return [role for role in chain if role in known and role != run.role]
+
+
+def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Send the reminders and escalations that are due; steps done or waiting for the complainant are skipped."""
+    from pengaduan.notifications.services import notify_role
+
+    now = now or timezone.now()
+    counts = {"reminders": 0, "escalations": 0}
+    due = (
+        Reminder.objects.filter(sent_at__isnull=True, due_at__lte=now,
+                                step_run__done_at__isnull=True, step_run__paused_at__isnull=True)
+        .select_related("step_run__complaint__unit", "step_run__complaint__sop", "step_run__step")
+        .order_by("due_at")[:limit]
+    )
+    for reminder in due:
+        with transaction.atomic():
+            if not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now):
+                continue  # another run of the command took it
+            run = reminder.step_run
+            complaint = run.complaint
+            context = {
+                "complaint": complaint, "step_run": run, "step": run.step, "share": reminder.share,
+                "due_at": run.due_at, "link": f"{settings.SITE_URL.rstrip('/')}{complaint.get_absolute_url()}",
+                "role_title": complaint.sop.role_title(run.role),
+            }
+            notify_role(unit=complaint.unit, role=run.role, key="reminder", context=context,
+                        dedupe_prefix=f"reminder:{reminder.pk}", complaint=complaint)
+            if reminder.kind == Reminder.Kind.BREACH:
+                roles = escalation_roles(run)
+                for role in roles:
+                    notify_role(unit=complaint.unit, role=role, key="escalation", context=context,
+                                dedupe_prefix=f"escalation:{reminder.pk}", complaint=complaint)
+                Event.objects.create(complaint=complaint, kind=Event.Kind.ESCALATED, step_number=run.number,
+                                     created_at=now, data={"roles": roles, "due_at": run.due_at.isoformat()})
+                counts["escalations"] += 1
+            else:
+                Event.objects.create(complaint=complaint, kind=Event.Kind.REMINDED, step_number=run.number,
+                                     created_at=now, data={"share": reminder.share})
+                counts["reminders"] += 1
+    return counts

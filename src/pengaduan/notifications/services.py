@@ -1,0 +1,353 @@
+"""Queue and send e-mail notifications through the outbox.
+
+`enqueue` renders a message template and writes one outbox row inside the caller's transaction; after
+the commit, `deliver_now` tries to send it at once. Whatever fails (mail server down, timeout, a bad
+address) is recorded on the row and retried by `send_due` (`pengaduan outbox send`, from cron) with a
+growing delay, and never reaches the action that queued the message: mail is a courtesy, the
+complaint is already stored.
+
+Workers claim rows with a conditional UPDATE (`… WHERE status = old AND next_attempt_at = old`), so two
+workers, or a worker and a request, never send the same row twice. A claimed row holds a lease in
+`next_attempt_at`: if its sender dies halfway, another worker takes it over when the lease ends.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone
+
+from pengaduan.complaints.models import Complaint, Reminder, StepRun
+from pengaduan.notifications.models import MessageTemplate, OutboxMessage
+from pengaduan.portal.receipt import format_datetime_id
+from pengaduan.units.models import Unit
+
+logger = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+
+# Minutes to wait after the 1st, 2nd, ... failed attempt; after MAX_ATTEMPTS failures the row is given up.
+BACKOFF_MINUTES: tuple[int, ...] = (1, 5, 15, 60, 240)
+MAX_ATTEMPTS = 6
+# How long a claimed row belongs to its sender before another worker may take it over.
+LEASE = timedelta(minutes=10)
+# Messages to the complainant that carry the receipt (with the register number once it has one).
+RECEIPT_KEYS = frozenset({"complaint_received", "complaint_recorded"})
+
+
+def site_url() -> str:
+    """The public address of the site, for links in messages (no trailing slash)."""
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+# --- queueing -----------------------------------------------------------------------------------
+
+def _render(source: str, context: Mapping[str, Any]) -> str:
+    # Plain text: nothing is HTML-escaped.
+    return Template(source).render(Context(dict(context), autoescape=False))
+
+
+def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None,
+           dedupe_key: str | None, attachments: Iterable[Mapping[str, Any]], reply_to: str) -> OutboxMessage | None:
+    """Write the outbox row (no delivery scheduled); None when there is nothing to send."""
+    to = (to or "").strip()
+    if not to:
+        return None
+    if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    template = MessageTemplate.objects.filter(key=key).first()
+    if template is None:
+        logger.warning("No message template %r: nothing is sent to %s", key, to)
+        return None
+    if not template.is_active:
+        logger.info("Message template %r is switched off: nothing is sent to %s", key, to)
+        return None
+    try:
+        subject = " ".join(_render(template.subject, context).split())
+        body = _render(template.body, context).strip() + "\n"
+    except Exception:
+        # A template broken in the admin must not break the action that wanted to notify.
+        logger.exception("Could not render message template %r", key)
+        return None
+    try:
+        # A savepoint, so that losing a race on the dedupe key leaves the caller's transaction usable.
+        with transaction.atomic():
+            return OutboxMessage.objects.create(
+                template_key=key, to=to, reply_to=reply_to, subject=subject[:300], body=body,
+                attachments=[dict(spec) for spec in attachments], complaint=complaint, dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+
+
+def _deliver_after_commit(messages: Sequence[OutboxMessage]) -> None:
+    if messages:
+        transaction.on_commit(partial(deliver_now, [message.pk for message in messages]), robust=True)
+
+
+def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None = None,
+            dedupe_key: str | None = None, attachments: Iterable[Mapping[str, Any]] = (),
+            reply_to: str = "") -> OutboxMessage | None:
+    """Queue one message to one address, rendered now from the template `key`; sent after the commit.
+
+    Call it inside the action's transaction. Returns None, queueing nothing, when the address is empty,
+    the template is missing or switched off, or a message with the same `dedupe_key` exists already.
+    `attachments` are specs rendered when the message is sent, e.g. {"kind": "receipt", "complaint": 7}.
+    """
+    message = _queue(key=key, to=to, context=context, complaint=complaint, dedupe_key=dedupe_key,
+                     attachments=attachments, reply_to=reply_to)
+    _deliver_after_commit([message] if message else [])
+    return message
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+def _render_receipt(spec: Mapping[str, Any]) -> tuple[str, bytes, str]:
+    from pengaduan.portal.receipt import receipt_pdf
+
+    complaint = Complaint.objects.select_related("unit", "sop", "complainant").get(pk=spec["complaint"])
+    pdf = receipt_pdf(complaint, base_url=spec.get("base_url", ""))
+    return f"tanda-terima-{complaint.tracking_code}.pdf", pdf, "application/pdf"
+
+
+ATTACHMENT_RENDERERS = {"receipt": _render_receipt}
+
+
+def _email(message: OutboxMessage, connection) -> EmailMessage:
+    email = EmailMessage(subject=message.subject, body=message.body, to=[message.to],
+                         reply_to=[message.reply_to] if message.reply_to else None, connection=connection)
+    for spec in message.attachments:
+        email.attach(*ATTACHMENT_RENDERERS[spec["kind"]](spec))
+    return email
+
+
+def _claim(candidates: Iterable[tuple[int, str, datetime]], *, now: datetime) -> list[OutboxMessage]:
+    """Take rows for sending; a row another worker took meanwhile is skipped."""
+    claimed = [
+        pk for pk, status, next_attempt_at in candidates
+        if OutboxMessage.objects.filter(pk=pk, status=status, next_attempt_at=next_attempt_at).update(
+            status=Status.SENDING, next_attempt_at=now + LEASE
+        )
+    ]
+    return list(OutboxMessage.objects.filter(pk__in=claimed).order_by("pk"))
+
+
+def _succeeded(message: OutboxMessage, *, now: datetime) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error=""
+    )
+
+
+def _failed(message: OutboxMessage, error: BaseException, *, now: datetime) -> str:
+    attempts = message.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        status, next_attempt_at = Status.FAILED, now
+    else:
+        status = Status.PENDING
+        next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
+    logger.warning("Could not send outbox message %s (%s) to %s, attempt %s: %s",
+                   message.pk, message.template_key, message.to, attempts, error)
+    OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=status, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=next_attempt_at,
+    )
+    return status
+
+
+def _send(messages: Sequence[OutboxMessage], *, now: datetime) -> dict[str, int]:
+    """Send claimed rows over one connection and record each outcome."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+
+    def fail(message: OutboxMessage, error: BaseException) -> None:
+        counts["retry" if _failed(message, error, now=now) == Status.PENDING else "failed"] += 1
+
+    if not messages:
+        return counts
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as error:
+        # One refused connection (or one timeout) for the whole batch, not one per message.
+        for message in messages:
+            fail(message, error)
+        return counts
+    try:
+        for message in messages:
+            try:
+                if not connection.send_messages([_email(message, connection)]):
+                    raise RuntimeError("the mail backend accepted no message")
+            except Exception as error:
+                fail(message, error)
+            else:
+                _succeeded(message, now=now)
+                counts["sent"] += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.warning("Could not close the mail connection", exc_info=True)
+    return counts
+
+
+def deliver_now(ids: Iterable[int]) -> None:
+    """Try to send these queued messages at once (after the commit that queued them). Never raises.
+
+    What fails stays in the outbox for `send_due`; a row a worker already took is left to it.
+    """
+    try:
+        now = timezone.now()
+        candidates = OutboxMessage.objects.filter(pk__in=list(ids), status=Status.PENDING).values_list(
+            "pk", "status", "next_attempt_at"
+        )
+        _send(_claim(candidates, now=now), now=now)
+    except Exception:
+        logger.exception("Could not deliver outbox messages %s now; `pengaduan outbox send` retries them", ids)
+
+
+def send_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+    """Send up to `limit` messages whose next attempt is due, and those stuck while sending.
+
+    Returns counts: claimed, sent, retry (failed, to be tried again later), failed (given up).
+    """
+    now = now or timezone.now()
+    candidates = (
+        OutboxMessage.objects.filter(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", "status", "next_attempt_at")[:limit]
+    )
+    messages = _claim(list(candidates), now=now)
+    return {"claimed": len(messages), **_send(messages, now=now)}
+
+
+def retry_now(*, messages: QuerySet[OutboxMessage], now: datetime | None = None) -> int:
+    """Put failed or waiting messages back in line for the next `send_due`; returns how many."""
+    now = now or timezone.now()
+    return messages.filter(status__in=[Status.PENDING, Status.FAILED]).update(
+        status=Status.PENDING, next_attempt_at=now
+    )
+
+
+# --- who is told what ---------------------------------------------------------------------------
+
+def _reference(complaint: Complaint) -> str:
+    return complaint.register_number or complaint.tracking_code
+
+
+def _complainant_context(complaint: Complaint, *, base_url: str) -> dict[str, Any]:
+    unit = complaint.unit
+    return {
+        "name": complaint.complainant.name,
+        "tracking_code": complaint.tracking_code,
+        "register_number": complaint.register_number,
+        "reference": _reference(complaint),
+        "summary": complaint.summary,
+        "received_at": format_datetime_id(complaint.received_at),
+        "track_url": f"{base_url}{reverse('portal:track')}",
+        "unit_name": unit.name,
+        "unit_phone": unit.phone,
+        "unit_email": unit.email,
+    }
+
+
+def notify_complainant(*, complaint: Complaint, key: str, base_url: str = "",
+                       context: Mapping[str, Any] | None = None, dedupe_key: str | None = None) -> OutboxMessage | None:
+    """Tell the complainant of a change (received, recorded, answered, a question for them).
+
+    Nothing for anonymous complaints or a complainant without an e-mail address. Each key goes once per
+    complaint unless `dedupe_key` says otherwise (one per information request, say). The receipt is
+    attached to the messages of RECEIPT_KEYS.
+    """
+    complainant = complaint.complainant
+    if complaint.is_anonymous or complainant is None or not complainant.email.strip():
+        return None
+    base_url = (base_url or site_url()).rstrip("/")
+    attachments = [{"kind": "receipt", "complaint": complaint.pk, "base_url": base_url}] if key in RECEIPT_KEYS else []
+    return enqueue(
+        key=key, to=complainant.email, complaint=complaint, attachments=attachments, reply_to=complaint.unit.email,
+        context={**_complainant_context(complaint, base_url=base_url), **(context or {})},
+        dedupe_key=dedupe_key or f"{key}:{complaint.pk}",
+    )
+
+
+def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], dedupe_prefix: str,
+                complaint: Complaint | None = None) -> list[OutboxMessage]:
+    """One message to every active user holding `role` in `unit` who has an e-mail address.
+
+    Each recipient's dedupe key is `<dedupe_prefix>:<user id>`; the context gains `recipient_name`.
+    """
+    users = (
+        get_user_model().objects.filter(memberships__unit=unit, memberships__role=role, is_active=True)
+        .exclude(email="").distinct().order_by("pk")
+    )
+    messages = []
+    for user in users:
+        message = _queue(
+            key=key, to=user.email, complaint=complaint, attachments=(), reply_to="",
+            context={**context, "recipient_name": user.get_full_name() or user.get_username()},
+            dedupe_key=f"{dedupe_prefix}:{user.pk}",
+        )
+        if message is not None:
+            messages.append(message)
+    _deliver_after_commit(messages)
+    return messages
+
+
+def _step_context(step_run: StepRun) -> dict[str, Any]:
+    complaint = step_run.complaint
+    return {
+        "reference": _reference(complaint),
+        "tracking_code": complaint.tracking_code,
+        "register_number": complaint.register_number,
+        "summary": complaint.summary,
+        "step_number": step_run.number,
+        "step_description": step_run.step.description,
+        "role_title": complaint.sop.role_title(step_run.role),
+        "due_at": format_datetime_id(step_run.due_at),
+        "complaint_url": f"{site_url()}{complaint.get_absolute_url()}",
+        "unit_name": complaint.unit.name,
+    }
+
+
+def notify_step_assigned(*, step_run: StepRun) -> list[OutboxMessage]:
+    """Tell the holders of the step's performer role that a complaint waits in their inbox."""
+    complaint = step_run.complaint
+    return notify_role(unit=complaint.unit, role=step_run.role, key="step_assigned", complaint=complaint,
+                       context=_step_context(step_run), dedupe_prefix=f"step_assigned:{step_run.pk}")
+
+
+def notify_reminder(*, reminder: Reminder) -> list[OutboxMessage]:
+    """A reminder to the performer role (share of the step's time used), or, for a passed deadline,
+    an escalation to the unit's escalation roles."""
+    if reminder.kind == Reminder.Kind.BREACH:
+        return notify_escalation(reminder=reminder)
+    step_run = reminder.step_run
+    complaint = step_run.complaint
+    return notify_role(unit=complaint.unit, role=step_run.role, key="reminder", complaint=complaint,
+                       context={**_step_context(step_run), "share": reminder.share},
+                       dedupe_prefix=f"reminder:{reminder.pk}")
+
+
+def notify_escalation(*, reminder: Reminder, roles: Sequence[str] | None = None) -> list[OutboxMessage]:
+    """Tell the superiors (`roles`, by default the unit's escalation roles) that a step passed its deadline."""
+    step_run = reminder.step_run
+    complaint = step_run.complaint
+    roles = complaint.unit.escalation_roles if roles is None else roles
+    if not roles:
+        logger.info("Unit %s has no escalation roles: nobody is told that %s is overdue", complaint.unit, step_run)
+    context = {**_step_context(step_run), "share": reminder.share}
+    messages = []
+    for role in roles:
+        messages += notify_role(unit=complaint.unit, role=role, key="escalation", complaint=complaint,
+                                context=context, dedupe_prefix=f"escalation:{reminder.pk}")
+    return messages
