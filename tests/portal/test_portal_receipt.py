@@ -9,7 +9,8 @@ from django.utils import translation
 
 from factories import intake_data, make_unit, wib
 from pengaduan.complaints.engine import complaint_receive, complaint_record
-from pengaduan.portal.emails import schedule_receipt_email, send_receipt_email
+from pengaduan.notifications.models import OutboxMessage
+from pengaduan.portal.emails import schedule_receipt_email
 from pengaduan.portal.receipt import format_datetime_id, receipt_pdf
 
 RECEIVED = wib(2026, 11, 30, 8, 15)  # a Monday, during office hours
@@ -164,7 +165,7 @@ def test_it_renders_the_same_bytes_for_the_same_complaint_and_time(online):
     assert receipt_pdf(online, now=PRINTED) == receipt_pdf(online, now=PRINTED)
 
 
-# --- the e-mail ----------------------------------------------------------------------------------
+# --- the e-mail (through the notifications outbox) ------------------------------------------------
 
 def test_it_mails_the_receipt_only_after_commit(recorded, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -177,14 +178,11 @@ def test_it_mails_the_receipt_only_after_commit(recorded, mailoutbox, django_cap
     assert recorded.tracking_code in mail.subject
     assert recorded.tracking_code in mail.body
     assert "https://pengaduan.example.go.id/lacak/" in mail.body
-    html, mimetype = mail.alternatives[0]
-    assert mimetype == "text/html"
-    assert recorded.tracking_code in html
-    assert 'href="https://pengaduan.example.go.id/lacak/"' in html
     [(filename, content, attachment_type)] = mail.attachments
     assert filename == f"tanda-terima-{recorded.tracking_code}.pdf"
     assert attachment_type == "application/pdf"
     assert content.startswith(b"%PDF")
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
 
 
 def test_it_sends_no_mail_when_the_transaction_is_rolled_back(recorded, mailoutbox,
@@ -195,21 +193,27 @@ def test_it_sends_no_mail_when_the_transaction_is_rolled_back(recorded, mailoutb
     assert mailoutbox == []
 
 
-def test_it_sends_no_mail_for_an_anonymous_complaint(anonymous, mailoutbox):
-    assert send_receipt_email(anonymous) is False
-    assert mailoutbox == []
-
-
-def test_it_sends_no_mail_without_an_address(unit, jfu, mailoutbox):
-    complaint = complaint_record(unit=unit, actor=jfu, data=intake_data(complainant_email=""), now=RECEIVED)
-    assert send_receipt_email(complaint) is False
-    assert mailoutbox == []
-
-
-def test_it_returns_false_and_logs_when_the_mail_server_is_down(recorded, settings, caplog,
-                                                                 django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    assert send_receipt_email(recorded) is False
-    assert "Connection refused" in caplog.text
+def test_it_sends_no_mail_for_an_anonymous_complaint(anonymous, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        schedule_receipt_email(recorded)  # does not raise either
+        assert schedule_receipt_email(anonymous) is None
+    assert mailoutbox == []
+    assert not OutboxMessage.objects.exists()
+
+
+def test_it_sends_no_mail_without_an_address(unit, jfu, mailoutbox, django_capture_on_commit_callbacks):
+    complaint = complaint_record(unit=unit, actor=jfu, data=intake_data(complainant_email=""), now=RECEIVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule_receipt_email(complaint) is None
+    assert mailoutbox == []
+    assert not OutboxMessage.objects.exists()
+
+
+def test_it_keeps_the_mail_for_later_and_logs_when_the_mail_server_is_down(recorded, settings, caplog,
+                                                                          django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_receipt_email(recorded)  # does not raise
+    assert "Connection refused" in caplog.text
+    message = OutboxMessage.objects.get()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.attempts == 1

@@ -37,3 +37,10 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_translations():
     with translation.override("id"):
         stale = [msgid for msgid, msgstr in singular if translation.gettext(msgid) != msgstr]
     assert stale == [], "run `make messages` to compile the catalogue"
+
+
+def test_it_speaks_indonesian_to_an_english_browser_until_english_is_chosen(client, db):
+    page = client.get("/masuk/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page["Content-Language"] == "id" and "Masuk" in page.text
+    client.post("/i18n/setlang/", {"language": "en", "next": "/masuk/"})
+    assert client.get("/masuk/")["Content-Language"] == "en"

@@ -96,3 +96,17 @@ def test_it_prints_the_receipt_for_a_walk_in_complainant(client, unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     response = login(client, staff["jfu"]).get(reverse("workdesk:receipt", args=[complaint.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_it_suggests_similar_cases_while_the_jfu_types_and_links_the_new_one(client, unit, staff):
+    case = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary="Pungutan liar pengurusan KTP"))
+    login(client, staff["jfu"])
+    partial = client.get(reverse("workdesk:similar"), {"summary": "pungli KTP di kelurahan"}).text
+    assert case.register_number in partial and 'name="linked_to"' in partial
+    assert client.get(reverse("workdesk:similar"), {"summary": ""}).text.strip() == ""
+    client.post(reverse("workdesk:record"), {**intake_data(summary="Pungli KTP lagi"), "linked_to": case.pk})
+    assert Complaint.objects.get(summary="Pungli KTP lagi").linked_to == case
+
+
+def test_it_offers_suggestions_only_to_officers_who_record(client, unit, staff):
+    assert login(client, staff["inspektur"]).get(reverse("workdesk:similar"), {"summary": "KTP"}).status_code == 404

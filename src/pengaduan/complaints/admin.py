@@ -1,8 +1,10 @@
-"""Read-only views of complaints for administrators: changes go through the workflow, never the admin."""
+"""Read-only views of complaints for administrators (changes go through the workflow, never the admin), and the
+editable answer templates."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.models import Complaint, Event, StepRun
+from pengaduan.complaints.models import AnswerTemplate, Complaint, Event, StepRun
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -42,3 +44,18 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    """The text the answer to a complainant is drafted from, per decision; a unit's own wins over the default."""
+
+    list_display = ["unit_or_default", "decision_type"]
+    list_filter = ["decision_type", "unit"]
+    list_select_related = ["unit"]
+    ordering = ["unit__name", "decision_type"]
+    fields = ["unit", "decision_type", "body"]
+
+    @admin.display(description=_("unit"), ordering="unit__name")
+    def unit_or_default(self, obj):
+        return obj.unit or _("Every unit without its own (default)")

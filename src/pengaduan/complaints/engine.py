@@ -103,9 +103,10 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     return complaint
 
 
-def complaint_record(*, unit: Unit, actor, data: dict, files=None, now: datetime | None = None) -> Complaint:
+def complaint_record(*, unit: Unit, actor, data: dict, files=None, linked_to: Complaint | None = None,
+                     now: datetime | None = None) -> Complaint:
     """The first step done at once: an officer takes in a complaint (walk-in, telephone, letter, box)
-    and records it in the Buku Pengaduan in the same transaction."""
+    and records it in the Buku Pengaduan in the same transaction, linked to an existing case if it adds to one."""
     now = now or timezone.now()
     sop = _current_sop(unit)
     first_step = sop.steps.order_by("number").first()
@@ -113,8 +114,13 @@ def complaint_record(*, unit: Unit, actor, data: dict, files=None, now: datetime
     form = IntakeForm(data, files)
     if not form.is_valid():
         raise _invalid(form)
+    if linked_to is not None and linked_to.unit_id != unit.pk:
+        raise WorkflowError(_("Choose another complaint of this unit."))
     with transaction.atomic():
         complaint = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
+        if linked_to is not None:
+            complaint.linked_to = linked_to
+            complaint.save(update_fields=["linked_to"])
         run = complaint.step_runs.select_for_update().get(number=first_step.number)
         _finish_step(get_kind(first_step.kind), StepContext(complaint, run, actor, now), form.cleaned_data)
     return complaint

@@ -52,8 +52,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("letter", fontName="Helvetica", fontSize=11, leading=15, textColor=INK)
     return {
         "base": base,
-        "date": ParagraphStyle("date", base, alignment=TA_RIGHT),
-        "body": ParagraphStyle("body", base, alignment=TA_JUSTIFY, spaceAfter=8),
+        "date": ParagraphStyle("date", base, alignment=TA_RIGHT, spaceBefore=4),
+        "body": ParagraphStyle("body", base, alignment=TA_JUSTIFY, spaceAfter=8, allowWidows=0, allowOrphans=0),
         "sign": ParagraphStyle("sign", base, alignment=TA_CENTER),
         "sign_title": ParagraphStyle("sign_title", base, fontName="Helvetica-Bold", alignment=TA_CENTER),
         "sign_name": ParagraphStyle("sign_name", base, fontName="Helvetica-Bold", alignment=TA_CENTER),
@@ -108,12 +108,13 @@ def _addressee(complaint: Complaint, st) -> list[Flowable]:
     """To the complainant; an anonymous one by role only, through the tracking page (no personal data)."""
     to = pgettext("answer letter", "To %(name)s")
     if complaint.is_anonymous or complaint.complainant is None:
+        # No address, hence no "di tempat" either.
         lines = [to % {"name": _("Complainant")}, pgettext("answer letter", "(delivered through the tracking page)")]
     else:
         lines = [to % {"name": complaint.complainant.name}]
         if complaint.complainant.address:
             lines.append(complaint.complainant.address)
-    lines.append(pgettext("answer letter", "at your address"))
+        lines.append(pgettext("answer letter", "at your address"))
     return [plain_paragraph(line, st["base"]) for line in lines]
 
 
@@ -176,7 +177,7 @@ def answer_letter_pdf(complaint: Complaint, *, now: datetime | None = None, comp
         body = _body(output["answer"], st)
         # The last paragraph goes with the signature: a signature never stands alone on a page.
         story += body[:-1]
-        story.append(KeepTogether([*body[-1:], Spacer(0, 6), _signature(complaint, st)]))
+        story.append(KeepTogether([*body[-1:], Spacer(0, 10), _signature(complaint, st)]))
 
         buffer = BytesIO()
         doc = BaseDocTemplate(

@@ -230,12 +230,19 @@ def send_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]
     return {"claimed": len(messages), **_send(messages, now=now)}
 
 
-def retry_now(*, messages: QuerySet[OutboxMessage], now: datetime | None = None) -> int:
-    """Put failed or waiting messages back in line for the next `send_due`; returns how many."""
+def retry_now(*, messages: QuerySet[OutboxMessage], now: datetime | None = None) -> dict[str, int]:
+    """Put waiting or failed messages back in line and try to send them at once (the admin's "retry now").
+
+    Returns counts: queued (put back in line) and sent (of those, sent by this call); what still fails
+    waits for `send_due` again.
+    """
     now = now or timezone.now()
-    return messages.filter(status__in=[Status.PENDING, Status.FAILED]).update(
+    ids = list(messages.filter(status__in=[Status.PENDING, Status.FAILED]).values_list("pk", flat=True))
+    queued = OutboxMessage.objects.filter(pk__in=ids, status__in=[Status.PENDING, Status.FAILED]).update(
         status=Status.PENDING, next_attempt_at=now
     )
+    deliver_now(ids)
+    return {"queued": queued, "sent": OutboxMessage.objects.filter(pk__in=ids, status=Status.SENT).count()}
 
 
 # --- who is told what ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("tim/", views.team, name="team"),
     path("catat/", views.record, name="record"),
+    path("catat/serupa/", views.similar, name="similar"),
     path("pengaduan/<int:pk>/", views.complaint_detail, name="complaint"),
     path("pengaduan/<int:pk>/langkah/<int:number>/", views.complete_step, name="complete_step"),
     path("pengaduan/<int:pk>/koordinasi/", views.ask_coordination, name="ask_coordination"),

@@ -107,8 +107,13 @@ def record(request):
     form = IntakeForm(request.POST or None, request.FILES or None,
                       initial={"channel": "walk_in", "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
     if request.method == "POST":
+        linked_to = None
+        if request.POST.get("linked_to"):
+            linked_to = selectors.complaints_visible_to(request.user).filter(
+                unit=unit, pk=request.POST["linked_to"]).first()
         try:
-            complaint = engine.complaint_record(unit=unit, actor=request.user, data=request.POST, files=request.FILES)
+            complaint = engine.complaint_record(unit=unit, actor=request.user, data=request.POST, files=request.FILES,
+                                                linked_to=linked_to)
         except StepInputInvalid as refused:
             _apply_errors(form, refused)
         except WorkflowError as refused:
@@ -143,6 +148,18 @@ def _output_rows(kind_name: str, output: dict) -> list[tuple[str, str]]:
             value = _("yes")
         rows.append((field.label, value))
     return rows
+
+
+@login_required
+def similar(request):
+    """Similar complaints of the unit while an officer types a new one (fetched by htmx as they type)."""
+    units = _intake_units(request.user)
+    if not units:
+        raise Http404
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    fields = {key: request.GET.get(key, "")[:2000] for key in ("summary", "description", "subject", "event_place")}
+    found = selectors.similar_complaints(unit=unit, **fields) if any(fields.values()) else []
+    return render(request, "workdesk/_similar.html", {"similar": found, "selectable": True})
 
 
 def _visible_complaint(user, pk) -> Complaint:

@@ -1,0 +1,56 @@
+"""Message templates are edited here; the outbox is read-only, apart from putting messages back in line."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from pengaduan.notifications.models import MessageTemplate, OutboxMessage
+from pengaduan.notifications.services import retry_now
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["key", "subject", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["key", "subject", "body"]
+    fields = ["key", "description", "subject", "body", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The software looks templates up by key: renaming one would silently stop its messages.
+        return ["key", "description"] if obj is not None else []
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "template_key", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "template_key"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["complaint"]
+    fields = ["template_key", "to", "reply_to", "subject", "body", "attachments", "complaint", "dedupe_key",
+              "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at"]
+    readonly_fields = fields
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("notifications.change_outboxmessage")
+
+    @admin.action(description=_("Retry now"), permissions=["retry"])
+    def retry(self, request, queryset):
+        counts = retry_now(messages=queryset)
+        self.message_user(
+            request,
+            ngettext("%(queued)d message put back in line; %(sent)d sent now, the rest wait for the next run.",
+                     "%(queued)d messages put back in line; %(sent)d sent now, the rest wait for the next run.",
+                     counts["queued"]) % counts,
+            messages.SUCCESS,
+        )

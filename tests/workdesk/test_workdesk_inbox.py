@@ -1,0 +1,85 @@
+"""Inbox filters and search, the team view, internal notes and the complainant's view on the complaint page."""
+
+import pytest
+from django.urls import reverse
+
+from pengaduan.complaints.engine import complaint_receive, complaint_record, information_request, note_add
+from pengaduan.complaints.errors import NotPermitted
+from factories import PASSWORD, intake_data, wib
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def two_waiting(unit, staff):
+    ktp = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary="Pungli KTP"),
+                           now=wib(2026, 11, 2, 9, 0))
+    road = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(
+        channel="telephone", caller_number="0351 1", summary="Jalan rusak", subject="Dinas PUPR"))
+    return ktp, road
+
+
+def test_it_searches_the_inbox_by_title_or_number(client, two_waiting, staff):
+    ktp, road = two_waiting
+    login(client, staff["sekretaris"])
+    page = client.get(reverse("workdesk:inbox"), {"q": "jalan"}).text
+    assert road.register_number in page and ktp.register_number not in page
+    page = client.get(reverse("workdesk:inbox"), {"q": ktp.register_number}).text
+    assert ktp.register_number in page and road.register_number not in page
+
+
+def test_it_filters_the_inbox_by_channel_and_overdue(client, two_waiting, staff):
+    ktp, road = two_waiting
+    login(client, staff["sekretaris"])
+    page = client.get(reverse("workdesk:inbox"), {"channel": "telephone"}).text
+    assert road.register_number in page and ktp.register_number not in page
+    page = client.get(reverse("workdesk:inbox"), {"overdue": "on"}).text
+    assert ktp.register_number in page and road.register_number not in page
+
+
+def test_it_ignores_a_nonsense_filter_with_a_message_not_an_error(client, two_waiting, staff):
+    response = login(client, staff["sekretaris"]).get(reverse("workdesk:inbox"), {"step": "abc", "received_from": "x"})
+    assert response.status_code == 200 and 'class="error"' in response.text
+
+
+def test_it_shows_the_team_view_to_superiors_only(client, unit, staff, two_waiting):
+    complaint_receive(unit=unit, data=intake_data(channel="web"))
+    page = login(client, staff["inspektur"]).get(reverse("workdesk:team")).text
+    assert page.count("<section class=\"card\">") >= 2  # steps 1 and 2 have open cases
+    client.logout()
+    assert login(client, staff["jfu"]).get(reverse("workdesk:team")).status_code == 404
+
+
+def test_it_shows_waiting_for_the_complainant_instead_of_overdue(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 2, 9, 0))
+    information_request(complaint=complaint, actor=staff["sekretaris"], question="?", pause_clock=True,
+                        now=wib(2026, 11, 2, 9, 1))
+    page = login(client, staff["sekretaris"]).get(reverse("workdesk:inbox")).text
+    assert "badge-paused" in page and "badge-overdue" not in page
+
+
+def test_it_keeps_internal_notes_from_the_complainant(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    login(client, staff["kasubag"]).post(reverse("workdesk:add_note", args=[complaint.pk]),
+                                          {"text": "Petugas ini sudah dua kali diadukan."})
+    assert "sudah dua kali diadukan" in client.get(complaint.get_absolute_url()).text
+    client.logout()
+    client.post(reverse("portal:track"), {"code": complaint.tracking_code})
+    assert "sudah dua kali diadukan" not in client.get(reverse("portal:status")).text
+
+
+def test_it_refuses_a_note_from_another_units_officer(unit, staff, outsider):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    with pytest.raises(NotPermitted):
+        note_add(complaint=complaint, actor=outsider, text="Bukan urusan saya")
+
+
+def test_it_previews_what_the_complainant_sees(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    page = login(client, staff["sekretaris"]).get(complaint.get_absolute_url()).text
+    assert "Yang dilihat pengadu" in page or "What the complainant sees" in page
