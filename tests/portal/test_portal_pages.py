@@ -205,3 +205,12 @@ def test_it_tells_the_complainant_where_a_forwarded_complaint_went(client, unit,
         **STEP_DATA[3], "decision_type": "forward", "forward_to": "Dinas Kependudukan"})
     client.post(reverse("portal:track"), {"code": complaint.tracking_code})
     assert "Dinas Kependudukan" in client.get(reverse("portal:status")).text
+
+
+def test_it_gives_the_answer_letter_after_delivery_only(client, unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    client.post(reverse("portal:track"), {"code": complaint.tracking_code})
+    assert client.get(reverse("portal:answer_letter")).status_code == 404
+    advance(complaint, staff, to_step=6)
+    letter = client.get(reverse("portal:answer_letter"))
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")

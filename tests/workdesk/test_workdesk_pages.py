@@ -147,3 +147,15 @@ def test_it_walks_the_whole_sop_through_the_pages(client, unit, staff):
         client.post(reverse("workdesk:complete_step", args=[complaint.pk, number]), STEP_DATA[number])
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.CLOSED
+
+
+def test_it_offers_the_answer_letter_once_drafted(client, unit, staff):
+    from madiun_steps import advance
+
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    url = reverse("workdesk:answer_letter", args=[complaint.pk])
+    login(client, staff["sekretaris"])
+    assert client.get(url).status_code == 404
+    advance(complaint, staff, to_step=5)
+    assert url in client.get(complaint.get_absolute_url()).text
+    assert client.get(url).content.startswith(b"%PDF")

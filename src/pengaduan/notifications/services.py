@@ -334,10 +334,8 @@ def notify_step_assigned(*, step_run: StepRun) -> list[OutboxMessage]:
 
 
 def notify_reminder(*, reminder: Reminder) -> list[OutboxMessage]:
-    """A reminder to the performer role (share of the step's time used), or, for a passed deadline,
-    an escalation to the unit's escalation roles."""
-    if reminder.kind == Reminder.Kind.BREACH:
-        return notify_escalation(reminder=reminder)
+    """Remind the holders of the step's performer role how much of the step's time is used (100 % at the
+    deadline); `notify_escalation` tells their superiors."""
     step_run = reminder.step_run
     complaint = step_run.complaint
     return notify_role(unit=complaint.unit, role=step_run.role, key="reminder", complaint=complaint,
@@ -346,12 +344,15 @@ def notify_reminder(*, reminder: Reminder) -> list[OutboxMessage]:
 
 
 def notify_escalation(*, reminder: Reminder, roles: Sequence[str] | None = None) -> list[OutboxMessage]:
-    """Tell the superiors (`roles`, by default the unit's escalation roles) that a step passed its deadline."""
+    """Tell the superiors (`roles`, by default the unit's escalation roles) that a step passed its deadline.
+
+    A user holding several of the roles gets one message.
+    """
     step_run = reminder.step_run
     complaint = step_run.complaint
     roles = complaint.unit.escalation_roles if roles is None else roles
     if not roles:
-        logger.info("Unit %s has no escalation roles: nobody is told that %s is overdue", complaint.unit, step_run)
+        logger.info("No escalation roles: nobody is told that %s is overdue", step_run)
     context = {**_step_context(step_run), "share": reminder.share}
     messages = []
     for role in roles:

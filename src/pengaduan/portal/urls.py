@@ -12,6 +12,7 @@ urlpatterns = [
     path("lacak/", views.track, name="track"),
     path("lacak/status/", views.status, name="status"),
     path("lacak/tanda-terima.pdf", views.receipt, name="receipt"),
+    path("lacak/surat-jawaban.pdf", views.answer_letter, name="answer_letter"),
     path("lacak/jawab/<int:pk>/", views.reply, name="reply"),
     path("lacak/nilai/", views.rate, name="rate"),
     path("lacak/lampiran/<int:pk>/", views.own_file, name="own_file"),

@@ -14,6 +14,7 @@ from pengaduan.complaints import engine
 from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
+from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Complaint, Rating
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.portal import throttle
@@ -163,6 +164,20 @@ def rate(request):
     else:
         messages.success(request, _("Thank you for your rating. It helps us improve our service."))
     return redirect("portal:status")
+
+
+def answer_letter(request):
+    """The signed answer letter, for the complainant once the answer has been delivered."""
+    complaint = _tracked(request)
+    if complaint.status != Complaint.Status.CLOSED:
+        raise Http404
+    try:
+        content = answer_letter_pdf(complaint)
+    except ValueError:
+        raise Http404 from None
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="surat-jawaban-{complaint.tracking_code}.pdf"'
+    return response
 
 
 def own_file(request, pk):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pengaduan/<int:pk>/tautkan/", views.link, name="link"),
     path("pengaduan/<int:pk>/tanya-pengadu/", views.ask_complainant, name="ask_complainant"),
     path("pengaduan/<int:pk>/tanda-terima.pdf", views.receipt, name="receipt"),
+    path("pengaduan/<int:pk>/surat-jawaban.pdf", views.answer_letter, name="answer_letter"),
     path("pengaduan/<int:pk>/lanjutkan/", views.resume, name="resume"),
     path("pengaduan/<int:pk>/catatan/", views.add_note, name="add_note"),
     path("buku-pengaduan/", views.register, name="register"),

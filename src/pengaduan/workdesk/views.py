@@ -16,6 +16,7 @@ from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm
+from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest
 from pengaduan.sop.models import Sop
 from pengaduan.units.models import Unit
@@ -173,7 +174,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
     complaint = _visible_complaint(request.user, pk)
     now = timezone.now()
     calendar = calendar_for_unit(complaint.unit)
-    runs = {run.number: run for run in complaint.step_runs.select_related("done_by")}
+    runs = {run.number: run for run in complaint.step_runs.select_related("done_by", "step")}
     steps = []
     for step in complaint.sop.steps.all():
         run = runs.get(step.number)
@@ -198,6 +199,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")
     context["public"] = public_status(complaint)
+    context["answer_drafted"] = any(run.done_at and run.step.kind == "draft_answer" for run in runs.values())
     if current and current.role in my_roles:
         kind = get_kind(current.step.kind)
         context["kind"] = kind
@@ -354,14 +356,26 @@ def ask_complainant(request, pk):
     return redirect(complaint)
 
 
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def answer_letter(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    if not complaint.step_runs.filter(step__kind="draft_answer", done_at__isnull=False).exists():
+        raise Http404
+    return _pdf_response(answer_letter_pdf(complaint), f"surat-jawaban-{complaint.pk}.pdf")
+
+
 @login_required
 def receipt(request, pk):
     """The receipt to print and hand over to a complainant who came in person."""
     complaint = _visible_complaint(request.user, pk)
-    response = HttpResponse(receipt_pdf(complaint, base_url=request.build_absolute_uri("/")),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="tanda-terima-{complaint.tracking_code}.pdf"'
-    return response
+    return _pdf_response(receipt_pdf(complaint, base_url=request.build_absolute_uri("/")),
+                         f"tanda-terima-{complaint.tracking_code}.pdf")
 
 
 @login_required
