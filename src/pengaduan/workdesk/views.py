@@ -195,6 +195,8 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
         "attachments": complaint.attachments.all(),
         "questions": complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"),
         "my_roles": my_roles,
+        # The output the current performer works from (e.g. the clarification for the Inspektur) opens by itself.
+        "previous_number": current.number - 1 if current else None,
     }
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")

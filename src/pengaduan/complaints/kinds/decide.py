@@ -8,25 +8,32 @@ from pengaduan.complaints.kinds.base import SafeFileField, StepContext, StepForm
 from pengaduan.complaints.models import Attachment, DecisionType
 
 
+# Meeting details are asked for only when a meeting was held (see static/pengaduan/intake.js).
+WHEN_MEETING = {"data-show-when": "meeting_held"}
+
+
 class DecideForm(StepForm):
     analysis = forms.CharField(label=_("Analysis"), widget=forms.Textarea(attrs={"rows": 4}))
     meeting_held = forms.BooleanField(label=_("A meeting was held"), required=False)
     meeting_date = forms.DateTimeField(
         label=_("Meeting date and time"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", **WHEN_MEETING}, format="%Y-%m-%dT%H:%M"),
     )
-    meeting_place = forms.CharField(label=_("Meeting place"), max_length=200, required=False)
+    meeting_place = forms.CharField(label=_("Meeting place"), max_length=200, required=False,
+                                    widget=forms.TextInput(attrs=WHEN_MEETING))
     meeting_attendees = forms.CharField(
-        label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 3, **WHEN_MEETING}), required=False,
         help_text=_("One per line."),
     )
-    meeting_minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    meeting_minutes_file = SafeFileField(
-        label=_("Minutes (notulen) file"), required=False
-    )
+    meeting_minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 3, **WHEN_MEETING}),
+                                      required=False)
+    meeting_minutes_file = SafeFileField(label=_("Minutes (notulen) file"), required=False,
+                                         widget=forms.ClearableFileInput(attrs=WHEN_MEETING))
     decision_type = forms.ChoiceField(label=_("Follow-up decision"), choices=DecisionType.choices)
     forward_to = forms.CharField(
-        label=_("Forward to"), max_length=200, required=False, help_text=_("The competent unit, when forwarding.")
+        label=_("Forward to"), max_length=200, required=False,
+        help_text=_("The competent unit, when forwarding (or where a matter outside our authority belongs)."),
+        widget=forms.TextInput(attrs={"data-show-when": "decision_type=forward,not_within_authority"}),
     )
     reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 3}))
     order = forms.CharField(

@@ -1,5 +1,7 @@
-// Intake forms: show only the details the chosen channel needs, and no identity fields for an anonymous
-// complaint. Without JavaScript every field stays visible and the server checks what is required.
+// Step forms: show only the fields that apply. Intake shows the chosen channel's details and no identity
+// fields for an anonymous complaint; a field marked data-show-when="other" (a checkbox) or
+// "other=value1,value2" (a choice) shows only then. Without JavaScript every field stays visible, and the
+// server checks what is required either way.
 (function () {
   function sync(form) {
     var channel = form.querySelector("[name=channel]");
@@ -8,6 +10,14 @@
         detail.hidden = detail.dataset.channel !== channel.value;
       });
     }
+    form.querySelectorAll("[data-show-when]").forEach(function (input) {
+      var rule = input.dataset.showWhen.split("=");
+      var other = form.querySelector("[name=" + rule[0] + "]");
+      if (!other) return;
+      var shown = rule.length === 1 ? other.checked : rule[1].split(",").indexOf(other.value) !== -1;
+      var wrapper = input.closest(".field") || input;
+      wrapper.hidden = !shown;
+    });
     var anonymous = form.querySelector("[name=is_anonymous]");
     var identity = form.querySelector(".identity");
     if (anonymous && identity) {
@@ -16,7 +26,7 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form").forEach(function (form) {
-      if (!form.querySelector(".channel-detail, .identity")) return;
+      if (!form.querySelector(".channel-detail, .identity, [data-show-when]")) return;
       sync(form);
       form.addEventListener("change", function () { sync(form); });
     });
