@@ -182,7 +182,7 @@ def test_it_mails_the_receipt_only_after_commit(recorded, mailoutbox, django_cap
     assert filename == f"tanda-terima-{recorded.tracking_code}.pdf"
     assert attachment_type == "application/pdf"
     assert content.startswith(b"%PDF")
-    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+    assert OutboxMessage.objects.get(template_key="complaint_received").status == OutboxMessage.Status.SENT
 
 
 def test_it_sends_no_mail_when_the_transaction_is_rolled_back(recorded, mailoutbox,
@@ -197,7 +197,7 @@ def test_it_sends_no_mail_for_an_anonymous_complaint(anonymous, mailoutbox, djan
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule_receipt_email(anonymous) is None
     assert mailoutbox == []
-    assert not OutboxMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(complaint=anonymous).exists()
 
 
 def test_it_sends_no_mail_without_an_address(unit, jfu, mailoutbox, django_capture_on_commit_callbacks):
@@ -205,7 +205,7 @@ def test_it_sends_no_mail_without_an_address(unit, jfu, mailoutbox, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule_receipt_email(complaint) is None
     assert mailoutbox == []
-    assert not OutboxMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(complaint=complaint).exists()
 
 
 def test_it_keeps_the_mail_for_later_and_logs_when_the_mail_server_is_down(recorded, settings, caplog,
@@ -214,6 +214,6 @@ def test_it_keeps_the_mail_for_later_and_logs_when_the_mail_server_is_down(recor
     with django_capture_on_commit_callbacks(execute=True):
         schedule_receipt_email(recorded)  # does not raise
     assert "Connection refused" in caplog.text
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(template_key="complaint_received")
     assert message.status == OutboxMessage.Status.PENDING
     assert message.attempts == 1

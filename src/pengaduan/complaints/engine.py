@@ -25,6 +25,7 @@ from pengaduan.complaints.models import (
     StepRun,
 )
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
+from pengaduan.notifications.services import notify_complainant, notify_step_assigned
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -100,6 +101,7 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     with transaction.atomic():
         complaint = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
         get_kind("intake").save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
+        notify_step_assigned(step_run=complaint.step_runs.get(done_at__isnull=True))
     return complaint
 
 
@@ -178,17 +180,20 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
             complaint=complaint, kind=Event.Kind.RECORDED, actor=ctx.actor, step_number=run.number, created_at=now,
             data={"register_number": complaint.register_number},
         )
+        notify_complainant(complaint=complaint, key="complaint_recorded")
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.STEP_COMPLETED, actor=ctx.actor, step_number=run.number, created_at=now,
         data={"kind": kind.name, "due_at": run.due_at.isoformat(), "on_time": run.on_time},
     )
     next_step = complaint.sop.steps.filter(number__gt=run.number).order_by("number").first()
     if next_step is not None:
-        _start_step(complaint, next_step, started_at=now, now=now, actor=ctx.actor)
+        next_run = _start_step(complaint, next_step, started_at=now, now=now, actor=ctx.actor)
+        notify_step_assigned(step_run=next_run)
     else:
         complaint.status, complaint.closed_at = Complaint.Status.CLOSED, now
         complaint.save(update_fields=["status", "closed_at"])
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
+        notify_complainant(complaint=complaint, key="complaint_answered")
 
 
 def coordination_request(*, complaint: Complaint, actor, role: str, question: str, addressee=None,
@@ -330,6 +335,8 @@ def information_request(*, complaint: Complaint, actor, question: str, pause_clo
             complaint=complaint, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, step_number=run.number,
             created_at=now, data={"request": request.pk, "pause_clock": pause_clock},
         )
+        notify_complainant(complaint=complaint, key="information_requested", context={"question": request.question},
+                           dedupe_key=f"information_requested:{request.pk}")
         if pause_clock and run.paused_at is None:
             clock.pause(run, reason=question.strip(), now=now, actor=actor)
     return request

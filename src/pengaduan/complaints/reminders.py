@@ -6,7 +6,6 @@ running the command twice, or on two servers at once, never sends a reminder twi
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +24,7 @@ def escalation_roles(run) -> list[str]:
 
 def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send the reminders and escalations that are due; steps done or waiting for the complainant are skipped."""
-    from pengaduan.notifications.services import notify_role
+    from pengaduan.notifications.services import notify_escalation, notify_reminder
 
     now = now or timezone.now()
     counts = {"reminders": 0, "escalations": 0}
@@ -41,18 +40,10 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str
                 continue  # another run of the command took it
             run = reminder.step_run
             complaint = run.complaint
-            context = {
-                "complaint": complaint, "step_run": run, "step": run.step, "share": reminder.share,
-                "due_at": run.due_at, "link": f"{settings.SITE_URL.rstrip('/')}{complaint.get_absolute_url()}",
-                "role_title": complaint.sop.role_title(run.role),
-            }
-            notify_role(unit=complaint.unit, role=run.role, key="reminder", context=context,
-                        dedupe_prefix=f"reminder:{reminder.pk}", complaint=complaint)
+            notify_reminder(reminder=reminder)
             if reminder.kind == Reminder.Kind.BREACH:
                 roles = escalation_roles(run)
-                for role in roles:
-                    notify_role(unit=complaint.unit, role=role, key="escalation", context=context,
-                                dedupe_prefix=f"escalation:{reminder.pk}", complaint=complaint)
+                notify_escalation(reminder=reminder, roles=roles)
                 Event.objects.create(complaint=complaint, kind=Event.Kind.ESCALATED, step_number=run.number,
                                      created_at=now, data={"roles": roles, "due_at": run.due_at.isoformat()})
                 counts["escalations"] += 1

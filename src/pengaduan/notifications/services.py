@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from pengaduan.complaints.models import Complaint, Reminder, StepRun
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
-from pengaduan.portal.receipt import format_datetime_id
+from pengaduan.portal.receipt import format_datetime_id, receipt_pdf
 from pengaduan.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -114,8 +114,6 @@ def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complai
 # --- sending ------------------------------------------------------------------------------------
 
 def _render_receipt(spec: Mapping[str, Any]) -> tuple[str, bytes, str]:
-    from pengaduan.portal.receipt import receipt_pdf
-
     complaint = Complaint.objects.select_related("unit", "sop", "complainant").get(pk=spec["complaint"])
     pdf = receipt_pdf(complaint, base_url=spec.get("base_url", ""))
     return f"tanda-terima-{complaint.tracking_code}.pdf", pdf, "application/pdf"
