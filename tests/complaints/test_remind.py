@@ -89,3 +89,10 @@ def test_it_sends_nothing_for_a_step_already_done(case, staff, mailoutbox):
     flush_outbox()
     mailoutbox.clear()
     assert remind_at(wib(2026, 12, 28, 9, 0), mailoutbox) == []
+
+
+def test_it_sends_only_the_latest_news_after_a_long_silence(case, mailoutbox):
+    # Nobody ran the command until after the deadline: one reminder and one escalation, not three reminders.
+    sent = remind_at(wib(2026, 12, 28, 10, 0), mailoutbox)
+    assert recipients(sent) == ["inspektur@inspektorat.example", "sekretaris@inspektorat.example"]
+    assert case.step_runs.get(number=2).reminders.filter(sent_at__isnull=True).count() == 0

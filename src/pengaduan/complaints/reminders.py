@@ -34,10 +34,17 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str
         .select_related("step_run__complaint__unit", "step_run__complaint__sop", "step_run__step")
         .order_by("due_at")[:limit]
     )
+    due = list(due)
+    latest = {}  # per step: the furthest reminder due now; earlier ones caught up with are not sent as well
+    for reminder in due:
+        if reminder.share > latest.get(reminder.step_run_id, -1):
+            latest[reminder.step_run_id] = reminder.share
     for reminder in due:
         with transaction.atomic():
             if not Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now):
                 continue  # another run of the command took it
+            if reminder.share < latest[reminder.step_run_id]:
+                continue  # overtaken (the command did not run for a while): only the latest news is sent
             run = reminder.step_run
             complaint = run.complaint
             notify_reminder(reminder=reminder)

@@ -18,6 +18,7 @@ from pengaduan.workcalendar.services import calendar_for_unit
 
 MADIUN_SOP = Path(__file__).resolve().parents[3] / "sop" / "files" / "madiun-3.1.1.10.toml"
 DEMO_PASSWORD = "demo-pengaduan"
+DEMO_DOMAIN = "inspektorat.madiun.example"  # a reserved domain: demo mail lands in data/mail/, never outside
 
 OFFICERS = [
     # username, first name, last name, role
@@ -38,11 +39,13 @@ COMPLAINTS = [
     (0, 9, "telephone", 2, [15], {"summary": "Izin usaha tidak kunjung terbit", "subject": "DPMPTSP",
                                      "complainant_name": "Hendra Gunawan", "coordinate": True}),
     (3, 10, "letter", 3, [25, 9], {"summary": "Bantuan sosial tidak tepat sasaran", "subject": "Dinas Sosial",
-                                   "complainant_name": "Sri Rahayu", "is_confidential": "on"}),
+                                   "complainant_name": "Sri Rahayu", "is_confidential": "on",
+                                   "complainant_email": "sri.rahayu@warga.example"}),
     (14, 8, "email", 3, [20, 8], {"summary": "Guru sering tidak hadir mengajar", "subject": "SDN Madiun Lor 02",
                                   "complainant_name": "Wahyu Nugroho"}),
     (6, 9, "sms_whatsapp", 4, [25, 10, 2400], {"summary": "Jalan berlubang tak kunjung diperbaiki",
-                                               "subject": "Dinas PUPR", "complainant_name": "Nur Aini"}),
+                                               "subject": "Dinas PUPR", "complainant_name": "Nur Aini",
+                                               "complainant_email": "nur.aini@warga.example"}),
     (5, 13, "lapor", 5, [30, 10, 1800, 50], {"summary": "Pelayanan akta kelahiran lambat",
                                               "subject": "Dinas Dukcapil", "complainant_name": "Ahmad Fauzi"}),
     (12, 8, "walk_in", 6, [20, 8, 2000, 45, 25], {"summary": "Retribusi pasar ditarik dua kali",
@@ -127,7 +130,7 @@ class Command(BaseCommand):
 
     def _user(self, username, first, last, unit, role):
         user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last}
+            username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@{DEMO_DOMAIN}"}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
