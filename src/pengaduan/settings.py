@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "pengaduan.workdesk",
     "pengaduan.portal",
     "pengaduan.notifications",
+    "pengaduan.api",
 ]
 
 MIDDLEWARE = [

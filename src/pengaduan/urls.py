@@ -8,6 +8,8 @@ urlpatterns = [
     path("kerja/", include("pengaduan.workdesk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("pengaduan.api.urls")),
+    path("open311/v2/", include("pengaduan.api.open311.urls")),
     path("", include("pengaduan.portal.urls")),
 ]
 
