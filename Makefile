@@ -31,8 +31,10 @@ run: install
 browser:
 	scripts/install-chromium.sh
 
+# The whole suite on SQLite, then again on PostgreSQL (DATABASE_URL's server, or a throwaway one on loopback).
 test: install-dev browser
-	$(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest
 
 messages: install-dev
 	cd src/pengaduan && ../../$(BIN)/pengaduan makemessages -l id --no-location --ignore 'static/*' && ../../$(BIN)/pengaduan compilemessages -l id

@@ -33,7 +33,7 @@ def test_it_walks_a_walk_in_complaint_through_the_sop(phone, live_server, staff,
     page.fill("#id_description", "Petugas meminta uang untuk mempercepat KTP.")
     page.fill("#id_subject", "Kelurahan Manguharjo")
     page.click("form button.primary")
-    page.wait_for_selector("text=Langkah 2")
+    page.wait_for_selector(".msg-success")
     complaint = Complaint.objects.get()
     assert complaint.register_number in page.content()
     page.screenshot(path=tmp_path / "1-recorded.png", full_page=True)

@@ -8,7 +8,9 @@ from django.utils import translation
 import pengaduan
 
 PO_FILE = Path(pengaduan.__file__).parent / "locale" / "id" / "LC_MESSAGES" / "django.po"
-ENTRY = re.compile(r'^(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)(msgid_plural (?:".*"\n)+)?((?:msgstr.*\n(?:".*"\n)*)+)', re.M)
+ENTRY = re.compile(
+    r'^(#, fuzzy\n)?(?:#.*\n)*(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(msgid_plural (?:".*"\n)+)?'
+    r'((?:msgstr.*\n(?:".*"\n)*)+)', re.M)
 
 
 def _unquote(lines: str) -> str:
@@ -19,11 +21,11 @@ def _unquote(lines: str) -> str:
 def _entries():
     text = PO_FILE.read_text(encoding="utf-8")
     for match in ENTRY.finditer(text + "\n"):
-        fuzzy, msgid, plural, msgstrs = match.groups()
+        fuzzy, context, msgid, plural, msgstrs = match.groups()
         if msgid.strip() == '""':
             continue  # the header
         first_form = msgstrs.split("msgstr[1]")[0]  # plural entries: the one Indonesian form
-        yield bool(fuzzy), _unquote(msgid), bool(plural), _unquote(first_form)
+        yield bool(fuzzy), (_unquote(context) if context else None, _unquote(msgid)), bool(plural), _unquote(first_form)
 
 
 def test_it_translates_every_text_into_indonesian():
@@ -33,9 +35,10 @@ def test_it_translates_every_text_into_indonesian():
 
 
 def test_it_ships_a_compiled_catalogue_that_matches_the_translations():
-    singular = [(msgid, msgstr) for _fuzzy, msgid, plural, msgstr in _entries() if not plural]
+    singular = [(key, msgstr) for _fuzzy, key, plural, msgstr in _entries() if not plural]
     with translation.override("id"):
-        stale = [msgid for msgid, msgstr in singular if translation.gettext(msgid) != msgstr]
+        stale = [key for (context, msgid), msgstr in singular
+                 if (translation.pgettext(context, msgid) if context else translation.gettext(msgid)) != msgstr]
     assert stale == [], "run `make messages` to compile the catalogue"
 
 

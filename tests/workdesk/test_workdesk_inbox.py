@@ -82,4 +82,4 @@ def test_it_refuses_a_note_from_another_units_officer(unit, staff, outsider):
 def test_it_previews_what_the_complainant_sees(client, unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     page = login(client, staff["sekretaris"]).get(complaint.get_absolute_url()).text
-    assert "Yang dilihat pengadu" in page or "What the complainant sees" in page
+    assert "Tampilan bagi pengadu" in page

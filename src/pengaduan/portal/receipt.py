@@ -115,7 +115,7 @@ def _details(complaint: Complaint, st: dict[str, ParagraphStyle]) -> Table:
         Spacer(0, 2),
         _p(_("Keep this code: you need it to follow your complaint."), st["small"]),
     ]
-    register = complaint.register_number or _("Not recorded yet \u2014 an officer will record it during working hours")
+    register = complaint.register_number or _("Not recorded yet — an officer will record it during working hours")
     rows: list[tuple[str, Flowable | list[Flowable]]] = [
         (_("Tracking code"), code_cell),
         (_("Register number"), _p(register, st["value_bold"] if complaint.register_number else st["value"])),

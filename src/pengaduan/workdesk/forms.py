@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pengaduan.complaints.models import Channel, ComplaintType
 
@@ -15,4 +16,4 @@ class InboxFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     received_from = forms.DateField(label=_("Received from"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=pgettext_lazy("date range", "to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

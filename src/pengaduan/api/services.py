@@ -1,0 +1,70 @@
+"""Making and revoking API credentials. The secret is returned once and never stored."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from pengaduan.api.models import (
+    KEY_PREFIX,
+    TOKEN_PREFIX,
+    ApiToken,
+    Open311Key,
+    new_secret,
+    secret_digest,
+    shown_prefix,
+)
+
+# A token's `last_used_at` is written at most this often, so that busy clients do not write on every request.
+LAST_USED_GRANULARITY = timedelta(minutes=5)
+
+
+def token_create(*, user, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new personal token for `user`; returns the row and the secret (shown to the user once)."""
+    secret = new_secret(TOKEN_PREFIX)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=shown_prefix(secret, TOKEN_PREFIX),
+                                    digest=secret_digest(secret), expires_at=expires_at)
+    return token, secret
+
+
+def token_fill_secret(token: ApiToken) -> str:
+    """Give an unsaved token (made in the admin) its secret; returns the secret."""
+    secret = new_secret(TOKEN_PREFIX)
+    token.prefix, token.digest = shown_prefix(secret, TOKEN_PREFIX), secret_digest(secret)
+    return secret
+
+
+def key_create(*, name: str, contact: str = "", expires_at: datetime | None = None) -> tuple[Open311Key, str]:
+    """A new Open311 `api_key`; returns the row and the secret (shown once)."""
+    secret = new_secret(KEY_PREFIX)
+    key = Open311Key.objects.create(name=name.strip(), contact=contact, prefix=shown_prefix(secret, KEY_PREFIX),
+                                    digest=secret_digest(secret), expires_at=expires_at)
+    return key, secret
+
+
+def key_fill_secret(key: Open311Key) -> str:
+    secret = new_secret(KEY_PREFIX)
+    key.prefix, key.digest = shown_prefix(secret, KEY_PREFIX), secret_digest(secret)
+    return secret
+
+
+def credentials_revoke(queryset, *, now: datetime | None = None) -> int:
+    """Revoke tokens or keys at once; those already revoked keep their date. Returns how many were revoked."""
+    return queryset.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+
+def credential_for_secret(model, secret: str, *, now: datetime | None = None):
+    """The active token or key with this secret, or None; notes when it was used (coarsely)."""
+    if not secret or len(secret) > 200:
+        return None
+    now = now or timezone.now()
+    queryset = model.objects.active(now).by_secret(secret)
+    if model is ApiToken:
+        queryset = queryset.select_related("user").filter(user__is_active=True)
+    credential = queryset.first()
+    if credential is not None and (credential.last_used_at is None
+                                   or credential.last_used_at < now - LAST_USED_GRANULARITY):
+        model.objects.filter(pk=credential.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_GRANULARITY)
+        ).update(last_used_at=now)
+    return credential
