@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "pengaduan.portal",
     "pengaduan.notifications",
     "pengaduan.api",
+    "pengaduan.reports",
+    "pengaduan.ops",
 ]
 
 MIDDLEWARE = [

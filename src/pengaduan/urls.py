@@ -6,6 +6,7 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("kerja/", include("pengaduan.workdesk.urls")),
+    path("laporan/", include("pengaduan.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("pengaduan.api.urls")),
