@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pengaduan.workdesk.login import ThrottledLoginView
+
+admin.site.site_header = admin.site.site_title = "Pengaduan"
+
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("masuk/", ThrottledLoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("kerja/", include("pengaduan.workdesk.urls")),
     path("laporan/", include("pengaduan.reports.urls")),

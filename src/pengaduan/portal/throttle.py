@@ -37,11 +37,23 @@ def _window_start(now: datetime, window: timedelta) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
 
 
+def _key(limit: Limit, who: str) -> str:
+    # The IP address (or user name) itself is personal data; the counter keeps only a hash of it.
+    return f"{limit.name}:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
+
+
+def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
+    """Whether `who` has used up the current window, without counting an attempt."""
+    now = now or timezone.now()
+    hits = ThrottleCounter.objects.filter(key=_key(limit, who), window_start=_window_start(now, limit.window)).values_list(
+        "hits", flat=True).first()
+    return (hits or 0) >= limit.hits
+
+
 def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     """Count one attempt by `who`; False when the limit for the current window is already used up."""
     now = now or timezone.now()
-    # The IP address itself is personal data; the counter keeps only a hash of it.
-    key = f"{limit.name}:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
+    key = _key(limit, who)
     start = _window_start(now, limit.window)
     with transaction.atomic():
         updated = ThrottleCounter.objects.filter(key=key, window_start=start).update(hits=F("hits") + 1)

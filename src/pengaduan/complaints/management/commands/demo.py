@@ -73,6 +73,13 @@ def _intake(channel, overrides):
     return data
 
 
+def _head_from_sop(sop):
+    """The letters' signatory: the SOP's own signatory block (the Inspektur who ratified it)."""
+    signatory = sop.document.get("sop", {}).get("signatory") or {}
+    return {"head_title": signatory.get("title", ""), "head_name": signatory.get("name", ""),
+            "head_rank": signatory.get("rank") or "", "head_nip": signatory.get("nip") or ""}
+
+
 def _channel_details(channel, received):
     """What each channel brings along (caller number, letter number, box opening, post link, LAPOR! ID)."""
     local = timezone.localtime(received)
@@ -116,6 +123,7 @@ class Command(BaseCommand):
                 "name": "Inspektorat Kota Madiun", "parent_name": "Pemerintah Kota Madiun",
                 "address": "Jl. Perintis Kemerdekaan No. 32, Kota Madiun", "phone": "(0351) 000000",
                 "email": "inspektorat@madiunkota.example", "sop_code": sop.code, "register_code": "INSP",
+                "escalation_roles": ["sekretaris", "inspektur"], **_head_from_sop(sop),
             })
             users = {role: self._user(username, first, last, unit, role) for username, first, last, role in OFFICERS}
             self._admin()

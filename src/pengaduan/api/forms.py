@@ -1,0 +1,29 @@
+"""The public complaint form as the API takes it: the portal's rules, without the browser's spam guards.
+
+The portal's form carries a honeypot field, a signed start time and a privacy-notice tick box, all of which only
+make sense in a browser. An API client is held back by the same per-address rate limit instead.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pengaduan.complaints.models import ComplaintType
+from pengaduan.portal.forms import PublicComplaintForm
+
+
+class ApiComplaintForm(PublicComplaintForm):
+    privacy_ack = None
+    website = None
+    token = None
+    complaint_type = forms.ChoiceField(label=_("What do you want to send?"), choices=ComplaintType.choices,
+                                       required=False, help_text=_("Empty: a complaint."))
+
+    def __init__(self, data=None, files=None, **kwargs):
+        # As on the portal, where the box starts ticked: confidential unless the complainant says otherwise.
+        if data is not None and "is_confidential" not in data:
+            data = data.copy()
+            data["is_confidential"] = "true"
+        super().__init__(data, files, **kwargs)
+
+    def clean_complaint_type(self):
+        return self.cleaned_data.get("complaint_type") or ComplaintType.COMPLAINT

@@ -1,0 +1,122 @@
+"""Public endpoints, no token: what the portal's pages do, for apps.
+
+The tracking code is the complainant's key, as on the portal: it shows the public status only (never staff
+names, internal notes or anyone's identity), and every look-up counts against the same per-address limits as
+the portal's pages.
+"""
+
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from pengaduan.api.errors import ApiError, RateLimited
+from pengaduan.api.forms import ApiComplaintForm
+from pengaduan.api.inputs import form_data_from_json, read_body, request_body
+from pengaduan.api.limits import client_ip, over_limit
+from pengaduan.api.schemas import PUBLIC_ERRORS, PublicQuestionOut, PublicStatusOut, RatingIn, RatingOut, ReceivedOut
+from pengaduan.complaints import engine
+from pengaduan.complaints.codes import normalise_tracking_code
+from pengaduan.complaints.errors import StepInputInvalid
+from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.public_forms import ReplyForm
+from pengaduan.portal import throttle
+from pengaduan.portal.emails import schedule_receipt_email
+from pengaduan.portal.selectors import portal_unit, public_status
+
+router = Router()
+
+NOT_FOUND = lambda: _("We could not find a complaint with that code. Please check the code and try again.")  # noqa: E731
+
+
+def _throttle(request, which) -> None:
+    if wait := over_limit(which, client_ip(request)):
+        raise RateLimited(wait)
+
+
+def _tracked(request, code: str) -> Complaint:
+    _throttle(request, throttle.LOOKUP)
+    complaint = Complaint.objects.select_related("unit", "sop").filter(
+        tracking_code=normalise_tracking_code(code[:40])).first()
+    if complaint is None:
+        # The same answer whatever was wrong: no hint that a code exists or what it looks like.
+        raise ApiError(404, NOT_FOUND())
+    return complaint
+
+
+def status_out(complaint: Complaint) -> dict:
+    status = public_status(complaint)
+    rating = Rating.objects.filter(complaint=complaint).first()
+    return {
+        "tracking_code": complaint.tracking_code,
+        "received_at": complaint.received_at,
+        "state": status.state,
+        "headline": str(status.headline),
+        "detail": str(status.detail),
+        "steps": [{"number": step.number, "what": str(step.what), "time_limit": step.time_limit,
+                   "state": step.state, "done_at": step.done_at, "due_at": step.due_at} for step in status.steps],
+        "current_step": status.current.number if status.current else None,
+        "answer": status.answer,
+        "answered_at": status.answered_at,
+        "forwarded_to": status.forwarded_to,
+        "questions": [{"id": item.pk, "question": item.question, "asked_at": item.asked_at, "reply": item.reply,
+                       "replied_at": item.replied_at}
+                      for item in complaint.information_requests.order_by("asked_at")],
+        "rating": rating.score if rating else None,
+        "can_rate": complaint.status == Complaint.Status.CLOSED and rating is None,
+    }
+
+
+@router.post("/complaints", response={201: ReceivedOut, **PUBLIC_ERRORS}, summary="Submit a complaint",
+             openapi_extra={"requestBody": request_body(ApiComplaintForm, title="PublicComplaintInput")})
+def complaint_submit(request):
+    """A complaint from the public, as through the portal's form: it waits for the JFU to record it (step 1).
+
+    Keep the `tracking_code` of the answer: it is the only way to follow the complaint. JSON, or
+    multipart/form-data with evidence files (field `evidence`). Anonymous complaints keep no identity at all."""
+    unit = portal_unit()
+    if unit is None:
+        raise ApiError(404, _("No unit receives complaints here yet."))
+    _throttle(request, throttle.SUBMIT)
+    data, files, is_json = read_body(request)
+    if is_json:
+        data = form_data_from_json(ApiComplaintForm, data)
+    form = ApiComplaintForm(data, files)
+    if not form.is_valid():
+        raise StepInputInvalid(_("Please correct the marked fields."),
+                               {field: [str(m) for m in messages] for field, messages in form.errors.items()})
+    complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files)
+    schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
+    return 201, {"tracking_code": complaint.tracking_code, "received_at": complaint.received_at,
+                 "status": status_out(complaint)}
+
+
+@router.get("/complaints/{code}", response={200: PublicStatusOut, **PUBLIC_ERRORS},
+            summary="Follow a complaint by its tracking code")
+def complaint_track(request, code: str):
+    return status_out(_tracked(request, code))
+
+
+@router.post("/complaints/{code}/rating", response={201: RatingOut, **PUBLIC_ERRORS},
+             summary="Rate the answer, once it was delivered")
+def complaint_rate(request, code: str, payload: RatingIn):
+    complaint = _tracked(request, code)
+    rating = engine.complaint_rate(complaint=complaint, score=payload.score, comment=payload.comment)
+    return 201, {"score": rating.score, "comment": rating.comment, "created_at": rating.created_at}
+
+
+@router.post("/complaints/{code}/questions/{question_id}/reply", response={200: PublicQuestionOut, **PUBLIC_ERRORS},
+             summary="Answer an officer's question",
+             openapi_extra={"requestBody": request_body(ReplyForm, title="ReplyInput")})
+def question_reply(request, code: str, question_id: int):
+    """JSON `{"reply": "..."}`, or multipart/form-data with files (field `evidence`). A paused step's clock
+    runs again once every question is answered."""
+    complaint = _tracked(request, code)
+    question = complaint.information_requests.filter(pk=question_id).first()
+    if question is None:
+        raise ApiError(404, _("This complaint has no such question."))
+    _throttle(request, throttle.REPLY)
+    data, files, is_json = read_body(request)
+    if is_json:
+        data = form_data_from_json(ReplyForm, data)
+    item = engine.information_reply(request=question, reply=data.get("reply", ""), files=files)
+    return {"id": item.pk, "question": item.question, "asked_at": item.asked_at, "reply": item.reply,
+            "replied_at": item.replied_at}

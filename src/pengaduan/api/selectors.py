@@ -1,0 +1,296 @@
+"""Reads for the JSON API: complaint lists with the inbox's filters, a complaint as JSON, the actions open to a
+caller, the register and compliance figures. No writes here: those go through `complaints.engine`."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pengaduan.api.inputs import describe_fields
+from pengaduan.complaints import selectors
+from pengaduan.complaints.kinds import get_kind
+from pengaduan.complaints.models import Complaint, StepRun
+from pengaduan.sop.models import Sop
+from pengaduan.units.models import Unit
+
+
+def _open_runs():
+    return StepRun.objects.filter(complaint=OuterRef("pk"), done_at__isnull=True)
+
+
+def complaints_for_api(user, *, filters: dict, now: datetime) -> QuerySet[Complaint]:
+    """The complaints of the caller's units, with the current step's number, role and deadline, filtered.
+
+    Filters as in the inbox: unit (code), status, step (the current one), channel, complaint_type, category,
+    overdue, received_from/received_to (dates), q (register number, tracking code, summary, subject, name).
+    """
+    complaints = (
+        selectors.complaints_visible_to(user)
+        .select_related("unit")
+        .annotate(
+            current_step=Subquery(_open_runs().values("number")[:1]),
+            current_role=Subquery(_open_runs().values("role")[:1]),
+            current_due_at=Subquery(_open_runs().values("due_at")[:1]),
+            current_paused_at=Subquery(_open_runs().values("paused_at")[:1]),
+        )
+        .order_by("-received_at", "-pk")
+    )
+    if filters.get("unit"):
+        complaints = complaints.filter(unit__code__iexact=filters["unit"])
+    if filters.get("status"):
+        complaints = complaints.filter(status=filters["status"])
+    if filters.get("step"):
+        complaints = complaints.filter(Exists(_open_runs().filter(number=filters["step"])))
+    if filters.get("channel"):
+        complaints = complaints.filter(channel=filters["channel"])
+    if filters.get("complaint_type"):
+        complaints = complaints.filter(complaint_type=filters["complaint_type"])
+    if filters.get("category"):
+        complaints = complaints.filter(category__icontains=filters["category"])
+    if filters.get("overdue") is not None:
+        late = Exists(_open_runs().filter(due_at__lt=now, paused_at__isnull=True))
+        complaints = complaints.filter(late if filters["overdue"] else ~late)
+    if filters.get("received_from"):
+        complaints = complaints.filter(received_at__gte=_start_of(filters["received_from"]))
+    if filters.get("received_to"):
+        complaints = complaints.filter(received_at__lt=_start_of(filters["received_to"] + timedelta(days=1)))
+    if text := (filters.get("q") or "").strip():
+        complaints = complaints.filter(
+            Q(register_number__icontains=text) | Q(tracking_code__icontains=text) | Q(summary__icontains=text)
+            | Q(subject__icontains=text) | Q(complainant__name__icontains=text)
+        )
+    return complaints
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def list_item(complaint: Complaint, now: datetime) -> dict:
+    due_at = getattr(complaint, "current_due_at", None)
+    paused = getattr(complaint, "current_paused_at", None) is not None
+    return {
+        "id": complaint.pk,
+        "tracking_code": complaint.tracking_code,
+        "register_number": complaint.register_number,
+        "unit": complaint.unit.code,
+        "channel": complaint.channel,
+        "complaint_type": complaint.complaint_type,
+        "category": complaint.category,
+        "status": complaint.status,
+        "summary": complaint.summary,
+        "subject": complaint.subject,
+        "received_at": complaint.received_at,
+        "recorded_at": complaint.recorded_at,
+        "closed_at": complaint.closed_at,
+        "current_step": getattr(complaint, "current_step", None),
+        "current_role": getattr(complaint, "current_role", None),
+        "due_at": due_at,
+        "overdue": bool(due_at and not paused and due_at < now),
+        "paused": paused,
+    }
+
+
+def visible_complaint(user, pk: int) -> Complaint:
+    """A complaint of the caller's units, or Complaint.DoesNotExist (→ 404: others' complaints do not exist)."""
+    return (
+        complaints_for_api(user, filters={}, now=timezone.now())
+        .select_related("sop", "complainant")
+        .get(pk=pk)
+    )
+
+
+def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[str]) -> list[str]:
+    """What the caller may do now; the engine decides in the end, this only spares clients a refused request."""
+    actions = []
+    if current is not None and current.role in roles:
+        actions.append(f"complete_step:{current.number}")
+        if current.step.kind == "intake" and not complaint.is_recorded:
+            actions.append("set_aside")
+        if current.step.coordinators:
+            actions.append("coordination_request")
+        actions.append("information_request")
+        if current.paused_at is not None:
+            actions.append("resume")
+    for request in complaint.coordination_requests.filter(answered_at__isnull=True):
+        if request.role in roles and request.addressee_id in (None, user.pk):
+            actions.append(f"coordination_answer:{request.pk}")
+    if roles:
+        actions.append("note")
+    return actions
+
+
+def _username(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def complaint_detail(user, complaint: Complaint, *, now: datetime) -> dict:
+    """The complaint as the JSON API shows it to an officer of its unit: the SOP timeline, the current step with
+    its inputs, the actions open to the caller, coordination, questions, notes, attachments and events."""
+    sop = complaint.sop
+    runs = {run.number: run for run in complaint.step_runs.select_related("done_by", "step")}
+    steps = []
+    for step in sop.steps.all():
+        run = runs.get(step.number)
+        steps.append({
+            "number": step.number,
+            "kind": step.kind,
+            "role": step.performer,
+            "role_title": sop.role_title(step.performer),
+            "state": "pending" if run is None else ("done" if run.done_at else "current"),
+            "time_limit": step.time_limit_text,
+            "started_at": run.started_at if run else None,
+            "due_at": run.due_at if run else None,
+            "done_at": run.done_at if run else None,
+            "on_time": run.on_time if run else None,
+            "done_by": _username(run.done_by) if run else None,
+            "paused_at": run.paused_at if run else None,
+            "output": run.output if run and run.done_at else {},
+        })
+    current = next((run for run in runs.values() if run.is_open), None)
+    roles = selectors.roles_by_unit(user).get(complaint.unit_id, set())
+    current_out = None
+    if current is not None:
+        kind = get_kind(current.step.kind)
+        current_out = {
+            "number": current.number,
+            "kind": kind.name,
+            "role": current.role,
+            "role_title": sop.role_title(current.role),
+            "started_at": current.started_at,
+            "due_at": current.due_at,
+            "paused": current.paused_at is not None,
+            "overdue": current.paused_at is None and current.due_at < now,
+            "coordinators": list(current.step.coordinators or []),
+            "inputs": describe_fields(kind.form_class),
+            "initial": _json_initial(kind.initial(complaint)) if current.role in roles else {},
+        }
+    person = complaint.complainant
+    detail = list_item(complaint, now)
+    detail.update({
+        "description": complaint.description,
+        "event_place": complaint.event_place,
+        "event_date": complaint.event_date,
+        "is_anonymous": complaint.is_anonymous,
+        "is_confidential": complaint.is_confidential,
+        "complainant": None if person is None else {
+            "name": person.name, "phone": person.phone, "email": person.email, "address": person.address,
+        },
+        "decision_type": complaint.decision_type,
+        "linked_to": complaint.linked_to_id,
+        "sop": {"code": sop.code, "version": sop.version, "name": sop.name},
+        "steps": steps,
+        "current": current_out,
+        "deadline": current.due_at if current else None,
+        "actions": actions_for(user, complaint, current, roles),
+        "coordination": [
+            {"id": item.pk, "step": item.step_run.number, "role": item.role, "addressee": _username(item.addressee),
+             "question": item.question, "requested_by": _username(item.requested_by), "requested_at": item.requested_at,
+             "answer": item.answer, "answered_by": _username(item.answered_by), "answered_at": item.answered_at}
+            for item in complaint.coordination_requests.select_related(
+                "step_run", "addressee", "requested_by", "answered_by")
+        ],
+        "information_requests": [
+            {"id": item.pk, "step": item.step_run.number, "question": item.question,
+             "asked_by": _username(item.asked_by), "asked_at": item.asked_at, "reply": item.reply,
+             "replied_at": item.replied_at}
+            for item in complaint.information_requests.select_related("step_run", "asked_by")
+        ],
+        "notes": [
+            {"id": note.pk, "author": _username(note.author), "text": note.text, "created_at": note.created_at}
+            for note in complaint.internal_notes.select_related("author")
+        ],
+        "attachments": [
+            {"id": item.pk, "step": item.step_run.number if item.step_run else None, "purpose": item.purpose,
+             "name": item.original_name, "content_type": item.content_type, "size": item.size,
+             "uploaded_by": _username(item.uploaded_by), "uploaded_at": item.uploaded_at,
+             "url": reverse("api_v1:attachment_download", args=[item.pk])}
+            for item in complaint.attachments.select_related("step_run", "uploaded_by")
+        ],
+        "events": [
+            {"kind": event.kind, "step": event.step_number, "actor": _username(event.actor),
+             "created_at": event.created_at, "data": event.data}
+            for event in selectors.complaint_timeline(complaint)
+        ],
+    })
+    return detail
+
+
+def _json_initial(initial: dict) -> dict:
+    return {key: value.isoformat() if isinstance(value, (date, datetime)) else value
+            for key, value in initial.items() if value not in (None, "")}
+
+
+def member_units(user) -> list[Unit]:
+    return list(Unit.objects.filter(pk__in=list(selectors.roles_by_unit(user))).order_by("code"))
+
+
+def register_page(*, unit: Unit, year: int) -> QuerySet[Complaint]:
+    return selectors.register_entries(unit=unit, year=year)
+
+
+def register_entry(complaint: Complaint) -> dict:
+    if complaint.is_anonymous:
+        name = _("Anonymous")
+    elif complaint.is_confidential:
+        name = _("Confidential")
+    else:
+        name = complaint.complainant.name if complaint.complainant else ""
+    return {
+        "complaint_id": complaint.pk,
+        "register_number": complaint.register_number,
+        "sequence": complaint.register_seq,
+        "recorded_at": complaint.recorded_at,
+        "received_at": complaint.received_at,
+        "channel": complaint.channel,
+        "complaint_type": complaint.complaint_type,
+        "complainant": name,
+        "summary": complaint.summary,
+        "subject": complaint.subject,
+        "status": complaint.status,
+        "decision_type": complaint.decision_type,
+    }
+
+
+def compliance(*, unit: Unit, date_from: date, date_to: date) -> list[dict]:
+    """Per step number: steps completed in the period, how many on time, and the median duration.
+
+    Counts come from one aggregate query. The median is read in the database too, portably (SQLite has no
+    median function): the completed runs of each step ordered by duration, and the middle one or two read
+    with OFFSET. Durations are wall-clock, from start to completion; pauses are included.
+    """
+    runs = StepRun.objects.filter(
+        complaint__unit=unit, done_at__gte=_start_of(date_from), done_at__lt=_start_of(date_to + timedelta(days=1))
+    )
+    counts = {
+        row["number"]: row
+        for row in runs.values("number").annotate(
+            done=Count("pk"), on_time=Count("pk", filter=Q(done_at__lte=F("due_at")))
+        ).order_by("number")
+    }
+    duration = ExpressionWrapper(F("done_at") - F("started_at"), output_field=DurationField())
+    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    labels = {step.number: step for step in sop.steps.all()} if sop else {}
+    result = []
+    for number in sorted(set(labels) | set(counts)):
+        row = counts.get(number, {"done": 0, "on_time": 0})
+        median = None
+        if row["done"]:
+            lower, upper = (row["done"] - 1) // 2, row["done"] // 2
+            middle = list(runs.filter(number=number).annotate(duration=duration)
+                          .order_by("duration", "pk").values_list("duration", flat=True)[lower:upper + 1])
+            median = sum((value.total_seconds() for value in middle), 0.0) / len(middle) / 60
+        step = labels.get(number)
+        result.append({
+            "number": number,
+            "role": step.performer if step else "",
+            "role_title": sop.role_title(step.performer) if step else "",
+            "time_limit": step.time_limit_text if step else "",
+            "done": row["done"],
+            "on_time": row["on_time"],
+            "on_time_share": row["on_time"] / row["done"] if row["done"] else None,
+            "median_minutes": round(median, 1) if median is not None else None,
+        })
+    return result
