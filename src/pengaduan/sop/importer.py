@@ -759,7 +759,7 @@ class _SheetReader:
         for line, text in items:
             parts = _split_numbered(text)
             if key == "legal_basis" and len(parts) == 1:
-                parts = _split_regulations(parts[0])
+                parts = _split_regulations(_strip_marker(parts[0]))
                 if len(parts) > 1:
                     self.warn(line, "sop.legal_basis", f"Dasar Hukum is one run of text; split it into {len(parts)} "
                                                        "regulations where a new 'Peraturan ...'/'Undang-Undang ...' "
@@ -797,12 +797,14 @@ class _SheetReader:
             by_key.setdefault(key, index)
         number = by_key.get("number", 0)
         description = by_key.get("description")
-        if description is None:
-            above = next((lines[i] for i in range(position - 1, -1, -1) if not lines[i].blank), None)
-            if above is not None and self._super_header(above):
-                description = next((i for i, k in self._cells_headings(above).items() if k == "description"), None)
-        if description is None:
-            description = number + 1
+        # Headings of merged cells ("Uraian Prosedur", "Keterangan" spanning both header rows) may
+        # only be in the row above.
+        above = next((lines[i] for i in range(position - 1, -1, -1) if not lines[i].blank), None)
+        above_headings = self._cells_headings(above) if above is not None and self._super_header(above) else {}
+        for index, key in above_headings.items():
+            if key in ("description", "notes") and key not in by_key and (index >= len(line.cells) or not line.cells[index].strip()):
+                by_key[key] = index
+        description = by_key.get("description", number + 1)
         quality = {key: by_key[key] for key in (*_QUALITY_COLUMNS, "notes") if key in by_key}
         first_quality = min(quality[key] for key in _QUALITY_COLUMNS if key in quality)
         roles = []
@@ -900,8 +902,8 @@ class _SheetReader:
             if found:
                 shift = min(found, key=lambda i: abs(i - time_index)) - time_index
         if shift:
-            self.warn(line.number, "", f"the cells of this row are shifted by {shift} column(s) against the header; "
-                                       "re-aligned on the Waktu column")
+            self.warn(line.number, "", f"this row has {abs(shift)} cell(s) {'fewer' if shift < 0 else 'more'} than the "
+                                       "header before the Waktu column; re-aligned on the Waktu column")
 
         values: dict[str, str] = {}
         values["description"] = cells[columns.description] if columns.description < len(cells) else ""
@@ -1181,7 +1183,7 @@ def _coordinators_named(description: str, titles: list[str]) -> list[str]:
 
 
 _DELEGATED = re.compile(r"\b(?:memerintahkan|menugaskan|mendisposisi(?:kan)?|menginstruksikan|meminta)\b[^.;]*", re.I)
-_BASED_ON = re.compile(r"\bberdasarkan\s+\w+", re.I)
+_BASED_ON = re.compile(r"\b(?:berdasarkan|sesuai(?:\s+dengan)?)\s+\w+", re.I)
 _KIND_PATTERNS = [
     ("intake", re.compile(r"\b(?:menerima|mencatat|meregistrasi|mengagendakan)\b", re.I)),
     ("clarify", re.compile(r"\b(?:mengidentifikasi|mengklarifikasi|memverifikasi|klarifikasi)\b", re.I)),
