@@ -33,7 +33,8 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A fresh page on a phone-sized screen, in Indonesian, with its own cookies."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    # bypass_csp: the accessibility check injects axe-core as an inline script, which our CSP (rightly) forbids.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID", bypass_csp=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

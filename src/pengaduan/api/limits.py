@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD
+from pengaduan.portal import throttle
 from pengaduan.portal.throttle import Limit, client_ip, hit
 
 # name: (hits, window in seconds)
@@ -24,6 +25,10 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     # Complaints submitted through Open311 with one api_key, and from one address.
     "open311_key": (200, 3600),
     "open311_submit_ip": (200, 3600),
+    # The public endpoints count against the portal's own limits (same names, so the same counters): one person
+    # gets no more tries by switching between the website and an app.
+    **{rule.name: (rule.hits, int(rule.window.total_seconds()))
+       for rule in (throttle.SUBMIT, throttle.LOOKUP, throttle.REPLY)},
 }
 
 # JSON and form bodies; multipart bodies may carry files up to the attachment limits on top.

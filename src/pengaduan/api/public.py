@@ -6,7 +6,7 @@ the portal's pages.
 """
 
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from pengaduan.api.errors import ApiError, RateLimited
 from pengaduan.api.forms import ApiComplaintForm
@@ -33,7 +33,7 @@ def _throttle(request, which) -> None:
 
 
 def _tracked(request, code: str) -> Complaint:
-    _throttle(request, throttle.LOOKUP)
+    _throttle(request, throttle.LOOKUP.name)
     complaint = Complaint.objects.select_related("unit", "sop").filter(
         tracking_code=normalise_tracking_code(code[:40])).first()
     if complaint is None:
@@ -75,7 +75,7 @@ def complaint_submit(request):
     unit = portal_unit()
     if unit is None:
         raise ApiError(404, _("No unit receives complaints here yet."))
-    _throttle(request, throttle.SUBMIT)
+    _throttle(request, throttle.SUBMIT.name)
     data, files, is_json = read_body(request)
     if is_json:
         data = form_data_from_json(ApiComplaintForm, data)
@@ -85,8 +85,8 @@ def complaint_submit(request):
                                {field: [str(m) for m in messages] for field, messages in form.errors.items()})
     complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files)
     schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
-    return 201, {"tracking_code": complaint.tracking_code, "received_at": complaint.received_at,
-                 "status": status_out(complaint)}
+    return Status(201, {"tracking_code": complaint.tracking_code, "received_at": complaint.received_at,
+                        "status": status_out(complaint)})
 
 
 @router.get("/complaints/{code}", response={200: PublicStatusOut, **PUBLIC_ERRORS},
@@ -100,7 +100,7 @@ def complaint_track(request, code: str):
 def complaint_rate(request, code: str, payload: RatingIn):
     complaint = _tracked(request, code)
     rating = engine.complaint_rate(complaint=complaint, score=payload.score, comment=payload.comment)
-    return 201, {"score": rating.score, "comment": rating.comment, "created_at": rating.created_at}
+    return Status(201, {"score": rating.score, "comment": rating.comment, "created_at": rating.created_at})
 
 
 @router.post("/complaints/{code}/questions/{question_id}/reply", response={200: PublicQuestionOut, **PUBLIC_ERRORS},
@@ -113,7 +113,7 @@ def question_reply(request, code: str, question_id: int):
     question = complaint.information_requests.filter(pk=question_id).first()
     if question is None:
         raise ApiError(404, _("This complaint has no such question."))
-    _throttle(request, throttle.REPLY)
+    _throttle(request, throttle.REPLY.name)
     data, files, is_json = read_body(request)
     if is_json:
         data = form_data_from_json(ReplyForm, data)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from pengaduan.api import selectors as api_selectors
 from pengaduan.api.errors import ApiError
@@ -164,7 +164,7 @@ def complaint_record(request):
             raise ApiError(422, _("Please correct the marked fields."),
                            {"linked_to": [_("Choose another complaint of this unit.")]})
     complaint = engine.complaint_record(unit=unit, actor=_user(request), data=data, files=files, linked_to=linked_to)
-    return 201, _detail(request, complaint)
+    return Status(201, _detail(request, complaint))
 
 
 def _steps_body() -> dict:
@@ -240,7 +240,7 @@ def coordination_request(request, complaint_id: int, payload: CoordinationIn):
             raise ApiError(422, _("Please correct the marked fields."), {"addressee": [_("No such officer.")]})
     item = engine.coordination_request(complaint=complaint, actor=_user(request), role=payload.role,
                                        question=payload.question, addressee=addressee)
-    return 201, _coordination_out(item)
+    return Status(201, _coordination_out(item))
 
 
 @router.post("/complaints/{complaint_id}/coordination/{request_id}/answer", response={200: CoordinationOut, **ERRORS},
@@ -260,9 +260,9 @@ def information_request(request, complaint_id: int, payload: InformationRequestI
     complaint = _complaint(request, complaint_id)
     item = engine.information_request(complaint=complaint, actor=_user(request), question=payload.question,
                                       pause_clock=payload.pause_clock)
-    return 201, {"id": item.pk, "step": item.step_run.number, "question": item.question,
-                 "asked_by": item.asked_by.get_username(), "asked_at": item.asked_at, "reply": item.reply,
-                 "replied_at": item.replied_at}
+    return Status(201, {"id": item.pk, "step": item.step_run.number, "question": item.question,
+                        "asked_by": item.asked_by.get_username(), "asked_at": item.asked_at, "reply": item.reply,
+                        "replied_at": item.replied_at})
 
 
 @router.post("/complaints/{complaint_id}/resume", response={200: ComplaintDetail, **ERRORS},
@@ -278,7 +278,8 @@ def step_resume(request, complaint_id: int):
 def note_add(request, complaint_id: int, payload: NoteIn):
     complaint = _complaint(request, complaint_id)
     note = engine.note_add(complaint=complaint, actor=_user(request), text=payload.text)
-    return 201, {"id": note.pk, "author": note.author.get_username(), "text": note.text, "created_at": note.created_at}
+    return Status(201, {"id": note.pk, "author": note.author.get_username(), "text": note.text,
+                        "created_at": note.created_at})
 
 
 # Attachments

@@ -447,6 +447,32 @@ class Rating(models.Model):
         return f"{self.complaint}: {self.score}"
 
 
+class AccessLog(models.Model):
+    """Who saw or handled whose personal data, and when: the processing log (UU PDP)."""
+
+    class Action(models.TextChoices):
+        VIEW_IDENTITY = "view_identity", _("Viewed a confidential identity")
+        EXPORT = "export", _("Exported the data of a data subject")
+        ERASE = "erase", _("Erased an identity at the end of its retention")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("by"))
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="access_log")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    where = models.CharField(_("where"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["complaint", "at"], name="complaints_accesslog_by_case")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.complaint_id}"
+
+
 class EventImmutable(Exception):
     pass
 

@@ -719,7 +719,7 @@ class _SheetReader:
                 sop["unit"] = _title_case(unit)
                 sop["unit_code"] = _unit_code(sop["unit"])
                 self.warn(
-                    None, "sop.unit_code",
+                    line, "sop.unit_code",
                     f"the unit's short code is not on the sheet; guessed {sop['unit_code']!r} from "
                     f"{sop['unit']!r}: check it",
                 )  # fmt: skip

@@ -116,6 +116,9 @@ class SopIdentity(_Model):
     equipment: list[Text]  # Peralatan/Perlengkapan
     warnings: list[Text]  # Peringatan
     recording: list[Text]  # Pencatatan dan Pendataan
+    # Who may see a confidential (rahasia) complainant's identity; absent: the performers of the steps that
+    # deal with the complainant (intake, clarify, deliver). See docs/sop-format.md.
+    confidential_identity_roles: list[Text] | None = None
 
 
 class Role(_Model):
@@ -279,6 +282,11 @@ def _cross_field_problems(data: Any) -> list[tuple[Loc, str]]:
         for position, code in enumerate(coordinators if isinstance(coordinators, list) else []):
             if isinstance(code, str) and code not in first_seen:
                 problems.append((("steps", index, "coordinators", position), undeclared.format(code)))
+    identity = data.get("sop", {}).get("confidential_identity_roles") if isinstance(data.get("sop"), dict) else None
+    if roles_complete and isinstance(identity, list):
+        for position, code in enumerate(identity):
+            if isinstance(code, str) and code not in first_seen:
+                problems.append((("sop", "confidential_identity_roles", position), undeclared.format(code)))
     return problems
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm
 from pengaduan.complaints.letters import answer_letter_pdf
+from pengaduan.complaints.privacy import identity_for
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest
 from pengaduan.sop.models import Sop
 from pengaduan.units.models import Unit
@@ -200,6 +202,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
     }
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")
+    context["complainant"] = identity_for(request.user, complaint, where=request.path)
     context["public"] = public_status(complaint)
     context["answer_drafted"] = any(run.done_at and run.step.kind == "draft_answer" for run in runs.values())
     if current and current.role in my_roles:
@@ -358,6 +361,12 @@ def ask_complainant(request, pk):
     return redirect(complaint)
 
 
+def _require_identity(request, complaint):
+    """Documents addressed to the complainant carry the identity: only for those who may see it."""
+    if complaint.is_confidential and identity_for(request.user, complaint, where=request.path) is None:
+        raise PermissionDenied
+
+
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -369,6 +378,7 @@ def answer_letter(request, pk):
     complaint = _visible_complaint(request.user, pk)
     if not complaint.step_runs.filter(step__kind="draft_answer", done_at__isnull=False).exists():
         raise Http404
+    _require_identity(request, complaint)
     return _pdf_response(answer_letter_pdf(complaint), f"surat-jawaban-{complaint.pk}.pdf")
 
 
@@ -376,6 +386,7 @@ def answer_letter(request, pk):
 def receipt(request, pk):
     """The receipt to print and hand over to a complainant who came in person."""
     complaint = _visible_complaint(request.user, pk)
+    _require_identity(request, complaint)
     return _pdf_response(receipt_pdf(complaint, base_url=request.build_absolute_uri("/")),
                          f"tanda-terima-{complaint.tracking_code}.pdf")
 

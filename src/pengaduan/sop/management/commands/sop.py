@@ -1,11 +1,15 @@
-"""`pengaduan sop validate|load|show`: check an SOP file, load it as a version, print it as the document reads.
+"""`pengaduan sop validate|load|show|import|print`: check an SOP file, load it as a version, show it as the
+document reads, import a sheet into a draft file, print a version as the standard sheet (PDF).
 
 `show` lays the SOP out like the paper original (identity block, procedure table with one column
 per Pelaksana, signature), so whoever loads a file can compare it with the signed document.
+`import` turns the sheet a unit already has (text from a PDF, or .docx) into a draft file to review;
+`print` gives the signed layout back, with the swimlane flowchart, for any loaded version.
 """
 
 import argparse
 import textwrap
+from pathlib import Path
 from datetime import date
 from typing import Any
 
@@ -14,8 +18,9 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from pengaduan.sop.errors import SopFileError, SopNotLoaded
+from pengaduan.sop.importer import SopImportError, import_sheet
 from pengaduan.sop.models import Sop
-from pengaduan.sop.schema import SopDocument, load_sop_file
+from pengaduan.sop.schema import SopDocument, load_sop_file, parse_sop_text
 from pengaduan.sop.services import sop_current, sop_load, sop_version
 
 DEFAULT_WIDTH = 160
@@ -31,7 +36,7 @@ class Command(BaseCommand):
     help = "Validate, load and show SOP files (see docs/sop-format.md)."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{validate,load,show}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{validate,load,show,import,print}")
 
         validate = actions.add_parser("validate", help="check SOP files without loading them")
         validate.add_argument("files", nargs="+", metavar="FILE", help="SOP file (TOML)")
@@ -44,6 +49,18 @@ class Command(BaseCommand):
         show.add_argument("--version", type=int, dest="version_number", metavar="V", help="version (default: newest)")
         show.add_argument("--file", metavar="FILE", help="show this file instead of a loaded SOP (nothing is loaded)")
         show.add_argument("--width", type=int, default=DEFAULT_WIDTH, help=f"line width (default {DEFAULT_WIDTH})")
+
+        sheet = actions.add_parser("import", help="read an SOP sheet (.txt extracted from a PDF, or .docx) into a "
+                                                  "DRAFT SOP file to review")  # fmt: skip
+        sheet.add_argument("file", metavar="FILE", help="the sheet: .txt (tab-separated) or .docx")
+        sheet.add_argument("-o", "--output", metavar="OUT.toml", help="write the draft here (default: standard output)")
+        sheet.add_argument("--force", action="store_true", help="overwrite OUT.toml if it exists")
+
+        printing = actions.add_parser("print", help="print a loaded SOP (or a file) as the standard sheet, to PDF")
+        printing.add_argument("code", nargs="?", metavar="CODE", help="SOP number, e.g. 3.1.1.10")
+        printing.add_argument("--version", type=int, dest="version_number", metavar="V", help="version (default: newest)")
+        printing.add_argument("--file", metavar="FILE", help="print this SOP file instead of a loaded SOP")
+        printing.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="the PDF to write")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"handle_{action}")(**options)
@@ -112,6 +129,66 @@ class Command(BaseCommand):
         loaded_at = timezone.localtime(sop.loaded_at).strftime("%Y-%m-%d %H:%M")
         origin = f"Versi {sop.version}, dimuat {loaded_at}" + (f" dari {sop.source_name}" if sop.source_name else "")
         self.stdout.write(render_sop(sop.document, width=width, origin=origin))
+
+    def handle_import(self, *, file: str, output: str | None, force: bool, **options: Any) -> None:
+        if output and Path(output).exists() and not force:
+            raise CommandError(f"{output} exists; choose another name or add --force to overwrite it")
+        try:
+            result = import_sheet(file)
+        except SopImportError as error:
+            raise CommandError(str(error)) from None
+        if output:
+            Path(output).write_text(result.document_toml, encoding="utf-8")
+        else:
+            self.stdout.write(result.document_toml, ending="")
+        if result.warnings:
+            self.stderr.write(f"{len(result.warnings)} thing(s) to check (also written as comments in the draft):")
+            for warning in result.warnings:
+                self.stderr.write(f"  {warning.format(file)}")
+        target = output or "the draft"
+        try:
+            document = parse_sop_text(result.document_toml, output or "draft")
+        except SopFileError as error:
+            self.stderr.write(f"{target} does not validate yet; fix these, then `pengaduan sop validate`:")
+            for line in error.lines:
+                self.stderr.write(f"  {line}")
+            summary = f"Wrote the draft imported from {file} to {output}" if output else ""
+        else:
+            summary = (
+                f"Wrote a draft of SOP {document.code} {document.name} ({len(document.steps)} steps) to {output}; "
+                f"check it against the sheet, then `pengaduan sop load {output}`"
+                if output
+                else ""
+            )
+        if summary:
+            self.stdout.write(summary)
+
+    def handle_print(
+        self, *, code: str | None, version_number: int | None, file: str | None, output: str, **options: Any
+    ) -> None:
+        from pengaduan.sop.printing import sop_sheet_pdf  # ReportLab is only needed here
+
+        if file is not None:
+            if code is not None or version_number is not None:
+                raise CommandError("Give either --file FILE or CODE [--version V], not both.")
+            try:
+                document = load_sop_file(file)
+            except SopFileError as error:
+                raise CommandError(str(error)) from None
+            Path(output).write_bytes(sop_sheet_pdf(document))
+            self.stdout.write(f"Printed SOP {document.code} from {file} to {output}")
+            return
+        if code is None:
+            codes = list(Sop.objects.values_list("code", flat=True).distinct())
+            if len(codes) != 1:
+                raise CommandError("Which SOP? pengaduan sop print CODE [--version V] -o FILE.pdf\n" + self._list_loaded())
+            code = codes[0]
+        try:
+            sop = sop_current(code) if version_number is None else sop_version(code, version_number)
+        except SopNotLoaded as error:
+            raise CommandError(str(error)) from None
+        Path(output).write_bytes(sop_sheet_pdf(sop))
+        self.stdout.write(f"Printed SOP {sop.code} version {sop.version} to {output}")
 
     def _list_loaded(self) -> str:
         rows = Sop.objects.values("code").annotate(newest=Max("version"), count=Count("id")).order_by("code")

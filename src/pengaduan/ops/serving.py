@@ -1,0 +1,95 @@
+"""How `pengaduan serve --production` runs: the production settings on top of the base ones, and gunicorn's argv.
+
+The same `production_overrides` is applied by `pengaduan.ops.production_settings` (the settings module gunicorn
+loads) and by `serve` before it checks the configuration, so what is checked is what runs.
+"""
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+PRODUCTION_SETTINGS_MODULE = "pengaduan.ops.production_settings"
+WSGI_APP = "pengaduan.ops.wsgi:application"
+DEFAULT_BIND = "127.0.0.1:8000"
+HSTS_SECONDS = 365 * 24 * 3600
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (a container's or systemd's CPU affinity, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(cores: int | None = None, environ: Mapping[str, str] = os.environ) -> int:
+    """gunicorn's rule of thumb, 2 x cores + 1 sync workers; WEB_CONCURRENCY overrides it."""
+    if environ.get("WEB_CONCURRENCY", "").strip():
+        return max(1, int(environ["WEB_CONCURRENCY"]))
+    return 2 * (cores or cpu_count()) + 1
+
+
+def production_overrides(base: Mapping[str, Any], *, insecure_http: bool, bench_urls: bool = False,
+                         environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The settings that change in production. DEBUG, SECRET_KEY and ALLOWED_HOSTS are left to the
+    environment on purpose: the checks refuse unsafe values rather than hiding them."""
+    storages = {name: dict(value) for name, value in (base.get("STORAGES") or {}).items()}
+    # Hashed, compressed copies made by collectstatic; whitenoise serves them with a one-year cache.
+    storages["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    overrides: dict[str, Any] = {
+        "STORAGES": storages,
+        "WHITENOISE_USE_FINDERS": False,
+        "WHITENOISE_AUTOREFRESH": False,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "LOGGING": {
+            # Errors to stderr (journald under systemd); without this, DEBUG off would drop them silently.
+            "version": 1,
+            "disable_existing_loggers": False,
+            "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+            "root": {"handlers": ["stderr"], "level": "WARNING"},
+            "loggers": {"django.request": {"level": "ERROR"}},  # server errors, not every 404
+        },
+    }
+    if not insecure_http:
+        overrides.update({
+            # nginx terminates TLS and says so in X-Forwarded-Proto (docs/deploy.md); plain-HTTP requests that
+            # reach Django anyway are redirected.
+            "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+            "SECURE_SSL_REDIRECT": True,
+            "SESSION_COOKIE_SECURE": True,
+            "CSRF_COOKIE_SECURE": True,
+            "SECURE_HSTS_SECONDS": int(environ.get("SECURE_HSTS_SECONDS", HSTS_SECONDS)),
+        })
+    if bench_urls:
+        overrides["ROOT_URLCONF"] = "pengaduan.ops.bench_urls"
+    return overrides
+
+
+def gunicorn_argv(*, bind: str = DEFAULT_BIND, workers: int, timeout: int = 30,
+                  python: str = sys.executable) -> list[str]:
+    """The command that runs the production server (serve replaces itself with it, so systemd's signals reach it)."""
+    return [
+        python, "-m", "gunicorn", WSGI_APP,
+        "--bind", bind,
+        "--workers", str(workers),
+        "--worker-class", "sync",  # nginx buffers slow clients, so plain sync workers are enough
+        "--timeout", str(timeout),
+        "--graceful-timeout", str(timeout),
+        # A worker is replaced after this many requests: a slow leak never grows without bound.
+        "--max-requests", "2000",
+        "--max-requests-jitter", "200",
+        "--access-logfile", "-",
+        "--error-logfile", "-",
+        "--no-control-socket",  # systemd sends the signals; the service user needs no writable home
+    ]
+
+
+def gunicorn_environ(*, insecure_http: bool, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    env = dict(environ)
+    env["DJANGO_SETTINGS_MODULE"] = PRODUCTION_SETTINGS_MODULE
+    env["PENGADUAN_INSECURE_HTTP"] = "true" if insecure_http else "false"
+    return env

@@ -1,0 +1,35 @@
+"""The WSGI application served in production: Django's, told the client's address by the reverse proxy.
+
+Behind nginx every request comes from nginx's address, so the per-address rate limits of the public forms
+(portal.throttle) would lump all citizens together. nginx sends the client's address in X-Real-IP
+(docs/deploy.md); it is believed only when the request comes from a trusted proxy
+(PENGADUAN_TRUSTED_PROXIES, default loopback), so a client cannot pick its own address.
+"""
+
+import ipaddress
+import os
+
+from pengaduan.wsgi import application as django_application
+
+
+def trusted_proxies(environ=os.environ) -> frozenset[str]:
+    raw = environ.get("PENGADUAN_TRUSTED_PROXIES", "127.0.0.1,::1")
+    return frozenset(item.strip() for item in raw.split(",") if item.strip())
+
+
+class ClientAddressFromProxy:
+    def __init__(self, app, trusted: frozenset[str]):
+        self.app = app
+        self.trusted = trusted
+
+    def __call__(self, environ, start_response):
+        if environ.get("REMOTE_ADDR") in self.trusted:
+            real = environ.get("HTTP_X_REAL_IP", "").strip()
+            try:
+                environ["REMOTE_ADDR"] = str(ipaddress.ip_address(real))
+            except ValueError:
+                pass  # no or a malformed header: keep the proxy's address
+        return self.app(environ, start_response)
+
+
+application = ClientAddressFromProxy(django_application, trusted_proxies())
