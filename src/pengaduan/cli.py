@@ -9,6 +9,7 @@ OUR_COMMANDS = {
     "demo": "create the demo unit, users and complaints (safe to run twice)",
     "remind": "send due reminders and escalations, retry pending mail (run every minute)",
     "outbox": "the mail outbox (outbox send | outbox list)",
+    "pdp": "personal data: pdp export --complainant EMAIL|PHONE|CODE, pdp erase [--dry-run]",
 }
 
 

@@ -37,3 +37,20 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
         if policy and "Content-Security-Policy" not in response.headers:
             response.headers["Content-Security-Policy"] = policy
         return response
+
+
+class BusyDatabaseMiddleware(MiddlewareMixin):
+    """A database too busy to answer in time (SQLite's write lock, after its wait) becomes a clear 503
+    "please try again" instead of an error page. The transaction was rolled back: nothing was half-written,
+    and the browser still holds what the person typed."""
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+        from django.shortcuts import render
+
+        message = str(exception).lower()
+        if isinstance(exception, OperationalError) and ("locked" in message or "busy" in message):
+            response = render(request, "busy.html", status=503)
+            response["Retry-After"] = "5"
+            return response
+        return None

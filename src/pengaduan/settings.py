@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pengaduan.middleware.ChosenLanguageMiddleware",
     "pengaduan.middleware.ContentSecurityPolicyMiddleware",
+    "pengaduan.middleware.BusyDatabaseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,6 +168,12 @@ EMAIL_TIMEOUT = 10  # a dead mail server must not hang a request
 # (Unit.escalation_roles) are alerted too.
 REMINDER_SHARES = [int(share) for share in env_list("REMINDER_SHARES", ["50", "80"])]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Personal data (UU PDP): the data-protection officer, and how long complainants' identities are kept after
+# a case closes before `pengaduan pdp erase` removes them (set it from the unit's archive rules).
+DPO_NAME = env_str("DPO_NAME", "")
+DPO_EMAIL = env_str("DPO_EMAIL", "")
+IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5)
 
 # The unit whose complaints the public portal receives (a unit code); empty: the first unit.
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")

@@ -66,4 +66,8 @@ def test_it_serves_the_schema_that_is_tested(client, db):
 @hypothesis_settings(max_examples=25, derandomize=True, database=None, deadline=None,
                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 def test_it_answers_every_request_as_documented(case, complaints_in_progress, tokens):
+    import time
+    t = time.perf_counter()
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens['sekretaris']}"}, checks=CHECKS)
+    with open("/tmp/optimes.txt", "a") as f:
+        f.write(f"{case.method} {case.path} {case.meta.generation.mode if case.meta else ''} {time.perf_counter()-t:.3f}\n")

@@ -61,6 +61,7 @@ def build_data_set(unit, staff) -> DataSet:
     _step(a, staff, "inspektur", 3, STEP_DATA[3], wib(2026, 11, 4, 10, 0))
     _step(a, staff, "sekretaris", 4, STEP_DATA[4], wib(2026, 11, 4, 10, 30))
     _step(a, staff, "jfu", 5, STEP_DATA[5], wib(2026, 11, 4, 10, 45))
+    a.refresh_from_db()
     complaint_rate(complaint=a, score=4, now=wib(2026, 11, 5, 9, 0))
 
     # B: anonymous web complaint, a paused clock, forwarded.
@@ -78,17 +79,13 @@ def build_data_set(unit, staff) -> DataSet:
                                      "forward_to": "Dinas Kependudukan dan Pencatatan Sipil"}, wib(2026, 11, 6, 9, 0))
     _step(b, staff, "sekretaris", 4, STEP_DATA[4], wib(2026, 11, 6, 11, 0))
     _step(b, staff, "jfu", 5, {**STEP_DATA[5], "method": "portal", "recipient": "Pengadu"}, wib(2026, 11, 6, 13, 10))
+    b.refresh_from_db()
     complaint_rate(complaint=b, score=5, now=wib(2026, 11, 9, 8, 0))
 
-    # C: confidential, step 3 across Christmas.
-    c = complaint_record(unit=unit, actor=staff["jfu"], now=wib(2026, 12, 21, 8, 0), data=intake_data(
-        channel="telephone", caller_number="081299990000", is_confidential="on", complainant_name="Budi Santoso",
-        summary="Perizinan usaha tidak kunjung selesai", subject="DPMPTSP"))
-    _step(c, staff, "sekretaris", 2, {**STEP_DATA[2], "category": "Perizinan"}, wib(2026, 12, 21, 8, 10))
-    _step(c, staff, "inspektur", 3, {**STEP_DATA[3], "decision_type": "answer"}, wib(2026, 12, 28, 9, 0))
-    _step(c, staff, "sekretaris", 4, STEP_DATA[4], wib(2026, 12, 28, 9, 30))
-    _step(c, staff, "jfu", 5, STEP_DATA[5], wib(2026, 12, 28, 9, 50))
-    complaint_rate(complaint=c, score=3, now=wib(2026, 12, 29, 9, 0))
+    # F: spam, set aside.
+    f = complaint_receive(unit=unit, now=wib(2026, 11, 11, 10, 0), data=intake_data(
+        channel="web", complainant_name="X", summary="Promo pinjaman online", subject="-"))
+    complaint_set_aside(complaint=f, actor=staff["jfu"], reason="spam", note="Iklan.", now=wib(2026, 11, 11, 10, 20))
 
     # D: a letter, still at step 3.
     d = complaint_record(unit=unit, actor=staff["jfu"], now=wib(2026, 11, 23, 9, 0), data=intake_data(
@@ -100,10 +97,16 @@ def build_data_set(unit, staff) -> DataSet:
     e = complaint_receive(unit=unit, now=wib(2026, 11, 30, 15, 0), data=intake_data(
         channel="web", complainant_name="Wati", summary="Lampu jalan mati", subject="Dinas Perhubungan"))
 
-    # F: spam, set aside.
-    f = complaint_receive(unit=unit, now=wib(2026, 11, 11, 10, 0), data=intake_data(
-        channel="web", complainant_name="X", summary="Promo pinjaman online", subject="-"))
-    complaint_set_aside(complaint=f, actor=staff["jfu"], reason="spam", note="Iklan.", now=wib(2026, 11, 11, 10, 20))
+    # C: confidential, step 3 across Christmas.
+    c = complaint_record(unit=unit, actor=staff["jfu"], now=wib(2026, 12, 21, 8, 0), data=intake_data(
+        channel="telephone", caller_number="081299990000", is_confidential="on", complainant_name="Budi Santoso",
+        summary="Perizinan usaha tidak kunjung selesai", subject="DPMPTSP"))
+    _step(c, staff, "sekretaris", 2, {**STEP_DATA[2], "category": "Perizinan"}, wib(2026, 12, 21, 8, 10))
+    _step(c, staff, "inspektur", 3, {**STEP_DATA[3], "decision_type": "answer"}, wib(2026, 12, 28, 9, 0))
+    _step(c, staff, "sekretaris", 4, STEP_DATA[4], wib(2026, 12, 28, 9, 30))
+    _step(c, staff, "jfu", 5, STEP_DATA[5], wib(2026, 12, 28, 9, 50))
+    c.refresh_from_db()
+    complaint_rate(complaint=c, score=3, now=wib(2026, 12, 29, 9, 0))
 
     # The engine does not record the figures yet where this runs without the one-line hook; rebuilding is
     # idempotent, so the figures are the same either way.

@@ -78,6 +78,10 @@ class Complaint(models.Model):
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     is_confidential = models.BooleanField(_("confidential identity"), default=False)
+    identity_erased_at = models.DateTimeField(
+        _("identity erased at"), null=True, blank=True,
+        help_text=_("When the complainant's identity was erased at the end of its retention period."),
+    )
     summary = models.CharField(_("summary"), max_length=200)
     description = models.TextField(_("what happened"))
     subject = models.CharField(_("subject of the complaint"), max_length=300, help_text=_("unit, service or official"))

@@ -15,7 +15,9 @@ Run it on a database nobody writes to meanwhile.
 
 import json
 import math
+import queue
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,16 +133,28 @@ class _Step:
 
 
 class _Rows:
-    """Rows per table, written in batches in foreign-key order with the vendor's fastest bulk path."""
+    """Rows per table, written in batches in foreign-key order with the vendor's fastest bulk path.
+
+    Outside a transaction the writing happens in a second thread with its own connection, so that the
+    database works (SQLite releases the GIL while it writes; PostgreSQL is another process) while the
+    next batch is generated. Inside one (tests) it happens in place, so that it sees the caller's rows.
+    """
 
     ORDER = [Complainant, Complaint, StepRun, StepPause, InformationRequest, Reminder, Event]
 
     def __init__(self, columns: dict):
         self.columns = columns  # model → [column names], the order of each row tuple
         self.rows = {model: [] for model in self.ORDER}
+        self.pending = 0
         self.written = 0
         self.postgres = connection.vendor == "postgresql"
         self.defaults = {model: self._defaults(model, columns[model]) for model in self.ORDER}
+        self.threaded = not connection.in_atomic_block
+        self.failure: BaseException | None = None
+        if self.threaded:
+            self.queue: queue.Queue = queue.Queue(maxsize=2)
+            self.thread = threading.Thread(target=self._work, name="seed-writer", daemon=True)
+            self.thread.start()
 
     @staticmethod
     def _defaults(model, given):
@@ -150,11 +164,45 @@ class _Rows:
 
     def add(self, model, row: tuple) -> None:
         self.rows[model].append(row)
+        self.pending += 1
 
     def flush(self) -> None:
+        batch, self.rows, self.pending = self.rows, {model: [] for model in self.ORDER}, 0
+        if not self.threaded:
+            self._write(batch)
+            return
+        if self.failure is not None:
+            raise self.failure
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        """Wait for the writer; raise what it failed with."""
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def _work(self) -> None:
+        try:
+            if not self.postgres:
+                with connection.cursor() as cursor:
+                    # A bigger page cache for this connection: index pages of million-row tables stay in memory.
+                    cursor.execute("PRAGMA cache_size = -262144")
+            while (batch := self.queue.get()) is not None:
+                if self.failure is None:
+                    self._write(batch)
+        except BaseException as failure:  # re-raised in the generating thread
+            self.failure = failure
+            while self.queue.get() is not None:
+                pass
+        finally:
+            connection.close()
+
+    def _write(self, batch) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             for model in self.ORDER:
-                rows = self.rows[model]
+                rows = batch[model]
                 if not rows:
                     continue
                 extra_columns, extra_values = self.defaults[model]
@@ -171,7 +219,6 @@ class _Rows:
                     marks = ", ".join("?" * len(columns))
                     cursor.connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
                 self.written += len(rows)
-                self.rows[model] = []
 
 
 COLUMNS = {
@@ -251,21 +298,37 @@ class Seeder:
             self.counters[year] = max(self.counters.get(year, 0), seq)
         self.result = SeedResult()
         self._outputs = {}
+        self._days: dict[int, str] = {}
+        self._offsets: dict[int, tuple[int, str]] = {}
+        self._utc_suffix = "+00" if self.postgres else ""
 
     # -- time -------------------------------------------------------------------------------------
 
     def _utc(self, minute):
-        """A stored moment as the database adapter wants it (SQLite: Django's text form)."""
+        """A stored moment as text the database reads (SQLite: Django's own form, naive UTC)."""
         if minute is None:
             return None
-        moment = from_minute(minute)
-        return moment if self.postgres else moment.strftime("%Y-%m-%d %H:%M:%S")
+        day, rest = divmod(minute, 1440)
+        prefix = self._days.get(day)
+        if prefix is None:
+            prefix = self._days[day] = (date(1970, 1, 1) + timedelta(days=day)).isoformat()
+        return f"{prefix} {rest // 60:02d}:{rest % 60:02d}:00{self._utc_suffix}"
 
     def _iso(self, minute):
-        return datetime.fromtimestamp(minute * 60, self.tz).isoformat()
+        """A moment in local time as the engine writes it into event data (ISO 8601 with the offset)."""
+        offset = self._offsets.get(minute // 60)
+        if offset is None:
+            local = from_minute(minute).astimezone(self.tz)
+            offset = self._offsets[minute // 60] = (int(local.utcoffset().total_seconds()) // 60,
+                                                    local.isoformat()[-6:])
+        day, rest = divmod(minute + offset[0], 1440)
+        prefix = self._days.get(day)
+        if prefix is None:
+            prefix = self._days[day] = (date(1970, 1, 1) + timedelta(days=day)).isoformat()
+        return f"{prefix}T{rest // 60:02d}:{rest % 60:02d}:00{offset[1]}"
 
     def _date(self, value: date):
-        return value if self.postgres else value.isoformat()
+        return value.isoformat()
 
     def _take(self, model) -> int:
         pk = self.next_id[model]
@@ -443,14 +506,16 @@ class Seeder:
         first_actor = None if channel not in self.desk[0] else jfu
         received_at_event = received if first_actor is None or draft.runs[0][3] is None else draft.runs[0][3]
         events.append((received_at_event, "received", first_actor, None,
-                       {"channel": channel, "received_at": self._iso(received)}))
+                       f'{{"channel": "{channel}", "received_at": "{self._iso(received)}"}}'))
         for index, (step, started, due, finished) in enumerate(draft.runs):
             run_id = self._take(StepRun)
             performer = self.officers[step.performer]
             start_actor = first_actor if index == 0 else performer
             event_at = received_at_event if index == 0 else started
+            due_iso = self._iso(due)
             events.append((event_at, "step_started", start_actor, step.number,
-                           {"role": step.performer, "started_at": self._iso(started), "due_at": self._iso(due)}))
+                           f'{{"role": "{step.performer}", "started_at": "{self._iso(started)}", '
+                           f'"due_at": "{due_iso}"}}'))
             output = "{}"
             paused = draft.paused if finished is None else None
             if finished is not None:
@@ -463,11 +528,12 @@ class Seeder:
                                                category, decision_type, received)
                     if step.kind == "intake":
                         events.append((finished, "recorded", performer, step.number,
-                                       {"register_number": number_data}))
+                                       f'{{"register_number": {json.dumps(number_data)}}}'))
                     events.append((finished, "step_completed", performer, step.number,
-                                   {"kind": step.kind, "due_at": self._iso(due), "on_time": finished <= due}))
+                                   f'{{"kind": "{step.kind}", "due_at": "{due_iso}", '
+                                   f'"on_time": {"true" if finished <= due else "false"}}}'))
                     if index == len(draft.runs) - 1 and draft.status == "closed":
-                        events.append((finished, "closed", performer, None, {}))
+                        events.append((finished, "closed", performer, None, "{}"))
             else:
                 self._open_run_extras(run_id, complaint_id, step, started, due, paused, performer, events)
             add(StepRun, (run_id, complaint_id, step.pk, step.number, step.performer, self._utc(started),
@@ -477,7 +543,7 @@ class Seeder:
         events.sort(key=lambda event: event[0])  # stable: the engine's order within one moment is kept
         for created, kind, actor, step_number, data in events:
             add(Event, (self._take(Event), complaint_id, kind, actor, step_number,
-                        json.dumps(data, ensure_ascii=False), self._utc(created)))
+                        data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), self._utc(created)))
         self.result.events += len(events)
 
     def _open_run_extras(self, run_id, complaint_id, step, started, due, paused, performer, events):

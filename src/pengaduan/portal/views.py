@@ -4,6 +4,7 @@ No account is needed. The tracking code is the complainant's key: after a succes
 the session, so that it does not stay in addresses, browser history or server logs.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,7 +62,10 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "portal/privacy.html", {"unit": _unit_or_404()})
+    return render(request, "portal/privacy.html", {
+        "unit": _unit_or_404(), "dpo_name": settings.DPO_NAME, "dpo_email": settings.DPO_EMAIL,
+        "retention_years": settings.IDENTITY_RETENTION_YEARS,
+    })
 
 
 @require_http_methods(["GET", "POST"])

@@ -290,18 +290,22 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-def _similarity(text: str, variant: str) -> float:
-    return difflib.SequenceMatcher(None, _norm(text).replace(" ", ""), variant.replace(" ", "")).ratio()
-
-
 def _best_match(text: str, choices: dict[str, list[str]], threshold: float) -> str | None:
     """The key whose variant `text` is closest to (typos such as "Reterangan" or "Tangga Pengesahan")."""
-    if not _norm(text):
+    bare = _norm(text).replace(" ", "")
+    if not bare:
         return None
     best_key, best = None, 0.0
     for key, variants in choices.items():
         for variant in variants:
-            ratio = _similarity(text, variant)
+            variant = variant.replace(" ", "")
+            # The ratio can never exceed 2*shorter/(sum of lengths): skip long texts (descriptions) at once.
+            if 2 * min(len(bare), len(variant)) / (len(bare) + len(variant)) < threshold:
+                continue
+            matcher = difflib.SequenceMatcher(None, bare, variant)
+            if matcher.quick_ratio() < max(threshold, best):
+                continue
+            ratio = matcher.ratio()
             if ratio > best:
                 best_key, best = key, ratio
     return best_key if best >= threshold else None
