@@ -70,4 +70,4 @@ def test_it_answers_every_request_as_documented(case, complaints_in_progress, to
     t = time.perf_counter()
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens['sekretaris']}"}, checks=CHECKS)
     with open("/tmp/optimes.txt", "a") as f:
-        f.write(f"{case.method} {case.path} {case.meta.generation.mode if case.meta else ''} {time.perf_counter()-t:.3f}\n")
+        f.write(f"{case.method} {case.path} {case.meta.phase.name if case.meta else ''}/{case.meta.generation.mode if case.meta else ''} {time.perf_counter()-t:.3f}\n")

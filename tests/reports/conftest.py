@@ -19,8 +19,10 @@ Ratings: A 4 (Thu 5 Nov), B 5 (Mon 9 Nov), C 3 (Tue 29 Dec).
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
-from factories import intake_data, wib
+from factories import MADIUN_SOP, intake_data, load_sop, make_unit, make_user, wib
 from madiun_steps import STEP_DATA
 from pengaduan.complaints.engine import (
     complaint_rate,
@@ -35,6 +37,10 @@ from pengaduan.complaints.models import Complaint
 from pengaduan.reports.stats import rebuild_stats
 
 
+ROLES = ("jfu", "sekretaris", "kasubag", "inspektur")
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class DataSet:
     a: Complaint
@@ -43,6 +49,11 @@ class DataSet:
     d: Complaint
     e: Complaint
     f: Complaint
+    staff: dict
+
+    @property
+    def unit(self):
+        return self.a.unit
 
 
 def _step(complaint, staff, role, number, data, now):
@@ -113,9 +124,21 @@ def build_data_set(unit, staff) -> DataSet:
     rebuild_stats()
     for complaint in (a, b, c, d, e, f):
         complaint.refresh_from_db()
-    return DataSet(a, b, c, d, e, f)
+    return DataSet(a, b, c, d, e, f, staff)
 
 
-@pytest.fixture
-def data_set(unit, staff) -> DataSet:
-    return build_data_set(unit, staff)
+@pytest.fixture(scope="module")
+def data_set(django_db_setup, django_db_blocker) -> DataSet:
+    """Built once per test module inside a transaction rolled back at the module's end; each test runs in a
+    savepoint within it (the `db` fixture), so tests may add rows without disturbing the next one."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_sop(MADIUN_SOP)
+            unit = make_unit()
+            staff = {role: make_user(role, unit=unit, roles=(role,)) for role in ROLES}
+            yield build_data_set(unit, staff)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -189,6 +189,7 @@ class _Rows:
                 with connection.cursor() as cursor:
                     # A bigger page cache for this connection: index pages of million-row tables stay in memory.
                     cursor.execute("PRAGMA cache_size = -262144")
+                    cursor.execute("PRAGMA synchronous = OFF")
             while (batch := self.queue.get()) is not None:
                 if self.failure is None:
                     self._write(batch)
@@ -258,7 +259,6 @@ class Seeder:
                  batch_size: int = 5000, progress: Callable[[int, int], None] | None = None):
         self.unit, self.years, self.batch_size = unit, years, batch_size
         self.now = to_minute(now or timezone.now())
-        self.rng = random.Random(seed)
         self.progress = progress or (lambda done, total: None)
         self.postgres = connection.vendor == "postgresql"
         try:
@@ -292,6 +292,8 @@ class Seeder:
         self.decisions = _weighted(DECISIONS)
         self.rows = _Rows(COLUMNS)
         self.next_id = {model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1 for model in _Rows.ORDER}
+        # Same seed, same data on the same database; a second run on it gets other tracking codes.
+        self.rng = random.Random(f"{seed}:{self.next_id[Complaint]}")
         self.counters = dict(RegisterCounter.objects.filter(unit=unit).values_list("year", "last_number"))
         for year, seq in (Complaint.objects.filter(unit=unit, register_seq__isnull=False)
                           .values_list("register_year").annotate(m=Max("register_seq"))):
@@ -347,6 +349,17 @@ class Seeder:
 
     def run(self, count: int) -> SeedResult:
         started = time.monotonic()
+        try:
+            done = self._generate(count)
+        finally:
+            self.rows.close()
+        self.progress(done, count)
+        self._finish()
+        self.result.rows = self.rows.written
+        self.result.seconds = time.monotonic() - started
+        return self.result
+
+    def _generate(self, count: int) -> int:
         today = timezone.localdate(from_minute(self.now), self.tz)
         days = [self.first_day + timedelta(days=i) for i in range((today - self.first_day).days + 1)]
         weights = [1.0 if self.timeline.office_day(day) else DAY_OFF_WEIGHT for day in days]
@@ -356,27 +369,24 @@ class Seeder:
         for day, weight in zip(days, weights):
             cumulative += weight
             upto = round(cumulative * count / total_weight)
-            drafts = sorted((self._draft(day) for _ in range(upto - placed)), key=lambda d: d.received)
+            pending.extend(self._draft(day) for _ in range(upto - placed))
             placed = upto
-            pending.extend(drafts)
+            # Numbers go in the order of recording: what was recorded before the next day cannot be
+            # overtaken by complaints received later.
             midnight = to_minute(datetime.combine(day + timedelta(days=1), datetime.min.time(), self.tz))
             ready = [d for d in pending if d.recorded is None or d.recorded < midnight]
-            pending = [d for d in pending if not (d.recorded is None or d.recorded < midnight)]
+            pending = [d for d in pending if d.recorded is not None and d.recorded >= midnight]
             for draft in sorted(ready, key=lambda d: (d.recorded or d.received, d.received)):
                 self._emit(draft)
                 done += 1
-            if sum(len(rows) for rows in self.rows.rows.values()) >= self.batch_size * 12:
+            if self.rows.pending >= self.batch_size * 12:
                 self.rows.flush()
                 self.progress(done, count)
         for draft in sorted(pending, key=lambda d: (d.recorded, d.received)):
             self._emit(draft)
             done += 1
         self.rows.flush()
-        self.progress(done, count)
-        self._finish()
-        self.result.rows = self.rows.written
-        self.result.seconds = time.monotonic() - started
-        return self.result
+        return done
 
     def _finish(self):
         for year, last in sorted(self.counters.items()):

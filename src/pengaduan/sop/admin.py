@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -78,7 +78,7 @@ class DraftReviewForm(forms.Form):
     document = forms.CharField(
         label=gettext_lazy("Draft SOP file (TOML)"),
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 40, "cols": 90, "spellcheck": "false", "class": "sop-draft"}),
+        widget=forms.Textarea(attrs={"rows": 40, "cols": 90, "spellcheck": "false", "wrap": "off", "class": "sop-draft"}),
     )
     source_text = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     source_name = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -99,6 +99,7 @@ class SopAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="sop_sop_import"),
+            path("import/review.css", self.admin_site.admin_view(self.import_css_view), name="sop_sop_import_css"),
             path("<path:object_id>/print/", self.admin_site.admin_view(self.print_view), name="sop_sop_print"),
         ]
         return own + super().get_urls()
@@ -122,6 +123,12 @@ class SopAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return response
 
     # -- import --
+
+    def import_css_view(self, request: HttpRequest) -> HttpResponse:
+        """The review page's stylesheet: the Content Security Policy forbids inline styles, so it is a URL."""
+        response = render(request, "admin/sop/sop/import_review.css", content_type="text/css; charset=utf-8")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a sheet, then review the draft: validate, preview as PDF, or load it as a new version."""
