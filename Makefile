@@ -36,6 +36,9 @@ test: install-dev browser
 	env -u DATABASE_URL $(BIN)/pytest
 	scripts/with-postgres.sh $(BIN)/pytest
 
+bench: install-dev
+	$(BIN)/python bench/run.py
+
 messages: install-dev
 	cd src/pengaduan && ../../$(BIN)/pengaduan makemessages -l id --no-location --ignore 'static/*' && ../../$(BIN)/pengaduan compilemessages -l id
 

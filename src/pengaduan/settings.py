@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pengaduan.units",
     "pengaduan.workcalendar",
     "pengaduan.sop",
@@ -43,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pengaduan.workdesk.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -140,6 +144,11 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
+# Two-factor login (TOTP, any authenticator app): officers who set it up are always asked for a code;
+# with TWO_FACTOR_REQUIRED, administrators and the holders of TWO_FACTOR_ROLES must set it up first.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["inspektur"])
+OTP_TOTP_ISSUER = "Pengaduan"
 # Failed logins: after this many within the window, the account (and the address) must wait.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 

@@ -44,3 +44,25 @@ def as_user(client, tokens):
 @pytest.fixture
 def open311_key(db):
     return key_create(name="Madiun app")[1]
+
+
+@pytest.fixture
+def services(db):
+    """Two Open311 services as the data migration seeds them (made again: a flushed database lost the seed)."""
+    from pengaduan.api.models import Open311Service
+
+    pungli, _ = Open311Service.objects.update_or_create(code="pungutan-liar", defaults={
+        "name": "Pungutan liar", "group": "Integritas", "keywords": "pungli", "metadata": True,
+        "description": "Petugas meminta uang di luar biaya resmi.",
+        "attributes": [
+            {"code": "subject", "datatype": "string", "required": True, "order": 1,
+             "description": "Kantor, layanan atau petugas yang diadukan"},
+            {"code": "service_kind", "datatype": "singlevaluelist", "required": False, "order": 2,
+             "description": "Jenis layanan", "values": [{"key": "kependudukan", "name": "KTP, KK, akta"},
+                                                        {"key": "lainnya", "name": "Lainnya"}]},
+        ],
+    })
+    other, _ = Open311Service.objects.update_or_create(code="lainnya", defaults={
+        "name": "Lainnya", "group": "Lainnya", "metadata": False, "attributes": [],
+        "description": "Pengaduan pelayanan publik lainnya."})
+    return {"pungutan-liar": pungli, "lainnya": other}

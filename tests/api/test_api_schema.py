@@ -40,7 +40,10 @@ def served_schema() -> dict:
     return json.loads(json.dumps(api.get_openapi_schema(path_prefix=PREFIX), cls=NinjaJSONEncoder))
 
 
-schema = schemathesis.openapi.from_dict(served_schema())
+# Schemathesis' coverage phase (boundary values of every input) alone sends ~1,700 requests; the fuzzing phase
+# with 25 examples per operation, valid and invalid, keeps the run within a minute.
+CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
+schema = schemathesis.openapi.from_dict(served_schema(), config=CONFIG)
 schema.app = get_wsgi_application()
 
 
@@ -66,8 +69,4 @@ def test_it_serves_the_schema_that_is_tested(client, db):
 @hypothesis_settings(max_examples=25, derandomize=True, database=None, deadline=None,
                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 def test_it_answers_every_request_as_documented(case, complaints_in_progress, tokens):
-    import time
-    t = time.perf_counter()
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens['sekretaris']}"}, checks=CHECKS)
-    with open("/tmp/optimes.txt", "a") as f:
-        f.write(f"{case.method} {case.path} {case.meta.phase.name if case.meta else ''}/{case.meta.generation.mode if case.meta else ''} {time.perf_counter()-t:.3f}\n")

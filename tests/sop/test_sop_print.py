@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from factories import MADIUN_SOP
 from pengaduan.sop.importer import import_sheet
-from pengaduan.sop.printing import sop_sheet_pdf
+from pengaduan.sop.printing import SopPrintError, sop_sheet_pdf
 from pengaduan.sop.schema import load_sop_file, parse_sop_text
 from pengaduan.sop.services import sop_load
 
@@ -152,3 +152,22 @@ def test_it_prints_a_file_that_is_not_loaded(tmp_path):
 def test_it_refuses_to_print_an_sop_that_is_not_loaded(tmp_path):
     with pytest.raises(CommandError, match="SOP '9.9.9' is not loaded"):
         call_command("sop", "print", "9.9.9", "-o", str(tmp_path / "x.pdf"), stdout=StringIO())
+
+
+def test_it_refuses_clearly_an_sop_with_more_performer_columns_than_a_page_can_hold():
+    document = load_sop_file(MADIUN_SOP).model_dump(mode="json")
+    document["roles"] = [{"code": f"r{number}", "title": f"Staf {number}"} for number in range(60)]
+
+    with pytest.raises(SopPrintError, match="60 Pelaksana columns do not fit across an A4 page"):
+        sop_sheet_pdf(document)
+
+
+def test_it_cuts_a_runaway_text_rather_than_failing_to_lay_out_the_page():
+    document = load_sop_file(MADIUN_SOP).model_dump(mode="json")
+    document["steps"][2]["description"] = "kata " * 3000
+    document["sop"]["legal_basis"] = ["Peraturan " * 3000]
+
+    pdf, trace = printed(document)
+
+    assert pdf.startswith(b"%PDF") and "[...]" in pdf_text(pdf)
+    assert len([item for item in trace if item[0] == "shape"]) == 5

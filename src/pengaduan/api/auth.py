@@ -27,7 +27,7 @@ class TokenAuth(HttpBearer):
         return credential
 
 
-def _activate_language(request) -> None:
+def activate_requested_language(request) -> None:
     """For the API an Accept-Language header is the client's explicit choice (the site ignores browsers')."""
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
     for code, _quality in translation.trans_real.parse_accept_lang_header(header):
@@ -44,7 +44,7 @@ def guard(view):
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        _activate_language(request)
+        activate_requested_language(request)
         if body_too_large(request):
             megabytes = max_body_bytes(request.META.get("CONTENT_TYPE", "").lower()) / (1024 * 1024)
             return json_error(413, _("The request is too large (at most %(mb).0f MB).") % {"mb": megabytes})

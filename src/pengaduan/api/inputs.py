@@ -94,13 +94,16 @@ def form_json_schema(form_class: type[forms.Form], *, extra: dict | None = None,
 
 
 def request_body(form_class: type[forms.Form], *, extra: dict | None = None, title: str = "",
-                 description: str = "") -> dict:
+                 description: str = "", example: dict | None = None) -> dict:
     """The OpenAPI requestBody of an action whose inputs a form validates: JSON, or multipart with files."""
+    json_content: dict = {"schema": form_json_schema(form_class, extra=extra, title=title)}
+    if example:
+        json_content["example"] = example
     return {
         "required": True,
         "description": description,
         "content": {
-            "application/json": {"schema": form_json_schema(form_class, extra=extra, title=title)},
+            "application/json": json_content,
             "multipart/form-data": {"schema": form_json_schema(form_class, extra=extra, files=True, title=title)},
         },
     }

@@ -57,17 +57,19 @@ def over_limit(which: Limit | str, who: str, *, now: datetime | None = None) -> 
     return retry_after(chosen.window, now)
 
 
-def max_body_bytes(content_type: str) -> int:
+def max_body_bytes(content_type: str, *, files: bool = True) -> int:
     json_limit = getattr(settings, "API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
-    if content_type.startswith("multipart/"):
+    if files and content_type.startswith("multipart/"):
         return json_limit + settings.ATTACHMENT_MAX_BYTES * MAX_FILES_PER_UPLOAD
     return json_limit
 
 
-def body_too_large(request) -> bool:
-    """Judged on Content-Length before anything is read; Django's own limits catch a body that lies about it."""
+def body_too_large(request, *, files: bool = True) -> bool:
+    """Judged on Content-Length before anything is read; Django's own limits catch a body that lies about it.
+
+    `files`: whether the endpoint takes files at all (Open311 does not: every body counts as JSON/form)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    return length > max_body_bytes(request.META.get("CONTENT_TYPE", "").lower())
+    return length > max_body_bytes(request.META.get("CONTENT_TYPE", "").lower(), files=files)

@@ -65,8 +65,18 @@ def status_out(complaint: Complaint) -> dict:
     }
 
 
+SUBMIT_EXAMPLE = {
+    "summary": "Biaya tambahan untuk KTP",
+    "description": "Petugas loket meminta Rp50.000 agar KTP cepat selesai.",
+    "subject": "Kelurahan Manguharjo",
+    "complainant_name": "Siti Aminah",
+    "complainant_phone": "081234567890",
+}
+
+
 @router.post("/complaints", response={201: ReceivedOut, **PUBLIC_ERRORS}, summary="Submit a complaint",
-             openapi_extra={"requestBody": request_body(ApiComplaintForm, title="PublicComplaintInput")})
+             openapi_extra={"requestBody": request_body(ApiComplaintForm, title="PublicComplaintInput",
+                                                        example=SUBMIT_EXAMPLE)})
 def complaint_submit(request):
     """A complaint from the public, as through the portal's form: it waits for the JFU to record it (step 1).
 

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +38,7 @@ from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.kinds import KINDS, get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm
 from pengaduan.complaints.models import Attachment, Channel, Complaint, ComplaintType
-from pengaduan.sop.models import Sop, SopStep
+from pengaduan.sop.models import SopStep
 from pengaduan.units.models import Unit
 
 router = Router(tags=["staff"])
@@ -142,18 +141,32 @@ RECORD_EXTRA = {
 }
 
 
+RECORD_EXAMPLE = {
+    "channel": "walk_in",
+    "complainant_name": "Siti Aminah",
+    "complainant_phone": "081234567890",
+    "summary": "Pungutan liar pada pengurusan KTP",
+    "description": "Petugas kelurahan meminta uang Rp50.000 untuk mempercepat KTP.",
+    "subject": "Kelurahan Manguharjo",
+}
+
+
 @router.post("/complaints", response={201: ComplaintDetail, **ERRORS}, summary="Record a complaint (step 1)",
-             openapi_extra={"requestBody": request_body(IntakeForm, extra=RECORD_EXTRA, title="IntakeInput")})
+             openapi_extra={"requestBody": request_body(IntakeForm, extra=RECORD_EXTRA, title="IntakeInput",
+                                                        example=RECORD_EXAMPLE)})
 def complaint_record(request):
     """An officer takes in a complaint (walk-in, telephone, letter, box, ...) and records it in the Buku Pengaduan
     at once: step 1 is done. JSON, or multipart/form-data to attach evidence files (field `evidence`)."""
     data, files, is_json = read_body(request)
     unit_code, linked_id = data.get("unit"), data.get("linked_to")
     if is_json:
+        wrong = {}
         if unit_code is not None and not isinstance(unit_code, str):
-            raise ApiError(422, _("Please correct the marked fields."), {"unit": [_("Must be a string.")]})
+            wrong["unit"] = [_("Must be a string.")]
         if linked_id is not None and (not isinstance(linked_id, int) or isinstance(linked_id, bool)):
-            raise ApiError(422, _("Please correct the marked fields."), {"linked_to": [_("Must be a whole number.")]})
+            wrong["linked_to"] = [_("Must be a whole number.")]
+        if wrong:
+            raise ApiError(422, _("Please correct the marked fields."), wrong)
         data = form_data_from_json(IntakeForm, data, allowed_extra=tuple(RECORD_EXTRA))
     unit = _member_unit(request, unit_code)
     linked_to = None

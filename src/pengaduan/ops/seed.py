@@ -57,6 +57,7 @@ ARRIVING_CHANNELS = [("web", 30), ("email", 8), ("sms_whatsapp", 12), ("social_m
 SET_ASIDE_SHARE = 0.02  # of the complaints that arrive by themselves
 STUCK_SHARE = 0.004  # of all: still open long after their deadline
 PAUSED_SHARE = 0.3  # of the open clarifications: waiting for the complainant
+WAITING_SHARE, WAITING_DAYS = 0.05, 20  # clarifications of the last days still waiting for the complainant's answer
 LATE_SHARE = 0.15  # steps that take longer than their time limit
 DAY_OFF_WEIGHT = 0.2  # complaints on a day off, relative to a working day
 
@@ -440,9 +441,11 @@ class Seeder:
             due = timeline.add(moment, step.duration)
             limit = timeline.office_minutes_between(moment, due) or 1
             finished = timeline.add_minutes(moment, self._spent(limit))
-            if step.number == stuck_at or finished > now:
+            waiting = (step.kind in ("clarify", "review") and now - moment < WAITING_DAYS * 1440
+                       and rng.random() < WAITING_SHARE)
+            if step.number == stuck_at or finished > now or waiting:
                 draft.runs.append([step, moment, due, None])
-                if step.kind in ("clarify", "review") and rng.random() < PAUSED_SHARE:
+                if waiting or (step.kind in ("clarify", "review") and rng.random() < PAUSED_SHARE):
                     paused = timeline.add_minutes(moment, rng.randrange(1, 5))
                     draft.paused = paused if paused <= now else None
                 return draft

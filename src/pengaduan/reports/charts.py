@@ -29,7 +29,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     title_id = f"chart-title-{next(_ids)}"
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" role="img" aria-labelledby="{title_id}" {FONT} font-size="12">'
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{title_id}" {FONT} font-size="12">'
         f'<title id="{title_id}">{escape(title)}</title>' + "".join(body) + "</svg>"
     )
 

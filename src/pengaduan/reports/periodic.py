@@ -156,7 +156,8 @@ def _breakdowns(figures: PeriodicFigures, st) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
     note = _("Complaints received in the period, without those set aside. The outcome is as it stands today.")
-    return [plain_paragraph(_("2. Complaints received"), st["heading"]), grid, plain_paragraph(note, st["note"])]
+    return [plain_paragraph(_("2. Complaints received"), st["heading"]), grid, Spacer(0, 2),
+            plain_paragraph(note, st["note"])]
 
 
 def _steps(figures: PeriodicFigures, st) -> list[Flowable]:
@@ -170,8 +171,8 @@ def _steps(figures: PeriodicFigures, st) -> list[Flowable]:
     widths += [(CONTENT_WIDTH - sum(widths)) / 2] * 2
     note = _("Steps completed in the period. Durations are office time (office hours on working days), without "
              "the time spent waiting for the complainant; on time means done by the step's deadline.")
-    return [KeepTogether([plain_paragraph(_("3. SOP compliance per step"), st["heading"]), _grid(data, widths)]),
-            plain_paragraph(note, st["note"])]
+    return [KeepTogether([plain_paragraph(_("3. SOP compliance per step"), st["heading"]), _grid(data, widths),
+                          Spacer(0, 2), plain_paragraph(note, st["note"])])]
 
 
 def _months(figures: PeriodicFigures, st) -> list[Flowable]:

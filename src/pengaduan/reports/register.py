@@ -249,7 +249,7 @@ def _short_datetime(value: datetime | None) -> str:
 def _pdf_cells(values: list, st: dict[str, ParagraphStyle]) -> list:
     seq, received_at, number, complainant, channel, summary, subject, follow_up, answered, remarks = values
     p = lambda text: plain_paragraph(str(text), st["cell"])  # noqa: E731
-    return [str(seq), p(_short_datetime(received_at)), p(number), p(complainant), p(channel), p(summary),
+    return [p(seq), p(_short_datetime(received_at)), p(number), p(complainant), p(channel), p(summary),
             p(subject), p(follow_up), p(_short_datetime(answered)), p(remarks)]
 
 

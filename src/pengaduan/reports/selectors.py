@@ -408,9 +408,7 @@ def periodic_figures(*, unit: Unit, period: Period) -> PeriodicFigures:
     )
     set_aside = Complaint.objects.filter(unit=unit, received_at__gte=start, received_at__lt=end,
                                          status=Complaint.Status.SET_ASIDE).count()
-    outcome = Breakdown(_("Outcome (today)"), [
-        (_("Answered"), totals["answered"]), (_("In progress"), totals["open"]), (_("Set aside"), set_aside),
-    ])
+    outcome = Breakdown(_("Outcome (today)"), [(_("Answered"), totals["answered"]), (_("In progress"), totals["open"])])
     breakdowns = [
         _breakdown(complaints, "channel", _("Channel"), labels=dict(Channel.choices)),
         _breakdown(complaints, "complaint_type", _("Type"), labels=dict(ComplaintType.choices)),

@@ -1,2 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from pengaduan.reports import views
+
 app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("buku-pengaduan/", views.register, name="register"),
+    path("kepatuhan-sop/", views.compliance, name="compliance"),
+    path("berkala/", views.periodic, name="periodic"),
+]

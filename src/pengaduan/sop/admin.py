@@ -112,12 +112,17 @@ class SopAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def print_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The version as the standard sheet (PDF), for any version: it prints from the stored document."""
-        from pengaduan.sop.printing import sop_sheet_pdf
+        from pengaduan.sop.printing import SopPrintError, sop_sheet_pdf
 
         sop = get_object_or_404(Sop, pk=object_id)
         if not self.has_view_permission(request, sop):
             raise PermissionDenied
-        response = HttpResponse(sop_sheet_pdf(sop), content_type="application/pdf")
+        try:
+            pdf = sop_sheet_pdf(sop)
+        except SopPrintError as error:
+            messages.error(request, _("This SOP cannot be printed: %(reason)s") % {"reason": error})
+            return HttpResponseRedirect(reverse("admin:sop_sop_change", args=[sop.pk]))
+        response = HttpResponse(pdf, content_type="application/pdf")
         name = re.sub(r"[^A-Za-z0-9.]+", "-", sop.code).strip("-")
         response["Content-Disposition"] = f'attachment; filename="sop-{name}-v{sop.version}.pdf"'
         return response
@@ -181,9 +186,14 @@ class SopAdmin(ReadOnlyMixin, admin.ModelAdmin):
             return self._render_review(request, review, source_text, source_name, warnings, problems=error.problems)
 
         if action == "preview":
-            from pengaduan.sop.printing import sop_sheet_pdf
+            from pengaduan.sop.printing import SopPrintError, sop_sheet_pdf
 
-            response = HttpResponse(sop_sheet_pdf(document), content_type="application/pdf")
+            try:
+                pdf = sop_sheet_pdf(document)
+            except SopPrintError as error:
+                problem = SopProblem("roles", _("cannot be printed: %(reason)s") % {"reason": error})
+                return self._render_review(request, review, source_text, source_name, warnings, problems=[problem])
+            response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="{Path(toml_name).stem}-draft.pdf"'
             return response
         if action == "validate":

@@ -19,7 +19,6 @@ import difflib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path

@@ -34,11 +34,12 @@ from pengaduan.sop.schema import SopDocument
 if TYPE_CHECKING:
     from pengaduan.sop.models import Sop
 
-__all__ = ["sop_sheet_pdf"]
+__all__ = ["SopPrintError", "sop_sheet_pdf"]
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
 FOOTER = 8 * mm
+FRAME_HEIGHT = PAGE[1] - 2 * MARGIN - FOOTER - 12  # a page's room for the table (the frame pads 6 pt each side)
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 LINE_WIDTH = 0.6
 SHAPE_LINE = 0.9
@@ -53,6 +54,10 @@ ARROW = 4.5
 PADDING = 3
 
 _BACK_REFERENCE = re.compile(r"\b(?:kembali\s+)?ke\s+(?:langkah|nomor|no\.?|tahap)\s*(\d{1,3})\b", re.I)
+
+
+class SopPrintError(ValueError):
+    """The SOP cannot be laid out on the sheet (e.g. far too many Pelaksana columns for a page)."""
 
 
 # --- entry point -------------------------------------------------------------------------------------------
@@ -132,14 +137,19 @@ def _date(value: str | None) -> str:
     return format_date_id(date.fromisoformat(value)) if value else "-"
 
 
-def _numbered(items: list[str], style: ParagraphStyle) -> list[Flowable]:
-    """A box's list: "1. ..." when there are several items, the item alone when one, "-" when none."""
+def _numbered(items: list[str], style: ParagraphStyle, width: float) -> list[Flowable]:
+    """A box's list, one paragraph per item: "1. ..." when there are several, the item alone when one, "-" when none.
+
+    Items are separate rows of the box table, so a long Dasar Hukum can continue on the next page;
+    a single item taller than half a page (never in a real SOP) is cut with " [...]".
+    """
     if not items:
         return [plain_paragraph("-", style)]
     if len(items) == 1:
-        return [plain_paragraph(items[0], style)]
+        return [_fitting_paragraph(items[0], style, width, FRAME_HEIGHT / 2)]
     hanging = ParagraphStyle("sop-list", style, leftIndent=12, firstLineIndent=-12)
-    return [plain_paragraph(f"{number}.  {item}", hanging) for number, item in enumerate(items, start=1)]
+    return [_fitting_paragraph(f"{number}.  {item}", hanging, width, FRAME_HEIGHT / 2)
+            for number, item in enumerate(items, start=1)]  # fmt: skip
 
 
 def _identity_block(document: dict[str, Any], width: float) -> list[Flowable]:
@@ -148,37 +158,44 @@ def _identity_block(document: dict[str, Any], width: float) -> list[Flowable]:
     identity = document["sop"]
     signatory = identity.get("signatory") or {}
 
+    left_width = width * 0.42
+    right_width = width - left_width
+    label_width = 105
+    value_width = right_width - label_width - 12
+
+    def fit(text: str, style: ParagraphStyle, cell_width: float, lines: int = 4) -> Paragraph:
+        """Identity texts are short; a runaway one is cut so the block still fits its page."""
+        return _fitting_paragraph(text, style, cell_width, style.leading * lines)
+
     left: list[Flowable] = [Spacer(1, 14)]
-    left.append(plain_paragraph(identity.get("organisation", "").upper(), st["gov"]))
-    left.append(plain_paragraph(identity.get("unit", "").upper(), st["unit"]))
+    left.append(fit(identity.get("organisation", "").upper(), st["gov"], left_width - 12))
+    left.append(fit(identity.get("unit", "").upper(), st["unit"], left_width - 12))
     left.append(Spacer(1, 18))
     left.append(plain_paragraph("STANDAR OPERASIONAL PROSEDUR", st["title"]))
     left.append(plain_paragraph("(SOP)", st["title"]))
     left.append(Spacer(1, 10))
-    left.append(plain_paragraph(identity.get("name", "").upper(), st["name"]))
+    left.append(fit(identity.get("name", "").upper(), st["name"], left_width - 12))
 
-    sign: list[Flowable] = [plain_paragraph(identity.get("ratified_by", ""), st["base"]), Spacer(1, 4)]
+    sign: list[Flowable] = [fit(identity.get("ratified_by", ""), st["base"], value_width, 2), Spacer(1, 4)]
     if signatory.get("title"):
-        sign.append(plain_paragraph(signatory["title"], st["sign"]))
+        sign.append(fit(signatory["title"], st["sign"], value_width, 3))
     sign.append(Spacer(1, 30))  # room for the signature and stamp
     if signatory.get("name"):
-        sign.append(Paragraph(f"<b><u>{_escape(signatory['name'])}</u></b>", st["sign"]))
+        name = fit(signatory["name"], st["sign"], value_width, 2).text  # escaped already
+        sign.append(Paragraph(f"<b><u>{name}</u></b>", st["sign"]))
     if signatory.get("rank"):
-        sign.append(plain_paragraph(signatory["rank"], st["sign"]))
+        sign.append(fit(signatory["rank"], st["sign"], value_width, 2))
     if signatory.get("nip"):
-        sign.append(plain_paragraph(f"NIP. {signatory['nip']}", st["sign"]))
+        sign.append(fit(f"NIP. {signatory['nip']}", st["sign"], value_width, 2))
 
     facts = [
-        ("Nomor SOP", [plain_paragraph(identity.get("code", ""), st["bold"])]),
+        ("Nomor SOP", [fit(identity.get("code", ""), st["bold"], value_width, 3)]),
         ("Tanggal Pembuatan", [plain_paragraph(_date(identity.get("created")), st["base"])]),
         ("Tanggal Revisi", [plain_paragraph(_date(identity.get("revised")), st["base"])]),
         ("Tanggal Pengesahan", [plain_paragraph(_date(identity.get("ratified")), st["base"])]),
         ("Disahkan oleh", sign),
-        ("Nama SOP", [plain_paragraph(identity.get("name", ""), st["bold"])]),
+        ("Nama SOP", [fit(identity.get("name", ""), st["bold"], value_width)]),
     ]
-    left_width = width * 0.42
-    right_width = width - left_width
-    label_width = 105
     rows = [[left if index == 0 else "", plain_paragraph(label, st["base"]), content]
             for index, (label, content) in enumerate(facts)]  # fmt: skip
     top = Table(rows, colWidths=[left_width, label_width, right_width - label_width])
@@ -205,25 +222,45 @@ def _identity_block(document: dict[str, Any], width: float) -> list[Flowable]:
     for left_label, left_key, right_label, right_key in pairs:
         heading_rows.append(len(box_rows))
         box_rows.append([plain_paragraph(f"{left_label}:", st["bold"]), plain_paragraph(f"{right_label}:", st["bold"])])
-        box_rows.append([_numbered(identity.get(left_key) or [], st["base"]),
-                         _numbered(identity.get(right_key) or [], st["base"])])  # fmt: skip
+        left_items = _numbered(identity.get(left_key) or [], st["base"], left_width - 12)
+        right_items = _numbered(identity.get(right_key) or [], st["base"], right_width - 12)
+        for position in range(max(len(left_items), len(right_items))):
+            box_rows.append([left_items[position] if position < len(left_items) else "",
+                             right_items[position] if position < len(right_items) else ""])  # fmt: skip
     boxes = Table(box_rows, colWidths=[left_width, right_width])
     commands: list[tuple[Any, ...]] = [
         ("BOX", (0, 0), (-1, -1), LINE_WIDTH, INK),
         ("LINEAFTER", (0, 0), (0, -1), LINE_WIDTH, INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]
     for row in heading_rows:
         commands.append(("LINEABOVE", (0, row), (-1, row), LINE_WIDTH, INK))
         commands.append(("BACKGROUND", (0, row), (-1, row), colors.Color(0.92, 0.92, 0.92)))
+        commands.append(("TOPPADDING", (0, row), (-1, row), 3))
+        commands.append(("BOTTOMPADDING", (0, row), (-1, row), 3))
+        commands.append(("TOPPADDING", (0, row + 1), (-1, row + 1), 4))  # the first item, under the heading
+    for row in [*heading_rows[1:], len(box_rows)]:
+        commands.append(("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 6))  # the last item of a box
     boxes.setStyle(TableStyle(commands))
     return [top, boxes]
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _fitting_paragraph(text: str, style: ParagraphStyle, width: float, height: float) -> Paragraph:
+    """`text` as a paragraph at most `height` tall: cut at a word, with " [...]", when it would be taller."""
+    paragraph = plain_paragraph(text, style)
+    if paragraph.wrap(width, 100000)[1] <= height:
+        return paragraph
+    words = text.split()
+    low, high = 0, len(words)
+    while low < high:  # the most words that still fit
+        middle = (low + high + 1) // 2
+        if plain_paragraph(" ".join(words[:middle]) + " [...]", style).wrap(width, 100000)[1] <= height:
+            low = middle
+        else:
+            high = middle - 1
+    return plain_paragraph(" ".join(words[:low]) + " [...]", style)
 
 
 # --- the procedure table -----------------------------------------------------------------------------------
@@ -289,6 +326,12 @@ class ProcedureTable(Flowable):
         lanes = max(1, len(self.roles))
         number_width, time_width = 22.0, 50.0
         lane = max(44.0, min(80.0, width * 0.36 / lanes))
+        text_room = 220.0  # at least this much for Uraian Prosedur, Kelengkapan, Output, Keterangan together
+        if lane * lanes > width - number_width - time_width - text_room:  # very many roles: narrower lanes
+            lane = (width - number_width - time_width - text_room) / lanes
+            if lane < 12:
+                raise SopPrintError(f"{lanes} Pelaksana columns do not fit across an A4 page (at most "
+                                    f"{int((width - number_width - time_width - text_room) // 12)})")
         rest = width - number_width - time_width - lane * lanes
         description, inputs, output = rest * 0.42, rest * 0.2, rest * 0.2
         notes = rest - description - inputs - output
@@ -296,7 +339,8 @@ class ProcedureTable(Flowable):
         xs = [sum(widths[:index]) for index in range(len(widths))]
 
         st = self.styles
-        headings = [plain_paragraph(role["title"], st["head"]) for role in self.roles]
+        headings = [_fitting_paragraph(role["title"], st["head"], lane - 2 * PADDING, 6 * st["head"].leading)
+                    for role in self.roles]  # fmt: skip
         headings += [plain_paragraph(text, st["head"]) for text in ("Kelengkapan", "Waktu", "Output")]
         heading_widths = [lane] * lanes + [inputs, time_width, output]
         heading_height = max(p.wrap(w - 2 * PADDING, 1000)[1] for p, w in zip(headings, heading_widths)) + 2 * PADDING
@@ -304,15 +348,14 @@ class ProcedureTable(Flowable):
 
         rows, cells, numbers = [], [], []
         text_widths = [description, inputs, time_width, output, notes]
+        # Rows are never split, so a row must fit on a page: text beyond that is cut (marked [...]).
+        tallest = FRAME_HEIGHT - group_height - heading_height - 2 * PADDING - 2
         for index in self.indexes:
             step = self.steps[index]
-            paragraphs = [
-                plain_paragraph(step.get("description", ""), st["cell"]),
-                plain_paragraph(step.get("inputs", ""), st["cell"]),
-                plain_paragraph(step.get("time_limit", ""), st["cell-center"]),
-                plain_paragraph(step.get("output", ""), st["cell"]),
-                plain_paragraph(step.get("notes", ""), st["cell"]),
-            ]
+            texts = [step.get(key, "") for key in ("description", "inputs", "time_limit", "output", "notes")]
+            styles = [st["cell"], st["cell"], st["cell-center"], st["cell"], st["cell"]]
+            paragraphs = [_fitting_paragraph(text, style, w - 2 * PADDING, tallest)
+                          for text, style, w in zip(texts, styles, text_widths)]  # fmt: skip
             height = max(p.wrap(w - 2 * PADDING, 10000)[1] for p, w in zip(paragraphs, text_widths)) + 2 * PADDING
             rows.append(max(height, MIN_ROW_HEIGHT))
             cells.append(paragraphs)
@@ -337,9 +380,9 @@ class ProcedureTable(Flowable):
         if fitting == len(self.indexes):
             return [self]
         if fitting == 0:
-            if availHeight < (PAGE[1] - 2 * MARGIN - FOOTER) * 0.6:
-                return []  # let the table start on the next page
-            fitting = 1  # a single row taller than a page: print it anyway rather than fail
+            if sum(layout.header) + layout.rows[0] <= FRAME_HEIGHT or availHeight < FRAME_HEIGHT - 1:
+                return []  # not even one row fits here: continue on the next page
+            fitting = 1  # cannot happen (rows are cut to fit a page), but never loop
         first = ProcedureTable(self.state, self.indexes[:fitting])
         rest = ProcedureTable(self.state, self.indexes[fitting:])
         return [first, rest]

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from pengaduan.workdesk import views
+from pengaduan.workdesk import twofactor, views
 
 app_name = "workdesk"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("tim/", views.team, name="team"),
+    path("2fa/", twofactor.setup, name="two_factor_setup"),
+    path("2fa/kode/", twofactor.verify, name="two_factor_verify"),
     path("catat/", views.record, name="record"),
     path("catat/serupa/", views.similar, name="similar"),
     path("pengaduan/<int:pk>/", views.complaint_detail, name="complaint"),

@@ -13,10 +13,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from pengaduan.api.auth import _activate_language
+from pengaduan.api.auth import activate_requested_language
 from pengaduan.api.limits import body_too_large, client_ip, over_limit
 from pengaduan.api.models import Open311Key, Open311Request, Open311Service
-from pengaduan.api.open311.formats import FORMATS, Open311Error, render, render_error
+from pengaduan.api.open311.formats import Open311Error, render, render_error
 from pengaduan.api.open311.requests import format_datetime, request_out, request_submit, requests_queryset
 from pengaduan.api.services import credential_for_secret
 from pengaduan.portal.emails import schedule_receipt_email
@@ -35,12 +35,12 @@ def open311_view(*methods: str):
         @csrf_exempt
         @wraps(view)
         def wrapped(request, *args, fmt: str = "json", **kwargs):
-            _activate_language(request)
+            activate_requested_language(request)
             try:
                 if request.method not in methods:
                     raise Open311Error(405, _("This address accepts %(methods)s only.")
                                        % {"methods": ", ".join(methods)})
-                if body_too_large(request):
+                if body_too_large(request, files=False):
                     raise Open311Error(413, _("The request is too large."))
                 if wait := over_limit("open311_ip", f"ip:{client_ip(request)}"):
                     raise Open311Error(429, _("Too many requests. Please wait %(seconds)d seconds and try again.")
@@ -180,17 +180,18 @@ def requests(request, fmt):
             int(item) for item in ids[:MAX_RESULTS] if item.isdigit() and len(item) <= 18])
     else:
         start, end = _moment(request, "start_date"), _moment(request, "end_date")
-        if start and end and start > end:
-            raise Open311Error(400, _("start_date must come before end_date."))
-        if start and end and end - start > timedelta(days=DEFAULT_DAYS):
-            raise Open311Error(400, _("The date range may span %(days)d days at most.") % {"days": DEFAULT_DAYS})
+        # The spec's default: the most recent 90 days; one date given, the 90 days from or up to it.
         if start is None and end is None:
             end = timezone.now()
         if start is None:
             start = end - timedelta(days=DEFAULT_DAYS)
-        found = found.filter(created_at__gte=start)
-        if end is not None:
-            found = found.filter(created_at__lte=end)
+        if end is None:
+            end = start + timedelta(days=DEFAULT_DAYS)
+        if start > end:
+            raise Open311Error(400, _("start_date must come before end_date."))
+        if end - start > timedelta(days=DEFAULT_DAYS):
+            raise Open311Error(400, _("The date range may span %(days)d days at most.") % {"days": DEFAULT_DAYS})
+        found = found.filter(created_at__gte=start, created_at__lte=end)
         if codes := _list_param(request, "service_code"):
             found = found.filter(service_code__in=codes)
         if statuses := _list_param(request, "status"):

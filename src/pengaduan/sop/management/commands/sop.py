@@ -166,7 +166,13 @@ class Command(BaseCommand):
     def handle_print(
         self, *, code: str | None, version_number: int | None, file: str | None, output: str, **options: Any
     ) -> None:
-        from pengaduan.sop.printing import sop_sheet_pdf  # ReportLab is only needed here
+        from pengaduan.sop.printing import SopPrintError, sop_sheet_pdf  # ReportLab is only needed here
+
+        def pdf(sop: Any) -> bytes:
+            try:
+                return sop_sheet_pdf(sop)
+            except SopPrintError as error:
+                raise CommandError(f"Cannot print SOP {sop.code}: {error}") from None
 
         if file is not None:
             if code is not None or version_number is not None:
@@ -175,7 +181,7 @@ class Command(BaseCommand):
                 document = load_sop_file(file)
             except SopFileError as error:
                 raise CommandError(str(error)) from None
-            Path(output).write_bytes(sop_sheet_pdf(document))
+            Path(output).write_bytes(pdf(document))
             self.stdout.write(f"Printed SOP {document.code} from {file} to {output}")
             return
         if code is None:
@@ -187,7 +193,7 @@ class Command(BaseCommand):
             sop = sop_current(code) if version_number is None else sop_version(code, version_number)
         except SopNotLoaded as error:
             raise CommandError(str(error)) from None
-        Path(output).write_bytes(sop_sheet_pdf(sop))
+        Path(output).write_bytes(pdf(sop))
         self.stdout.write(f"Printed SOP {sop.code} version {sop.version} to {output}")
 
     def _list_loaded(self) -> str:

@@ -1,0 +1,189 @@
+"""Report pages. Each view checks access, calls the selectors or a document builder, and renders.
+
+Staff see the reports of the units they hold a role in; figures per officer only the unit's superiors.
+The public statistics page needs no login and shows counts only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from pengaduan.portal.selectors import portal_unit
+from pengaduan.reports import charts, selectors
+from pengaduan.reports.forms import PeriodForm
+from pengaduan.reports.formatting import percent
+from pengaduan.reports.periodic import periodic_pdf
+from pengaduan.reports.periods import Period, current_month, month_label
+from pengaduan.reports.register import RegisterTooLong, register_entries, register_pdf, register_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DASHBOARD_MONTHS = 12
+PUBLIC_CACHE_SECONDS = 10 * 60
+
+
+def _units(request):
+    units = selectors.report_units(request.user)
+    if not units:
+        raise Http404
+    return units
+
+
+def _period_form(request, units) -> tuple[PeriodForm, object, Period]:
+    today = timezone.localdate()
+    form = PeriodForm(request.GET if "kind" in request.GET else None, units=units, today=today)
+    return form, form.unit_or_default(units), form.period_or_default(today)
+
+
+def _selection(unit, period: Period) -> str:
+    """The query string that selects `unit` and `period` in the report forms (for download links)."""
+    params = {"unit": unit.pk, "kind": period.kind, "year": period.start.year}
+    if period.kind == "month":
+        params["month"] = period.start.month
+    elif period.kind == "quarter":
+        params["quarter"] = (period.start.month + 2) // 3
+    elif period.kind == "range":
+        params.update(first_day=period.start.isoformat(), last_day=period.last_day.isoformat())
+    return urlencode(params)
+
+
+def _file_name(kind: str, unit, period: Period, extension: str) -> str:
+    return f"{kind}-{unit.code}-{period.code.replace('..', '_')}.{extension}"
+
+
+def _last_months(now, count: int):
+    month = current_month(now)
+    months = [month.start]
+    for _index in range(count - 1):
+        month = month.previous()
+        months.insert(0, month.start)
+    return months
+
+
+@login_required
+def dashboard(request):
+    """The Inspektur's overview: what is open where, what is overdue, this month against the last."""
+    units = _units(request)
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    now = timezone.now()
+    waiting = selectors.waiting_by_step(unit=unit, now=now)
+    months = _last_months(now, DASHBOARD_MONTHS)
+    received, shares = selectors.trend(unit=unit, months=months)
+    labels = [month_label(month, short=True) for month in months]
+    this_month, last_month = selectors.month_comparison(unit=unit, month=current_month(now))
+    return render(request, "reports/dashboard.html", {
+        "unit": unit, "units": units, "now": now,
+        "waiting": waiting,
+        "open_total": sum(row.open for row in waiting),
+        "overdue_total": sum(row.overdue for row in waiting),
+        "paused_total": sum(row.paused for row in waiting),
+        "this_month": this_month, "last_month": last_month,
+        "longest": selectors.waiting_longest(unit=unit, now=now, limit=5),
+        "trend": list(zip(labels, received, shares)),
+        "open_chart": charts.bar_chart([(f"{row.step.number}. {row.step.label}", row.open) for row in waiting],
+                                       title=_("Open cases by step")),
+        "received_chart": charts.column_chart(labels, [(_("Received"), received)],
+                                              title=_("Complaints received per month")),
+        "share_chart": charts.line_chart(labels, shares, name=_("Answered within the SOP"),
+                                         title=_("Share answered within the SOP per month")),
+    })
+
+
+@login_required
+def register(request):
+    """The Buku Pengaduan of a period, to print (PDF) or to work on (XLSX)."""
+    units = _units(request)
+    form, unit, period = _period_form(request, units)
+    download = request.GET.get("format")
+    if form.is_bound and form.is_valid() and download in ("pdf", "xlsx"):
+        if download == "xlsx":
+            output = tempfile.TemporaryFile()
+            register_xlsx(output, unit=unit, period=period)
+            output.seek(0)
+            return FileResponse(output, as_attachment=True, content_type=XLSX,
+                                filename=_file_name("buku-pengaduan", unit, period, "xlsx"))
+        try:
+            pdf = register_pdf(unit=unit, period=period)
+        except RegisterTooLong as too_long:
+            messages.error(request, str(too_long))
+        else:
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="{_file_name("buku-pengaduan", unit, period, "pdf")}"')
+            return response
+    return render(request, "reports/register.html", {
+        "form": form, "unit": unit, "period": period, "selection": _selection(unit, period),
+        "entries": register_entries(unit=unit, period=period).count(),
+    })
+
+
+@login_required
+def compliance(request):
+    """SOP compliance: the standard (Mutu Baku) against what was done, per step, officer and month."""
+    units = _units(request)
+    form, unit, period = _period_form(request, units)
+    steps = selectors.compliance_by_step(unit=unit, period=period)
+    months = selectors.compliance_by_month(unit=unit, period=period)
+    labels = [month_label(row.month, short=True) for row in months]
+    return render(request, "reports/compliance.html", {
+        "form": form, "unit": unit, "period": period, "steps": steps, "months": months,
+        "officers": selectors.compliance_by_officer(unit=unit, period=period)
+        if selectors.may_see_officers(request.user, unit) else None,
+        "waiting": selectors.waiting_by_step(unit=unit, now=timezone.now()),
+        "steps_chart": charts.bar_chart(
+            [(f"{row.step.number}. {row.step.label}", row.on_time_share or 0) for row in steps],
+            title=_("Share of steps done on time"), value_text=lambda value: percent(value)),
+        "months_chart": charts.line_chart(labels, [row.on_time_share for row in months],
+                                          name=_("Steps on time"), title=_("Share of steps on time per month"))
+        if len(months) > 1 else None,
+    })
+
+
+@login_required
+def periodic(request):
+    """The periodic report: its figures on screen, and the PDF to send to the Walikota."""
+    units = _units(request)
+    form, unit, period = _period_form(request, units)
+    if form.is_bound and form.is_valid() and request.GET.get("format") == "pdf":
+        response = HttpResponse(periodic_pdf(unit=unit, period=period), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{_file_name("laporan", unit, period, "pdf")}"'
+        return response
+    figures = selectors.periodic_figures(unit=unit, period=period)
+    return render(request, "reports/periodic.html", {
+        "form": form, "unit": unit, "period": period, "figures": figures, "selection": _selection(unit, period),
+        "months": list(zip(figures.received_by_month, figures.months)),
+    })
+
+
+def public_statistics(request):
+    """Counts anyone may see, per year: received, answered, within the SOP, by category and month."""
+    unit = portal_unit()
+    if unit is None:
+        raise Http404
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("tahun") or this_year)
+    except ValueError:
+        year = this_year
+    year = min(max(year, 2000), this_year)
+    # The same figures for everyone: kept a few minutes, so a busy page costs one set of queries.
+    key = f"reports:public-statistics:{unit.pk}:{year}:{get_language()}"
+    stats = cache.get_or_set(key, lambda: selectors.public_statistics(unit=unit, year=year), PUBLIC_CACHE_SECONDS)
+    labels = [month_label(month, short=True) for month in stats.months]
+    return render(request, "reports/public_statistics.html", {
+        "unit": unit, "stats": stats, "years": list(range(this_year, this_year - 5, -1)),
+        "months": list(zip(stats.months, stats.received_by_month, stats.answered_by_month)),
+        "months_chart": charts.column_chart(labels, [(_("Received"), stats.received_by_month),
+                                                     (_("Answered"), stats.answered_by_month)],
+                                            title=_("Complaints received and answered per month")),
+        "categories_chart": charts.bar_chart(stats.categories.rows, title=_("Complaints by category")),
+    })
