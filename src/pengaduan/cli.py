@@ -4,7 +4,7 @@ import os
 import sys
 
 OUR_COMMANDS = {
-    "sop": "validate, load and show SOP files (sop validate FILE | sop load FILE | sop show [CODE])",
+    "sop": "SOP files: sop validate|load FILE, sop show [CODE], sop import SHEET, sop print CODE -o FILE.pdf",
     "calendar": "office calendar (calendar show YEAR | calendar deadline START DURATION)",
     "demo": "create the demo unit, users and complaints (safe to run twice)",
     "remind": "send due reminders and escalations, retry pending mail (run every minute)",

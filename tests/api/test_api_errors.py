@@ -153,3 +153,16 @@ def test_it_speaks_the_language_the_client_asks_for(as_user):
     assert as_user(None).get("/me", HTTP_ACCEPT_LANGUAGE="en").json()["message"].startswith("Send a valid API token")
     response = as_user("jfu").post("/complaints", {}, HTTP_ACCEPT_LANGUAGE="id")
     assert response.json()["message"] == "Mohon perbaiki isian yang ditandai."
+
+
+@pytest.mark.parametrize("field, value", [("received_at", "0001-01-01T00:00"), ("received_at", "2500-01-01T00:00"),
+                                          ("event_date", "0001-01-01")])
+def test_it_refuses_dates_out_of_any_reasonable_range(as_user, field, value):
+    _assert_error(as_user("jfu").post("/complaints", intake_data(**{field: value})), 422, "invalid", [field])
+    response = as_user("jfu").post_multipart("/complaints", intake_data(**{field: value}))
+    _assert_error(response, 422, "invalid", [field])
+
+
+def test_it_refuses_report_periods_out_of_range(as_user, unit):
+    _assert_error(as_user("jfu").get("/compliance", {"date_to": "9999-12-31"}), 422, "invalid", ["date_to"])
+    _assert_error(as_user("jfu").get("/complaints", {"received_to": "9999-12-31"}), 422, "invalid", ["received_to"])

@@ -102,3 +102,16 @@ def test_it_sets_aside_spam_that_came_through_the_public_endpoint(as_user):
     done = as_user("jfu").post(f"/complaints/{complaint.pk}/set-aside", {"reason": "spam", "note": "Iklan"})
     assert done.status_code == 200 and done.json()["status"] == "set_aside"
     assert as_user(None).get(f"/public/complaints/{code}").json()["state"] == "set_aside"
+
+
+def test_it_asks_which_unit_when_the_officer_records_for_several(as_user, jfu, unit):
+    from factories import make_unit
+
+    from pengaduan.units.models import Membership
+
+    second = make_unit(code="INSP2", name="Inspektorat Pembantu")
+    Membership.objects.create(user=jfu, unit=second, role="jfu")
+    refused = as_user("jfu").post("/complaints", intake_data())
+    assert refused.status_code == 422 and "INSP2" in refused.json()["fields"]["unit"][0]
+    recorded = as_user("jfu").post("/complaints", intake_data(unit="insp2"))
+    assert recorded.status_code == 201 and recorded.json()["unit"] == "INSP2"

@@ -290,3 +290,9 @@ def test_it_answers_405_429_and_413_in_the_specs_format(client, services, open31
     response = client.get(f"{BASE}services.xml")
     _errors(response, "xml", 429)
     assert int(response["Retry-After"]) > 0
+
+
+def test_it_answers_400_for_dates_out_of_range(client, services):
+    for value in ("9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00Z"):
+        _errors(client.get(f"{BASE}requests.json", {"start_date": value}), "json", 400)
+        _errors(client.get(f"{BASE}requests.json", {"end_date": value}), "json", 400)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pengaduan.complaints.engine import complaint_receive, complaint_record, information_request
 from pengaduan.portal.views import SESSION_KEY
-from factories import PASSWORD, intake_data
+from factories import intake_data
 from madiun_steps import advance
 
 pytestmark = pytest.mark.django_db

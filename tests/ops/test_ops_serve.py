@@ -35,10 +35,16 @@ def safe_settings(settings):
 def no_exec(monkeypatch):
     """Record what serve would run instead of running it."""
     calls = {}
-    monkeypatch.setattr(serve_command.subprocess, "run",
-                        lambda argv, env: calls.setdefault("collectstatic", (argv, env)) and
-                        subprocess.CompletedProcess(argv, 0))
-    monkeypatch.setattr(serve_command.os, "execve", lambda path, argv, env: calls.update(exec=(path, argv, env)))
+
+    def run(argv, env):
+        calls["collectstatic"] = (argv, env)
+        return subprocess.CompletedProcess(argv, 0)
+
+    def execve(path, argv, env):
+        calls["exec"] = (path, argv, env)
+
+    monkeypatch.setattr(serve_command.subprocess, "run", run)
+    monkeypatch.setattr(serve_command.os, "execve", execve)
     return calls
 
 

@@ -20,3 +20,18 @@ def test_probe_many(data_set, monkeypatch):
              "Ringkasan pengaduan yang cukup panjang tentang pelayanan di kelurahan " * (1 + n % 3), "Kelurahan Taman", "forward", "Dinas Perhubungan", "closed", wib(2026, 11, 5, 9, 0), "", None) for n in range(1, 121)]
     monkeypatch.setattr(register, "register_rows", lambda entries: iter(rows))
     Path("/tmp/rep-out/register-many.pdf").write_bytes(register.register_pdf(unit=data_set.unit, period=Period.year(2026)))
+
+
+def test_probe_pages(client, data_set):
+    import time_machine
+    from django.urls import include, path
+    with time_machine.travel(wib(2026, 12, 29, 10, 0), tick=False):
+        client.force_login(data_set.staff["inspektur"])
+        pages = {"dashboard": ("/laporan/", {}), "compliance": ("/laporan/kepatuhan-sop/", {"kind": "quarter", "year": 2026, "quarter": 4}),
+                 "periodic": ("/laporan/berkala/", {"kind": "month", "year": 2026, "month": 11}),
+                 "register": ("/laporan/buku-pengaduan/", {})}
+        for name, (url, params) in pages.items():
+            html = client.get(url, params).content.decode()
+            html = html.replace('href="/static/reports/', 'href="file:///work/main/src/pengaduan/reports/static/reports/')
+            html = html.replace('href="/static/', 'href="file:///work/main/src/pengaduan/static/')
+            Path(f"/tmp/rep-out/{name}.html").write_text(html)

@@ -163,6 +163,36 @@ def form_data_from_json(form_class: type[forms.Form], payload: dict, *, allowed_
     return data
 
 
+# Dates outside these years are typing errors, and some (year 1) break the deadline arithmetic downstream.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def check_dates(form_class: type[forms.Form], data) -> None:
+    """Refuse dates and times outside 1900–2100 in JSON or form data (StepInputInvalid → 422)."""
+    errors = {}
+    for name, field in form_class.base_fields.items():
+        if not isinstance(field, (forms.DateField, forms.DateTimeField)) or not data.get(name):
+            continue
+        try:
+            value = field.to_python(data.get(name))
+        except (forms.ValidationError, OverflowError, ValueError, TypeError):
+            continue  # the form says what is wrong with it
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            errors[name] = [_("Must be between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR,
+                                                                            "last": LATEST_YEAR}]
+    if errors:
+        raise StepInputInvalid(_("Please correct the marked fields."), errors)
+
+
+def form_input(request, form_class: type[forms.Form]) -> tuple[dict, dict | None]:
+    """A request's inputs for a form: JSON checked against the form's fields, or the form data as sent."""
+    data, files, is_json = read_body(request)
+    if is_json:
+        data = form_data_from_json(form_class, data)
+    check_dates(form_class, data)
+    return data, files
+
+
 def read_body(request) -> tuple[dict, dict | None, bool]:
     """The request's inputs: (data, files, is_json). JSON must be an object; forms keep their QueryDict."""
     content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()

@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from pengaduan.api.errors import ApiError, RateLimited
 from pengaduan.api.forms import ApiComplaintForm
-from pengaduan.api.inputs import form_data_from_json, read_body, request_body
+from pengaduan.api.inputs import form_input, request_body
 from pengaduan.api.limits import client_ip, over_limit
 from pengaduan.api.schemas import PUBLIC_ERRORS, PublicQuestionOut, PublicStatusOut, RatingIn, RatingOut, ReceivedOut
 from pengaduan.complaints import engine
@@ -86,9 +86,7 @@ def complaint_submit(request):
     if unit is None:
         raise ApiError(404, _("No unit receives complaints here yet."))
     _throttle(request, throttle.SUBMIT.name)
-    data, files, is_json = read_body(request)
-    if is_json:
-        data = form_data_from_json(ApiComplaintForm, data)
+    data, files = form_input(request, ApiComplaintForm)
     form = ApiComplaintForm(data, files)
     if not form.is_valid():
         raise StepInputInvalid(_("Please correct the marked fields."),
@@ -124,9 +122,7 @@ def question_reply(request, code: str, question_id: int):
     if question is None:
         raise ApiError(404, _("This complaint has no such question."))
     _throttle(request, throttle.REPLY.name)
-    data, files, is_json = read_body(request)
-    if is_json:
-        data = form_data_from_json(ReplyForm, data)
+    data, files = form_input(request, ReplyForm)
     item = engine.information_reply(request=question, reply=data.get("reply", ""), files=files)
     return {"id": item.pk, "question": item.question, "asked_at": item.asked_at, "reply": item.reply,
             "replied_at": item.replied_at}

@@ -227,6 +227,18 @@ def member_units(user) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=list(selectors.roles_by_unit(user))).order_by("code"))
 
 
+def intake_units(user) -> list[Unit]:
+    """The caller's units where they perform the first step of the unit's current SOP (so may record)."""
+    roles = selectors.roles_by_unit(user)
+    units = []
+    for unit in member_units(user):
+        sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+        first = sop.steps.order_by("number").first() if sop else None
+        if first is not None and first.performer in roles[unit.pk]:
+            units.append(unit)
+    return units
+
+
 def register_page(*, unit: Unit, year: int) -> QuerySet[Complaint]:
     return selectors.register_entries(unit=unit, year=year)
 

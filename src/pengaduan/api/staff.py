@@ -15,7 +15,16 @@ from ninja import Field, Query, Router, Schema, Status
 
 from pengaduan.api import selectors as api_selectors
 from pengaduan.api.errors import ApiError
-from pengaduan.api.inputs import describe_fields, form_data_from_json, read_body, request_body
+from pengaduan.api.inputs import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    check_dates,
+    describe_fields,
+    form_data_from_json,
+    form_input,
+    read_body,
+    request_body,
+)
 from pengaduan.api.schemas import (
     ERRORS,
     AnswerIn,
@@ -42,6 +51,7 @@ from pengaduan.sop.models import SopStep
 from pengaduan.units.models import Unit
 
 router = Router(tags=["staff"])
+EARLIEST, LATEST = date(EARLIEST_YEAR, 1, 1), date(LATEST_YEAR, 12, 31)
 
 
 def _user(request):
@@ -106,8 +116,8 @@ class ComplaintFilters(Schema):
         None, alias="type")
     category: str | None = Field(None, max_length=100)
     overdue: bool | None = Field(None, description="true: the current step's deadline has passed.")
-    received_from: date | None = None
-    received_to: date | None = None
+    received_from: date | None = Field(None, ge=EARLIEST, le=LATEST)
+    received_to: date | None = Field(None, ge=EARLIEST, le=LATEST)
     q: str | None = Field(None, max_length=200, description="Register number, tracking code, title, subject, name.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -168,7 +178,16 @@ def complaint_record(request):
         if wrong:
             raise ApiError(422, _("Please correct the marked fields."), wrong)
         data = form_data_from_json(IntakeForm, data, allowed_extra=tuple(RECORD_EXTRA))
-    unit = _member_unit(request, unit_code)
+    check_dates(IntakeForm, data)
+    if unit_code:
+        unit = _member_unit(request, unit_code)
+    else:
+        # Without a unit: the one where the caller records complaints; the engine refuses anyone else.
+        units = api_selectors.intake_units(_user(request))
+        if len(units) > 1:
+            raise ApiError(422, _("Please correct the marked fields."), {
+                "unit": [_("Say which unit: %(codes)s.") % {"codes": ", ".join(u.code for u in units)}]})
+        unit = units[0] if units else _member_unit(request, None)
     linked_to = None
     if linked_id not in (None, ""):
         linked_to = selectors.complaints_visible_to(_user(request)).filter(
@@ -209,11 +228,11 @@ def step_complete(request, complaint_id: int, number: int):
     403 when your role does not perform this step, 409 when it is not the current step (or a coordination
     question is still open), 422 with `fields` when inputs are missing or wrong."""
     complaint = _complaint(request, complaint_id)
-    data, files, is_json = read_body(request)
-    if is_json:
-        step = SopStep.objects.filter(sop_id=complaint.sop_id, number=number).first()
-        if step is not None:
-            data = form_data_from_json(get_kind(step.kind).form_class, data)
+    step = SopStep.objects.filter(sop_id=complaint.sop_id, number=number).first()
+    if step is None:
+        data, files, _is_json = read_body(request)  # the engine says the SOP has no such step (409)
+    else:
+        data, files = form_input(request, get_kind(step.kind).form_class)
     run = engine.step_complete(complaint=complaint, actor=_user(request), step_number=number, data=data, files=files)
     return {"number": run.number, "done_at": run.done_at, "on_time": bool(run.on_time),
             "complaint": _detail(request, complaint)}
@@ -339,8 +358,9 @@ def register(request, query: Query[RegisterQuery]):
 
 class ComplianceQuery(Schema):
     unit: str | None = Field(None, max_length=32)
-    date_from: date | None = Field(None, description="Steps completed from this day; default: 1 January.")
-    date_to: date | None = Field(None, description="Up to this day, included; default: today.")
+    date_from: date | None = Field(None, ge=EARLIEST, le=LATEST,
+                                   description="Steps completed from this day; default: 1 January.")
+    date_to: date | None = Field(None, ge=EARLIEST, le=LATEST, description="Up to this day, included; default: today.")
 
 
 @router.get("/compliance", response={200: ComplianceOut, **ERRORS}, summary="Time-limit compliance per SOP step")

@@ -13,6 +13,7 @@ PostgreSQL) with the primary keys handed out here, and the sequences are moved p
 Run it on a database nobody writes to meanwhile.
 """
 
+import io
 import json
 import math
 import queue
@@ -626,7 +627,7 @@ def demo_unit_if_missing(code: str) -> Unit:
     if unit is None and code == "INSP":
         from django.core.management import call_command
 
-        call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("demo", stdout=io.StringIO())
         unit = Unit.objects.filter(code=code).first()
     if unit is None:
         raise SeedError(f"No unit {code!r}. Create it in the admin (with its SOP and officers), or seed INSP, "

@@ -35,14 +35,16 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
 
 
 def _nice_max(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 5 times a power of ten)."""
+    """A round axis maximum at or above `value`, in four equal whole steps of 1, 2 or 5 times a power of ten
+    (counts read 0, 1, 2, 3, 4 or 0, 2, 4, 6, 8, never 1.2 or 3.8)."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+        return 4
+    magnitude = 1
+    while True:
+        for step in (1, 2, 5):
+            if 4 * step * magnitude >= value:
+                return 4 * step * magnitude
+        magnitude *= 10
 
 
 def _short(text: str, length: int) -> str:

@@ -121,7 +121,7 @@ def _summary(figures: PeriodicFigures, st) -> list[Flowable]:
         (_("of which past a step's deadline"), count(end.overdue)),
     ]
     table = Table([[plain_paragraph(label, st["base"]), plain_paragraph(value, st["base"])] for label, value in rows],
-                  colWidths=[85 * mm, CONTENT_WIDTH - 85 * mm], hAlign="LEFT")
+                  colWidths=[100 * mm, CONTENT_WIDTH - 100 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),

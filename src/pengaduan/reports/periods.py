@@ -133,6 +133,15 @@ def month_label(month: date, short: bool = False) -> str:
     return f"{name} {month.year}"
 
 
+def axis_labels(months: list[date]) -> list[str]:
+    """Short month names for a chart axis ("Nov", "Des"), with the year at the first month and at each January."""
+    return [
+        f"{str(MONTHS_3[month.month]).title()} '{month.year % 100:02d}" if index == 0 or month.month == 1
+        else str(MONTHS_3[month.month]).title()
+        for index, month in enumerate(months)
+    ]
+
+
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     return Period.month(month.year, month.month).bounds()
 

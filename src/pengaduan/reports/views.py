@@ -23,7 +23,7 @@ from pengaduan.reports import charts, selectors
 from pengaduan.reports.forms import PeriodForm
 from pengaduan.reports.formatting import percent
 from pengaduan.reports.periodic import periodic_pdf
-from pengaduan.reports.periods import Period, current_month, month_label
+from pengaduan.reports.periods import Period, axis_labels, current_month, month_label
 from pengaduan.reports.register import RegisterTooLong, register_entries, register_pdf, register_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,7 +78,7 @@ def dashboard(request):
     waiting = selectors.waiting_by_step(unit=unit, now=now)
     months = _last_months(now, DASHBOARD_MONTHS)
     received, shares = selectors.trend(unit=unit, months=months)
-    labels = [month_label(month, short=True) for month in months]
+    labels = axis_labels(months)
     this_month, last_month = selectors.month_comparison(unit=unit, month=current_month(now))
     return render(request, "reports/dashboard.html", {
         "unit": unit, "units": units, "now": now,
@@ -88,7 +88,7 @@ def dashboard(request):
         "paused_total": sum(row.paused for row in waiting),
         "this_month": this_month, "last_month": last_month,
         "longest": selectors.waiting_longest(unit=unit, now=now, limit=5),
-        "trend": list(zip(labels, received, shares)),
+        "trend": list(zip([month_label(month) for month in months], received, shares)),
         "open_chart": charts.bar_chart([(f"{row.step.number}. {row.step.label}", row.open) for row in waiting],
                                        title=_("Open cases by step")),
         "received_chart": charts.column_chart(labels, [(_("Received"), received)],
@@ -133,7 +133,7 @@ def compliance(request):
     form, unit, period = _period_form(request, units)
     steps = selectors.compliance_by_step(unit=unit, period=period)
     months = selectors.compliance_by_month(unit=unit, period=period)
-    labels = [month_label(row.month, short=True) for row in months]
+    labels = axis_labels([row.month for row in months])
     return render(request, "reports/compliance.html", {
         "form": form, "unit": unit, "period": period, "steps": steps, "months": months,
         "officers": selectors.compliance_by_officer(unit=unit, period=period)
@@ -178,7 +178,7 @@ def public_statistics(request):
     # The same figures for everyone: kept a few minutes, so a busy page costs one set of queries.
     key = f"reports:public-statistics:{unit.pk}:{year}:{get_language()}"
     stats = cache.get_or_set(key, lambda: selectors.public_statistics(unit=unit, year=year), PUBLIC_CACHE_SECONDS)
-    labels = [month_label(month, short=True) for month in stats.months]
+    labels = axis_labels(stats.months)
     return render(request, "reports/public_statistics.html", {
         "unit": unit, "stats": stats, "years": list(range(this_year, this_year - 5, -1)),
         "months": list(zip(stats.months, stats.received_by_month, stats.answered_by_month)),

@@ -176,7 +176,8 @@ class SopAdmin(ReadOnlyMixin, admin.ModelAdmin):
         source_text, source_name = data["source_text"], data["source_name"]
         warnings = _warnings_from_json(data["warnings"])
         text = data["document"].replace("\r\n", "\n")
-        toml_name = f"{Path(source_name).stem or 'sop'}.toml"
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source_name).stem).strip("-.")[:200]
+        toml_name = f"{stem or 'sop'}.toml"  # the name the loaded version records as its source file
         try:
             if action == "load":
                 sop, created = sop_load(text=text, source_name=toml_name)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from pengaduan.api.auth import activate_requested_language
+from pengaduan.api.inputs import EARLIEST_YEAR, LATEST_YEAR
 from pengaduan.api.limits import body_too_large, client_ip, over_limit
 from pengaduan.api.models import Open311Key, Open311Request, Open311Service
 from pengaduan.api.open311.formats import Open311Error, render, render_error
@@ -153,7 +154,7 @@ def _moment(request, name: str) -> datetime | None:
             moment = datetime.combine(day, time.min)
     except ValueError:
         moment = None
-    if moment is None:
+    if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise Open311Error(400, _("%(name)s must be a W3C date and time, e.g. 2026-01-31T00:00:00Z.") % {"name": name})
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 

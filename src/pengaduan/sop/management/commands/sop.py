@@ -138,7 +138,7 @@ class Command(BaseCommand):
         except SopImportError as error:
             raise CommandError(str(error)) from None
         if output:
-            Path(output).write_text(result.document_toml, encoding="utf-8")
+            _write(output, result.document_toml.encode("utf-8"))
         else:
             self.stdout.write(result.document_toml, ending="")
         if result.warnings:
@@ -181,7 +181,7 @@ class Command(BaseCommand):
                 document = load_sop_file(file)
             except SopFileError as error:
                 raise CommandError(str(error)) from None
-            Path(output).write_bytes(pdf(document))
+            _write(output, pdf(document))
             self.stdout.write(f"Printed SOP {document.code} from {file} to {output}")
             return
         if code is None:
@@ -193,7 +193,7 @@ class Command(BaseCommand):
             sop = sop_current(code) if version_number is None else sop_version(code, version_number)
         except SopNotLoaded as error:
             raise CommandError(str(error)) from None
-        Path(output).write_bytes(pdf(sop))
+        _write(output, pdf(sop))
         self.stdout.write(f"Printed SOP {sop.code} version {sop.version} to {output}")
 
     def _list_loaded(self) -> str:
@@ -206,6 +206,14 @@ class Command(BaseCommand):
             lines.append(f"  {sop.code:<16} v{sop.version:<3} {sop.name}  ({row['count']} version(s))")
         lines.append("Show one with `pengaduan sop show CODE [--version V]`.")
         return "\n".join(lines)
+
+
+def _write(path: str, data: bytes) -> None:
+    """Write an output file; a wrong path is a message, not a traceback."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as error:
+        raise CommandError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 # --- layout -------------------------------------------------------------------------------------------------
