@@ -100,6 +100,7 @@ class Inserter:
         quote = connection.ops.quote_name
         placeholders = ", ".join(["%s"] * len(names))
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) VALUES ({placeholders})"
+        self.copy_sql = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) FROM STDIN"
         kinds = [field.get_internal_type() for field in self.fields]
         self.adapters = [self._adapter(kind) for kind in kinds]
 
@@ -132,7 +133,13 @@ class Inserter:
                     row[index] = adapt(row[index])
             prepared.append(row + self.extra_values)
         with self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, prepared)
+            if self.connection.vendor == "postgresql":
+                # COPY: an order of magnitude faster than executemany for millions of rows.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in prepared:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql, prepared)
 
 
 def generate(total: int, years: int) -> None:
@@ -152,7 +159,7 @@ def generate(total: int, years: int) -> None:
         # A throwaway database: no need to survive a power cut while it is being filled.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous = OFF")
-            cursor.execute("PRAGMA cache_size = -512000")
+            cursor.execute("PRAGMA cache_size = -200000")
     sop, _created = sop_load(path=ROOT / "src" / "pengaduan" / "sop" / "files" / "madiun-3.1.1.10.toml")
     unit = Unit.objects.create(code="INSP", name="Inspektorat Kota Madiun", sop_code=sop.code, register_code="INSP",
                                parent_name="Pemerintah Kota Madiun", head_title="Inspektur Kota Madiun")
@@ -286,7 +293,8 @@ def phase(name: str, year: int) -> dict:
         months = selectors.compliance_by_month(unit=unit, period=period)
         waiting = selectors.waiting_by_step(unit=unit, now=timezone.now())
         detail = (f"{sum(s.done for s in steps):,} steps, {len(officers)} officer rows, {len(months)} months, "
-                  f"{sum(w.open for w in waiting):,} open; step 3 median {steps[2].median:.0f}s p90 {steps[2].p90:.0f}s")
+                  f"{sum(w.open for w in waiting):,} open; step 3 median {steps[2].median:.0f}s "
+                  f"p90 {steps[2].p90:.0f}s")
     elif name == "periodic":
         figures = selectors.periodic_figures(unit=unit, period=period)
         selectors.periodic_figures(unit=unit, period=Period.month(year, 12))

@@ -178,6 +178,9 @@ EMAIL_TIMEOUT = 10  # a dead mail server must not hang a request
 REMINDER_SHARES = [int(share) for share in env_list("REMINDER_SHARES", ["50", "80"])]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Backups keep times to the microsecond (Django's own JSON keeps milliseconds).
+SERIALIZATION_MODULES = {"jsonfull": "pengaduan.ops.fulljson"}
+
 # Personal data (UU PDP): the data-protection officer, and how long complainants' identities are kept after
 # a case closes before `pengaduan pdp erase` removes them (set it from the unit's archive rules).
 DPO_NAME = env_str("DPO_NAME", "")

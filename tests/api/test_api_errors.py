@@ -166,3 +166,30 @@ def test_it_refuses_dates_out_of_any_reasonable_range(as_user, field, value):
 def test_it_refuses_report_periods_out_of_range(as_user, unit):
     _assert_error(as_user("jfu").get("/compliance", {"date_to": "9999-12-31"}), 422, "invalid", ["date_to"])
     _assert_error(as_user("jfu").get("/complaints", {"received_to": "9999-12-31"}), 422, "invalid", ["received_to"])
+
+
+def test_it_needs_no_csrf_token_from_programs(recorded, tokens, services, open311_key):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    submitted = strict.post("/api/v1/public/complaints", {"summary": "a", "description": "b", "subject": "c",
+                                                          "is_anonymous": True}, content_type="application/json")
+    assert submitted.status_code == 201, submitted.content
+    note = strict.post(f"/api/v1/complaints/{recorded.pk}/notes", {"text": "x"}, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {tokens['jfu']}")
+    assert note.status_code == 201
+    assert strict.post("/api/v1/nothing", {}).status_code == 404
+    assert strict.post("/open311/v2/requests.json", {"api_key": open311_key, "service_code": "lainnya",
+                                                     "description": "x"}).status_code == 201
+
+
+def test_it_answers_503_when_the_database_is_busy(as_user, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("pengaduan.api.selectors.complaints_for_api", locked)
+    response = as_user("jfu").get("/complaints")
+    _assert_error(response, 503, "busy")
+    assert response["Retry-After"] == "5"

@@ -236,3 +236,9 @@ def test_it_keeps_the_channel_details_for_cross_reference(unit, staff):
         channel="letter", letter_number="005/12/2026", letter_date="2026-11-20"))
     letter.refresh_from_db()
     assert (letter.letter_number, str(letter.letter_date)) == ("005/12/2026", "2026-11-20")
+
+
+def test_it_refuses_a_receipt_time_in_year_one(unit, staff):
+    with pytest.raises(StepInputInvalid) as refused:
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(received_at="0001-01-01T08:00"))
+    assert "received_at" in refused.value.errors

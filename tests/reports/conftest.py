@@ -61,9 +61,9 @@ def _step(complaint, staff, role, number, data, now):
 
 
 def build_data_set(unit, staff) -> DataSet:
-    unit.parent_name, unit.address, unit.phone = "Pemerintah Kota Madiun", "Jl. Perintis Kemerdekaan 32", "(0351) 462 123"
-    unit.head_title, unit.head_name, unit.head_rank = "Inspektur Kota Madiun", "Drs. GAGUK HARIYONO", "Pembina Utama Muda"
-    unit.head_nip = "19670720 198809 1 001"
+    unit.parent_name, unit.address = "Pemerintah Kota Madiun", "Jl. Perintis Kemerdekaan 32"
+    unit.phone, unit.head_title = "(0351) 462 123", "Inspektur Kota Madiun"
+    unit.head_name, unit.head_rank, unit.head_nip = "Drs. GAGUK HARIYONO", "Pembina Utama Muda", "19670720 198809 1 001"
     unit.save()
 
     # A: everything on time.

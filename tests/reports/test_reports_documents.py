@@ -51,7 +51,8 @@ def xlsx(unit, period) -> bytes:
 def pdf_text(data: bytes) -> str:
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return result.stdout.decode()
 
 
 def test_it_writes_the_register_of_a_year_as_a_spreadsheet(data_set):

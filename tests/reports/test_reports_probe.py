@@ -35,3 +35,15 @@ def test_probe_pages(client, data_set):
             html = html.replace('href="/static/reports/', 'href="file:///work/main/src/pengaduan/reports/static/reports/')
             html = html.replace('href="/static/', 'href="file:///work/main/src/pengaduan/static/')
             Path(f"/tmp/rep-out/{name}.html").write_text(html)
+
+
+def test_probe_public(client, data_set):
+    import time_machine
+    from django.core.cache import cache
+    from django.test import override_settings
+    cache.clear()
+    with time_machine.travel(wib(2026, 12, 31, 12, 0), tick=False), override_settings(ROOT_URLCONF="test_reports_public"):
+        html = client.get("/statistik/").content.decode()
+    html = html.replace('href="/static/reports/', 'href="file:///work/main/src/pengaduan/reports/static/reports/')
+    html = html.replace('href="/static/', 'href="file:///work/main/src/pengaduan/static/')
+    Path("/tmp/rep-out/public.html").write_text(html)

@@ -97,11 +97,13 @@ def test_it_shows_the_periodic_report_and_its_pdf(client_for, data_set):
 
 def test_it_reads_a_range_of_days(client_for, data_set):
     page = client_for(data_set.staff["jfu"]).get("/laporan/buku-pengaduan/", {
-        "kind": "range", "first_day": "2026-11-01", "last_day": "2026-11-02", "year": 2026})
+        "kind": "range", "first_day": "2026-11-01", "last_day": "2026-11-02"})
     assert page.context["entries"] == 1 and page.context["period"].code == "2026-11-01..2026-11-02"
     wrong = client_for(data_set.staff["jfu"]).get("/laporan/buku-pengaduan/", {
         "kind": "range", "first_day": "2026-11-05", "last_day": "2026-11-02", "year": 2026})
     assert "The last day comes before the first." in wrong.text
+    no_year = client_for(data_set.staff["jfu"]).get("/laporan/buku-pengaduan/", {"kind": "year"})
+    assert no_year.context["form"].errors["year"] == ["Give the year."]
 
 
 def test_it_defaults_to_this_month(client_for, data_set):

@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "busy",
 }
 
 
@@ -152,5 +154,9 @@ def install(api) -> None:
 
     @api.exception_handler(Exception)
     def on_unexpected(request, exc):
+        text = str(exc).lower()
+        if isinstance(exc, OperationalError) and ("locked" in text or "busy" in text):
+            # As on the site's pages: the transaction was rolled back, nothing was half-written.
+            return respond(request, 503, _("The database is busy. Please try again in a few seconds."), wait=5)
         logger.exception("Unexpected error in the API", exc_info=exc)
         return respond(request, 500, _("Something went wrong on our side. It has been logged; please try again later."))

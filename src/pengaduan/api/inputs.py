@@ -14,6 +14,8 @@ from pengaduan.api.errors import ApiError
 from pengaduan.complaints.errors import StepInputInvalid
 
 FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# Dates outside these years are typing errors, and some (year 1) break the deadline arithmetic downstream.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 def _is_file_field(field: forms.Field) -> bool:
@@ -161,10 +163,6 @@ def form_data_from_json(form_class: type[forms.Form], payload: dict, *, allowed_
     if errors:
         raise StepInputInvalid(_("Please correct the marked fields."), errors)
     return data
-
-
-# Dates outside these years are typing errors, and some (year 1) break the deadline arithmetic downstream.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 def check_dates(form_class: type[forms.Form], data) -> None:

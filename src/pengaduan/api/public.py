@@ -6,6 +6,7 @@ the portal's pages.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 
 from pengaduan.api.errors import ApiError, RateLimited
@@ -24,7 +25,7 @@ from pengaduan.portal.selectors import portal_unit, public_status
 
 router = Router()
 
-NOT_FOUND = lambda: _("We could not find a complaint with that code. Please check the code and try again.")  # noqa: E731
+NOT_FOUND = gettext_lazy("We could not find a complaint with that code. Please check the code and try again.")
 
 
 def _throttle(request, which) -> None:
@@ -38,7 +39,7 @@ def _tracked(request, code: str) -> Complaint:
         tracking_code=normalise_tracking_code(code[:40])).first()
     if complaint is None:
         # The same answer whatever was wrong: no hint that a code exists or what it looks like.
-        raise ApiError(404, NOT_FOUND())
+        raise ApiError(404, NOT_FOUND)
     return complaint
 
 

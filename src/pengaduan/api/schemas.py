@@ -199,7 +199,8 @@ class StepDoneOut(Schema):
 class CoordinationIn(Schema):
     role: str = Field(max_length=32, description="The coordinating role asked, e.g. kasubag.")
     question: str = Field(max_length=5000)
-    addressee: str | None = Field(None, max_length=150, description="Username of one officer; empty: anyone of the role.")
+    addressee: str | None = Field(None, max_length=150,
+                                  description="Username of one officer; empty: anyone of the role.")
 
 
 class AnswerIn(Schema):
@@ -320,5 +321,6 @@ class ReplyIn(Schema):
 
 
 # Every operation may answer with these; the body is always an ErrorOut.
-ERRORS: dict[int, type[Schema]] = {status: ErrorOut for status in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429)}
-PUBLIC_ERRORS: dict[int, type[Schema]] = {status: ErrorOut for status in (400, 404, 405, 409, 413, 415, 422, 429)}
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
+ERRORS: dict[int, type[Schema]] = {status: ErrorOut for status in ERROR_STATUSES}
+PUBLIC_ERRORS: dict[int, type[Schema]] = {status: ErrorOut for status in ERROR_STATUSES if status not in (401, 403)}

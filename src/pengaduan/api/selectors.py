@@ -271,11 +271,12 @@ def compliance(*, unit: Unit, date_from: date, date_to: date) -> list[dict]:
 
     Counts come from one aggregate query. The median is read in the database too, portably (SQLite has no
     median function): the completed runs of each step ordered by duration, and the middle one or two read
-    with OFFSET. Durations are wall-clock, from start to completion; pauses are included.
+    with OFFSET. Durations are wall-clock, from start to completion; pauses are included. Set-aside
+    complaints are left out.
     """
     runs = StepRun.objects.filter(
         complaint__unit=unit, done_at__gte=_start_of(date_from), done_at__lt=_start_of(date_to + timedelta(days=1))
-    )
+    ).exclude(complaint__status=Complaint.Status.SET_ASIDE)  # never entered the register, as in the reports
     counts = {
         row["number"]: row
         for row in runs.values("number").annotate(

@@ -316,7 +316,7 @@ def note_add(request, complaint_id: int, payload: NoteIn):
 
 # Attachments
 
-BINARY = {"200": {"description": "The file, typed by its content.",
+BINARY = {200: {"description": "The file, typed by its content.",
                   "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
 
 

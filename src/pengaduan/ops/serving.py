@@ -82,6 +82,7 @@ def gunicorn_argv(*, bind: str = DEFAULT_BIND, workers: int, timeout: int = 30,
         # A worker is replaced after this many requests: a slow leak never grows without bound.
         "--max-requests", "2000",
         "--max-requests-jitter", "200",
+        "--preload",  # load (and warm, see ops.wsgi) the app once in the master; workers fork warm
         "--access-logfile", "-",
         "--error-logfile", "-",
         "--no-control-socket",  # systemd sends the signals; the service user needs no writable home

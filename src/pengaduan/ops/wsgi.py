@@ -8,6 +8,7 @@ Behind nginx every request comes from nginx's address, so the per-address rate l
 
 import ipaddress
 import os
+from datetime import date
 
 from pengaduan.wsgi import application as django_application
 
@@ -32,4 +33,23 @@ class ClientAddressFromProxy:
         return self.app(environ, start_response)
 
 
+def warm_up() -> None:
+    """Import every view and compute the holidays of the years around now, once.
+
+    gunicorn loads this module in its master (--preload) and forks the workers from it, so every worker,
+    also one that replaces another after --max-requests, starts warm instead of spending its first
+    requests (a second or two on a small machine) on imports.
+    """
+    from django.db import connections
+    from django.urls import get_resolver
+
+    from pengaduan.workcalendar.calendar import indonesian_holidays
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and with it every view module
+    for year in range(date.today().year - 1, date.today().year + 2):
+        indonesian_holidays(year)
+    connections.close_all()  # no connection may be shared by the forked workers
+
+
 application = ClientAddressFromProxy(django_application, trusted_proxies())
+warm_up()

@@ -16,7 +16,7 @@ class PeriodForm(forms.Form):
     kind = forms.ChoiceField(label=_("Period"), choices=[
         ("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year")), ("range", _("From – to")),
     ])
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False,
                               widget=forms.NumberInput(attrs={"data-show-when": "kind=month,quarter,year"}))
     month = forms.TypedChoiceField(label=_("Month"), coerce=int, required=False, choices=list(MONTHS.items()),
                                    widget=forms.Select(attrs={"data-show-when": "kind=month"}))
@@ -46,7 +46,10 @@ class PeriodForm(forms.Form):
             if last < first:
                 raise forms.ValidationError(_("The last day comes before the first."))
             cleaned["period"] = Period.days(first, last)
-        elif year:
+        elif not year:
+            if "year" not in self.errors:
+                self.add_error("year", _("Give the year."))
+        else:
             if kind == "month":
                 cleaned["period"] = Period.month(year, cleaned.get("month") or 1)
             elif kind == "quarter":

@@ -115,7 +115,8 @@ def _summary(figures: PeriodicFigures, st) -> list[Flowable]:
              "days": count(answers.longest_working_days), "office": office_duration(answers.longest_office_seconds)}
          if answers.answered else "–"),
         (_("Satisfaction of complainants"),
-         _("%(average)s of 5 (%(count)s ratings)") % {"average": decimal(ratings.average), "count": count(ratings.count)}
+         _("%(average)s of 5 (%(count)s ratings)") % {"average": decimal(ratings.average),
+                                                      "count": count(ratings.count)}
          if ratings.count else _("no ratings")),
         (_("Still open at the end of the period"), count(end.open)),
         (_("of which past a step's deadline"), count(end.overdue)),

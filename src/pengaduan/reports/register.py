@@ -24,7 +24,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Spacer, Table, TableStyle
 
 from pengaduan.complaints.models import Channel, Complaint, DecisionType, StepRun
 from pengaduan.documents import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
@@ -152,8 +152,7 @@ def register_xlsx(output: str | IO[bytes], *, unit: Unit, period: Period, progre
         bold = workbook.add_format({"bold": True})
         head = workbook.add_format({"bold": True, "bg_color": "#E6E6E6", "border": 1, "text_wrap": True,
                                     "valign": "top"})
-        when = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"})
-        text = workbook.add_format({"valign": "top"})
+        when = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
         heading, subtitle = title(unit, period)
         names = headers()
         sheet, row_index, sheets, written = None, 0, 0, 0
@@ -180,12 +179,13 @@ def register_xlsx(output: str | IO[bytes], *, unit: Unit, period: Period, progre
             for column, value in enumerate(values):
                 if value is None or value == "":
                     continue
+                # Cells without a format where none is needed: XlsxWriter's cost is per cell and per attribute.
                 if isinstance(value, datetime):
                     sheet.write_datetime(row_index, column, local_datetime(value).replace(tzinfo=None), when)
                 elif isinstance(value, int):
-                    sheet.write_number(row_index, column, value, text)
+                    sheet.write_number(row_index, column, value)
                 else:
-                    sheet.write_string(row_index, column, value, text)
+                    sheet.write_string(row_index, column, value)
             row_index += 1
             written += 1
             if progress and written % CHUNK_SIZE == 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -189,8 +190,6 @@ class OfficerFigures:
 
 def compliance_by_officer(*, unit: Unit, period: Period) -> list[OfficerFigures]:
     """Per officer and step: steps done in the period, share on time, median office time."""
-    from django.contrib.auth import get_user_model
-
     stats = step_stats(unit, period)
     steps = sop_steps(unit)
     groups = list(
@@ -408,7 +407,8 @@ def periodic_figures(*, unit: Unit, period: Period) -> PeriodicFigures:
     )
     set_aside = Complaint.objects.filter(unit=unit, received_at__gte=start, received_at__lt=end,
                                          status=Complaint.Status.SET_ASIDE).count()
-    outcome = Breakdown(_("Outcome (today)"), [(_("Answered"), totals["answered"]), (_("In progress"), totals["open"])])
+    outcome = Breakdown(_("Outcome (today)"),
+                        [(_("Answered"), totals["answered"]), (_("In progress"), totals["open"])])
     breakdowns = [
         _breakdown(complaints, "channel", _("Channel"), labels=dict(Channel.choices)),
         _breakdown(complaints, "complaint_type", _("Type"), labels=dict(ComplaintType.choices)),

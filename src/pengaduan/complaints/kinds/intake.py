@@ -19,6 +19,8 @@ from pengaduan.complaints.register import register_allocate
 # Clocks of phones and PCs drift; a receipt time a little ahead of the server is not an error.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_EVIDENCE_FILES = MAX_FILES_PER_UPLOAD
+# Older dates are typing mistakes (and would send deadline arithmetic through the whole calendar).
+EARLIEST_YEAR = 1990
 
 # What each channel must bring along, so that the case can be traced back to where it came from.
 CHANNEL_REQUIRES = {
@@ -81,18 +83,24 @@ class IntakeForm(StepForm):
         received_at = self.cleaned_data.get("received_at")
         if received_at and received_at > timezone.now() + CLOCK_SKEW:
             raise forms.ValidationError(_("The time of receipt cannot be in the future."))
+        if received_at and received_at.year < EARLIEST_YEAR:
+            raise forms.ValidationError(_("Check the year of the time of receipt."))
         return received_at
 
     def clean_event_date(self):
         event_date = self.cleaned_data.get("event_date")
         if event_date and event_date > timezone.localdate() + timedelta(days=1):
             raise forms.ValidationError(_("The date of the event cannot be in the future."))
+        if event_date and event_date.year < EARLIEST_YEAR:
+            raise forms.ValidationError(_("Check the year of the date of the event."))
         return event_date
 
     def clean_box_opened_at(self):
         opened = self.cleaned_data.get("box_opened_at")
         if opened and opened > timezone.now() + CLOCK_SKEW:
             raise forms.ValidationError(_("The box cannot have been opened in the future."))
+        if opened and opened.year < EARLIEST_YEAR:
+            raise forms.ValidationError(_("Check the year when the box was opened."))
         return opened
 
     def clean(self):
