@@ -230,7 +230,8 @@ def page_latency(port, path, cookie) -> dict:
             return {"ms": None, "kb": 0, "note": f" failed: {error}"}
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:
-            return {"ms": None, "kb": 0, "note": f" HTTP {status}"}
+            why = "timeout: cut by gunicorn after 30 s" if elapsed > 29000 else f"HTTP {status} after {elapsed:.0f} ms"
+            return {"ms": None, "kb": 0, "note": f" {why}"}
         size = len(body) / 1024
         if attempt >= 2 or elapsed > 5000:  # two warm-up requests, unless each takes long anyway
             times.append(elapsed)

@@ -74,6 +74,17 @@ def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, no
     return run
 
 
+def _current_run_for_performer(complaint: Complaint, actor) -> StepRun:
+    """The step in progress, locked for this transaction, when the actor performs it; refused otherwise."""
+    run = StepRun.objects.select_for_update().select_related("step__sop").filter(
+        complaint=complaint, done_at__isnull=True
+    ).first()
+    if run is None:
+        raise StepNotCurrent(_("This complaint has no step in progress."))
+    _require_role(actor, complaint.unit, run.role, run.step.sop)
+    return run
+
+
 def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> Complaint:
     sop = _current_sop(unit)
     complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
@@ -201,13 +212,8 @@ def coordination_request(*, complaint: Complaint, actor, role: str, question: st
     """The current step's performer asks a coordinating role (step 2: the Sekretaris asks a Kasubag)."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = StepRun.objects.select_for_update().select_related("step__sop").filter(
-            complaint=complaint, done_at__isnull=True
-        ).first()
-        if run is None:
-            raise StepNotCurrent(_("This complaint has no step in progress."))
+        run = _current_run_for_performer(complaint, actor)
         sop = run.step.sop
-        _require_role(actor, complaint.unit, run.role, sop)
         if role not in run.step.coordinators:
             raise WorkflowError(_("Step %(number)s does not coordinate with the %(role)s.")
                                 % {"number": run.number, "role": sop.role_title(role)})
@@ -322,12 +328,7 @@ def information_request(*, complaint: Complaint, actor, question: str, pause_clo
     if not question or not question.strip():
         raise StepInputInvalid(_("Please correct the marked fields."), {"question": [_("Write the question.")]})
     with transaction.atomic():
-        run = StepRun.objects.select_for_update().select_related("step__sop").filter(
-            complaint=complaint, done_at__isnull=True
-        ).first()
-        if run is None:
-            raise StepNotCurrent(_("This complaint has no step in progress."))
-        _require_role(actor, complaint.unit, run.role, run.step.sop)
+        run = _current_run_for_performer(complaint, actor)
         request = InformationRequest.objects.create(
             complaint=complaint, step_run=run, question=question.strip(), asked_by=actor, asked_at=now
         )
@@ -346,12 +347,7 @@ def step_resume(*, complaint: Complaint, actor, now: datetime | None = None) -> 
     """The performer starts the clock again without waiting any longer (e.g. the answer came by telephone)."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = StepRun.objects.select_for_update().select_related("step__sop").filter(
-            complaint=complaint, done_at__isnull=True
-        ).first()
-        if run is None:
-            raise StepNotCurrent(_("This complaint has no step in progress."))
-        _require_role(actor, complaint.unit, run.role, run.step.sop)
+        run = _current_run_for_performer(complaint, actor)
         if run.paused_at is None:
             raise StepNotCurrent(_("The clock of this step is already running."))
         clock.resume(run, calendar_for_unit(complaint.unit), now=now, actor=actor)

@@ -9,6 +9,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.reports.periods import ROMAN, Period
+from pengaduan.units.models import Unit
 
 
 class PeriodForm(forms.Form):
@@ -32,7 +33,7 @@ class PeriodForm(forms.Form):
         initial = {"kind": "month", "year": today.year, "month": today.month, "quarter": (today.month + 2) // 3,
                    "first_day": today.replace(day=1), "last_day": today, "unit": units[0] if units else None}
         super().__init__(data, initial=initial, **kwargs)
-        self.fields["unit"].queryset = units_queryset(units)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in units]).order_by("name")
         if len(units) < 2:
             self.fields["unit"].widget = forms.HiddenInput()
 
@@ -69,9 +70,3 @@ class PeriodForm(forms.Form):
         if self.is_bound and self.is_valid() and self.cleaned_data.get("unit"):
             return self.cleaned_data["unit"]
         return units[0]
-
-
-def units_queryset(units):
-    from pengaduan.units.models import Unit
-
-    return Unit.objects.filter(pk__in=[unit.pk for unit in units]).order_by("name")
