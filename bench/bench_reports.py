@@ -11,7 +11,7 @@ still open), and the report figures (StepRunStat, ComplaintStat) the engine woul
 
 Then it measures, each in a fresh process so that the peak resident memory (ru_maxrss) is that phase's own:
   compliance  per step (with median and 90th percentile), per officer, per month, open steps by age: a year
-  periodic    the periodic figures of a year and of its last month, and the yearly PDF
+  periodic    the periodic report of the year and of its last month (figures and PDF)
   xlsx        the Buku Pengaduan of a year as XLSX (streamed: constant memory)
   public      the public statistics of a year
 and prints time and peak RSS per phase. The baseline line is a process that only starts Django.
@@ -273,11 +273,12 @@ def generate(total: int, years: int) -> None:
 def phase(name: str, year: int) -> dict:
     """Run one measured phase in this (fresh) process; return its figures."""
     from django.utils import timezone
+    from django.utils.translation import override
 
     from pengaduan.reports import selectors
     from pengaduan.reports.periodic import periodic_pdf
     from pengaduan.reports.periods import Period
-    from pengaduan.reports.register import register_xlsx
+    from pengaduan.reports.register import REPORT_LANGUAGE, register_xlsx
     from pengaduan.units.models import Unit
 
     unit = Unit.objects.get(code="INSP")
@@ -296,10 +297,12 @@ def phase(name: str, year: int) -> dict:
                   f"{sum(w.open for w in waiting):,} open; step 3 median {steps[2].median:.0f}s "
                   f"p90 {steps[2].p90:.0f}s")
     elif name == "periodic":
-        figures = selectors.periodic_figures(unit=unit, period=period)
-        selectors.periodic_figures(unit=unit, period=Period.month(year, 12))
-        pdf = periodic_pdf(unit=unit, period=period)
-        detail = f"{figures.received:,} received, {figures.answers.answered:,} answered, PDF {len(pdf):,} bytes"
+        with override(REPORT_LANGUAGE):
+            figures = selectors.periodic_figures(unit=unit, period=period)
+        pdf = periodic_pdf(unit=unit, period=period, figures=figures)
+        month = periodic_pdf(unit=unit, period=Period.month(year, 12))
+        detail = (f"{figures.received:,} received, {figures.answers.answered:,} answered; PDFs of the year "
+                  f"({len(pdf):,} bytes) and of December ({len(month):,} bytes)")
     elif name == "xlsx":
         target = DATA_DIR / f"register-{year}.xlsx"
         with target.open("wb") as output:

@@ -248,11 +248,12 @@ def _signature(unit: Unit, day: datetime, st) -> Table:
     return table
 
 
-def periodic_pdf(*, unit: Unit, period: Period, now: datetime | None = None, compress: bool = True) -> bytes:
-    """The periodic report of one unit as PDF bytes, in Indonesian."""
+def periodic_pdf(*, unit: Unit, period: Period, now: datetime | None = None, compress: bool = True,
+                 figures: PeriodicFigures | None = None) -> bytes:
+    """The periodic report of one unit as PDF bytes, in Indonesian (`figures`: already computed, in Indonesian)."""
     now = now or timezone.now()
     with override(REPORT_LANGUAGE):
-        figures = periodic_figures(unit=unit, period=period)
+        figures = figures or periodic_figures(unit=unit, period=period)
         st = _styles()
         story: list[Flowable] = [
             *letterhead(unit),
