@@ -53,7 +53,7 @@ def test_it_refuses_bad_json(as_user, recorded):
 def test_it_names_fields_of_the_wrong_type(as_user, recorded):
     body = _assert_error(as_user("jfu").post("/complaints", intake_data(summary=["a"], is_anonymous="yes")),
                          422, "invalid", ["summary", "is_anonymous"])
-    assert body["fields"]["summary"] == ["Must be a string."]
+    assert body["fields"]["summary"] == ["Harus berupa teks (string)."]  # Indonesian, the default language
     _assert_error(as_user("sekretaris").post(f"/complaints/{recorded.pk}/steps/2", {**STEP_DATA[2], "notes": 3}),
                   422, "invalid", ["notes"])
     _assert_error(as_user("sekretaris").post(f"/complaints/{recorded.pk}/notes", {"text": 5}), 422, "invalid",

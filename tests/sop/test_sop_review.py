@@ -19,6 +19,13 @@ SEED = SHEETS / "madiun-3.1.1.10-seed.txt"
 IMPORT_URL = "/admin/sop/sop/import/"
 
 
+@pytest.fixture(autouse=True)
+def english(client, admin_client):
+    # These tests read the admin's English texts; Indonesian is the default.
+    for each in (client, admin_client):
+        each.cookies["django_language"] = "en"
+
+
 def upload(client, path: Path, content: bytes | None = None):
     sheet = SimpleUploadedFile(path.name, path.read_bytes() if content is None else content)
     return client.post(IMPORT_URL, {"action": "upload", "sheet": sheet})
