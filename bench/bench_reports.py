@@ -9,12 +9,24 @@ Madiun SOP, one unit and four officers, and fills it with bulk inserts: N compla
 `--years` years (all in one year by default, the worst case for "a year"), five step runs each (the newest 3 %
 still open), and the report figures (StepRunStat, ComplaintStat) the engine would have recorded.
 
-Then it measures, each in a fresh process so that the peak resident memory (ru_maxrss) is that phase's own:
+Then it measures, each in a fresh process so that the peak resident memory (VmHWM) is that phase's own:
   compliance  per step (with median and 90th percentile), per officer, per month, open steps by age: a year
   periodic    the periodic report of the year and of its last month (figures and PDF)
   xlsx        the Buku Pengaduan of a year as XLSX (streamed: constant memory)
   public      the public statistics of a year
 and prints time and peak RSS per phase. The baseline line is a process that only starts Django.
+
+Measured on the 2-core AMD EPYC (24 GB) development machine, other benchmarks running alongside, 1 000 000
+complaints in one year (4.9 million finished steps), python 3.11:
+                 SQLite 3.40            PostgreSQL 15
+  generate       451 s                  ~650 s (COPY)
+  compliance      91 s,  80 MB           22 s,  79 MB
+  periodic        92 s,  81 MB           17 s,  80 MB
+  public          10 s,  76 MB          1.3 s,  79 MB
+  xlsx           217 s,  78 MB          202 s,  86 MB   (63 MB file; Django alone: 71 / 79 MB)
+At 100 000 complaints: compliance 7 s / 1.5 s, xlsx 25 s / 32 s (SQLite / PostgreSQL); times vary by a factor
+of two with the load from other processes on this machine.
+The XLSX time is XlsxWriter's own cost per cell (about 20 µs); memory stays flat whatever the number of rows.
 """
 
 import argparse
