@@ -12,6 +12,7 @@ OUR_COMMANDS = {
     "apitoken": "personal API tokens for staff (apitoken create --user U --name N | list | revoke ID)",
     "apikey": "Open311 API keys (apikey create --name N | list | revoke NAME|ID)",
     "backup": "back up the database and the attachments (backup FILE; restore FILE [--force])",
+    "report": "Buku Pengaduan PDF/XLSX, periodic report, SOP compliance (report register|periodic|compliance)",
     "pdp": "personal data: pdp export --complainant EMAIL|PHONE|CODE, pdp erase [--dry-run]",
 }
 

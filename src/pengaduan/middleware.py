@@ -12,16 +12,20 @@ from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
 
 
-class ChosenLanguageMiddleware(MiddlewareMixin):
-    def process_request(self, request):
+class ChosenLanguageMiddleware:
+    """Activates the chosen language for one request only, and restores the previous one afterwards."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-
-    def process_response(self, request, response):
-        response.headers.setdefault("Content-Language", translation.get_language())
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
 

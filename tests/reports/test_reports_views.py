@@ -103,7 +103,7 @@ def test_it_reads_a_range_of_days(client_for, data_set):
         "kind": "range", "first_day": "2026-11-05", "last_day": "2026-11-02", "year": 2026})
     assert "The last day comes before the first." in wrong.text
     no_year = client_for(data_set.staff["jfu"]).get("/laporan/buku-pengaduan/", {"kind": "year"})
-    assert no_year.context["form"].errors["year"] == ["Give the year."]
+    assert no_year.context["form"].errors["year"] == ["Isi tahunnya."]  # Indonesian, the default
 
 
 def test_it_defaults_to_this_month(client_for, data_set):

@@ -26,6 +26,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.notifications.services import notify_complainant, notify_step_assigned
+from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -205,6 +206,7 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
         complaint.save(update_fields=["status", "closed_at"])
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
         notify_complainant(complaint=complaint, key="complaint_answered")
+    record_step_stats(run)  # the office-time figures the reports aggregate in the database
 
 
 def coordination_request(*, complaint: Complaint, actor, role: str, question: str, addressee=None,
