@@ -318,7 +318,7 @@ def child(backend: str, count: int, out: Path) -> None:
     from django.utils import timezone
 
     from pengaduan.complaints.models import Complaint, StepRun
-    from pengaduan.complaints.selectors import steps_waiting_for, team_step_runs
+    from pengaduan.complaints.selectors import steps_waiting_for, team_step_runs, team_units
     from pengaduan.ops.progress import ProgressBar
     from pengaduan.ops.seed import seed_complaints
     from pengaduan.units.models import Unit
@@ -405,7 +405,7 @@ def child(backend: str, count: int, out: Path) -> None:
         }
         explain = {
             "inbox": steps_waiting_for(users["jfu"])[:200],
-            "team": team_step_runs(users["sekretaris"])[:1000],
+            "team": team_step_runs(team_units(users["sekretaris"]), per_step=25),
         }
         for key, queryset in explain.items():
             options = {"analyze": True} if backend == "postgresql" else {}

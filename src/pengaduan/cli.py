@@ -13,6 +13,8 @@ OUR_COMMANDS = {
     "apikey": "Open311 API keys (apikey create --name N | list | revoke NAME|ID)",
     "backup": "back up the database and the attachments (backup FILE; restore FILE [--force])",
     "report": "Buku Pengaduan PDF/XLSX, periodic report, SOP compliance (report register|periodic|compliance)",
+    "serve": "serve the site (--production: gunicorn with checked settings; see docs/deploy.md)",
+    "seed": "add N realistic complaints for benchmarks (seed --complaints N)",
     "pdp": "personal data: pdp export --complainant EMAIL|PHONE|CODE, pdp erase [--dry-run]",
 }
 

@@ -49,3 +49,10 @@ def test_it_marks_a_done_step_on_time_or_late():
 def test_it_warns_when_less_than_half_the_time_is_left():
     step = run(datetime(2026, 11, 26, 9, 0, tzinfo=WIB), datetime(2026, 11, 26, 10, 0, tzinfo=WIB))
     assert time_left(step, CALENDAR, datetime(2026, 11, 26, 9, 40, tzinfo=WIB)).state == "soon"
+
+
+def test_it_counts_long_overdue_steps_in_weeks():
+    step = run(datetime(2024, 1, 2, 9, 0, tzinfo=WIB), datetime(2024, 1, 2, 9, 30, tzinfo=WIB))
+    with translation.override("en"):
+        left = time_left(step, CALENDAR, datetime(2026, 11, 24, 10, 0, tzinfo=WIB))
+    assert (left.label, left.state) == ("151 weeks overdue", "overdue")  # 1057 days

@@ -159,3 +159,16 @@ def test_it_offers_the_answer_letter_once_drafted(client, unit, staff):
     advance(complaint, staff, to_step=5)
     assert url in client.get(complaint.get_absolute_url()).text
     assert client.get(url).content.startswith(b"%PDF")
+
+
+def test_it_pages_a_long_register(client, unit, staff, monkeypatch):
+    from pengaduan.workdesk import views
+
+    monkeypatch.setattr(views, "REGISTER_PAGE", 2)
+    for index in range(5):
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 2, 8, index))
+    login(client, staff["inspektur"])
+    first = client.get(reverse("workdesk:register"), {"year": 2026}).text
+    assert "0001/PGD/INSP/2026" in first and "0003/PGD/INSP/2026" not in first
+    last = client.get(reverse("workdesk:register"), {"year": 2026, "page": 3}).text
+    assert "0005/PGD/INSP/2026" in last and "0001/PGD/INSP/2026" not in last

@@ -4,11 +4,12 @@ import heapq
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from pengaduan.complaints import similarity
-from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, StepRun
+from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, RegisterCounter, StepRun
 from pengaduan.units.models import Membership, Unit
 
 
@@ -71,10 +72,9 @@ def register_entries(*, unit: Unit, year: int) -> QuerySet[Complaint]:
 
 
 def register_years(unit: Unit) -> list[int]:
-    return list(
-        Complaint.objects.filter(unit=unit, register_year__isnull=False)
-        .values_list("register_year", flat=True).distinct().order_by("-register_year")
-    )
+    """The years with a register: one counter row each, so no scan of the complaints."""
+    return list(RegisterCounter.objects.filter(unit=unit, last_number__gt=0)
+                .order_by("-year").values_list("year", flat=True))
 
 
 _SIMILAR_TEXT_FIELDS = ("summary", "description", "subject", "event_place")
@@ -176,10 +176,21 @@ def team_units(user) -> list[int]:
     return [unit.pk for unit in units if roles[unit.pk] & set(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)]
 
 
-def team_step_runs(user) -> QuerySet[StepRun]:
-    """Everything open in the user's team units, grouped by step, overdue first (nearest deadline first)."""
+def team_step_runs(unit_ids: list[int], *, per_step: int) -> QuerySet[StepRun]:
+    """The `per_step` most urgent open steps of each step number in these units, in one query."""
+    urgency = Window(RowNumber(), partition_by=[F("number")], order_by=[F("due_at").asc(), F("pk").asc()])
     return (
-        StepRun.objects.open().filter(complaint__unit_id__in=team_units(user))
+        StepRun.objects.open().filter(complaint__unit_id__in=unit_ids)
+        .annotate(urgency=urgency).filter(urgency__lte=per_step)
         .select_related("complaint__unit", "complaint__sop", "complaint__complainant", "step")
         .order_by("number", "due_at", "pk")
+    )
+
+
+def team_counts(unit_ids: list[int], *, now) -> list[dict]:
+    """Open and overdue steps per step number in these units, in one query."""
+    return list(
+        StepRun.objects.open().filter(complaint__unit_id__in=unit_ids)
+        .values("number").order_by("number")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now, paused_at__isnull=True)))
     )

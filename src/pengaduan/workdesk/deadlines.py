@@ -13,6 +13,7 @@ from pengaduan.workcalendar.calendar import BusinessCalendar
 WARN_SHARE = 0.5
 # Less office time than about one working day left reads better in hours and minutes than in days.
 SHOW_DAYS_FROM = timedelta(hours=7)
+LONG_OVERDUE = timedelta(days=42)
 
 
 @dataclass
@@ -37,6 +38,10 @@ def time_left(run: StepRun, calendar: BusinessCalendar, now: datetime) -> TimeLe
     if run.paused_at is not None:
         return TimeLeft(_("clock paused: waiting for the complainant"), "paused")
     if now > run.due_at:
+        if now - run.due_at > LONG_OVERDUE:
+            # Counting working days one by one over months would cost more than the page; calendar days say enough.
+            weeks = (now - run.due_at).days // 7
+            return TimeLeft(ngettext("%(n)d week overdue", "%(n)d weeks overdue", weeks) % {"n": weeks}, "overdue")
         days = calendar.working_days_between(run.due_at, now)
         if days >= 1:
             late = ngettext("%(n)d working day overdue", "%(n)d working days overdue", days) % {"n": days}

@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -85,18 +86,27 @@ def inbox(request):
     })
 
 
+TEAM_ROWS_PER_STEP = 25
+
+
 @login_required
 def team(request):
-    """Everything open in the unit, grouped by step, overdue first: the Sekretaris' and Inspektur's overview."""
-    if not selectors.team_units(request.user):
+    """Everything open in the unit, by step, most overdue first: the Sekretaris' and Inspektur's overview.
+
+    Counts come from one aggregate; each step lists only its most urgent cases, so the page stays light
+    whatever the backlog."""
+    unit_ids = selectors.team_units(request.user)
+    if not unit_ids:
         raise Http404
     now = timezone.now()
-    groups: dict[int, dict] = {}
-    for run, label, left in _rows(selectors.team_step_runs(request.user)[:1000], now):
-        group = groups.setdefault(run.number, {"number": run.number, "label": label, "rows": [], "overdue": 0})
-        group["rows"].append((run, label, left))
-        group["overdue"] += left.state == "overdue"
-    return render(request, "workdesk/team.html", {"groups": sorted(groups.values(), key=lambda g: g["number"])})
+    rows_by_step: dict[int, list] = {}
+    for row in _rows(selectors.team_step_runs(unit_ids, per_step=TEAM_ROWS_PER_STEP), now):
+        rows_by_step.setdefault(row[0].number, []).append(row)
+    groups = []
+    for count in selectors.team_counts(unit_ids, now=now):
+        rows = rows_by_step.get(count["number"], [])
+        groups.append({**count, "label": rows[0][1] if rows else "", "rows": rows})
+    return render(request, "workdesk/team.html", {"groups": groups})
 
 
 @login_required
@@ -272,6 +282,9 @@ def answer_coordination(request, pk):
     return redirect(question.complaint)
 
 
+REGISTER_PAGE = 100
+
+
 @login_required
 def register(request):
     units = list(Unit.objects.filter(pk__in=list(selectors.roles_by_unit(request.user))))
@@ -283,9 +296,10 @@ def register(request):
         year = int(request.GET.get("year") or (years[0] if years else date.today().year))
     except ValueError:
         year = date.today().year
+    # A year can hold a hundred thousand entries: pages of REGISTER_PAGE along the register-order index.
+    page = Paginator(selectors.register_entries(unit=unit, year=year), REGISTER_PAGE).get_page(request.GET.get("page"))
     return render(request, "workdesk/register.html", {
-        "unit": unit, "units": units, "year": year, "years": years,
-        "entries": selectors.register_entries(unit=unit, year=year),
+        "unit": unit, "units": units, "year": year, "years": years, "page": page, "entries": page.object_list,
     })
 
 
