@@ -5,7 +5,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import MultipleFileField
+from pengaduan.complaints.kinds.base import MultipleFileInput
 from pengaduan.complaints.models import ComplaintType
 
 MIN_FILL_SECONDS = 4
@@ -28,8 +28,11 @@ class PublicComplaintForm(forms.Form):
     event_date = forms.DateField(label=_("When did it happen?"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     event_place = forms.CharField(label=_("Where did it happen?"), max_length=300, required=False)
-    evidence = MultipleFileField(label=_("Evidence (photos, documents; optional)"), required=False,
-                                 help_text=_("Up to 10 files, 10 MB each: JPEG, PNG, PDF, Word, Excel, audio or video."))
+    # Only shown here: the engine's intake form checks the files (type by content, size, location stripped),
+    # once, and its errors come back onto this field.
+    evidence = forms.Field(label=_("Evidence (photos, documents; optional)"), required=False,
+                           widget=MultipleFileInput(),
+                           help_text=_("Up to 10 files, 10 MB each: JPEG, PNG, PDF, Word, Excel, audio or video."))
     is_anonymous = forms.BooleanField(
         label=_("Send anonymously"), required=False,
         help_text=_("We keep no name or contact at all. You follow your complaint only with the tracking code."))
