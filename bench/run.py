@@ -404,7 +404,7 @@ def child(backend: str, count: int, out: Path) -> None:
             "register_rows": Complaint.objects.filter(unit=unit, register_year=year).count(),
         }
         explain = {
-            "inbox": steps_waiting_for(users["jfu"])[:200],
+            "inbox": steps_waiting_for(users["jfu"])[:50],
             "team": team_step_runs(team_units(users["sekretaris"]), per_step=25),
         }
         for key, queryset in explain.items():

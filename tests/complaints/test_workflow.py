@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError
+from django.db.models import F
 
 from pengaduan.complaints.engine import (
     complaint_receive,
@@ -168,7 +169,7 @@ def test_it_allows_only_one_open_step_per_complaint(unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     open_run = complaint.step_runs.get(done_at__isnull=True)
     with pytest.raises(IntegrityError):
-        StepRun.objects.create(complaint=complaint, step=open_run.step, number=7, role="x",
+        StepRun.objects.create(complaint=complaint, unit=unit, step=open_run.step, number=7, role="x",
                                started_at=open_run.started_at, due_at=open_run.due_at)
 
 
@@ -242,3 +243,12 @@ def test_it_refuses_a_receipt_time_in_year_one(unit, staff):
     with pytest.raises(StepInputInvalid) as refused:
         complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(received_at="0001-01-01T08:00"))
     assert "received_at" in refused.value.errors
+
+
+def test_it_gives_every_step_run_its_complaints_unit(unit, staff):
+    complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    advance(complaint_record(unit=unit, actor=staff["jfu"], data=intake_data()), staff, to_step=4)
+    complaint_receive(unit=unit, data=intake_data(channel="web"))
+    runs = StepRun.objects.all()
+    assert runs.count() == 2 + 4 + 1
+    assert not runs.exclude(unit_id=F("complaint__unit_id")).exists()

@@ -47,3 +47,28 @@ def test_it_speaks_indonesian_to_an_english_browser_until_english_is_chosen(clie
     assert page["Content-Language"] == "id" and "Masuk" in page.text
     client.post("/i18n/setlang/", {"language": "en", "next": "/masuk/"})
     assert client.get("/masuk/")["Content-Language"] == "en"
+
+
+def test_it_has_every_text_of_the_source_in_the_catalogue(tmp_path):
+    """A text added to the code or a template but never extracted would stay English: extract them again
+    from a copy of the package and check the copy's catalogue has nothing new to translate."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        import pytest
+
+        pytest.skip("gettext is not installed")
+    package = Path(pengaduan.__file__).parent
+    copy = tmp_path / "pengaduan"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo"))
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "id", "--no-location", "--ignore", "static/*"],
+        cwd=copy, capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(package.parent)},
+    )
+    assert done.returncode == 0, done.stderr
+    text = (copy / "locale" / "id" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    new = [_unquote(msgid) for fuzzy, _context, msgid, _plural, msgstrs in ENTRY.findall(text + "\n")
+           if msgid.strip() != '""' and (fuzzy or not _unquote(msgstrs.split("msgstr[1]")[0]))]
+    assert new == [], "run `make messages` and translate these"

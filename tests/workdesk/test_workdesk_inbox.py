@@ -83,3 +83,39 @@ def test_it_previews_what_the_complainant_sees(client, unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     page = login(client, staff["sekretaris"]).get(complaint.get_absolute_url()).text
     assert "Tampilan bagi pengadu" in page
+
+
+def test_it_pages_a_long_inbox_and_counts_every_waiting_step(client, unit, staff, monkeypatch):
+    from pengaduan.workdesk import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE", 2)
+    for index in range(5):
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary=f"Kasus {index}"),
+                         now=wib(2026, 11, 2, 8, index))
+    login(client, staff["sekretaris"])
+    first = client.get(reverse("workdesk:inbox"))
+    assert len(first.context["rows"]) == 2 and first.context["page"].paginator.count == 5
+    assert first.context["overdue_count"] == 5  # all of them, not only those on the page
+    last = client.get(reverse("workdesk:inbox"), {"page": 3, "q": "kasus"})
+    assert len(last.context["rows"]) == 1
+    assert 'href="?q=kasus&amp;page=2"' in last.text  # the pager keeps the search
+
+
+def test_it_shows_the_most_urgent_per_step_and_all_of_one_step_on_request(client, unit, staff, monkeypatch):
+    from pengaduan.workdesk import views
+
+    monkeypatch.setattr(views, "TEAM_ROWS_PER_STEP", 2)
+    monkeypatch.setattr(views, "TEAM_STEP_PAGE", 3)
+    cases = [complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 2, 8, index))
+             for index in range(4)]
+    login(client, staff["inspektur"])
+    overview = client.get(reverse("workdesk:team"))
+    [group] = overview.context["groups"]
+    assert group["open"] == 4 and [row[0].complaint for row in group["rows"]] == cases[:2]
+    assert 'href="?step=2"' in overview.text
+    step = client.get(reverse("workdesk:team"), {"step": 2, "page": 2})
+    [group] = step.context["groups"]
+    assert [row[0].complaint for row in group["rows"]] == cases[3:]
+    assert group["rows"][0][3] == "Sekretaris"  # the performer's title from the SOP
+    unknown = client.get(reverse("workdesk:team"), {"step": 9})
+    assert unknown.context["chosen"] is None and unknown.status_code == 200

@@ -172,3 +172,19 @@ def test_it_pages_a_long_register(client, unit, staff, monkeypatch):
     assert "0001/PGD/INSP/2026" in first and "0003/PGD/INSP/2026" not in first
     last = client.get(reverse("workdesk:register"), {"year": 2026, "page": 3}).text
     assert "0005/PGD/INSP/2026" in last and "0001/PGD/INSP/2026" not in last
+
+
+def test_it_pages_the_register_by_number_range_with_the_counter_as_length(client, unit, staff, monkeypatch):
+    from pengaduan.workdesk import views
+
+    monkeypatch.setattr(views, "REGISTER_PAGE", 2)
+    for index in range(3):
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 2, 8, index))
+    login(client, staff["inspektur"])
+    page = client.get(reverse("workdesk:register"), {"year": 2026, "page": 2}).context["page"]
+    assert page.paginator.count == 3
+    assert [entry.register_seq for entry in page.object_list] == [3]
+    beyond = client.get(reverse("workdesk:register"), {"year": 2026, "page": 99}).context["page"]
+    assert beyond.number == 2  # out of range: the last page, as Django's get_page does
+    empty = client.get(reverse("workdesk:register"), {"year": 2019}).context["page"]
+    assert empty.paginator.count == 0 and list(empty.object_list) == []

@@ -275,7 +275,7 @@ def compliance(*, unit: Unit, date_from: date, date_to: date) -> list[dict]:
     complaints are left out.
     """
     runs = StepRun.objects.filter(
-        complaint__unit=unit, done_at__gte=_start_of(date_from), done_at__lt=_start_of(date_to + timedelta(days=1))
+        unit=unit, done_at__gte=_start_of(date_from), done_at__lt=_start_of(date_to + timedelta(days=1))
     ).exclude(complaint__status=Complaint.Status.SET_ASIDE)  # never entered the register, as in the reports
     counts = {
         row["number"]: row

@@ -64,7 +64,8 @@ def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, no
     calendar = calendar_for_unit(complaint.unit)
     due_at = calendar.add(started_at, step.duration)
     run = StepRun.objects.create(
-        complaint=complaint, step=step, number=step.number, role=step.performer, started_at=started_at, due_at=due_at
+        complaint=complaint, unit_id=complaint.unit_id, step=step, number=step.number, role=step.performer,
+        started_at=started_at, due_at=due_at,
     )
     clock.schedule_reminders(run, calendar)
     Event.objects.create(

@@ -185,6 +185,9 @@ class StepRun(models.Model):
     """One SOP step of one complaint: when it started, its deadline, and who finished it when, with what."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="step_runs")
+    # The complaint's unit, copied (a complaint never changes unit) so that inboxes and the team view find a
+    # unit's open steps along one small partial index instead of joining a million complaints.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     step = models.ForeignKey(SopStep, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveSmallIntegerField(_("step"))
     role = models.CharField(_("performer role"), max_length=32)
@@ -219,8 +222,12 @@ class StepRun(models.Model):
             models.CheckConstraint(condition=Q(due_at__gte=models.F("started_at")), name="complaints_steprun_due_after_start"),
         ]
         indexes = [
-            # Inboxes: open steps of a role, nearest deadline first.
-            models.Index(fields=["role", "due_at"], condition=Q(done_at__isnull=True), name="complaints_open_by_role"),
+            # Inboxes: a unit's open steps of a role, nearest deadline first (read in order, never sorted).
+            models.Index(fields=["unit", "role", "due_at", "id"], condition=Q(done_at__isnull=True),
+                         name="complaints_open_by_role"),
+            # The team view: a unit's open steps per step number, most urgent first, and their counts.
+            models.Index(fields=["unit", "number", "due_at", "id"], condition=Q(done_at__isnull=True),
+                         include=["paused_at"], name="complaints_open_by_step"),
             # Overdue lists and reminders: open steps by deadline.
             models.Index(fields=["due_at"], condition=Q(done_at__isnull=True), name="complaints_open_by_due"),
         ]

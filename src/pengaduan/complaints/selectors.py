@@ -31,7 +31,7 @@ def _unit_role_filter(roles: dict[int, set[str]], unit_field: str, role_field: s
 
 def steps_waiting_for(user) -> QuerySet[StepRun]:
     """Open steps whose performer role the user holds in the step's unit, nearest deadline first."""
-    query = _unit_role_filter(roles_by_unit(user), "complaint__unit_id", "role")
+    query = _unit_role_filter(roles_by_unit(user), "unit_id", "role")
     if query is None:
         return StepRun.objects.none()
     return (
@@ -69,6 +69,29 @@ def register_entries(*, unit: Unit, year: int) -> QuerySet[Complaint]:
         .select_related("complainant")
         .order_by("register_seq")
     )
+
+
+class RegisterYear:
+    """One year of a unit's register as a sequence for Django's Paginator, at the same cost on every page.
+
+    Register numbers are gapless from 1 to the year's counter (see complaints.register), so the length is
+    the counter and entries [a:b] are the numbers a+1..b, read as a range of the (unit, year, seq) index:
+    no COUNT over the year and no OFFSET that would step over a hundred thousand rows to reach the last page.
+    """
+
+    def __init__(self, *, unit: Unit, year: int):
+        self.entries = register_entries(unit=unit, year=year)
+        self.length = (RegisterCounter.objects.filter(unit=unit, year=year)
+                       .values_list("last_number", flat=True).first() or 0)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a register year is read in pages (slices)")
+        start, stop, _step = index.indices(self.length)
+        return list(self.entries.filter(register_seq__gt=start, register_seq__lte=stop))
 
 
 def register_years(unit: Unit) -> list[int]:
@@ -177,20 +200,35 @@ def team_units(user) -> list[int]:
 
 
 def team_step_runs(unit_ids: list[int], *, per_step: int) -> QuerySet[StepRun]:
-    """The `per_step` most urgent open steps of each step number in these units, in one query."""
+    """The `per_step` most urgent open steps of each step number in these units, in one query.
+
+    The ranking reads only the `complaints_open_by_step` index (unit, number, due_at, id); complaints,
+    complainants and steps are joined for the chosen few alone."""
     urgency = Window(RowNumber(), partition_by=[F("number")], order_by=[F("due_at").asc(), F("pk").asc()])
+    most_urgent = (
+        StepRun.objects.open().filter(unit_id__in=unit_ids)
+        .annotate(urgency=urgency).filter(urgency__lte=per_step).values("pk")
+    )
     return (
-        StepRun.objects.open().filter(complaint__unit_id__in=unit_ids)
-        .annotate(urgency=urgency).filter(urgency__lte=per_step)
-        .select_related("complaint__unit", "complaint__sop", "complaint__complainant", "step")
+        StepRun.objects.filter(pk__in=most_urgent)
+        .select_related("complaint__unit", "complaint__complainant", "step")
         .order_by("number", "due_at", "pk")
+    )
+
+
+def team_open_steps(unit_ids: list[int], *, number: int) -> QuerySet[StepRun]:
+    """All open steps of one step number in these units, most urgent first (read along `complaints_open_by_step`)."""
+    return (
+        StepRun.objects.open().filter(unit_id__in=unit_ids, number=number)
+        .select_related("complaint__unit", "complaint__complainant", "step")
+        .order_by("due_at", "pk")
     )
 
 
 def team_counts(unit_ids: list[int], *, now) -> list[dict]:
     """Open and overdue steps per step number in these units, in one query."""
     return list(
-        StepRun.objects.open().filter(complaint__unit_id__in=unit_ids)
+        StepRun.objects.open().filter(unit_id__in=unit_ids)
         .values("number").order_by("number")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now, paused_at__isnull=True)))
     )

@@ -244,7 +244,7 @@ COLUMNS = {
                 "box_opened_at", "source_link", "lapor_id", "linked_to_id", "set_aside_reason", "set_aside_note",
                 "register_year", "register_seq", "register_number", "recorded_at", "status", "closed_at",
                 "created_at"],
-    StepRun: ["id", "complaint_id", "step_id", "number", "role", "started_at", "due_at", "done_at", "done_by_id",
+    StepRun: ["id", "complaint_id", "unit_id", "step_id", "number", "role", "started_at", "due_at", "done_at", "done_by_id",
               "output", "paused_at"],
     StepPause: ["id", "step_run_id", "reason", "started_at", "ended_at", "office_seconds"],
     InformationRequest: ["id", "complaint_id", "step_run_id", "question", "asked_by_id", "asked_at", "reply",
@@ -410,9 +410,11 @@ class Seeder:
             for statement in connection.ops.sequence_reset_sql(no_style(), _Rows.ORDER):
                 cursor.execute(statement)
             if self.postgres:
-                # Fresh statistics, so the planner knows the tables grew by millions of rows.
+                # Fresh statistics, so the planner knows the tables grew by millions of rows; outside a
+                # transaction also VACUUM, whose visibility map lets the inbox indexes answer without the heap.
                 tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in _Rows.ORDER)
-                cursor.execute(f"ANALYZE {tables}")
+                vacuum = "VACUUM (ANALYZE)" if not connection.in_atomic_block else "ANALYZE"
+                cursor.execute(f"{vacuum} {tables}")
 
     # -- one complaint ----------------------------------------------------------------------------
 
@@ -562,7 +564,7 @@ class Seeder:
                         events.append((finished, "closed", performer, None, "{}"))
             else:
                 self._open_run_extras(run_id, complaint_id, step, started, due, paused, performer, events)
-            add(StepRun, (run_id, complaint_id, step.pk, step.number, step.performer, self._utc(started),
+            add(StepRun, (run_id, complaint_id, self.unit.pk, step.pk, step.number, step.performer, self._utc(started),
                           self._utc(due), self._utc(finished), performer if finished is not None else None,
                           output, self._utc(paused)))
             self.result.step_runs += 1

@@ -268,7 +268,7 @@ class WaitingCase:
 
 
 def open_steps(unit: Unit) -> QuerySet[StepRun]:
-    return StepRun.objects.open().filter(complaint__unit=unit)
+    return StepRun.objects.open().filter(unit=unit)
 
 
 def waiting_by_step(*, unit: Unit, now: datetime) -> list[WaitingStep]:

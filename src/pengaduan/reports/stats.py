@@ -78,7 +78,7 @@ def _complaint_stat(*, complaint_id: int, unit_id: int, received_at: datetime, a
     )
 
 
-_RUN_FIELDS = ("pk", "complaint_id", "complaint__unit_id", "number", "role", "done_by_id", "started_at", "due_at",
+_RUN_FIELDS = ("pk", "complaint_id", "unit_id", "number", "role", "done_by_id", "started_at", "due_at",
                "done_at")
 
 
@@ -161,7 +161,7 @@ def rebuild_stats(*, everything: bool = False, unit: Unit | None = None, batch_s
     """
     runs, complaints = _counted_runs(), Complaint.objects.filter(status=Complaint.Status.CLOSED)
     if unit is not None:
-        runs, complaints = runs.filter(complaint__unit=unit), complaints.filter(unit=unit)
+        runs, complaints = runs.filter(unit=unit), complaints.filter(unit=unit)
     if not everything:
         runs, complaints = runs.filter(stat__isnull=True), complaints.filter(stat__isnull=True)
     calendars = _Calendars()

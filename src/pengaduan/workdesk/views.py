@@ -59,7 +59,14 @@ def _apply_errors(form, refused: StepInputInvalid):
             form.add_error(field if field in form.fields else None, error)
 
 
-INBOX_PAGE = 200
+INBOX_PAGE = 50
+
+
+def _pager_query(request) -> str:
+    """The page's query string without `page`, ready to take `page=N` after it (see _pager.html)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return f"{query.urlencode()}&" if query else ""
 
 
 def _rows(runs, now):
@@ -69,44 +76,67 @@ def _rows(runs, now):
 
 @login_required
 def inbox(request):
+    """The steps waiting for the user, nearest deadline first, a page at a time (read along the
+    `complaints_open_by_role` index, so a page costs the same whatever the backlog)."""
     now = timezone.now()
     filters = InboxFilterForm(request.GET or None)
     runs = selectors.steps_waiting_for(request.user)
     if filters.is_valid():
         runs = selectors.filter_step_runs(runs, filters=filters.cleaned_data, now=now)
-    rows = _rows(runs[:INBOX_PAGE], now)
+    page = Paginator(runs, INBOX_PAGE).get_page(request.GET.get("page"))
     return render(request, "workdesk/inbox.html", {
-        "rows": rows,
+        "rows": _rows(page.object_list, now),
+        "page": page,
+        "pager_query": _pager_query(request),
         "filters": filters,
-        "filtered": bool(request.GET),
-        "overdue_count": sum(1 for *_, left in rows if left.state == "overdue"),
+        "filtered": any(key != "page" for key in request.GET),
+        "overdue_count": runs.filter(due_at__lt=now, paused_at__isnull=True).count(),
         "questions": selectors.coordination_waiting_for(request.user),
         "intake_units": _intake_units(request.user),
         "has_team": bool(selectors.team_units(request.user)),
     })
 
 
-TEAM_ROWS_PER_STEP = 25
+TEAM_ROWS_PER_STEP = 10
+TEAM_STEP_PAGE = 50
+
+
+def _team_rows(runs, now) -> list[tuple]:
+    """(run, kind label, time left, performer title) for each run, the titles from each complaint's SOP version."""
+    sops = {sop.pk: sop for sop in Sop.objects.filter(pk__in={run.complaint.sop_id for run in runs}).only("roles")}
+    return [(run, label, left, sops[run.complaint.sop_id].role_title(run.role)) for run, label, left in _rows(runs, now)]
 
 
 @login_required
 def team(request):
     """Everything open in the unit, by step, most overdue first: the Sekretaris' and Inspektur's overview.
 
-    Counts come from one aggregate; each step lists only its most urgent cases, so the page stays light
-    whatever the backlog."""
+    Counts come from one aggregate and each step lists its most urgent cases, so the page stays light
+    whatever the backlog; `?step=N` lists all of one step's open cases, a page at a time."""
     unit_ids = selectors.team_units(request.user)
     if not unit_ids:
         raise Http404
     now = timezone.now()
+    counts = selectors.team_counts(unit_ids, now=now)
+    chosen = next((count for count in counts if str(count["number"]) == request.GET.get("step")), None)
+    page = None
+    if chosen is not None:
+        counts = [chosen]
+        page = Paginator(selectors.team_open_steps(unit_ids, number=chosen["number"]), TEAM_STEP_PAGE).get_page(
+            request.GET.get("page"))
+        runs = list(page.object_list)
+    else:
+        runs = list(selectors.team_step_runs(unit_ids, per_step=TEAM_ROWS_PER_STEP))
     rows_by_step: dict[int, list] = {}
-    for row in _rows(selectors.team_step_runs(unit_ids, per_step=TEAM_ROWS_PER_STEP), now):
+    for row in _team_rows(runs, now):
         rows_by_step.setdefault(row[0].number, []).append(row)
     groups = []
-    for count in selectors.team_counts(unit_ids, now=now):
+    for count in counts:
         rows = rows_by_step.get(count["number"], [])
         groups.append({**count, "label": rows[0][1] if rows else "", "rows": rows})
-    return render(request, "workdesk/team.html", {"groups": groups})
+    return render(request, "workdesk/team.html", {
+        "groups": groups, "page": page, "chosen": chosen, "pager_query": _pager_query(request),
+    })
 
 
 @login_required
@@ -296,10 +326,11 @@ def register(request):
         year = int(request.GET.get("year") or (years[0] if years else date.today().year))
     except ValueError:
         year = date.today().year
-    # A year can hold a hundred thousand entries: pages of REGISTER_PAGE along the register-order index.
-    page = Paginator(selectors.register_entries(unit=unit, year=year), REGISTER_PAGE).get_page(request.GET.get("page"))
+    # A year can hold a hundred thousand entries: pages of REGISTER_PAGE, each a range of register numbers.
+    page = Paginator(selectors.RegisterYear(unit=unit, year=year), REGISTER_PAGE).get_page(request.GET.get("page"))
     return render(request, "workdesk/register.html", {
         "unit": unit, "units": units, "year": year, "years": years, "page": page, "entries": page.object_list,
+        "pager_query": f"unit={unit.pk}&year={year}&",
     })
 
 
