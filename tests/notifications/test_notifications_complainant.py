@@ -1,11 +1,13 @@
 """What the complainant is told by e-mail: received (with the receipt), recorded, a question, answered."""
 
 import pytest
+from django.urls import reverse
 
 from factories import intake_data, wib
 from pengaduan.complaints.engine import complaint_receive, complaint_record
 from pengaduan.notifications.models import OutboxMessage
-from pengaduan.notifications.services import notify_complainant
+from pengaduan.notifications.services import notify_complainant, send_due
+from pengaduan.portal import forms as portal_forms
 from pengaduan.portal.emails import schedule_receipt_email
 
 RECEIVED = wib(2026, 11, 30, 8, 15)  # a Monday, during office hours
@@ -47,6 +49,26 @@ def test_it_mails_the_receipt_to_a_web_complainant(online, smtp, django_capture_
     [attachment] = mail.iter_attachments()
     assert attachment.get_filename() == f"tanda-terima-{online.tracking_code}.pdf"
     assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+
+
+def test_it_leaves_the_receipt_to_the_outbox_job_when_not_sending_immediately(
+        client, unit, smtp, settings, monkeypatch, django_capture_on_commit_callbacks):
+    settings.MAIL_SEND_IMMEDIATELY = False
+    monkeypatch.setattr(portal_forms, "MIN_FILL_SECONDS", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal:complain"), {
+            "complaint_type": "pengaduan", "summary": "Biaya tambahan untuk KTP",
+            "description": "Petugas meminta Rp50.000 agar KTP cepat jadi.", "subject": "Kelurahan Manguharjo",
+            "complainant_name": "Siti Aminah", "complainant_email": "siti@example.org", "privacy_ack": "on",
+            "website": "", "token": portal_forms.form_token(),
+        })
+    assert response.status_code == 302
+    assert smtp.messages == []  # the request only queued it
+    assert OutboxMessage.objects.get(template_key="complaint_received").status == OutboxMessage.Status.PENDING
+    assert send_due()["sent"] >= 1
+    [mail] = [mail for mail in smtp.messages if mail["To"] == "siti@example.org"]
+    [attachment] = mail.iter_attachments()
     assert attachment.get_content().startswith(b"%PDF")
 
 

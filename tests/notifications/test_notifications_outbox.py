@@ -55,6 +55,31 @@ def test_it_sends_after_commit_over_smtp(greeting, smtp, django_capture_on_commi
     assert message.last_error == ""
 
 
+def test_it_leaves_sending_to_the_outbox_job_when_not_sending_immediately(greeting, smtp, settings,
+                                                                         django_capture_on_commit_callbacks):
+    settings.MAIL_SEND_IMMEDIATELY = False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = _enqueue()
+    assert callbacks == []
+    assert smtp.messages == []
+    message.refresh_from_db()
+    assert message.status == Status.PENDING and message.attempts == 0
+    assert send_due() == {"claimed": 1, "sent": 1, "retry": 0, "failed": 0}  # due at once
+    [mail] = smtp.messages
+    assert mail["Subject"] == "Kode PGD-7K3M-Q9XA untuk Siti Aminah"
+    assert OutboxMessage.objects.get(pk=message.pk).status == Status.SENT
+
+
+def test_it_sends_from_the_outbox_job_only_in_production():
+    from pengaduan.ops import serving
+
+    assert serving.production_overrides({}, insecure_http=False, environ={})["MAIL_SEND_IMMEDIATELY"] is False
+    assert serving.production_overrides({}, insecure_http=True, environ={})["MAIL_SEND_IMMEDIATELY"] is False
+    # Set in the environment, the base settings read it and production leaves it alone.
+    chosen = serving.production_overrides({}, insecure_http=False, environ={"MAIL_SEND_IMMEDIATELY": "true"})
+    assert "MAIL_SEND_IMMEDIATELY" not in chosen
+
+
 def test_it_sends_nothing_when_the_transaction_is_rolled_back(greeting, smtp, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _enqueue()
@@ -203,3 +228,17 @@ def test_it_never_sends_a_message_twice_with_two_workers(smtp):
     subjects = [mail["Subject"] for mail in smtp.messages]
     assert sorted(subjects) == sorted(f"Pesan {number}" for number in range(30))  # each exactly once
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_it_empties_the_outbox_in_batches_in_one_remind_run(greeting, settings, monkeypatch, mailoutbox):
+    from django.core.management import call_command
+
+    from pengaduan.complaints.management.commands import remind
+
+    settings.MAIL_SEND_IMMEDIATELY = False
+    monkeypatch.setattr(remind, "MAIL_BATCH", 2)
+    for index in range(5):
+        _enqueue(to=f"warga{index}@example.org")
+    call_command("remind", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mailoutbox) == 5
+    assert not OutboxMessage.objects.exclude(status=Status.SENT).exists()

@@ -1,10 +1,12 @@
 """Queue and send e-mail notifications through the outbox.
 
 `enqueue` renders a message template and writes one outbox row inside the caller's transaction; after
-the commit, `deliver_now` tries to send it at once. Whatever fails (mail server down, timeout, a bad
-address) is recorded on the row and retried by `send_due` (`pengaduan outbox send`, from cron) with a
-growing delay, and never reaches the action that queued the message: mail is a courtesy, the
-complaint is already stored.
+the commit, `deliver_now` tries to send it at once. With the setting MAIL_SEND_IMMEDIATELY off (the
+production default) the request only queues: the row is due at once, and `send_due` (run every minute by
+`pengaduan remind`) sends it, so web workers never wait for the mail server. Whatever fails (mail server
+down, timeout, a bad address) is recorded on the row and retried by `send_due` (`pengaduan outbox send`,
+from cron) with a growing delay, and never reaches the action that queued the message: mail is a
+courtesy, the complaint is already stored.
 
 Workers claim rows with a conditional UPDATE (`… WHERE status = old AND next_attempt_at = old`), so two
 workers, or a worker and a request, never send the same row twice. A claimed row holds a lease in
@@ -92,14 +94,16 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
 
 
 def _deliver_after_commit(messages: Sequence[OutboxMessage]) -> None:
-    if messages:
+    # With MAIL_SEND_IMMEDIATELY off the rows, due at once, wait for the next `send_due`.
+    if messages and settings.MAIL_SEND_IMMEDIATELY:
         transaction.on_commit(partial(deliver_now, [message.pk for message in messages]), robust=True)
 
 
 def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None = None,
             dedupe_key: str | None = None, attachments: Iterable[Mapping[str, Any]] = (),
             reply_to: str = "") -> OutboxMessage | None:
-    """Queue one message to one address, rendered now from the template `key`; sent after the commit.
+    """Queue one message to one address, rendered now from the template `key`; sent after the commit
+    (or by the next `send_due` when MAIL_SEND_IMMEDIATELY is off).
 
     Call it inside the action's transaction. Returns None, queueing nothing, when the address is empty,
     the template is missing or switched off, or a message with the same `dedupe_key` exists already.

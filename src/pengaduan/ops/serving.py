@@ -64,6 +64,10 @@ def production_overrides(base: Mapping[str, Any], *, insecure_http: bool, bench_
             "CSRF_COOKIE_SECURE": True,
             "SECURE_HSTS_SECONDS": int(environ.get("SECURE_HSTS_SECONDS", HSTS_SECONDS)),
         })
+    if "MAIL_SEND_IMMEDIATELY" not in environ:
+        # Web workers only queue mail; the `pengaduan remind` timer sends it (docs/deploy.md). Set in the
+        # environment, the base settings' value wins.
+        overrides["MAIL_SEND_IMMEDIATELY"] = False
     if bench_urls:
         overrides["ROOT_URLCONF"] = "pengaduan.ops.bench_urls"
     return overrides

@@ -7,8 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connections, router
 from django.utils import timezone
 
 from pengaduan.portal.models import ThrottleCounter
@@ -50,20 +49,32 @@ def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     return (hits or 0) >= limit.hits
 
 
+def _upsert_sql(connection) -> str:
+    """One statement that counts an attempt and returns the new count (SQLite >= 3.35 and PostgreSQL)."""
+    meta = ThrottleCounter._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    key, window_start, hits = (quote(meta.get_field(name).column) for name in ("key", "window_start", "hits"))
+    # The conflict target is the unique constraint portal_throttlecounter_unique_window.
+    return (
+        f"INSERT INTO {table} ({key}, {window_start}, {hits}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({key}, {window_start}) DO UPDATE SET {hits} = {table}.{hits} + 1 "
+        f"RETURNING {hits}"
+    )
+
+
 def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
-    """Count one attempt by `who`; False when the limit for the current window is already used up."""
+    """Count one attempt by `who`; False when the limit for the current window is already used up.
+
+    A single upsert, so it costs one round trip and concurrent attempts are each counted exactly once
+    (the database serialises them on the counter's row).
+    """
     now = now or timezone.now()
-    key = _key(limit, who)
-    start = _window_start(now, limit.window)
-    with transaction.atomic():
-        updated = ThrottleCounter.objects.filter(key=key, window_start=start).update(hits=F("hits") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    ThrottleCounter.objects.create(key=key, window_start=start, hits=1)
-            except IntegrityError:
-                ThrottleCounter.objects.filter(key=key, window_start=start).update(hits=F("hits") + 1)
-        hits = ThrottleCounter.objects.filter(key=key, window_start=start).values_list("hits", flat=True).first()
+    connection = connections[router.db_for_write(ThrottleCounter)]
+    start = connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(connection), [_key(limit, who), start])
+        (hits,) = cursor.fetchone()
     return hits <= limit.hits
 
 
