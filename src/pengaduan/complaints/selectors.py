@@ -5,6 +5,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -13,11 +15,29 @@ from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, R
 from pengaduan.units.models import Membership, Unit
 
 
+_membership_changes = 0  # in this process; a user object remembers its roles only while it has not moved
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def _forget_roles(**kwargs) -> None:
+    global _membership_changes
+    _membership_changes += 1
+
+
 def roles_by_unit(user) -> dict[int, set[str]]:
-    roles: dict[int, set[str]] = defaultdict(set)
-    if user.is_authenticated:
-        for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
-            roles[unit_id].add(role)
+    """The user's SOP roles per unit id. Remembered on the user object (in a request: request.user, which
+    lives as long as the request), since a page asks several times, until a membership is saved or deleted."""
+    remembered = getattr(user, "_roles_by_unit", None)
+    if remembered is not None and remembered[0] == _membership_changes:
+        return remembered[1]
+    found: dict[int, set[str]] = defaultdict(set)
+    if not user.is_authenticated:
+        return {}
+    for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
+        found[unit_id].add(role)
+    # A plain dict, so that looking up another unit can never add it to the user's units.
+    roles = dict(found)
+    user._roles_by_unit = (_membership_changes, roles)
     return roles
 
 

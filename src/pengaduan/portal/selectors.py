@@ -82,12 +82,21 @@ class PublicStatus:
     forwarded_to: str = ""
 
 
-def public_status(complaint: Complaint) -> PublicStatus:
-    """The status as the complainant reads it. Never staff names, internal notes or other people's data."""
-    runs = {run.number: run for run in StepRun.objects.filter(complaint=complaint).only(
-        "number", "started_at", "due_at", "done_at")}
+def public_status(complaint: Complaint, *, runs: list[StepRun] | None = None,
+                  sop_steps: list | None = None) -> PublicStatus:
+    """The status as the complainant reads it. Never staff names, internal notes or other people's data.
+
+    A page that has already read the complaint's step runs (with their steps) and its SOP's steps passes them."""
+    if runs is None:
+        runs = list(StepRun.objects.filter(complaint=complaint).select_related("step").only(
+            "number", "started_at", "due_at", "done_at", "output", "step__kind"))
+    done_by_kind: dict[str, StepRun] = {}
+    for run in sorted(runs, key=lambda run: run.number):
+        if run.done_at:
+            done_by_kind.setdefault(run.step.kind, run)  # the first done step of each kind
+    runs = {run.number: run for run in runs}
     steps = []
-    for step in complaint.sop.steps.all():
+    for step in (complaint.sop.steps.all() if sop_steps is None else sop_steps):
         run = runs.get(step.number)
         state = "pending" if run is None else ("done" if run.done_at else "current")
         steps.append(PublicStep(step.number, PUBLIC_STAGE.get(step.kind, PUBLIC_STAGE["review"])(),
@@ -101,7 +110,7 @@ def public_status(complaint: Complaint) -> PublicStatus:
                          if complaint.set_aside_reason == Complaint.SetAsideReason.DUPLICATE
                          else _("It did not contain a complaint we can handle. You are welcome to send a new one."))
         return status
-    answer_run = complaint.step_runs.filter(step__kind="draft_answer", done_at__isnull=False).first()
+    answer_run = done_by_kind.get("draft_answer")
     if complaint.status == Complaint.Status.CLOSED:
         status.headline = _("Finished: the answer has been delivered")
         status.detail = _("Thank you for your complaint. Please tell us how satisfied you are.")
@@ -112,7 +121,7 @@ def public_status(complaint: Complaint) -> PublicStatus:
         status.detail = _("In progress, step %(n)d of %(total)d.") % {
             "n": status.current.number if status.current else 1, "total": len(steps)}
     if complaint.decision_type == DecisionType.FORWARD:
-        decision = complaint.step_runs.filter(step__kind="decide", done_at__isnull=False).first()
+        decision = done_by_kind.get("decide")
         status.forwarded_to = decision.output.get("forward_to", "") if decision else ""
     return status
 

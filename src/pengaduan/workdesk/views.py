@@ -216,9 +216,11 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
     complaint = _visible_complaint(request.user, pk)
     now = timezone.now()
     calendar = calendar_for_unit(complaint.unit)
-    runs = {run.number: run for run in complaint.step_runs.select_related("done_by", "step")}
+    run_list = list(complaint.step_runs.select_related("done_by", "step"))
+    runs = {run.number: run for run in run_list}
+    sop_steps = list(complaint.sop.steps.all())
     steps = []
-    for step in complaint.sop.steps.all():
+    for step in sop_steps:
         run = runs.get(step.number)
         steps.append({
             "step": step,
@@ -243,7 +245,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")
     context["complainant"] = identity_for(request.user, complaint, where=request.path)
-    context["public"] = public_status(complaint)
+    context["public"] = public_status(complaint, runs=run_list, sop_steps=sop_steps)
     context["answer_drafted"] = any(run.done_at and run.step.kind == "draft_answer" for run in runs.values())
     if current and current.role in my_roles:
         kind = get_kind(current.step.kind)
