@@ -87,7 +87,8 @@ def _current_run_for_performer(complaint: Complaint, actor) -> StepRun:
     return run
 
 
-def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> Complaint:
+def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tuple[Complaint, StepRun]:
+    """The complaint with its first step started; returns both."""
     sop = _current_sop(unit)
     complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
     fill_complaint(complaint, cleaned)
@@ -97,8 +98,8 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> Com
         data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
     )
     first_step = sop.steps.order_by("number").first()
-    _start_step(complaint, first_step, started_at=min(complaint.received_at, now), now=now, actor=actor)
-    return complaint
+    run = _start_step(complaint, first_step, started_at=min(complaint.received_at, now), now=now, actor=actor)
+    return complaint, run
 
 
 def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: datetime | None = None) -> Complaint:
@@ -112,9 +113,9 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     if not form.is_valid():
         raise _invalid(form)
     with transaction.atomic():
-        complaint = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
+        complaint, first_run = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
         get_kind("intake").save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
-        notify_step_assigned(step_run=complaint.step_runs.get(done_at__isnull=True))
+        notify_step_assigned(step_run=first_run)
     return complaint
 
 
@@ -132,11 +133,11 @@ def complaint_record(*, unit: Unit, actor, data: dict, files=None, linked_to: Co
     if linked_to is not None and linked_to.unit_id != unit.pk:
         raise WorkflowError(_("Choose another complaint of this unit."))
     with transaction.atomic():
-        complaint = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
+        # The new rows are invisible to other transactions until the commit: no lock is needed on them.
+        complaint, run = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
         if linked_to is not None:
             complaint.linked_to = linked_to
             complaint.save(update_fields=["linked_to"])
-        run = complaint.step_runs.select_for_update().get(number=first_step.number)
         _finish_step(get_kind(first_step.kind), StepContext(complaint, run, actor, now), form.cleaned_data)
     return complaint
 

@@ -5,9 +5,9 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from pengaduan.complaints import similarity
@@ -30,9 +30,9 @@ def roles_by_unit(user) -> dict[int, set[str]]:
     remembered = getattr(user, "_roles_by_unit", None)
     if remembered is not None and remembered[0] == _membership_changes:
         return remembered[1]
-    found: dict[int, set[str]] = defaultdict(set)
     if not user.is_authenticated:
         return {}
+    found: dict[int, set[str]] = defaultdict(set)
     for unit_id, role in Membership.objects.filter(user=user).values_list("unit_id", "role"):
         found[unit_id].add(role)
     # A plain dict, so that looking up another unit can never add it to the user's units.
