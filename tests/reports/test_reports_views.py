@@ -76,6 +76,13 @@ def test_it_points_to_the_spreadsheet_when_the_print_would_be_too_long(client_fo
     assert page.status_code == 200 and "XLSX" in str(list(page.context["messages"])[0])
 
 
+def test_it_sends_a_register_too_long_for_the_browser_to_the_command(client_for, data_set, monkeypatch):
+    monkeypatch.setattr("pengaduan.reports.views.WEB_XLSX_MAX_ROWS", 2)
+    page = client_for(data_set.staff["jfu"]).get("/laporan/buku-pengaduan/", {**NOVEMBER, "format": "xlsx"})
+    message = str(list(page.context["messages"])[0])
+    assert page.status_code == 200 and "3 entries" in message and "pengaduan report register" in message
+
+
 def test_it_shows_compliance_and_officers_only_to_superiors(client_for, data_set):
     page = client_for(data_set.staff["inspektur"]).get("/laporan/kepatuhan-sop/", {"kind": "quarter", "year": 2026,
                                                                                    "quarter": 4})

@@ -40,15 +40,15 @@ Progress = Callable[[int, int], None]
 
 
 class RegisterTooLong(Exception):
-    """The period has more entries than a printed register should hold."""
+    """The period has more entries than a printed register (or, with its own message, a download) should hold."""
 
-    def __init__(self, rows: int):
+    def __init__(self, rows: int, message: str = ""):
         self.rows = rows
-        super().__init__(
+        super().__init__(message or (
             _("This period has %(rows)s entries; a printed register holds at most %(max)s. Choose a shorter "
               "period, or download the spreadsheet (XLSX), which holds any number of entries.")
             % {"rows": rows, "max": REGISTER_PDF_MAX_ROWS}
-        )
+        ))
 
 
 # -- the rows -------------------------------------------------------------------------------------------------
