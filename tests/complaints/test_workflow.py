@@ -252,3 +252,9 @@ def test_it_gives_every_step_run_its_complaints_unit(unit, staff):
     runs = StepRun.objects.all()
     assert runs.count() == 2 + 4 + 1
     assert not runs.exclude(unit_id=F("complaint__unit_id")).exists()
+
+
+def test_it_labels_channel_and_status_as_django_would():
+    complaint = Complaint(channel="telephone", status=Complaint.Status.CLOSED)
+    assert (complaint.channel_label, complaint.status_label) == (complaint.get_channel_display(),
+                                                                   complaint.get_status_display())

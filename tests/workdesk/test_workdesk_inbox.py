@@ -111,11 +111,11 @@ def test_it_shows_the_most_urgent_per_step_and_all_of_one_step_on_request(client
     login(client, staff["inspektur"])
     overview = client.get(reverse("workdesk:team"))
     [group] = overview.context["groups"]
-    assert group["open"] == 4 and [row[0].complaint for row in group["rows"]] == cases[:2]
+    assert group["open"] == 4 and [row.run.complaint for row in group["rows"]] == cases[:2]
     assert 'href="?step=2"' in overview.text
     step = client.get(reverse("workdesk:team"), {"step": 2, "page": 2})
     [group] = step.context["groups"]
-    assert [row[0].complaint for row in group["rows"]] == cases[3:]
-    assert group["rows"][0][3] == "Sekretaris"  # the performer's title from the SOP
+    assert [row.run.complaint for row in group["rows"]] == cases[3:]
+    assert group["rows"][0].performer == "Sekretaris"  # the performer's title from the SOP
     unknown = client.get(reverse("workdesk:team"), {"step": 9})
     assert unknown.context["chosen"] is None and unknown.status_code == 200

@@ -49,17 +49,25 @@ def _unit_role_filter(roles: dict[int, set[str]], unit_field: str, role_field: s
     return query
 
 
+# What a list of steps shows (inboxes, the team view): a complaint's long texts, its unit's letterhead or a
+# step's inputs would cost more to read and build than the whole rest of the page.
+_STEP_LIST_FIELDS = (
+    "unit_id", "number", "role", "started_at", "due_at", "done_at", "paused_at",
+    "complaint__sop_id", "complaint__unit_id", "complaint__register_number", "complaint__tracking_code",
+    "complaint__summary", "complaint__channel", "step__kind",
+)
+
+
+def _step_list(runs: QuerySet[StepRun]) -> QuerySet[StepRun]:
+    return runs.select_related("complaint", "step").only(*_STEP_LIST_FIELDS)
+
+
 def steps_waiting_for(user) -> QuerySet[StepRun]:
     """Open steps whose performer role the user holds in the step's unit, nearest deadline first."""
     query = _unit_role_filter(roles_by_unit(user), "unit_id", "role")
     if query is None:
         return StepRun.objects.none()
-    return (
-        StepRun.objects.open()
-        .filter(query)
-        .select_related("complaint__unit", "complaint__complainant", "step")
-        .order_by("due_at", "pk")
-    )
+    return _step_list(StepRun.objects.open().filter(query)).order_by("due_at", "pk")
 
 
 def coordination_waiting_for(user) -> QuerySet[CoordinationRequest]:
@@ -229,20 +237,12 @@ def team_step_runs(unit_ids: list[int], *, per_step: int) -> QuerySet[StepRun]:
         StepRun.objects.open().filter(unit_id__in=unit_ids)
         .annotate(urgency=urgency).filter(urgency__lte=per_step).values("pk")
     )
-    return (
-        StepRun.objects.filter(pk__in=most_urgent)
-        .select_related("complaint__unit", "complaint__complainant", "step")
-        .order_by("number", "due_at", "pk")
-    )
+    return _step_list(StepRun.objects.filter(pk__in=most_urgent)).order_by("number", "due_at", "pk")
 
 
 def team_open_steps(unit_ids: list[int], *, number: int) -> QuerySet[StepRun]:
     """All open steps of one step number in these units, most urgent first (read along `complaints_open_by_step`)."""
-    return (
-        StepRun.objects.open().filter(unit_id__in=unit_ids, number=number)
-        .select_related("complaint__unit", "complaint__complainant", "step")
-        .order_by("due_at", "pk")
-    )
+    return _step_list(StepRun.objects.open().filter(unit_id__in=unit_ids, number=number)).order_by("due_at", "pk")
 
 
 def team_counts(unit_ids: list[int], *, now) -> list[dict]:

@@ -1,5 +1,6 @@
 """Staff pages. Each view checks access, calls one engine action or selector, and renders."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -20,23 +21,24 @@ from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm
 from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.privacy import identity_for
-from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest
-from pengaduan.sop.models import Sop
+from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, StepRun
+from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 from pengaduan.portal.receipt import receipt_pdf
 from pengaduan.portal.selectors import public_status
-from pengaduan.workdesk.deadlines import time_left
+from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
 
 
 def _calendars():
+    """calendar_for_unit, asked once per unit id for a list of steps of possibly several units."""
     cache = {}
 
-    def for_unit(unit):
-        if unit.pk not in cache:
-            cache[unit.pk] = calendar_for_unit(unit)
-        return cache[unit.pk]
+    def for_unit(unit_id: int):
+        if unit_id not in cache:
+            cache[unit_id] = calendar_for_unit(Unit(pk=unit_id))
+        return cache[unit_id]
 
     return for_unit
 
@@ -46,9 +48,10 @@ def _intake_units(user) -> list[Unit]:
     roles = selectors.roles_by_unit(user)
     units = []
     for unit in Unit.objects.filter(pk__in=list(roles)):
-        sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
-        first = sop and sop.steps.order_by("number").first()
-        if first and first.performer in roles[unit.pk]:
+        # The first step's performer alone: the SOP's whole document is not needed to know it.
+        first_performer = (SopStep.objects.filter(sop__code=unit.sop_code).order_by("-sop__version", "number")
+                           .values_list("performer", flat=True).first())
+        if first_performer in roles[unit.pk]:
             units.append(unit)
     return units
 
@@ -59,7 +62,7 @@ def _apply_errors(form, refused: StepInputInvalid):
             form.add_error(field if field in form.fields else None, error)
 
 
-INBOX_PAGE = 50
+INBOX_PAGE = 25
 
 
 def _pager_query(request) -> str:
@@ -69,9 +72,19 @@ def _pager_query(request) -> str:
     return f"{query.urlencode()}&" if query else ""
 
 
-def _rows(runs, now):
+@dataclass
+class StepRow:
+    """One line of a list of steps, with what the templates would otherwise work out again for each line."""
+
+    run: StepRun
+    kind_label: str
+    left: TimeLeft
+    performer: str = ""
+
+
+def _rows(runs, now) -> list[StepRow]:
     calendar = _calendars()
-    return [(run, get_kind(run.step.kind).label, time_left(run, calendar(run.complaint.unit), now)) for run in runs]
+    return [StepRow(run, get_kind(run.step.kind).label, time_left(run, calendar(run.unit_id), now)) for run in runs]
 
 
 @login_required
@@ -98,13 +111,16 @@ def inbox(request):
 
 
 TEAM_ROWS_PER_STEP = 10
-TEAM_STEP_PAGE = 50
+TEAM_STEP_PAGE = 25
 
 
-def _team_rows(runs, now) -> list[tuple]:
-    """(run, kind label, time left, performer title) for each run, the titles from each complaint's SOP version."""
+def _team_rows(runs, now) -> list[StepRow]:
+    """The rows with the performer's title, from each complaint's SOP version."""
     sops = {sop.pk: sop for sop in Sop.objects.filter(pk__in={run.complaint.sop_id for run in runs}).only("roles")}
-    return [(run, label, left, sops[run.complaint.sop_id].role_title(run.role)) for run, label, left in _rows(runs, now)]
+    rows = _rows(runs, now)
+    for row in rows:
+        row.performer = sops[row.run.complaint.sop_id].role_title(row.run.role)
+    return rows
 
 
 @login_required
@@ -129,11 +145,11 @@ def team(request):
         runs = list(selectors.team_step_runs(unit_ids, per_step=TEAM_ROWS_PER_STEP))
     rows_by_step: dict[int, list] = {}
     for row in _team_rows(runs, now):
-        rows_by_step.setdefault(row[0].number, []).append(row)
+        rows_by_step.setdefault(row.run.number, []).append(row)
     groups = []
     for count in counts:
         rows = rows_by_step.get(count["number"], [])
-        groups.append({**count, "label": rows[0][1] if rows else "", "rows": rows})
+        groups.append({**count, "label": rows[0].kind_label if rows else "", "rows": rows})
     return render(request, "workdesk/team.html", {
         "groups": groups, "page": page, "chosen": chosen, "pager_query": _pager_query(request),
     })
@@ -314,7 +330,7 @@ def answer_coordination(request, pk):
     return redirect(question.complaint)
 
 
-REGISTER_PAGE = 100
+REGISTER_PAGE = 50
 
 
 @login_required
