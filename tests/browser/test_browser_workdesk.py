@@ -134,3 +134,46 @@ def test_four_officers_take_a_telephone_complaint_through_the_sop(desk, live_ser
     assert run_three.output["meeting_place"] == "Ruang Rapat Inspektorat"
     assert complaint.attachments.filter(purpose="minutes").exists()
     assert complaint.attachments.filter(purpose="proof").exists()
+
+
+@pytest.fixture
+def desk_axe(browser):
+    """An office PC that lets the accessibility check inject axe-core (bypass_csp)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_the_sekretaris_pages_through_a_backlog(desk_axe, live_server, unit, staff, screenshots):
+    from pengaduan.complaints.engine import complaint_record
+    from factories import intake_data, wib
+    from test_browser_portal import check_accessibility
+
+    for index in range(30):
+        complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary=f"Kasus nomor {index + 1}"),
+                         now=wib(2026, 11, 2, 8, index))
+    base, page = live_server.url, desk_axe
+    log_in(page, base, "sekretaris")
+    assert page.locator("table.list tbody tr").count() == 25
+    assert page.locator("text=30 langkah menunggu.").is_visible()
+    page.screenshot(path=screenshots / "desk-inbox-backlog.png", full_page=True)
+    check_accessibility(page, "inbox")
+    page.click("nav.pager >> text=Berikutnya")
+    page.wait_for_url("**page=2")
+    assert page.locator("table.list tbody tr").count() == 5
+
+    page.goto(f"{base}/kerja/tim/")
+    assert page.locator("table.list tbody tr").count() == 10
+    page.screenshot(path=screenshots / "desk-team.png", full_page=True)
+    check_accessibility(page, "team")
+    page.click("text=Tampilkan semua (30)")
+    page.wait_for_url("**step=2")
+    assert page.locator("table.list tbody tr").count() == 25
+    page.screenshot(path=screenshots / "desk-team-step.png", full_page=True)
+
+    page.goto(f"{base}/kerja/buku-pengaduan/?year=2026")
+    assert page.locator("table.register tbody tr").count() == 30
+    page.screenshot(path=screenshots / "desk-register.png", full_page=True)
+    check_accessibility(page, "register")

@@ -238,7 +238,7 @@ class StepRun(models.Model):
         indexes = [
             # Inboxes: a unit's open steps of a role, nearest deadline first (read in order, never sorted).
             models.Index(fields=["unit", "role", "due_at", "id"], condition=Q(done_at__isnull=True),
-                         name="complaints_open_by_role"),
+                         include=["paused_at"], name="complaints_open_by_role"),
             # The team view: a unit's open steps per step number, most urgent first, and their counts.
             models.Index(fields=["unit", "number", "due_at", "id"], condition=Q(done_at__isnull=True),
                          include=["paused_at"], name="complaints_open_by_step"),

@@ -218,13 +218,17 @@ def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now) -> QuerySet
     return runs
 
 
-def team_units(user) -> list[int]:
-    """Units where the user is one of the superiors alerted at a breach, and so sees the team view."""
+def team_units(user, units: list[Unit] | None = None) -> list[int]:
+    """Units where the user is one of the superiors alerted at a breach, and so sees the team view.
+
+    `units`: the user's units, when the caller has them already."""
     from pengaduan.complaints.reminders import DEFAULT_ESCALATION_ROLES
 
     roles = roles_by_unit(user)
-    units = Unit.objects.filter(pk__in=list(roles)).only("pk", "escalation_roles")
-    return [unit.pk for unit in units if roles[unit.pk] & set(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)]
+    if units is None:
+        units = list(Unit.objects.filter(pk__in=list(roles)).only("pk", "escalation_roles"))
+    return [unit.pk for unit in units
+            if unit.pk in roles and roles[unit.pk] & set(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)]
 
 
 def team_step_runs(unit_ids: list[int], *, per_step: int) -> QuerySet[StepRun]:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -43,17 +44,19 @@ def _calendars():
     return for_unit
 
 
-def _intake_units(user) -> list[Unit]:
-    """Units where the user performs the first step of the unit's current SOP (and so may record complaints)."""
+def _intake_units(user, units: list[Unit] | None = None) -> list[Unit]:
+    """Units where the user performs the first step of the unit's current SOP (and so may record complaints).
+
+    `units`: the user's units, when the caller has them already."""
     roles = selectors.roles_by_unit(user)
-    units = []
-    for unit in Unit.objects.filter(pk__in=list(roles)):
+    found = []
+    for unit in Unit.objects.filter(pk__in=list(roles)) if units is None else units:
         # The first step's performer alone: the SOP's whole document is not needed to know it.
         first_performer = (SopStep.objects.filter(sop__code=unit.sop_code).order_by("-sop__version", "number")
                            .values_list("performer", flat=True).first())
-        if first_performer in roles[unit.pk]:
-            units.append(unit)
-    return units
+        if first_performer in roles.get(unit.pk, ()):
+            found.append(unit)
+    return found
 
 
 def _apply_errors(form, refused: StepInputInvalid):
@@ -96,17 +99,22 @@ def inbox(request):
     runs = selectors.steps_waiting_for(request.user)
     if filters.is_valid():
         runs = selectors.filter_step_runs(runs, filters=filters.cleaned_data, now=now)
-    page = Paginator(runs, INBOX_PAGE).get_page(request.GET.get("page"))
+    # The total for the pager and the overdue count in one aggregate, read along the same partial index.
+    counts = runs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now, paused_at__isnull=True)))
+    paginator = Paginator(runs, INBOX_PAGE)
+    paginator.count = counts["total"]  # a cached_property: set, it is not counted again
+    page = paginator.get_page(request.GET.get("page"))
+    units = list(Unit.objects.filter(pk__in=list(selectors.roles_by_unit(request.user))))
     return render(request, "workdesk/inbox.html", {
         "rows": _rows(page.object_list, now),
         "page": page,
         "pager_query": _pager_query(request),
         "filters": filters,
         "filtered": any(key != "page" for key in request.GET),
-        "overdue_count": runs.filter(due_at__lt=now, paused_at__isnull=True).count(),
+        "overdue_count": counts["overdue"],
         "questions": selectors.coordination_waiting_for(request.user),
-        "intake_units": _intake_units(request.user),
-        "has_team": bool(selectors.team_units(request.user)),
+        "intake_units": _intake_units(request.user, units),
+        "has_team": bool(selectors.team_units(request.user, units)),
     })
 
 

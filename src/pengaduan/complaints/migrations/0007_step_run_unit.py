@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="steprun",
             index=models.Index(condition=models.Q(("done_at__isnull", True)), fields=["unit", "role", "due_at", "id"],
-                               name="complaints_open_by_role"),
+                               include=["paused_at"], name="complaints_open_by_role"),
         ),
         migrations.AddIndex(
             model_name="steprun",
