@@ -30,15 +30,27 @@ def browser():
         browser.close()
 
 
+def _new_page(browser, width: int, height: int):
+    # bypass_csp: the accessibility check injects axe-core as an inline script, which our CSP (rightly) forbids.
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
 @pytest.fixture
 def phone(browser):
     """A fresh page on a phone-sized screen, in Indonesian, with its own cookies."""
-    # bypass_csp: the accessibility check injects axe-core as an inline script, which our CSP (rightly) forbids.
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID", bypass_csp=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = _new_page(browser, 390, 844)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def office_pc(browser):
+    """A fresh page on an office PC's screen, in Indonesian, with its own cookies."""
+    page = _new_page(browser, 1280, 900)
+    yield page
+    page.context.close()
 
 
 @pytest.fixture(scope="session")

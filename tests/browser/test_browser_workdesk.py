@@ -136,17 +136,7 @@ def test_four_officers_take_a_telephone_complaint_through_the_sop(desk, live_ser
     assert complaint.attachments.filter(purpose="proof").exists()
 
 
-@pytest.fixture
-def desk_axe(browser):
-    """An office PC that lets the accessibility check inject axe-core (bypass_csp)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", bypass_csp=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def test_the_sekretaris_pages_through_a_backlog(desk_axe, live_server, unit, staff, screenshots):
+def test_the_sekretaris_pages_through_a_backlog(office_pc, live_server, unit, staff, screenshots):
     from pengaduan.complaints.engine import complaint_record
     from factories import intake_data, wib
     from test_browser_portal import check_accessibility
@@ -154,7 +144,7 @@ def test_the_sekretaris_pages_through_a_backlog(desk_axe, live_server, unit, sta
     for index in range(30):
         complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary=f"Kasus nomor {index + 1}"),
                          now=wib(2026, 11, 2, 8, index))
-    base, page = live_server.url, desk_axe
+    base, page = live_server.url, office_pc
     log_in(page, base, "sekretaris")
     assert page.locator("table.list tbody tr").count() == 25
     assert page.locator("text=30 langkah menunggu.").is_visible()
