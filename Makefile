@@ -40,7 +40,7 @@ bench: install-dev
 	$(BIN)/python bench/run.py
 
 messages: install-dev
-	cd src/pengaduan && PENGADUAN_DATA_DIR=$(CURDIR)/data ../../$(BIN)/pengaduan makemessages -l id --no-location --ignore 'static/*' && ../../$(BIN)/pengaduan compilemessages -l id
+	cd src/pengaduan && PENGADUAN_DATA_DIR=$(CURDIR)/data ../../$(BIN)/pengaduan makemessages -l id --no-location --ignore 'static/*' && PENGADUAN_DATA_DIR=$(CURDIR)/data ../../$(BIN)/pengaduan compilemessages -l id
 
 clean:
 	rm -rf $(VENV) data

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.api.models import ApiToken, Open311Key, Open311Request, Open311Service
-from pengaduan.api.services import credentials_revoke, key_fill_secret, token_fill_secret
+from pengaduan.api.services import credentials_revoke
 
 
 @admin.action(description=_("Revoke the selected credentials"))
@@ -26,11 +26,8 @@ class CredentialAdmin(admin.ModelAdmin):
     def active(self, obj):
         return obj.is_active
 
-    def fill_secret(self, obj) -> str:
-        raise NotImplementedError
-
     def save_model(self, request, obj, form, change):
-        secret = None if change else self.fill_secret(obj)
+        secret = None if change else obj.fill_secret()
         super().save_model(request, obj, form, change)
         if secret:
             self.message_user(request, gettext(
@@ -45,9 +42,6 @@ class ApiTokenAdmin(CredentialAdmin):
     autocomplete_fields = ["user"]
     fields = ["user", "name", "expires_at", "prefix", "created_at", "last_used_at", "revoked_at"]
 
-    def fill_secret(self, obj) -> str:
-        return token_fill_secret(obj)
-
     def get_readonly_fields(self, request, obj=None):
         # A token keeps its user: handing a token to someone else would hand them another person's roles.
         return [*self.readonly_fields, "user"] if obj else self.readonly_fields
@@ -58,9 +52,6 @@ class Open311KeyAdmin(CredentialAdmin):
     list_display = ["name", "prefix", "active", "contact", "created_at", "last_used_at", "expires_at"]
     search_fields = ["name", "prefix", "contact"]
     fields = ["name", "contact", "expires_at", "prefix", "created_at", "last_used_at", "revoked_at"]
-
-    def fill_secret(self, obj) -> str:
-        return key_fill_secret(obj)
 
 
 @admin.register(Open311Service)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import Complaint
@@ -50,63 +51,72 @@ class CredentialQuerySet(models.QuerySet):
         return self.filter(digest=secret_digest(secret))
 
 
-class ApiToken(models.Model):
-    """A staff member's personal token for the JSON API; it acts with the user's roles."""
+class Credential(models.Model):
+    """A secret handed out once: only its beginning and its digest are kept; it can expire or be revoked."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
-    )
-    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “LAPOR! bridge”."))
     prefix = models.CharField(_("prefix"), max_length=20, editable=False,
-                              help_text=_("The beginning of the token, to recognise it; the rest is not stored."))
-    digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True, editable=False)
+                              help_text=_("The beginning of the secret, to recognise it; the rest is not stored."))
+    digest = models.CharField(_("SHA-256 of the secret"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, help_text=_("Empty: never."))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     objects = CredentialQuerySet.as_manager()
+
+    SECRET_PREFIX = ""  # set by each kind, so a leaked secret says what it opens
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    @property
+    def state(self) -> str:
+        return gettext("active") if self.is_active else gettext("revoked") if self.revoked_at else gettext("expired")
+
+    def fill_secret(self) -> str:
+        """Give this (unsaved) credential a new secret: keep its beginning and digest; return the secret."""
+        secret = new_secret(self.SECRET_PREFIX)
+        self.prefix, self.digest = shown_prefix(secret, self.SECRET_PREFIX), secret_digest(secret)
+        return secret
+
+
+class ApiToken(Credential):
+    """A staff member's personal token for the JSON API; it acts with the user's roles."""
+
+    SECRET_PREFIX = TOKEN_PREFIX
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “LAPOR! bridge”."))
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
-    def __str__(self):
-        return f"{self.name} ({self.prefix}…)"
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
-
-
-class Open311Key(models.Model):
+class Open311Key(Credential):
     """An `api_key` for an outside application that submits complaints through Open311 GeoReport v2."""
+
+    SECRET_PREFIX = KEY_PREFIX
 
     name = models.CharField(_("name"), max_length=100, unique=True,
                             help_text=_("The application or partner, e.g. “Madiun Smart City app”."))
     contact = models.CharField(_("contact"), max_length=200, blank=True,
                                help_text=_("Who to call when the application misbehaves."))
-    prefix = models.CharField(_("prefix"), max_length=20, editable=False)
-    digest = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, help_text=_("Empty: never."))
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
-
-    objects = CredentialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Open311 API key")
         verbose_name_plural = _("Open311 API keys")
         ordering = ["name"]
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
 
 ATTRIBUTE_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")

@@ -4,16 +4,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from pengaduan.api.models import (
-    KEY_PREFIX,
-    TOKEN_PREFIX,
-    ApiToken,
-    Open311Key,
-    new_secret,
-    secret_digest,
-    shown_prefix,
-)
+from pengaduan.api.models import ApiToken, Credential, Open311Key
 
 # A token's `last_used_at` is written at most this often, so that busy clients do not write on every request.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
@@ -21,31 +14,24 @@ LAST_USED_GRANULARITY = timedelta(minutes=5)
 
 def token_create(*, user, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """A new personal token for `user`; returns the row and the secret (shown to the user once)."""
-    secret = new_secret(TOKEN_PREFIX)
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=shown_prefix(secret, TOKEN_PREFIX),
-                                    digest=secret_digest(secret), expires_at=expires_at)
+    token = ApiToken(user=user, name=name.strip(), expires_at=expires_at)
+    secret = token.fill_secret()
+    token.save()
     return token, secret
-
-
-def token_fill_secret(token: ApiToken) -> str:
-    """Give an unsaved token (made in the admin) its secret; returns the secret."""
-    secret = new_secret(TOKEN_PREFIX)
-    token.prefix, token.digest = shown_prefix(secret, TOKEN_PREFIX), secret_digest(secret)
-    return secret
 
 
 def key_create(*, name: str, contact: str = "", expires_at: datetime | None = None) -> tuple[Open311Key, str]:
     """A new Open311 `api_key`; returns the row and the secret (shown once)."""
-    secret = new_secret(KEY_PREFIX)
-    key = Open311Key.objects.create(name=name.strip(), contact=contact, prefix=shown_prefix(secret, KEY_PREFIX),
-                                    digest=secret_digest(secret), expires_at=expires_at)
+    key = Open311Key(name=name.strip(), contact=contact, expires_at=expires_at)
+    secret = key.fill_secret()
+    key.save()
     return key, secret
 
 
-def key_fill_secret(key: Open311Key) -> str:
-    secret = new_secret(KEY_PREFIX)
-    key.prefix, key.digest = shown_prefix(secret, KEY_PREFIX), secret_digest(secret)
-    return secret
+def credential_line(credential: Credential) -> str:
+    """id, prefix, state and last use, as the `apitoken` and `apikey` commands list them."""
+    used = f"{timezone.localtime(credential.last_used_at):%Y-%m-%d %H:%M}" if credential.last_used_at else "-"
+    return f"{credential.pk:>4}  {credential.prefix}…  {credential.state:<8}  {gettext('last used')} {used}"
 
 
 def credentials_revoke(queryset, *, now: datetime | None = None) -> int:

@@ -9,15 +9,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.api.models import Open311Key
-from pengaduan.api.services import credentials_revoke, key_create
-
-
-def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "-"
+from pengaduan.api.services import credential_line, credentials_revoke, key_create
 
 
 class Command(BaseCommand):
@@ -52,9 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(_("There are no Open311 api_keys yet."))
             return
         for key in keys:
-            state = _("active") if key.is_active else _("revoked") if key.revoked_at else _("expired")
-            self.stdout.write(f"{key.pk:>4}  {key.prefix}…  {state:<8}  {_('last used')} {_when(key.last_used_at)}  "
-                              f"{key.name}")
+            self.stdout.write(f"{credential_line(key)}  {key.name}")
 
     def _revoke(self, *, key: str, **_options) -> None:
         match = Q(name=key) | Q(pk=int(key)) if key.isdigit() else Q(name=key)

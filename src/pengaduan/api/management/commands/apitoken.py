@@ -8,15 +8,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.api.models import ApiToken
-from pengaduan.api.services import credentials_revoke, token_create
-
-
-def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "-"
+from pengaduan.api.services import credential_line, credentials_revoke, token_create
 
 
 class Command(BaseCommand):
@@ -56,9 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(_("There are no API tokens yet."))
             return
         for token in tokens:
-            state = _("active") if token.is_active else _("revoked") if token.revoked_at else _("expired")
-            self.stdout.write(f"{token.pk:>4}  {token.prefix}…  {state:<8}  {_('last used')} "
-                              f"{_when(token.last_used_at)}  {token.user.get_username()}: {token.name}")
+            self.stdout.write(f"{credential_line(token)}  {token.user.get_username()}: {token.name}")
 
     def _revoke(self, *, token_id: int, **_options) -> None:
         found = ApiToken.objects.filter(pk=token_id)
