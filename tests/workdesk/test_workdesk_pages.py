@@ -188,3 +188,16 @@ def test_it_pages_the_register_by_number_range_with_the_counter_as_length(client
     assert beyond.number == 2  # out of range: the last page, as Django's get_page does
     empty = client.get(reverse("workdesk:register"), {"year": 2019}).context["page"]
     assert empty.paginator.count == 0 and list(empty.object_list) == []
+
+
+def test_it_lets_record_only_in_units_where_the_user_does_the_first_step(unit, outsider):
+    from pengaduan.units.models import Membership
+    from pengaduan.workdesk.views import _intake_units
+
+    other = Membership.objects.get(user=outsider, role="jfu").unit
+    Membership.objects.filter(user=outsider, role="jfu").delete()
+    Membership.objects.create(user=outsider, unit=unit, role="jfu")
+    # jfu (the first step's performer) in `unit`; every other role, but not jfu, in `other`.
+    assert _intake_units(outsider) == [unit]
+    Membership.objects.create(user=outsider, unit=other, role="jfu")
+    assert sorted(u.pk for u in _intake_units(outsider)) == sorted([unit.pk, other.pk])

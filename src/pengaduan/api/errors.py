@@ -129,11 +129,8 @@ def install(api) -> None:
         return respond(request, exc.status_code, str(exc))
 
     @api.exception_handler(Http404)
-    def on_not_found(request, exc):
-        return respond(request, 404, _("Not found, or not visible to you."))
-
     @api.exception_handler(ObjectDoesNotExist)
-    def on_missing_object(request, exc):
+    def on_not_found(request, exc):
         return respond(request, 404, _("Not found, or not visible to you."))
 
     @api.exception_handler(PermissionDenied)

@@ -49,14 +49,14 @@ def _intake_units(user, units: list[Unit] | None = None) -> list[Unit]:
 
     `units`: the user's units, when the caller has them already."""
     roles = selectors.roles_by_unit(user)
-    found = []
-    for unit in Unit.objects.filter(pk__in=list(roles)) if units is None else units:
-        # The first step's performer alone: the SOP's whole document is not needed to know it.
-        first_performer = (SopStep.objects.filter(sop__code=unit.sop_code).order_by("-sop__version", "number")
-                           .values_list("performer", flat=True).first())
-        if first_performer in roles.get(unit.pk, ()):
-            found.append(unit)
-    return found
+    units = list(Unit.objects.filter(pk__in=list(roles))) if units is None else units
+    # The first step's performer of each code's newest SOP version, in one query over the (small) step table;
+    # the SOPs' documents are not needed for it.
+    first_performer: dict[str, str] = {}
+    for code, performer in (SopStep.objects.filter(sop__code__in={unit.sop_code for unit in units})
+                            .order_by("sop__code", "-sop__version", "number").values_list("sop__code", "performer")):
+        first_performer.setdefault(code, performer)
+    return [unit for unit in units if first_performer.get(unit.sop_code) in roles.get(unit.pk, ())]
 
 
 def _apply_errors(form, refused: StepInputInvalid):
