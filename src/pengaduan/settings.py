@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "pengaduan.complaints",
     "pengaduan.workdesk",
     "pengaduan.portal",
+    "pengaduan.throttle",
     "pengaduan.notifications",
     "pengaduan.api",
     "pengaduan.reports",

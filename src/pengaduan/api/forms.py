@@ -8,13 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import ComplaintType
-from pengaduan.portal.forms import PublicComplaintForm
+from pengaduan.complaints.public_forms import ComplaintForm
 
 
-class ApiComplaintForm(PublicComplaintForm):
-    privacy_ack = None
-    website = None
-    token = None
+class ApiComplaintForm(ComplaintForm):
     complaint_type = forms.ChoiceField(label=_("What do you want to send?"), choices=ComplaintType.choices,
                                        required=False, help_text=_("Empty: a complaint."))
 

@@ -27,8 +27,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Spacer, Table, TableStyle
 
 from pengaduan.complaints.models import Channel, Complaint, DecisionType, StepRun
-from pengaduan.documents import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
 from pengaduan.reports.periods import Period
+from pengaduan.typesetting import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
 from pengaduan.units.models import Unit
 
 REPORT_LANGUAGE = "id"

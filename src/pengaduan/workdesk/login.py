@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 
-from pengaduan.portal import throttle
+from pengaduan.throttle import services as throttle
 
 WINDOW = timedelta(minutes=15)
 

@@ -21,13 +21,13 @@ from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.kinds.intake import IntakeForm
 from pengaduan.complaints.letters import answer_letter_pdf
-from pengaduan.complaints.privacy import identity_for
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, StepRun
+from pengaduan.complaints.privacy import identity_for
+from pengaduan.complaints.public import public_status
+from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
-from pengaduan.portal.receipt import receipt_pdf
-from pengaduan.portal.selectors import public_status
 from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
 

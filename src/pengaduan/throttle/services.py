@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db import connections, router
 from django.utils import timezone
 
-from pengaduan.portal.models import ThrottleCounter
+from pengaduan.throttle.models import ThrottleCounter
 
 
 @dataclass(frozen=True)
