@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from pengaduan.ops.backup import backup
+from pengaduan.ops.schema import needs_migrate, not_migrated_message
 
 
 class Command(BaseCommand):
@@ -12,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the backup file to write, e.g. pengaduan-2026-11-28.tar.gz")
 
     def handle(self, *args, file, **options):
+        if needs_migrate():
+            # dumpdata would stop at the first missing table with a message that does not say what to do.
+            raise CommandError(not_migrated_message())
         manifest = backup(Path(file))
         total = sum(manifest["counts"].values())
         self.stdout.write(f"Backed up {total} rows ({manifest['counts'].get('complaints.complaint', 0)} complaints) "
