@@ -1,7 +1,8 @@
-"""The public complaint form as the API takes it: the portal's rules, without the browser's spam guards.
+"""The public complaint form as the API takes it: the portal's fields and rules, without the browser's spam guards.
 
-The portal's form carries a honeypot field, a signed start time and a privacy-notice tick box, all of which only
-make sense in a browser. An API client is held back by the same per-address rate limit instead.
+Both build on `complaints.public_forms.ComplaintForm`. The portal's form adds a honeypot field, a signed start time
+and a privacy-notice tick box, all of which only make sense in a browser. An API client is held back by the same
+per-address rate limit instead.
 """
 
 from django import forms
