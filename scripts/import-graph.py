@@ -3,7 +3,8 @@
     PYTHONPATH=src python scripts/import-graph.py brief|contract [-v]
 
 brief: the order of issue 14 (workcalendar, sop -> units -> complaints -> notifications, documents -> reports
--> workdesk, portal, api -> ops; the wiring modules are left out). contract: the order of pyproject.toml's layers contract.
+-> workdesk, portal, api -> ops; the wiring modules are left out).
+contract: the order of pyproject.toml's layers contract.
 An arrow is "app A imports app B" (migrations excluded); weights are the module-level import statements.
 """
 import sys
@@ -47,7 +48,8 @@ upward = {k: n for k, n in arrows.items() if k[0] in LEVEL and k[1] in LEVEL and
 sideways = {k: n for k, n in arrows.items() if k[0] in LEVEL and k[1] in LEVEL and LEVEL[k[0]] == LEVEL[k[1]]}
 print(f"order: {sys.argv[1]}")
 print(f"app-to-app arrows: {len(arrows)} ({sum(arrows.values())} module imports)")
-print(f"upward: {len(upward)} ({sum(upward.values())}): " + ", ".join(f"{a}->{b} {n}" for (a, b), n in sorted(upward.items())))
+print(f"upward: {len(upward)} ({sum(upward.values())}): "
+      + ", ".join(f"{a}->{b} {n}" for (a, b), n in sorted(upward.items())))
 print(f"within one layer: {len(sideways)} ({sum(sideways.values())}): "
       + ", ".join(f"{a}->{b} {n}" for (a, b), n in sorted(sideways.items())))
 if unplaced:
