@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pengaduan.sop import kinds as sop_kinds
 from pengaduan.workcalendar.durations import parse_duration
 
 __all__ = ["ImportResult", "ImportWarning", "SopImportError", "import_sheet", "import_sheet_bytes"]
@@ -992,7 +993,7 @@ class _SheetReader:
             step["kind"] = kind
             if note:
                 self.warn(row.line, f"{path}.kind", note)
-                if kind == "review" or index == 0:
+                if kind == sop_kinds.fallback_kind().name or index == 0:
                     self.draft.todo[f"{path}.kind"] = "TODO: check the kind"
             codes = [title_to_code[title] for title in coordinators if title in title_to_code]
             step["coordinators"] = [code for code in dict.fromkeys(codes) if code != step["performer"]]
@@ -1187,42 +1188,30 @@ def _coordinators_named(description: str, titles: list[str]) -> list[str]:
 
 _DELEGATED = re.compile(r"\b(?:memerintahkan|menugaskan|mendisposisi(?:kan)?|menginstruksikan|meminta)\b[^.;]*", re.I)
 _BASED_ON = re.compile(r"\b(?:berdasarkan|sesuai(?:\s+dengan)?)\s+\w+", re.I)
-_KIND_PATTERNS = [
-    ("intake", re.compile(r"\b(?:menerima|mencatat|meregistrasi|mengagendakan)\b", re.I)),
-    ("clarify", re.compile(r"\b(?:mengidentifikasi|mengklarifikasi|memverifikasi|klarifikasi)\b", re.I)),
-    (
-        "decide",
-        re.compile(
-            r"\b(?:memutuskan|keputusan)\b|\bapakah\b[^?]*\?|\bjika\s+(?:tidak|ya|belum|tidak\s+lengkap)\b"
-            r"|\bkembali\s+ke\s+(?:langkah|nomor|no\.?)\b",
-            re.I,
-        ),
-    ),
-    ("draft_answer", re.compile(r"\b(?:membuat|menyusun|menyiapkan|mengonsep|mengkonsep)\s+(?:\w+\s+){0,2}?jawaban\b", re.I)),
-    ("deliver", re.compile(r"\b(?:menyampaikan|mengirim(?:kan)?|menyerahkan)\s+(?:\w+\s+){0,2}?jawaban\b", re.I)),
-]
 
 
 def _infer_kind(description: str, index: int) -> tuple[str, str]:
-    """The step kind the description points to, and a note when it is not clear (the kind is then "review").
+    """The step kind the description points to, and a note when it is not clear (the kind is then the generic
+    fallback kind). The kinds and the verbs that recognise them come from the registered step kinds.
 
     What the performer orders someone else to do ("memerintahkan kepada JFU untuk menyampaikan
     jawaban") and what the step works from ("berdasarkan keputusan") are not the step's own work,
     so they are left out before looking for the verbs.
     """
     own = _BASED_ON.sub(" ", _DELEGATED.sub(" ", description))
-    kinds = [kind for kind, pattern in _KIND_PATTERNS if pattern.search(own)]
+    kinds = [info.name for info in sop_kinds.recognisable() if info.recognised_by.search(own)]
+    first, fallback = sop_kinds.first_kind().name, sop_kinds.fallback_kind().name
     if index == 0:
-        if "intake" in kinds:
-            return "intake", ""
-        return "intake", "the first step must be 'intake' (recording the complaint); the description does not say " \
-                         "'menerima' or 'mencatat': check that this is where complaints are received"
-    kinds = [kind for kind in kinds if kind != "intake"]  # receiving a disposition later is not the intake
+        if first in kinds:
+            return first, ""
+        return first, f"the first step must be '{first}' (recording the complaint); the description does not say " \
+                      "'menerima' or 'mencatat': check that this is where complaints are received"
+    kinds = [kind for kind in kinds if kind != first]  # receiving a disposition later is not the intake
     if len(kinds) == 1:
         return kinds[0], ""
     if kinds:
-        return "review", f"the description fits several step kinds ({', '.join(kinds)}); set to 'review': choose one"
-    return "review", "the description fits no particular step kind; set to 'review': check the kind"
+        return fallback, f"the description fits several step kinds ({', '.join(kinds)}); set to '{fallback}': choose one"
+    return fallback, f"the description fits no particular step kind; set to '{fallback}': check the kind"
 
 
 def _parse_date(text: str) -> date | None:
