@@ -116,6 +116,6 @@ def test_it_tells_the_complainant_in_plain_words_what_the_added_step_does(client
 
 
 def test_it_recognises_the_added_kind_on_an_imported_sheet(site_visit):
-    from pengaduan.sop.importer import _infer_kind
+    from pengaduan.sop.importer.mapping import _infer_kind
 
     assert _infer_kind("Kepala Bidang meninjau lokasi yang diadukan bersama staf teknis", 2) == ("site_visit", "")
