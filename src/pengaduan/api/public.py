@@ -18,7 +18,7 @@ from pengaduan.complaints import engine
 from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Complaint, Rating
-from pengaduan.complaints.public import public_status
+from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
 from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.throttle import services as throttle

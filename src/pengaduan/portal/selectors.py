@@ -1,8 +1,11 @@
-"""What the portal shows of its unit: office hours, the SOP as a service standard; the complainant's files."""
+"""What the portal shows of its unit: office hours, the SOP as a service standard; the complainant's files.
+
+A complaint's status as the public reads it is `complaints.page.public_status` (the complaint page's masked part).
+"""
 
 from pengaduan.complaints.models import Attachment, Complaint
-from pengaduan.complaints.public import PUBLIC_STAGE
-from pengaduan.sop.models import Sop
+from pengaduan.complaints.page import public_stage
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import WEEKDAY_NAMES_ID
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -27,12 +30,12 @@ def office_hours(unit: Unit) -> list[tuple[str, str]]:
 
 def service_standard(unit: Unit) -> list[dict]:
     """The SOP steps as the unit's promise to the public: who does what, within which time."""
-    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    sop = current_sop(unit)
     if sop is None:
         return []
     return [
         {"number": step.number, "role": sop.role_title(step.performer), "output": step.output,
-         "time_limit": step.time_limit_text, "what": PUBLIC_STAGE.get(step.kind, PUBLIC_STAGE["review"])()}
+         "time_limit": step.time_limit_text, "what": public_stage(step.kind)}
         for step in sop.steps.all()
     ]
 

@@ -17,7 +17,7 @@ from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Complaint, Rating
-from pengaduan.complaints.public import public_status
+from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications.emails import schedule_receipt_email
@@ -125,7 +125,8 @@ def status(request):
     questions = list(complaint.information_requests.order_by("asked_at"))
     return render(request, "portal/status.html", {
         "complaint": complaint,
-        "status": public_status(complaint),
+        # The public's view of the complaint page: masked (no identity, no step outputs, no staff names).
+        "status": complaint_page(None, complaint).public,
         "questions": questions,
         "reply_form": ReplyForm() if any(q.is_open for q in questions) else None,
         "files": complainant_files(complaint),

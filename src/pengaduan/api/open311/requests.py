@@ -24,7 +24,7 @@ from pengaduan.api.open311.formats import Open311Error
 from pengaduan.complaints import engine
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Channel, Complaint, ComplaintType, StepRun
-from pengaduan.complaints.public import public_status
+from pengaduan.complaints.page import public_status
 from pengaduan.units.models import Unit
 
 MAX_DESCRIPTION = 4000  # the spec's limit
