@@ -37,6 +37,7 @@ class ComplaintListItem(Schema):
     register_number: str
     unit: str = Field(description="Unit code.")
     channel: str
+    channel_label: str = Field(description="The channel's name, in the language of the request.")
     complaint_type: str
     category: str
     status: Literal["open", "closed", "set_aside"]

@@ -77,6 +77,7 @@ def list_item(complaint: Complaint, now: datetime) -> dict:
         "register_number": complaint.register_number,
         "unit": complaint.unit.code,
         "channel": complaint.channel,
+        "channel_label": complaint.channel_label,
         "complaint_type": complaint.complaint_type,
         "category": complaint.category,
         "status": complaint.status,
