@@ -120,3 +120,11 @@ def test_it_keeps_every_existing_message_as_an_email_when_migrating():
     executor.migrate(executor.loader.graph.leaf_nodes())
     message = OutboxMessage.objects.get()
     assert (message.medium, message.address, message.external_id) == ("email", "siti@example.org", "")
+
+
+def test_it_still_finds_messages_by_their_former_to_field(greeting):
+    message = _enqueue()
+    assert OutboxMessage.objects.get(to="siti@example.org") == message
+    assert list(OutboxMessage.objects.filter(to__endswith="@example.org").values_list("to", flat=True)) == [
+        "siti@example.org"]
+    assert not OutboxMessage.objects.exclude(to="siti@example.org").exists()

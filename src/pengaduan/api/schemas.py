@@ -230,6 +230,7 @@ class RegisterEntry(Schema):
     recorded_at: datetime
     received_at: datetime
     channel: str
+    channel_label: str = Field(description="The channel's name, in the language of the request.")
     complaint_type: str
     complainant: str = Field(description="The name, or Anonymous / Confidential.")
     summary: str

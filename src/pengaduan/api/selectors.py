@@ -258,6 +258,7 @@ def register_entry(complaint: Complaint) -> dict:
         "recorded_at": complaint.recorded_at,
         "received_at": complaint.received_at,
         "channel": complaint.channel,
+        "channel_label": complaint.channel_label,
         "complaint_type": complaint.complaint_type,
         "complainant": name,
         "summary": complaint.summary,

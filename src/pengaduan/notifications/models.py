@@ -48,6 +48,23 @@ class MessageTemplate(models.Model):
             raise ValidationError(errors)
 
 
+class OutboxQuerySet(models.QuerySet):
+    """The address was called `to` while e-mail was the only medium: lookups written then keep working."""
+
+    @staticmethod
+    def _renamed(name: str) -> str:
+        return "address" + name[2:] if name == "to" or name.startswith("to__") else name
+
+    def filter(self, *args, **kwargs):
+        return super().filter(*args, **{self._renamed(key): value for key, value in kwargs.items()})
+
+    def exclude(self, *args, **kwargs):
+        return super().exclude(*args, **{self._renamed(key): value for key, value in kwargs.items()})
+
+    def values_list(self, *fields, **kwargs):
+        return super().values_list(*(self._renamed(field) for field in fields), **kwargs)
+
+
 class OutboxMessage(models.Model):
     """One message to one address on one medium, rendered when it was queued; its status tells whether it went out."""
 
@@ -88,6 +105,8 @@ class OutboxMessage(models.Model):
         _("provider's message id"), max_length=200, blank=True,
         help_text=_("What the medium's provider calls this message, for its delivery reports."),
     )
+
+    objects = OutboxQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outbox message")
