@@ -6,15 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pengaduan.complaints import channels
 from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD
+from pengaduan.complaints.channels.base import CLOCK_SKEW, EARLIEST_YEAR, REQUIRED_MESSAGE
 from pengaduan.complaints.kinds.base import (
     MultipleFileField,
     StepContext,
     StepForm,
     StepKind,
 )
-from pengaduan.complaints import channels
-from pengaduan.complaints.channels.base import CLOCK_SKEW, EARLIEST_YEAR, REQUIRED_MESSAGE
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.register import register_allocate
 
