@@ -1,5 +1,6 @@
 """Step kind `intake`: receive a complaint and record it in the Buku Pengaduan."""
 
+import re
 from datetime import datetime, timedelta
 
 from django import forms
@@ -10,11 +11,14 @@ from pengaduan.complaints import channels
 from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD
 from pengaduan.complaints.channels.base import CLOCK_SKEW, EARLIEST_YEAR, REQUIRED_MESSAGE
 from pengaduan.complaints.kinds.base import (
+    IDENTITY_FIELDS,
     MultipleFileField,
+    Sample,
     StepContext,
     StepForm,
     StepKind,
 )
+from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.register import register_allocate
 
@@ -158,11 +162,23 @@ def save_complaint(complaint: Complaint) -> None:
         orphan.delete()
 
 
+@register
 class Intake(StepKind):
     name = "intake"
     label = _("Record the complaint")
+    order = 10
     form_class = IntakeForm
+    form_template = "workdesk/_intake_fields.html"
     file_fields = {"evidence": Attachment.Purpose.EVIDENCE}
+    records_complaint = True
+    identity_fields = IDENTITY_FIELDS  # the performer takes the identity down
+    recognised_by = re.compile(r"\b(?:menerima|mencatat|meregistrasi|mengagendakan)\b", re.I)
+    public_stage = _("Your complaint is received and recorded")
+
+    def sample_output(self, sample: Sample) -> dict:
+        return {"channel": sample.channel, "received_at": sample.received_at, "summary": sample.summary,
+                "description": sample.description, "subject": sample.subject, "is_anonymous": sample.is_anonymous,
+                "is_confidential": sample.is_confidential, "complaint_type": "pengaduan"}
 
     def initial(self, complaint):
         person = complaint.complainant
@@ -183,6 +199,12 @@ class Intake(StepKind):
             "complaint_type": complaint.complaint_type,
             **{field: _initial_value(getattr(complaint, field)) for field in _channel_fields()},
         }
+
+    def fill_complaint(self, complaint: Complaint, cleaned: dict) -> None:
+        fill_complaint(complaint, cleaned)
+
+    def save_complaint(self, complaint: Complaint) -> None:
+        save_complaint(complaint)
 
     def apply(self, ctx: StepContext, cleaned: dict) -> None:
         complaint = ctx.complaint
