@@ -1,5 +1,6 @@
 """Settings, read from the environment with safe defaults (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "pengaduan.units",
     "pengaduan.workcalendar",
     "pengaduan.sop",
@@ -49,6 +51,9 @@ MIDDLEWARE = [
     "pengaduan.workdesk.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pengaduan.middleware.NoStoreMiddleware",
+    # Last: turns a login refused by the throttle into the lock-out page (pengaduan.logins).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pengaduan.urls"
@@ -154,8 +159,25 @@ CONTENT_SECURITY_POLICY = (
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["inspektur"])
 OTP_TOTP_ISSUER = "Pengaduan"
-# Failed logins: after this many within the window, the account (and the address) must wait.
+# Failed logins: after this many, that account from that address must wait (django-axes; see
+# pengaduan.logins for why the pair and not each alone). Every login goes through it: the workdesk,
+# the admin and the API's tokens.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AUTHENTICATION_BACKENDS = [
+    "pengaduan.logins.LoginThrottleBackend",  # django-axes: refuses a locked-out pair before any password is hashed
+    "pengaduan.logins.NormalisedUsernameBackend",
+]
+AXES_FAILURE_LIMIT = "pengaduan.logins.failure_limit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait announced (Retry-After) is the wait that holds
+AXES_USERNAME_CALLABLE = "pengaduan.logins.axes_username"
+AXES_CLIENT_IP_CALLABLE = "pengaduan.logins.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "pengaduan.logins.lockout_response"
+# No row per successful login with its address and browser (UU PDP: keep no more than the throttle needs);
+# failed attempts are kept for the lock-out and removed by `pengaduan remind` after a day.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workdesk:inbox"

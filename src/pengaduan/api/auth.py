@@ -11,6 +11,7 @@ from pengaduan.api.errors import RateLimited, json_error
 from pengaduan.api.limits import body_too_large, client_ip, max_body_bytes, over_limit
 from pengaduan.api.models import ApiToken
 from pengaduan.api.services import credential_for_secret
+from pengaduan.logins import api_token_refused
 
 
 class TokenAuth(HttpBearer):
@@ -19,6 +20,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str) -> ApiToken | None:
         credential = credential_for_secret(ApiToken, token)
         if credential is None:
+            api_token_refused(request)  # the one login throttle; it answers 429 once this source is locked out
             return None
         if wait := over_limit("api_token", f"token:{credential.pk}"):
             raise RateLimited(wait)
