@@ -185,8 +185,22 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Upload limits for attachments; the form refuses larger files with a message.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Images are refused by their declared size before decoding: 40 megapixels holds any phone's normal photo
+# (a 200 MP sensor saves 12.5 MP by default) and decodes in about 120 MB.
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000)
+# Word/Excel files are zips: refused when they declare more unpacked bytes than this, or pack too well.
+ATTACHMENT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+ATTACHMENT_MAX_ZIP_RATIO = 100
+# All the files of one public submission (the portal, the public API, a reply to an officer's question).
+PUBLIC_UPLOAD_MAX_TOTAL_BYTES = env_int("PUBLIC_UPLOAD_MAX_TOTAL_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads and their folders are readable by the service's own user only; a large upload is spooled inside the
+# data folder (not the shared /tmp), where `pengaduan remind` removes what a killed request left behind.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "upload-tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, exist_ok=True)
 
 # Mail: without an SMTP server configured, messages are written to files in the data directory,
 # so the demo shows what would have been sent.
