@@ -79,3 +79,14 @@ class NoStoreMiddleware(MiddlewareMixin):
                 or response.get("Content-Disposition"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RetryAfterMiddleware(MiddlewareMixin):
+    """Every 429 tells when to try again: the throttles set their own Retry-After; this is the fallback."""
+
+    DEFAULT_SECONDS = 600
+
+    def process_response(self, request, response):
+        if response.status_code == 429 and "Retry-After" not in response:
+            response["Retry-After"] = str(self.DEFAULT_SECONDS)
+        return response

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pengaduan.middleware.NoStoreMiddleware",
+    "pengaduan.middleware.RetryAfterMiddleware",
     # Last: turns a login refused by the throttle into the lock-out page (pengaduan.logins).
     "axes.middleware.AxesMiddleware",
 ]
@@ -176,7 +177,7 @@ AXES_USERNAME_CALLABLE = "pengaduan.logins.axes_username"
 AXES_CLIENT_IP_CALLABLE = "pengaduan.logins.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "pengaduan.logins.lockout_response"
 # No row per successful login with its address and browser (UU PDP: keep no more than the throttle needs);
-# failed attempts are kept for the lock-out and removed by `pengaduan remind` after a day.
+# failed attempts are kept for the lock-out and removed once the cool-off time has passed.
 AXES_DISABLE_ACCESS_LOG = True
 
 LOGIN_URL = "login"
@@ -204,7 +205,7 @@ FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, exist_ok=True)
 
 # Mail: without an SMTP server configured, messages are written to files in the data directory,
 # so the demo shows what would have been sent.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "pengaduan.ops.mailfiles.EmailBackend")  # Django's, files 0600
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pengaduan@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -19,10 +19,11 @@ This module must not import the models: models.py imports `attachment_path` from
 import io
 import secrets
 import struct
+import time
 import unicodedata
 import warnings
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 import filetype
@@ -373,3 +374,25 @@ def attachment_response(attachment) -> FileResponse:
     response["Content-Type"] = attachment.content_type or "application/octet-stream"
     response["Cache-Control"] = "no-store"
     return response
+
+
+# Upload spool files that a killed request left behind (FILE_UPLOAD_TEMP_DIR, inside the data folder): Django
+# deletes a spooled upload when its request ends, but a worker killed mid-upload (timeout, OOM, restart) leaves
+# it, possibly holding a complainant's photo. `pengaduan remind` removes those older than any request.
+STALE_UPLOAD_SECONDS = 3600  # far longer than any request may run (the worker timeout is 30 s)
+
+
+def remove_stale_uploads(*, now: float | None = None) -> int:
+    folder = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+    if not folder or not Path(folder).is_dir():
+        return 0
+    limit = (now or time.time()) - STALE_UPLOAD_SECONDS
+    removed = 0
+    for path in Path(folder).iterdir():
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by its own request or another run
+            continue
+    return removed
