@@ -301,3 +301,8 @@ def test_a_server_error_answers_with_the_indonesian_500_without_the_database(set
     with connection.execute_wrapper(lambda *args: (_ for _ in ()).throw(RuntimeError("database down"))):
         response = defaults.server_error(RequestFactory().get("/"))
     assert response.status_code == 500 and "Terjadi kesalahan" in response.content.decode()
+
+
+def test_a_form_sent_without_its_csrf_token_gets_the_indonesian_page(unit):
+    response = Client(enforce_csrf_checks=True).post(reverse("portal:track"), {"code": "ZZZZZ-ZZZZZ-ZZZZZ"})
+    assert response.status_code == 403 and "Formulir sudah kedaluwarsa" in response.content.decode()
