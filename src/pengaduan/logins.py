@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 COOL_OFF = timedelta(minutes=15)
 # Failed API token uses are counted under this name (with the address); no username can contain a space.
 API_TOKEN_USERNAME = "api token"
+OPEN311_KEY_USERNAME = "open311 key"
+COOL_OFF_SECONDS = int(COOL_OFF.total_seconds())
 LOCKED_API = _("Too many requests with an unknown API token from this address. Please wait 15 minutes.")
 
 
@@ -56,6 +58,8 @@ def failure_limit(request, credentials) -> int:
 
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the login page with a clear message, 429 and when to try again (JSON for the API)."""
+    if original_response is not None and original_response.status_code == 429 and "Retry-After" in original_response:
+        return original_response  # the API or Open311 already answered in its own format
     if request.path.startswith("/api/"):
         # The API's error format (pengaduan.api.errors), written out here so that the login does not import the API.
         response = JsonResponse({"code": "rate_limited", "message": str(LOCKED_API), "fields": {}}, status=429)
@@ -69,15 +73,15 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
-def api_token_refused(request) -> None:
-    """Count a request with an unknown, revoked or expired API token as a failed login from its address.
+def api_credential_refused(request, username: str = API_TOKEN_USERNAME) -> bool:
+    """Count a request with an unknown, revoked or expired API token (or Open311 key) as a failed login from its
+    address; True once that source is locked out (the caller then answers 429 in its own format).
 
-    A valid token is never refused by this count (its 256 random bits cannot be guessed, so locking it out would
-    protect nothing and would let a stranger behind the same NAT lock out a colleague's script); a source that
-    keeps sending bad tokens gets 429 with Retry-After from the lock-out response instead of 401.
+    A valid credential is never refused by this count (its 256 random bits cannot be guessed, so locking it out
+    would protect nothing and would let a stranger behind the same NAT lock out a colleague's script).
     """
-    user_login_failed.send(sender=__name__, credentials={get_user_model().USERNAME_FIELD: API_TOKEN_USERNAME},
-                           request=request)
+    user_login_failed.send(sender=__name__, credentials={get_user_model().USERNAME_FIELD: username}, request=request)
+    return bool(getattr(request, "axes_locked_out", False))
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

@@ -119,6 +119,19 @@ def test_bad_api_tokens_go_through_the_login_throttle(client, jfu, settings):
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR="203.0.113.66").status_code == 200
 
 
+def test_bad_open311_keys_go_through_the_login_throttle(client, unit, settings):
+    from pengaduan.api.services import key_create
+
+    settings.LOGIN_FAILURE_LIMIT = 3
+    _key, secret = key_create(name="Aplikasi kota")
+    url = "/open311/v2/requests.json"
+    answers = [client.post(url, {"api_key": f"o311_tebakan{n}"}, REMOTE_ADDR="203.0.113.66") for n in range(4)]
+    assert [answer.status_code for answer in answers] == [403, 403, 429, 429]
+    assert answers[-1]["Retry-After"] == "900" and answers[-1].json()[0]["code"] == 429
+    # A valid key from the same address is still let through to the checks of the request itself.
+    assert client.post(url, {"api_key": secret}, REMOTE_ADDR="203.0.113.66").status_code not in (403, 429)
+
+
 def test_the_login_error_names_the_username_once(client, jfu):
     text = _login(client, "jfu", "salah").text
     assert "Masukkan nama pengguna dan kata sandi yang benar" in text
