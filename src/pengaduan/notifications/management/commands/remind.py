@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
 from pengaduan.notifications.services import send_due
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = reminders_send()
+        remove_stale_uploads()
         mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
         stop = time.monotonic() + MAIL_SECONDS
         while True:
