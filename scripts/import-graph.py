@@ -18,7 +18,8 @@ ORDERS = {
         ["workdesk", "portal", "api"], ["ops"],
     ],
     "contract": [
-        ["env"], ["settings", "wsgi", "middleware"], ["units"], ["workcalendar", "typesetting", "throttle"], ["sop"],
+        ["env"], ["settings", "wsgi", "middleware"], ["units"], ["workcalendar", "typesetting", "throttle", "logins"],
+        ["sop"],
         ["complaints"], ["documents"], ["notifications"], ["reports"], ["workdesk", "portal", "api"], ["ops"],
         ["cli", "urls"],
     ],
