@@ -240,3 +240,6 @@ IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5)
 
 # The unit whose complaints the public portal receives (a unit code); empty: the first unit.
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")
+# The unit that receives a complaint whose citizen does not know the competent unit ("Saya tidak tahu"); without
+# it, the unit flagged as triage unit in the admin, then PORTAL_UNIT.
+PORTAL_TRIAGE_UNIT = env_str("PORTAL_TRIAGE_UNIT", "")

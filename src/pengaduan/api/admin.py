@@ -56,8 +56,8 @@ class Open311KeyAdmin(CredentialAdmin):
 
 @admin.register(Open311Service)
 class Open311ServiceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "group", "metadata", "is_active", "updated_at"]
-    list_filter = ["is_active", "group", "metadata"]
+    list_display = ["code", "unit", "name", "group", "metadata", "is_active", "updated_at"]
+    list_filter = ["unit", "is_active", "group", "metadata"]
     search_fields = ["code", "name", "keywords"]
 
 

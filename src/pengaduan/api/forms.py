@@ -10,11 +10,26 @@ from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import ComplaintType
 from pengaduan.complaints.public_forms import ComplaintForm
+from pengaduan.units.selectors import portal_unit_by_code
 
 
 class ApiComplaintForm(ComplaintForm):
     complaint_type = forms.ChoiceField(label=_("What do you want to send?"), choices=ComplaintType.choices,
                                        required=False, help_text=_("Empty: a complaint."))
+    unit = forms.CharField(label=_("Unit code"), max_length=32, required=False,
+                           help_text=_("The unit that should handle it, e.g. DINKES (the portal lists them). Empty: "
+                                       "the Pemda's triage unit, which passes it to the competent unit."))
+
+    def clean_unit(self):
+        """The chosen unit, or None for the triage unit; a code no unit of the portal has is refused."""
+        code = self.cleaned_data.get("unit", "").strip()
+        if not code:
+            return None
+        unit = portal_unit_by_code(code)
+        if unit is None:
+            raise forms.ValidationError(_("No unit with the code %(code)s receives complaints here.")
+                                        % {"code": code})
+        return unit
 
     def __init__(self, data=None, files=None, **kwargs):
         # As on the portal, where the box starts ticked: confidential unless the complainant says otherwise.

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import Complaint
+from pengaduan.units.models import Unit
 
 TOKEN_PREFIX = "pgd_"
 KEY_PREFIX = "o311_"
@@ -151,9 +152,19 @@ def validate_attributes(value) -> None:
 
 
 class Open311Service(models.Model):
-    """A complaint category offered to Open311 clients as a "service"; edited in the admin."""
+    """A complaint category offered to Open311 clients as a "service"; edited in the admin.
 
-    code = models.SlugField(_("service code"), max_length=50, unique=True)
+    A service of a unit is offered under its unit's code, `DINKES.antrean-puskesmas` (codes are slugs, so the
+    first dot parts them); a submission to it goes to that unit. A service without a unit keeps its bare code
+    and goes to the unit named by jurisdiction_id, else the portal's triage unit.
+    """
+
+    SEPARATOR = "."
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="open311_services",
+                             verbose_name=_("unit"),
+                             help_text=_("The unit that receives this service's requests; empty: the triage unit."))
+    code = models.SlugField(_("service code"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     keywords = models.CharField(_("keywords"), max_length=200, blank=True, help_text=_("Comma-separated."))
@@ -176,9 +187,19 @@ class Open311Service(models.Model):
         verbose_name = _("Open311 service")
         verbose_name_plural = _("Open311 services")
         ordering = ["group", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="api_open311service_unique_code_per_unit"),
+            models.UniqueConstraint(fields=["code"], condition=models.Q(unit__isnull=True),
+                                    name="api_open311service_unique_shared_code"),
+        ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return f"{self.name} ({self.public_code})"
+
+    @property
+    def public_code(self) -> str:
+        """The service_code clients see and send: the unit's code, a dot, the code; a shared service's bare code."""
+        return f"{self.unit.code}{self.SEPARATOR}{self.code}" if self.unit_id else self.code
 
     def clean(self):
         if self.attributes and not self.metadata:
@@ -189,7 +210,7 @@ class Open311Request(models.Model):
     """What an Open311 client sent along with a complaint it submitted, and the token it was given."""
 
     complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="open311_request")
-    service_code = models.CharField(_("service code"), max_length=50,
+    service_code = models.CharField(_("service code"), max_length=100,
                                     help_text=_("As submitted; the service may have been renamed since."))
     key = models.ForeignKey(Open311Key, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests",
                             verbose_name=_("submitted with key"))

@@ -13,7 +13,15 @@ from pengaduan.api.errors import ApiError, RateLimited
 from pengaduan.api.forms import ApiComplaintForm
 from pengaduan.api.inputs import form_input, request_body
 from pengaduan.api.limits import client_ip, over_limit
-from pengaduan.api.schemas import PUBLIC_ERRORS, PublicQuestionOut, PublicStatusOut, RatingIn, RatingOut, ReceivedOut
+from pengaduan.api.schemas import (
+    PUBLIC_ERRORS,
+    PublicQuestionOut,
+    PublicStatusOut,
+    PublicUnitOut,
+    RatingIn,
+    RatingOut,
+    ReceivedOut,
+)
 from pengaduan.complaints import engine
 from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid
@@ -22,7 +30,8 @@ from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
 from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.throttle import services as throttle
-from pengaduan.units.selectors import portal_unit
+from pengaduan.units.models import Unit
+from pengaduan.units.selectors import portal_unit, portal_units
 
 router = Router()
 
@@ -83,9 +92,10 @@ def complaint_submit(request):
     """A complaint from the public, as through the portal's form: it waits for the JFU to record it (step 1).
 
     Keep the `tracking_code` of the answer: it is the only way to follow the complaint. JSON, or
-    multipart/form-data with evidence files (field `evidence`). Anonymous complaints keep no identity at all."""
-    unit = portal_unit()
-    if unit is None:
+    multipart/form-data with evidence files (field `evidence`). Anonymous complaints keep no identity at all.
+    `unit` (a unit code from `GET /units`) sends it to that unit; without it, the Pemda's triage unit receives it
+    and passes it on. An unknown code is refused (422, field `unit`)."""
+    if portal_unit() is None:
         raise ApiError(404, _("No unit receives complaints here yet."))
     _throttle(request, throttle.SUBMIT.name)
     data, files = form_input(request, ApiComplaintForm)
@@ -93,10 +103,25 @@ def complaint_submit(request):
     if not form.is_valid():
         raise StepInputInvalid(_("Please correct the marked fields."),
                                {field: [str(m) for m in messages] for field, messages in form.errors.items()})
+    # The unit the complainant chose (`unit`, a code), else the Pemda's triage unit.
+    unit = form.cleaned_data.get("unit") or portal_unit()
     complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files)
     schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
     return Status(201, {"tracking_code": complaint.tracking_code, "received_at": complaint.received_at,
-                        "status": status_out(complaint)})
+                        "unit": unit_out(unit, triage=portal_unit()), "status": status_out(complaint)})
+
+
+def unit_out(unit: Unit, *, triage: Unit | None) -> dict:
+    return {"code": unit.code, "name": unit.name, "services": unit.services,
+            "is_triage": triage is not None and unit.pk == triage.pk,
+            "address": unit.address, "phone": unit.phone, "email": unit.email}
+
+
+@router.get("/units", response={200: list[PublicUnitOut], **PUBLIC_ERRORS}, summary="The units that receive complaints")
+def units_list(request):
+    """The Pemda's units a complaint may be sent to (`unit` of `POST /complaints`), by name."""
+    triage = portal_unit()
+    return [unit_out(unit, triage=triage) for unit in portal_units()]
 
 
 @router.get("/complaints/{code}", response={200: PublicStatusOut, **PUBLIC_ERRORS},

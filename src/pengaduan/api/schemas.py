@@ -301,9 +301,20 @@ class PublicStatusOut(Schema):
     can_rate: bool
 
 
+class PublicUnitOut(Schema):
+    code: str = Field(description="Send it as `unit` with a complaint.")
+    name: str
+    services: str = Field(description="What the unit handles, in plain words.")
+    is_triage: bool = Field(description="Receives the complaints sent without a unit and passes them on.")
+    address: str
+    phone: str
+    email: str
+
+
 class ReceivedOut(Schema):
     tracking_code: str = Field(description="The complainant's key to follow the complaint: keep it private.")
     received_at: datetime
+    unit: PublicUnitOut = Field(description="The unit that received it.")
     status: PublicStatusOut
 
 

@@ -55,7 +55,7 @@ class ComplaintForm(forms.Form):
     def intake_data(self) -> dict:
         """The engine's intake inputs for a complaint that came through this website."""
         data = {key: value for key, value in self.cleaned_data.items()
-                if key not in {"privacy_ack", "website", "token", "evidence"}}
+                if key not in {"privacy_ack", "website", "token", "evidence", "unit"}}
         data["channel"] = "web"
         for key in ("is_anonymous", "is_confidential"):
             data[key] = "on" if data[key] else ""

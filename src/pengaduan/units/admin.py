@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "sop_code", "register_code"]
+    list_display = ["code", "name", "sop_code", "register_code", "on_portal", "is_triage"]
     search_fields = ["code", "name"]
     inlines = [MembershipInline]
 

@@ -45,11 +45,29 @@ class Unit(models.Model):
         default=DEFAULT_REGISTER_FORMAT,
         help_text=_("Placeholders: {number}, {unit}, {year}, {month}. Default: 0042/PGD/INSP/2026."),
     )
+    # The Pemda's portal: which units it lists, what each handles, and where "I don't know" goes.
+    services = models.TextField(
+        _("what it handles"), blank=True,
+        help_text=_("In plain words for the public portal, e.g. complaints about health centres and hospitals."),
+    )
+    on_portal = models.BooleanField(
+        _("listed on the portal"), default=True,
+        help_text=_("Citizens may choose this unit on the public portal and in the public API."),
+    )
+    is_triage = models.BooleanField(
+        _("triage unit"), default=False,
+        help_text=_("Receives the complaints of citizens who do not know the competent unit, and distributes "
+                    "them. One unit at most; the setting PORTAL_TRIAGE_UNIT wins over this flag."),
+    )
 
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_triage"], condition=models.Q(is_triage=True),
+                                    name="units_unit_one_triage_unit"),
+        ]
 
     def __str__(self):
         return self.name

@@ -12,6 +12,8 @@ class OfficeHoursAdmin(admin.ModelAdmin):
     list_filter = ("unit", "weekday")
     list_select_related = ("unit",)
     ordering = ("unit", "weekday", "opens")
+    # A row without a unit is the Pemda's office week; say so instead of showing a dash.
+    empty_value_display = _("all units")
 
 
 @admin.register(CalendarException)

@@ -20,10 +20,13 @@ class Weekday(models.IntegerChoices):
 class OfficeHours(models.Model):
     """One open period of a weekday. A day with a break has two rows (07:30-12:00, 13:00-16:00).
 
-    A unit without any row uses the default Pemkot schedule (see workcalendar.calendar.DEFAULT_WEEK).
+    Rows without a unit are the Pemda's office week, for every unit; a unit with rows of its own keeps its
+    own week instead. Without any row, the default Pemkot schedule (workcalendar.calendar.DEFAULT_WEEK).
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="office_hours", verbose_name=_("unit"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="office_hours",
+                             verbose_name=_("unit"), help_text=_("Empty: the Pemda's office hours, for every unit "
+                                                                 "without hours of its own."))
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
@@ -35,6 +38,8 @@ class OfficeHours(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="workcalendar_officehours_opens_before_closes"),
             models.UniqueConstraint(fields=["unit", "weekday", "opens"], name="workcalendar_officehours_unique_period"),
+            models.UniqueConstraint(fields=["weekday", "opens"], condition=Q(unit__isnull=True),
+                                    name="workcalendar_officehours_unique_pemda_period"),
         ]
 
     def __str__(self):

@@ -14,23 +14,27 @@ from pengaduan.workcalendar.models import CalendarException, OfficeHours
 
 
 def calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
-    """The calendar of `unit` (two queries), or the default one with only global exceptions when None.
+    """The calendar of `unit` (a few queries), or the Pemda's calendar when None.
 
-    A unit without OfficeHours rows keeps the default Pemkot week; with rows, the rows are the
-    whole week (a weekday without rows is closed). Exceptions without a unit apply to every unit;
-    a unit's own exception wins over a global one on the same date. The time zone is read from
-    settings at call time, so tests and deployments can change it.
+    The Pemda's calendar: the office week of the OfficeHours rows without a unit (the default Pemkot week
+    when there are none) and the exceptions without a unit. A unit with OfficeHours rows of its own keeps its
+    own week instead (a weekday without rows is then closed); its own exceptions apply on top, and a unit's
+    exception wins over the Pemda's on the same date. The time zone is read from settings at call time, so
+    tests and deployments can change it.
     """
     week: dict[int, tuple[Period, ...]] = dict(DEFAULT_WEEK)
     exceptions = CalendarException.objects.filter(unit__isnull=True)
+    rows = []
     if unit is not None:
         rows = list(OfficeHours.objects.filter(unit=unit).values_list("weekday", "opens", "closes"))
-        if rows:
-            periods: dict[int, list[Period]] = {weekday: [] for weekday in range(7)}
-            for weekday, opens, closes in rows:
-                periods[weekday].append((opens, closes))
-            week = {weekday: tuple(sorted(day_periods)) for weekday, day_periods in periods.items()}
         exceptions = CalendarException.objects.filter(Q(unit=unit) | Q(unit__isnull=True))
+    if not rows:
+        rows = list(OfficeHours.objects.filter(unit__isnull=True).values_list("weekday", "opens", "closes"))
+    if rows:
+        periods: dict[int, list[Period]] = {weekday: [] for weekday in range(7)}
+        for weekday, opens, closes in rows:
+            periods[weekday].append((opens, closes))
+        week = {weekday: tuple(sorted(day_periods)) for weekday, day_periods in periods.items()}
 
     by_date: dict[date, tuple[str, str]] = {}
     # Global rows first, so the unit's own row on the same date replaces them.

@@ -136,7 +136,8 @@ def request_submit(*, unit: Unit, service: Open311Service, key: Open311Key, para
     attributes = _attribute_values(params, service)
     name = " ".join(part for part in (_text(params, "first_name", 100), _text(params, "last_name", 100)) if part)
 
-    lines = [description, "", _("Open311 service: %(name)s (%(code)s)") % {"name": service.name, "code": service.code}]
+    lines = [description, "", _("Open311 service: %(name)s (%(code)s)") % {"name": service.name,
+                                                                           "code": service.public_code}]
     lines += [_attribute_label(service, code, value) for code, value in attributes.items() if code != "subject"]
     if lat is not None:
         lines.append(_("Location: %(lat)s, %(long)s") % {"lat": lat, "long": long})
@@ -161,7 +162,7 @@ def request_submit(*, unit: Unit, service: Open311Service, key: Open311Key, para
         with transaction.atomic():
             complaint = engine.complaint_receive(unit=unit, data=data, now=now)
             return Open311Request.objects.create(
-                complaint=complaint, service_code=service.code, key=key, token=secrets.token_urlsafe(16), lat=lat,
+                complaint=complaint, service_code=service.public_code, key=key, token=secrets.token_urlsafe(16), lat=lat,
                 long=long, address_string=address, attributes=attributes, media_url=media_url, created_at=now,
             )
     except StepInputInvalid as refused:

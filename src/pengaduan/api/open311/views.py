@@ -7,7 +7,7 @@ come in the spec's format, a list of {code, description}, with 400, 403 or 404 (
 from datetime import datetime, time, timedelta
 from functools import wraps
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -71,18 +71,27 @@ def _jurisdiction(request, *, status: int = 404) -> Unit | None:
 
 
 def _services():
-    return Open311Service.objects.filter(is_active=True)
+    return Open311Service.objects.filter(is_active=True).select_related("unit")
+
+
+def _service_by_code(code: str) -> Open311Service | None:
+    """The offered service with this service_code: `UNIT.code` for a unit's service, the bare code otherwise."""
+    unit_code, separator, own_code = code[:100].partition(Open311Service.SEPARATOR)
+    if separator:
+        return _services().filter(unit__code__iexact=unit_code, code=own_code).first()
+    return _services().filter(unit__isnull=True, code=code[:50]).first()
 
 
 def _service_out(service: Open311Service) -> dict:
     return {
-        "service_code": service.code,
+        "service_code": service.public_code,
         "service_name": service.name,
         "description": service.description,
         "metadata": service.metadata,
         "type": "realtime",
         "keywords": service.keywords,
-        "group": service.group,
+        # Every unit's services in one list: a unit's service without a group of its own is grouped by its unit.
+        "group": service.group or (service.unit.name if service.unit_id else ""),
     }
 
 
@@ -126,19 +135,24 @@ def discovery(request, fmt):
 
 @open311_view("GET")
 def services(request, fmt):
-    _jurisdiction(request)
-    return render(fmt, "services", [_service_out(service) for service in _services()])
+    """Every unit's services; with jurisdiction_id, that unit's and the shared ones (those without a unit)."""
+    unit = _jurisdiction(request)
+    offered = _services()
+    if unit is not None:
+        offered = offered.filter(Q(unit=unit) | Q(unit__isnull=True))
+    return render(fmt, "services", [_service_out(service) for service in offered.order_by("unit__name", "group",
+                                                                                            "name")])
 
 
 @open311_view("GET")
 def service_definition(request, code, fmt):
     _jurisdiction(request)
-    service = _services().filter(code=code).first()
+    service = _service_by_code(code)
     if service is None:
-        raise Open311Error(404, _("service_code %(code)s was not found.") % {"code": code[:50]})
+        raise Open311Error(404, _("service_code %(code)s was not found.") % {"code": code[:100]})
     definitions = service.attributes if service.metadata else []
     return render(fmt, "service_definition", {
-        "service_code": service.code,
+        "service_code": service.public_code,
         "attributes": [_attribute_out(item, position) for position, item in enumerate(definitions, start=1)],
     })
 
@@ -165,7 +179,7 @@ def _list_param(request, name: str) -> list[str]:
 
 
 def _service_map() -> dict[str, Open311Service]:
-    return {service.code: service for service in Open311Service.objects.all()}
+    return {service.public_code: service for service in Open311Service.objects.select_related("unit")}
 
 
 @open311_view("GET", "POST")
@@ -222,15 +236,20 @@ def _create_request(request, fmt):
         if wait := over_limit(limit_name, who):
             raise Open311Error(429, _("Too many requests. Please wait %(seconds)d seconds and try again.")
                                % {"seconds": wait}, wait=wait)
-    unit = _jurisdiction(request, status=400) or portal_unit()
-    if unit is None:
-        raise Open311Error(400, _("jurisdiction_id is required here."))
+    jurisdiction = _jurisdiction(request, status=400)
     code = (params.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))
-    service = _services().filter(code=code[:50]).first()
+    service = _service_by_code(code)
     if service is None:
-        raise Open311Error(400, _("service_code %(code)s was not found.") % {"code": code[:50]})
+        raise Open311Error(400, _("service_code %(code)s was not found.") % {"code": code[:100]})
+    if service.unit_id and jurisdiction is not None and jurisdiction.pk != service.unit_id:
+        raise Open311Error(400, _("service_code %(code)s belongs to %(unit)s, not to jurisdiction_id %(other)s.")
+                           % {"code": service.public_code, "unit": service.unit.code, "other": jurisdiction.code})
+    # A unit's service goes to its unit; a shared one to the named jurisdiction, else the triage unit.
+    unit = service.unit or jurisdiction or portal_unit()
+    if unit is None:
+        raise Open311Error(400, _("jurisdiction_id is required here."))
     created = request_submit(unit=unit, service=service, key=key, params=params)
     schedule_receipt_email(created.complaint, base_url=request.build_absolute_uri("/"))
     notice = _("Received. The tracking code is %(code)s: with it the complainant follows the complaint on %(url)s.") % {
