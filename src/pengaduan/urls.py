@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pengaduan.reports.views import public_statistics
 from pengaduan.workdesk.login import AdminLoginForm, ThrottledLoginView
 
 admin.site.site_header = admin.site.site_title = "Pengaduan"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include("pengaduan.api.urls")),
     path("open311/v2/", include("pengaduan.api.open311.urls")),
     path("statistik/", include("pengaduan.reports.public_urls")),
+    # One unit's public statistics, beside its page on the portal (/unit/CODE/); the same view as /statistik/?unit=.
+    path("unit/<str:code>/statistik/", public_statistics, name="unit_statistics"),
     path("", include("pengaduan.portal.urls")),
 ]
 

@@ -1,8 +1,19 @@
 from django.utils.functional import SimpleLazyObject
 
-from pengaduan.units.selectors import portal_unit
+from pengaduan.units.selectors import portal_unit, portal_units
+
+
+def _pemda():
+    """What the public header names: with several units, the Pemda (the triage unit's government); else the unit."""
+    unit = portal_unit()
+    if unit is None:
+        return ""
+    if portal_units().count() > 1:
+        return unit.parent_name or unit.name
+    return unit.name
 
 
 def portal(request):
     """The portal's unit for the public header, looked up only when a template uses it."""
-    return {"portal_unit": SimpleLazyObject(portal_unit)}
+    return {"portal_unit": SimpleLazyObject(portal_unit), "portal_title": SimpleLazyObject(_pemda),
+            "portal_many_units": SimpleLazyObject(lambda: portal_units().count() > 1)}

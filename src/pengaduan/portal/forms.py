@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.public_forms import ComplaintForm
+from pengaduan.units.selectors import portal_unit_by_code
+
+DONT_KNOW = ""  # the unit choice "Saya tidak tahu": the triage unit receives it
 
 MIN_FILL_SECONDS = 4
 FORM_SALT = "pengaduan.portal.complaint-form"
@@ -22,6 +25,23 @@ class PublicComplaintForm(ComplaintForm):
     # Spam guards: a field people do not see (and bots fill in), and a signed start time.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, units=(), triage=None, **kwargs):
+        """`units`: the units a citizen may choose; with more than one, the form asks which (or "I don't know")."""
+        super().__init__(*args, **kwargs)
+        units = list(units)
+        if len(units) > 1:
+            self.fields["unit"] = forms.ChoiceField(
+                label=_("Which unit should handle it?"), required=False,
+                choices=[(DONT_KNOW, _("I don't know"))] + [(unit.code, unit.name) for unit in units],
+                help_text=(_("Not sure? Choose “I don't know”: %(unit)s passes your complaint to the competent "
+                             "unit.") % {"unit": triage.name}) if triage else "",
+            )
+
+    def clean_unit(self):
+        """The chosen unit, or None when the citizen does not know (the triage unit receives it)."""
+        code = self.cleaned_data.get("unit") or DONT_KNOW
+        return portal_unit_by_code(code) if code != DONT_KNOW else None
 
     def clean_token(self):
         try:

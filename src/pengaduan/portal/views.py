@@ -24,7 +24,7 @@ from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
 from pengaduan.throttle import services as throttle
-from pengaduan.units.selectors import portal_unit
+from pengaduan.units.selectors import portal_unit, portal_unit_by_code, portal_units
 
 SESSION_KEY = "tracked_complaint"
 
@@ -59,8 +59,27 @@ def _tracked(request) -> Complaint:
 
 def home(request):
     unit = _unit_or_404()
+    units = list(portal_units())
     return render(request, "portal/home.html", {
         "unit": unit, "hours": office_hours(unit), "standard": service_standard(unit),
+        # A Pemda: the units a citizen may turn to (one unit alone is the page itself).
+        "units": units if len(units) > 1 else [],
+    })
+
+
+def units(request):
+    """Every unit of the Pemda that receives complaints, with what it handles."""
+    return render(request, "portal/units.html", {"units": portal_units(), "triage": _unit_or_404()})
+
+
+def unit_page(request, code):
+    """One unit: what it handles, how to reach it, its office hours and its SOP steps in plain words."""
+    unit = portal_unit_by_code(code)
+    if unit is None:
+        raise Http404
+    return render(request, "portal/unit.html", {
+        "unit": unit, "hours": office_hours(unit), "standard": service_standard(unit),
+        "is_triage": unit == portal_unit(),
     })
 
 
@@ -73,12 +92,17 @@ def privacy(request):
 
 @require_http_methods(["GET", "POST"])
 def complain(request):
-    unit = _unit_or_404()
-    form = PublicComplaintForm(request.POST or None, request.FILES or None, initial={"token": form_token()})
+    triage = _unit_or_404()
+    # /pengaduan/baru/?unit=DINKES (the unit's page links here) starts with that unit chosen.
+    chosen = portal_unit_by_code(request.GET.get("unit", ""))
+    form = PublicComplaintForm(request.POST or None, request.FILES or None, units=portal_units(), triage=triage,
+                               initial={"token": form_token(), "unit": chosen.code if chosen else ""})
     if request.method == "POST":
         if not throttle.hit(throttle.SUBMIT, throttle.client_ip(request)):
             return _too_many(request, _("complaints"))
         if form.is_valid():
+            # The unit the citizen chose, else ("I don't know", or a single-unit portal) the triage unit.
+            unit = form.cleaned_data.get("unit") or triage
             try:
                 complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES)
             except StepInputInvalid as refused:
@@ -91,7 +115,7 @@ def complain(request):
                 return redirect("portal:received")
         form.data = form.data.copy()
         form.data["token"] = form_token()
-    return render(request, "portal/complain.html", {"form": form, "unit": unit})
+    return render(request, "portal/complain.html", {"form": form, "unit": chosen or triage})
 
 
 def received(request):

@@ -86,11 +86,12 @@ def _step_info(steps: dict[int, StepInfo], number: int) -> StepInfo:
     return steps.get(number) or StepInfo(number, "", "", _("Step %(number)s") % {"number": number}, "")
 
 
-def received(unit: Unit, start: datetime, end: datetime) -> QuerySet[Complaint]:
-    """Complaints received in [start, end), set-aside ones left out."""
-    return Complaint.objects.filter(unit=unit, received_at__gte=start, received_at__lt=end).exclude(
-        status=Complaint.Status.SET_ASIDE
-    )
+def received(unit: Unit | None, start: datetime, end: datetime) -> QuerySet[Complaint]:
+    """Complaints received in [start, end) by `unit` (None: every unit of the Pemda), set-aside ones left out."""
+    complaints = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+    if unit is not None:
+        complaints = complaints.filter(unit=unit)
+    return complaints.exclude(status=Complaint.Status.SET_ASIDE)
 
 
 def _monthly_counts(queryset: QuerySet, field_name: str, months: list[date]) -> list[int]:
@@ -304,9 +305,11 @@ def waiting_longest(*, unit: Unit, now: datetime, limit: int = 10) -> list[Waiti
 
 # -- complaints answered --------------------------------------------------------------------------------------
 
-def complaint_stats(unit: Unit, period: Period) -> QuerySet[ComplaintStat]:
+def complaint_stats(unit: Unit | None, period: Period) -> QuerySet[ComplaintStat]:
+    """Complaints answered in the period by `unit` (None: every unit of the Pemda)."""
     start, end = period.bounds()
-    return ComplaintStat.objects.filter(unit=unit, answered_at__gte=start, answered_at__lt=end)
+    answers = ComplaintStat.objects.filter(answered_at__gte=start, answered_at__lt=end)
+    return answers.filter(unit=unit) if unit is not None else answers
 
 
 @dataclass
@@ -324,7 +327,7 @@ class AnswerFigures:
         return share(self.within_sop, self.answered)
 
 
-def answer_figures(*, unit: Unit, period: Period) -> AnswerFigures:
+def answer_figures(*, unit: Unit | None, period: Period) -> AnswerFigures:
     """Complaints answered in the period: how many, how fast, and how many within the SOP."""
     answers = complaint_stats(unit, period)
     totals = answers.aggregate(
@@ -442,8 +445,9 @@ class PublicStatistics:
     categories: Breakdown
 
 
-def public_statistics(*, unit: Unit, year: int) -> PublicStatistics:
-    """What anyone may see about a year: counts only, no names, no texts of complaints."""
+def public_statistics(*, unit: Unit | None, year: int) -> PublicStatistics:
+    """What anyone may see about a year: counts only, no names, no texts of complaints; one unit's, or the whole
+    Pemda's (every unit) when `unit` is None."""
     period = Period.year(year)
     start, end = period.bounds()
     complaints = received(unit, start, end)

@@ -25,7 +25,7 @@ from pengaduan.reports.forms import PeriodForm
 from pengaduan.reports.periodic import periodic_pdf
 from pengaduan.reports.periods import Period, axis_labels, current_month, month_label
 from pengaduan.reports.register import RegisterTooLong, register_entries, register_pdf, register_xlsx
-from pengaduan.units.selectors import portal_unit
+from pengaduan.units.selectors import portal_unit, portal_unit_by_code, portal_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DASHBOARD_MONTHS = 12
@@ -178,11 +178,26 @@ def periodic(request):
     })
 
 
-def public_statistics(request):
-    """Counts anyone may see, per year: received, answered, within the SOP, by category and month."""
-    unit = portal_unit()
-    if unit is None:
+def _pemda_name(units) -> str:
+    """The Pemda's name for the page's title: the units' government (e.g. Pemerintah Kota Madiun), else the unit."""
+    names = {unit.parent_name for unit in units if unit.parent_name}
+    if len(names) == 1:
+        return names.pop()
+    return units[0].name if len(units) == 1 else _("All units")
+
+
+def public_statistics(request, code: str = ""):
+    """Counts anyone may see, per year: received, answered, within the SOP, by category and month.
+
+    For the whole Pemda (every unit), or for one unit: /statistik/?unit=CODE or /unit/CODE/statistik/.
+    """
+    if portal_unit() is None:
         raise Http404
+    code = code or request.GET.get("unit", "")
+    unit = portal_unit_by_code(code) if code else None
+    if code and unit is None:
+        raise Http404
+    units = list(portal_units())
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("tahun") or this_year)
@@ -190,11 +205,13 @@ def public_statistics(request):
         year = this_year
     year = min(max(year, 2000), this_year)
     # The same figures for everyone: kept a few minutes, so a busy page costs one set of queries.
-    key = f"reports:public-statistics:{unit.pk}:{year}:{get_language()}"
+    key = f"reports:public-statistics:{unit.pk if unit else 'pemda'}:{year}:{get_language()}"
     stats = cache.get_or_set(key, lambda: selectors.public_statistics(unit=unit, year=year), PUBLIC_CACHE_SECONDS)
     labels = axis_labels(stats.months)
     return render(request, "reports/public_statistics.html", {
         "unit": unit, "stats": stats, "years": list(range(this_year, this_year - 5, -1)),
+        # One unit alone: its figures are the Pemda's, no choice to offer.
+        "units": units if len(units) > 1 else [], "pemda_name": _pemda_name(units),
         "months": list(zip(stats.months, stats.received_by_month, stats.answered_by_month)),
         "months_chart": charts.column_chart(labels, [(_("Received"), stats.received_by_month),
                                                      (_("Answered"), stats.answered_by_month)],
