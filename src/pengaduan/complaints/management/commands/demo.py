@@ -1,22 +1,30 @@
-"""`pengaduan demo`: the Inspektorat of Kota Madiun with its SOP, one officer per role, and complaints
-in every step, dated around today (some overdue). Safe to run twice: nothing is duplicated."""
+"""`pengaduan demo`: a Pemda on one install. The Inspektorat of Kota Madiun with its SOP, one officer per role,
+and complaints in every step, dated around today (some overdue); it is the Pemda's triage unit (complaints sent
+with "I don't know" reach it). Beside it a Dinas Kesehatan, whose SOP is read from its sheet by the importer, and
+the Satpol PP with its own SOP file and a Saturday office day; their officers log in as `<role>.<unit code>`
+(e.g. `jfu.dinkes`), each unit with complaints in every step. Safe to run twice: nothing is duplicated."""
 
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from pengaduan.complaints import channels, engine
-from pengaduan.complaints.models import Complaint
+from pengaduan.complaints.kinds import Sample, get_kind
+from pengaduan.complaints.models import Complaint, DecisionType
+from pengaduan.sop.importer import import_sheet
 from pengaduan.sop.services import sop_load
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.durations import Duration, DurationUnit
+from pengaduan.workcalendar.models import OfficeHours
 from pengaduan.workcalendar.services import calendar_for_unit
 
-MADIUN_SOP = Path(__file__).resolve().parents[3] / "sop" / "files" / "madiun-3.1.1.10.toml"
+SOP_FILES = Path(__file__).resolve().parents[3] / "sop" / "files"
+MADIUN_SOP = SOP_FILES / "madiun-3.1.1.10.toml"
 DEMO_PASSWORD = "demo-pengaduan"
 DEMO_DOMAIN = "inspektorat.madiun.example"  # a reserved domain: demo mail lands in data/mail/, never outside
 
@@ -56,6 +64,51 @@ COMPLAINTS = [
                                                        "subject": "Dinas Perhubungan", "complainant_name": "Bayu Saputra",
                                                        "decision": "forward"}),
 ]
+
+
+# The Pemda's other units. `sheet`: the SOP as the unit keeps it (text of its signed sheet), read by the importer
+# as an administrator would; `sop`: an SOP file. `saturday`: office hours of its own (the Pemda's week plus a
+# Saturday morning), on top of the Pemda calendar.
+PEMDA = "Pemerintah Kota Madiun"
+UNITS = [
+    {"code": "DINKES", "name": "Dinas Kesehatan Kota Madiun", "sheet": SOP_FILES / "sheets" / "dinkes-440-05-2025.txt",
+     "services": "Pengaduan tentang puskesmas, rumah sakit daerah, obat, jaminan kesehatan dan petugas kesehatan.",
+     "address": "Jl. Trunojoyo No. 120, Kota Madiun", "phone": "(0351) 000001", "email": "dinkes@madiunkota.example",
+     "escalation_roles": ["sekretaris", "kepala_dinas"], "saturday": False,
+     "names": {"jfu": ("Lestari", "Handayani"), "sekretaris": ("Yusuf", "Kurniawan"),
+               "kepala_dinas": ("dr. Ratna", "Purnomo")}},
+    {"code": "SATPOLPP", "name": "Satuan Polisi Pamong Praja Kota Madiun", "sop": SOP_FILES / "satpolpp-demo.toml",
+     "services": "Pengaduan tentang ketertiban umum: pedagang kaki lima, parkir liar, kebisingan, bangunan tanpa "
+                 "izin dan pelanggaran peraturan daerah.",
+     "address": "Jl. Pahlawan No. 37, Kota Madiun", "phone": "(0351) 000002", "email": "satpolpp@madiunkota.example",
+     "escalation_roles": ["kasi_trantib", "kasatpol"], "saturday": True,
+     "names": {"jfu": ("Slamet", "Riyadi"), "kasi_trantib": ("Hendra", "Wijaya"), "kasatpol": ("Joko", "Susilo")}},
+]
+UNIT_COMPLAINTS = {
+    # unit code: [(working days ago, hour, channel, stop before step (past the last: closed), overrides)]
+    "DINKES": [
+        (0, None, "web", 1, {"summary": "Obat di puskesmas sering kosong", "subject": "Puskesmas Demangan",
+                             "complainant_name": "Endang Sulastri"}),
+        (1, 9, "walk_in", 2, {"summary": "Antrean pendaftaran puskesmas berjam-jam", "subject": "Puskesmas Oro-oro Ombo"}),
+        (9, 8, "telephone", 3, {"summary": "Pasien BPJS diminta membayar", "subject": "RSUD Kota Madiun",
+                                "complainant_name": "Agus Santoso"}),
+        (4, 10, "email", 4, {"summary": "Petugas IGD bersikap kasar", "subject": "RSUD Kota Madiun",
+                             "is_confidential": "on", "complainant_email": "rudi.h@warga.example"}),
+        (5, 9, "sms_whatsapp", 5, {"summary": "Ambulans desa terlambat datang", "subject": "Puskesmas Banjarejo"}),
+        (15, 8, "letter", 6, {"summary": "Posyandu tidak mendapat vitamin A", "subject": "Puskesmas Patihan",
+                              "complainant_name": "Fitri Wulandari"}),
+    ],
+    "SATPOLPP": [
+        (0, None, "web", 1, {"summary": "Parkir liar di trotoar Pasar Besar", "subject": "Juru parkir liar",
+                             "is_anonymous": "on"}),
+        (6, 9, "social_media", 2, {"summary": "Pedagang kaki lima menutup jalan", "subject": "Jalan Pahlawan"}),
+        (2, 10, "walk_in", 3, {"summary": "Karaoke buka melewati batas jam malam", "subject": "Jalan Diponegoro",
+                               "complainant_name": "Bayu Saputra"}),
+        (8, 8, "complaint_box", 5, {"summary": "Reklame liar di pohon perindang", "subject": "Jalan Cokroaminoto"}),
+    ],
+}
+UNIT_MINUTES = [25, 60, 900, 120, 40]  # office minutes each step takes, in order
+PEMDA_LOGIN = "pemda"
 
 
 def _intake(channel, overrides):
@@ -108,21 +161,98 @@ class Command(BaseCommand):
         self.stdout.write(f"SOP {sop.code} v{sop.version} {'loaded' if created else 'already loaded'}.")
         with transaction.atomic():
             unit, _ = Unit.objects.get_or_create(code="INSP", defaults={
-                "name": "Inspektorat Kota Madiun", "parent_name": "Pemerintah Kota Madiun",
+                "name": "Inspektorat Kota Madiun", "parent_name": PEMDA,
                 "address": "Jl. Perintis Kemerdekaan No. 32, Kota Madiun", "phone": "(0351) 000000",
                 "email": "inspektorat@madiunkota.example", "sop_code": sop.code, "register_code": "INSP",
                 "escalation_roles": ["sekretaris", "inspektur"], **_head_from_sop(sop),
+                "services": "Pengaduan tentang aparatur dan perangkat daerah Kota Madiun; pengaduan yang belum "
+                            "jelas unit kerjanya diteruskan kepada unit kerja yang berwenang.",
             })
+            if not Unit.objects.filter(is_triage=True).exists():
+                # The Pemda's triage unit: "I don't know" on the portal reaches the Inspektorat.
+                Unit.objects.filter(pk=unit.pk).update(is_triage=True)
             users = {role: self._user(username, first, last, unit, role) for username, first, last, role in OFFICERS}
             self._admin()
         if Complaint.objects.filter(unit=unit).exists():
             self.stdout.write("Demo complaints already exist; none added.")
         else:
             self._complaints(unit, users)
+        pemda = [self._pemda_unit(spec) for spec in UNITS]
+        self._pemda_login()
         self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(f"  {unit.name} (triage unit: complaints sent with “Saya tidak tahu” arrive here)")
         for username, first, last, role in OFFICERS:
-            self.stdout.write(f"  {username:<11} {first} {last} ({sop.role_title(role)})")
-        self.stdout.write(f"  {'admin':<11} administrator (Django admin at /admin/)")
+            self.stdout.write(f"    {username:<24} {first} {last} ({sop.role_title(role)})")
+        for other, other_sop, officers in pemda:
+            self.stdout.write(f"  {other.name}")
+            for username, name, role in officers:
+                self.stdout.write(f"    {username:<24} {name} ({other_sop.role_title(role)})")
+        # TODO(oversight): give `pemda` the Pemda-wide read-only oversight role once it exists.
+        self.stdout.write(f"  {PEMDA_LOGIN:<26} {PEMDA} (oversight across every unit)")
+        self.stdout.write(f"  {'admin':<26} administrator (Django admin at /admin/)")
+
+    def _pemda_unit(self, spec):
+        """One more unit of the Pemda: its SOP (from its sheet through the importer, or a file), the unit, an
+        officer per SOP role, its office hours when it has its own, and its complaints the first time."""
+        if "sheet" in spec:
+            # As an administrator would: import the sheet into a draft, then load the draft.
+            draft = import_sheet(spec["sheet"])
+            sop, created = sop_load(text=draft.document_toml, source_name=spec["sheet"].name)
+        else:
+            sop, created = sop_load(path=spec["sop"])
+        self.stdout.write(f"SOP {sop.code} v{sop.version} {'loaded' if created else 'already loaded'}.")
+        code = spec["code"]
+        with transaction.atomic():
+            unit, _ = Unit.objects.get_or_create(code=code, defaults={
+                "name": spec["name"], "parent_name": PEMDA, "address": spec["address"], "phone": spec["phone"],
+                "email": spec["email"], "sop_code": sop.code, "register_code": code, "services": spec["services"],
+                "escalation_roles": spec["escalation_roles"], **_head_from_sop(sop),
+            })
+            if spec["saturday"] and not OfficeHours.objects.filter(unit=unit).exists():
+                for weekday, opens, closes in [*[(day, time(7, 30), time(16)) for day in range(4)],
+                                               (4, time(7, 30), time(15)), (5, time(7, 30), time(12))]:
+                    OfficeHours.objects.create(unit=unit, weekday=weekday, opens=opens, closes=closes)
+            officers, users = [], {}
+            for role in sop.roles:
+                first, last = spec["names"].get(role["code"], (role["title"], ""))
+                username = f"{role['code']}.{code.lower()}"
+                users[role["code"]] = self._user(username, first, last, unit, role["code"])
+                officers.append((username, f"{first} {last}".strip(), role["code"]))
+        if not Complaint.objects.filter(unit=unit).exists():
+            self._unit_complaints(unit, sop, users, UNIT_COMPLAINTS.get(code, []))
+        return unit, sop, officers
+
+    def _pemda_login(self):
+        get_user_model().objects.get_or_create(username=PEMDA_LOGIN, defaults={
+            "first_name": "Sekretariat Daerah", "last_name": "Kota Madiun", "email": f"pemda@{DEMO_DOMAIN}",
+            "password": make_password(DEMO_PASSWORD)})
+
+    def _unit_complaints(self, unit, sop, users, scenarios):
+        """Complaints through any SOP: each done step gets its kind's own plausible output."""
+        calendar = calendar_for_unit(unit)
+        now = timezone.now()
+        steps = list(sop.steps.order_by("number"))
+        for days_ago, hour, channel, stop_before, overrides in scenarios:
+            stop_before = min(stop_before, len(steps) + 1)
+            data = _intake(channel, overrides)
+            minutes = UNIT_MINUTES[: stop_before - 1]
+            moments = [now - timedelta(minutes=10)] if hour is None else self._schedule(calendar, now, days_ago,
+                                                                                         hour, minutes)
+            data["received_at"] = timezone.localtime(moments[0]).strftime("%Y-%m-%dT%H:%M")
+            data.update(channels.get(channel).sample_details(timezone.localtime(moments[0])))
+            if stop_before == 1:
+                engine.complaint_receive(unit=unit, data=data, now=moments[0])
+                continue
+            complaint = engine.complaint_record(unit=unit, actor=users[steps[0].performer], data=data, now=moments[1])
+            for step, moment in zip(steps[1: stop_before - 1], moments[2:]):
+                complaint.refresh_from_db()
+                sample = Sample(channel=channel, received_at=data["received_at"], summary=complaint.summary,
+                                is_anonymous=complaint.is_anonymous, category="Pelayanan publik",
+                                decision_type=DecisionType.ANSWER, register_year=complaint.register_year or 0,
+                                register_seq=complaint.register_seq or 0)
+                engine.step_complete(complaint=complaint, actor=users[step.performer], step_number=step.number,
+                                     data=get_kind(step.kind).sample_output(sample), now=moment)
+        self.stdout.write(f"{len(scenarios)} demo complaints created in {unit.code}.")
 
     def _user(self, username, first, last, unit, role):
         user, created = get_user_model().objects.get_or_create(
