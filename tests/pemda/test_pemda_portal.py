@@ -121,3 +121,17 @@ def test_it_counts_the_whole_pemda_and_each_unit_in_the_statistics(client, pemda
     assert "Dinas Kesehatan Kota Madiun" in whole.text  # the unit choice
     assert client.get(reverse("statistics:public"), {"unit": "NOPE"}).status_code == 404
     assert client.get(reverse("unit_statistics", args=["NOPE"])).status_code == 404
+
+
+def test_it_offers_no_unit_whose_sop_is_not_loaded_yet(client, pemda):
+    # A unit being set up: created in the admin, its SOP sheet not loaded yet.
+    make_unit(code="DISPERKIM", name="Dinas Perumahan", sop_code="600/01/BELUM/2026")
+    assert "DISPERKIM" not in client.get(reverse("portal:complain")).text
+    assert client.get(reverse("portal:unit", args=["DISPERKIM"])).status_code == 404
+    response = submit(client, unit="DISPERKIM")
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+    api = client.post("/api/v1/public/complaints", {"summary": "x", "description": "y", "subject": "z",
+                                                     "is_anonymous": True, "unit": "DISPERKIM"},
+                      content_type="application/json")
+    assert api.status_code == 422 and "unit" in api.json()["fields"]
+    assert "DISPERKIM" not in {item["code"] for item in client.get("/api/v1/public/units").json()}

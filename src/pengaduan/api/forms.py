@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import ComplaintType
 from pengaduan.complaints.public_forms import ComplaintForm
-from pengaduan.units.selectors import portal_unit_by_code
+from pengaduan.sop.selectors import with_loaded_sop
+from pengaduan.units.selectors import portal_unit_by_code, portal_units
 
 
 class ApiComplaintForm(ComplaintForm):
@@ -25,7 +26,7 @@ class ApiComplaintForm(ComplaintForm):
         code = self.cleaned_data.get("unit", "").strip()
         if not code:
             return None
-        unit = portal_unit_by_code(code)
+        unit = portal_unit_by_code(code, with_loaded_sop(portal_units()))
         if unit is None:
             raise forms.ValidationError(_("No unit with the code %(code)s receives complaints here.")
                                         % {"code": code})

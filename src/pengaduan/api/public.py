@@ -29,6 +29,7 @@ from pengaduan.complaints.models import Complaint, Rating
 from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
 from pengaduan.notifications.emails import schedule_receipt_email
+from pengaduan.sop.selectors import with_loaded_sop
 from pengaduan.throttle import services as throttle
 from pengaduan.units.models import Unit
 from pengaduan.units.selectors import portal_unit, portal_units
@@ -121,7 +122,7 @@ def unit_out(unit: Unit, *, triage: Unit | None) -> dict:
 def units_list(request):
     """The Pemda's units a complaint may be sent to (`unit` of `POST /complaints`), by name."""
     triage = portal_unit()
-    return [unit_out(unit, triage=triage) for unit in portal_units()]
+    return [unit_out(unit, triage=triage) for unit in with_loaded_sop(portal_units())]
 
 
 @router.get("/complaints/{code}", response={200: PublicStatusOut, **PUBLIC_ERRORS},

@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from pengaduan.sop.selectors import with_loaded_sop
 from pengaduan.units.selectors import portal_unit, portal_units
 
 
@@ -8,7 +9,7 @@ def _pemda():
     unit = portal_unit()
     if unit is None:
         return ""
-    if portal_units().count() > 1:
+    if with_loaded_sop(portal_units()).count() > 1:
         return unit.parent_name or unit.name
     return unit.name
 
@@ -16,4 +17,4 @@ def _pemda():
 def portal(request):
     """The portal's unit for the public header, looked up only when a template uses it."""
     return {"portal_unit": SimpleLazyObject(portal_unit), "portal_title": SimpleLazyObject(_pemda),
-            "portal_many_units": SimpleLazyObject(lambda: portal_units().count() > 1)}
+            "portal_many_units": SimpleLazyObject(lambda: with_loaded_sop(portal_units()).count() > 1)}

@@ -29,6 +29,7 @@ class PublicComplaintForm(ComplaintForm):
     def __init__(self, *args, units=(), triage=None, **kwargs):
         """`units`: the units a citizen may choose; with more than one, the form asks which (or "I don't know")."""
         super().__init__(*args, **kwargs)
+        self.units = units
         units = list(units)
         if len(units) > 1:
             self.fields["unit"] = forms.ChoiceField(
@@ -41,7 +42,7 @@ class PublicComplaintForm(ComplaintForm):
     def clean_unit(self):
         """The chosen unit, or None when the citizen does not know (the triage unit receives it)."""
         code = self.cleaned_data.get("unit") or DONT_KNOW
-        return portal_unit_by_code(code) if code != DONT_KNOW else None
+        return portal_unit_by_code(code, self.units) if code != DONT_KNOW else None
 
     def clean_token(self):
         try:

@@ -23,6 +23,7 @@ from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
+from pengaduan.sop.selectors import with_loaded_sop
 from pengaduan.throttle import services as throttle
 from pengaduan.units.selectors import portal_unit, portal_unit_by_code, portal_units
 
@@ -34,6 +35,11 @@ def _unit_or_404():
     if unit is None:
         raise Http404
     return unit
+
+
+def _units():
+    """The units a citizen may choose: listed on the portal, their SOP loaded."""
+    return with_loaded_sop(portal_units())
 
 
 def _too_many(request, what):
@@ -59,7 +65,7 @@ def _tracked(request) -> Complaint:
 
 def home(request):
     unit = _unit_or_404()
-    units = list(portal_units())
+    units = list(_units())
     return render(request, "portal/home.html", {
         "unit": unit, "hours": office_hours(unit), "standard": service_standard(unit),
         # A Pemda: the units a citizen may turn to (one unit alone is the page itself).
@@ -69,12 +75,12 @@ def home(request):
 
 def units(request):
     """Every unit of the Pemda that receives complaints, with what it handles."""
-    return render(request, "portal/units.html", {"units": portal_units(), "triage": _unit_or_404()})
+    return render(request, "portal/units.html", {"units": _units(), "triage": _unit_or_404()})
 
 
 def unit_page(request, code):
     """One unit: what it handles, how to reach it, its office hours and its SOP steps in plain words."""
-    unit = portal_unit_by_code(code)
+    unit = portal_unit_by_code(code, _units())
     if unit is None:
         raise Http404
     return render(request, "portal/unit.html", {
@@ -94,8 +100,9 @@ def privacy(request):
 def complain(request):
     triage = _unit_or_404()
     # /pengaduan/baru/?unit=DINKES (the unit's page links here) starts with that unit chosen.
-    chosen = portal_unit_by_code(request.GET.get("unit", ""))
-    form = PublicComplaintForm(request.POST or None, request.FILES or None, units=portal_units(), triage=triage,
+    units = _units()
+    chosen = portal_unit_by_code(request.GET.get("unit", ""), units)
+    form = PublicComplaintForm(request.POST or None, request.FILES or None, units=units, triage=triage,
                                initial={"token": form_token(), "unit": chosen.code if chosen else ""})
     if request.method == "POST":
         if not throttle.hit(throttle.SUBMIT, throttle.client_ip(request)):

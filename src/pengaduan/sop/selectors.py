@@ -7,3 +7,9 @@ def current_sop(unit) -> Sop | None:
     """The newest loaded version of the unit's SOP (the one new complaints start under), or None when the unit's
     SOP is not loaded yet. `unit` is anything with a `sop_code` (a Unit; the SOP layer does not import units)."""
     return Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+
+
+def with_loaded_sop(units):
+    """Of `units` (a queryset of units), those whose SOP is loaded: only they can receive a complaint (a unit
+    being set up, its sheet not loaded yet, is not offered to citizens)."""
+    return units.filter(sop_code__in=Sop.objects.values("code"))

@@ -30,7 +30,8 @@ def portal_units() -> QuerySet[Unit]:
     return Unit.objects.filter(on_portal=True).order_by("name")
 
 
-def portal_unit_by_code(code: str) -> Unit | None:
-    """A unit listed on the portal, by its code (case-insensitive), or None."""
+def portal_unit_by_code(code: str, units: QuerySet[Unit] | None = None) -> Unit | None:
+    """A unit listed on the portal (of `units`, when given), by its code (case-insensitive), or None."""
     code = (code or "").strip()[:32]
-    return portal_units().filter(code__iexact=code).first() if code else None
+    units = portal_units() if units is None else units
+    return units.filter(code__iexact=code).first() if code else None
