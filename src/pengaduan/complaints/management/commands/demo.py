@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -109,6 +110,7 @@ UNIT_COMPLAINTS = {
 }
 UNIT_MINUTES = [25, 60, 900, 120, 40]  # office minutes each step takes, in order
 PEMDA_LOGIN = "pemda"
+OVERSIGHT_GROUP = "Pengawasan Pemda"  # the Pemda-wide read-only oversight role (group made by a migration)
 
 
 def _intake(channel, overrides):
@@ -187,7 +189,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {other.name}")
             for username, name, role in officers:
                 self.stdout.write(f"    {username:<24} {name} ({other_sop.role_title(role)})")
-        # TODO(oversight): give `pemda` the Pemda-wide read-only oversight role once it exists.
         self.stdout.write(f"  {PEMDA_LOGIN:<26} {PEMDA} (oversight across every unit)")
         self.stdout.write(f"  {'admin':<26} administrator (Django admin at /admin/)")
 
@@ -223,9 +224,14 @@ class Command(BaseCommand):
         return unit, sop, officers
 
     def _pemda_login(self):
-        get_user_model().objects.get_or_create(username=PEMDA_LOGIN, defaults={
+        """`pemda`: the Pemda's oversight across every unit (the Sekda's office). The role is the group
+        OVERSIGHT_GROUP, made by the oversight change's migration; without that group the login has no role yet."""
+        user, _ = get_user_model().objects.get_or_create(username=PEMDA_LOGIN, defaults={
             "first_name": "Sekretariat Daerah", "last_name": "Kota Madiun", "email": f"pemda@{DEMO_DOMAIN}",
             "password": make_password(DEMO_PASSWORD)})
+        group = Group.objects.filter(name=OVERSIGHT_GROUP).first()
+        if group is not None:
+            user.groups.add(group)
 
     def _unit_complaints(self, unit, sop, users, scenarios):
         """Complaints through any SOP: each done step gets its kind's own plausible output."""
