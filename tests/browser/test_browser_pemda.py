@@ -33,7 +33,12 @@ def test_a_citizen_chooses_a_unit_or_says_she_does_not_know_on_a_phone(phone, li
                        services="Puskesmas, rumah sakit daerah dan layanan kesehatan.")
     base, page = live_server.url, phone
 
-    page.goto(f"{base}/unit/")
+    page.goto(f"{base}/")
+    assert "Dinas Kesehatan Kota Madiun" in page.inner_text("main")
+    check_accessibility(page, "home of the Pemda")
+    snap(page, screenshots, "00-home")
+    page.click("header a[href='/unit/']")
+    page.wait_for_url(f"{base}/unit/")
     check_accessibility(page, "units")
     snap(page, screenshots, "01-units")
     page.click("main a[href='/unit/DINKES/']")
