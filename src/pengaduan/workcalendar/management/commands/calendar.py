@@ -68,7 +68,8 @@ class Command(BaseCommand):
             units = list(Unit.objects.all()[:2])
             if len(units) == 1:
                 return calendar_for_unit(units[0]), f"unit {units[0].code} ({units[0].name})"
-            return calendar_for_unit(None), "default calendar"
+            # Several units (a Pemda) and none named: the Pemda's calendar, which every unit starts from.
+            return calendar_for_unit(None), "Pemda calendar (every unit without its own hours or days off)"
         except DatabaseError:
             # Before `migrate` there are no tables; the default calendar needs none.
             return BusinessCalendar(), "default calendar (database not set up)"
