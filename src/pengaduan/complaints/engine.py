@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pengaduan.complaints import clock
+from pengaduan.complaints import clock, figures
 from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind
@@ -26,7 +26,6 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.notifications.services import notify_complainant, notify_step_assigned
-from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -93,6 +92,7 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tup
     complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
     fill_complaint(complaint, cleaned)
     save_complaint(complaint)
+    figures.complaint_counted(complaint, new=True)
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
         data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
@@ -208,7 +208,7 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
         complaint.save(update_fields=["status", "closed_at"])
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
         notify_complainant(complaint=complaint, key="complaint_answered")
-    record_step_stats(run)  # the office-time figures the reports aggregate in the database
+    figures.step_counted(run, complaint)  # the step's office time and the rollups the reports read
 
 
 def coordination_request(*, complaint: Complaint, actor, role: str, question: str, addressee=None,
@@ -298,6 +298,7 @@ def complaint_set_aside(*, complaint: Complaint, actor, reason: str, note: str, 
         complaint.set_aside_reason, complaint.set_aside_note = reason, note.strip()
         complaint.linked_to = duplicate_of
         complaint.save(update_fields=["status", "closed_at", "set_aside_reason", "set_aside_note", "linked_to"])
+        figures.complaint_counted(complaint)  # no longer counted as received
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.SET_ASIDE, actor=actor, step_number=run.number, created_at=now,
             data={"reason": reason, "note": note.strip(), "duplicate_of": duplicate_of.pk if duplicate_of else None},
@@ -400,6 +401,7 @@ def complaint_rate(*, complaint: Complaint, score, comment: str = "", now: datet
         )
         if not created:
             raise WorkflowError(_("This answer has already been rated. Thank you."))
+        figures.rating_counted(rating, complaint.unit_id)
         Event.objects.create(complaint=complaint, kind=Event.Kind.RATED, created_at=now,
                              data={"score": rating.score})
     return rating
