@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from factories import intake_data, wib
+from rollup_rows import rollups
 from madiun_steps import PERFORMER, STEP_DATA
 from pengaduan.complaints import engine, figures
 from pengaduan.complaints.errors import WorkflowError
-from pengaduan.complaints.figure_models import AnswerDay, ComplaintFigure, DayCount, StepDay
+from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay
 from pengaduan.complaints.models import Complaint, StepRun
 from pengaduan.reports import selectors
 from pengaduan.reports.periods import Period
@@ -25,21 +26,6 @@ pytestmark = pytest.mark.django_db
 CHANNELS = ["web", "email", "sms_whatsapp"]
 CATEGORIES = ["Pungutan liar", "Perizinan", "Kesehatan"]
 DECISIONS = ["answer", "examination", "forward"]
-
-
-def rollups() -> dict[str, list[tuple]]:
-    """Every rollup row that counts something, as plain tuples (rows worn down to zero count nothing)."""
-    return {
-        "days": sorted(DayCount.objects.exclude(n=0).values_list("unit_id", "day", "measure", "value", "n")),
-        "steps": sorted(StepDay.objects.exclude(n=0).values_list(
-            "unit_id", "day", "step_number", "officer_id", "measure", "bucket", "n", "on_time", "seconds",
-            "paused_seconds")),
-        "answers": sorted(AnswerDay.objects.exclude(n=0).values_list(
-            "unit_id", "day", "working_days", "n", "within_sop", "office_seconds", "office_max")),
-        "complaints": sorted(ComplaintFigure.objects.values_list(
-            "complaint_id", "unit_id", "day", "channel", "complaint_type", "category", "subject", "decision_type",
-            "outcome")),
-    }
 
 
 def step_data(number: int, rng: random.Random) -> dict:
