@@ -43,7 +43,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+# BENCH_SRC: measure another checkout's code (e.g. the version before a change) on the same database (--reuse).
+sys.path.insert(0, os.environ.get("BENCH_SRC") or str(ROOT / "src"))
 
 if "PENGADUAN_DATA_DIR" not in os.environ:
     os.environ["PENGADUAN_DATA_DIR"] = tempfile.mkdtemp(prefix="rep-bench-")
@@ -161,7 +162,8 @@ def generate(total: int, years: int) -> None:
     from django.db import connection, transaction
 
     from pengaduan.complaints.models import Complainant, Complaint, StepRun
-    from pengaduan.reports.models import ComplaintStat, StepRunStat
+    from pengaduan.complaints.figure_models import ComplaintStat, StepRunStat
+    from pengaduan.complaints.figures import rebuild_rollups
     from pengaduan.sop.services import sop_load
     from pengaduan.units.models import Membership, Unit
     from pengaduan.workcalendar.services import calendar_for_unit
@@ -191,8 +193,8 @@ def generate(total: int, years: int) -> None:
                          "category", "decision_type", "register_year", "register_seq", "register_number",
                          "recorded_at", "status", "closed_at", "created_at"]
     complaints = Inserter(Complaint, complaint_columns)
-    runs = Inserter(StepRun, ["id", "complaint_id", "step_id", "number", "role", "started_at", "due_at", "done_at",
-                              "done_by_id", "output"])
+    runs = Inserter(StepRun, ["id", "complaint_id", "unit_id", "step_id", "number", "role", "started_at", "due_at",
+                              "done_at", "done_by_id", "output"])
     step_stats = Inserter(StepRunStat, ["step_run_id", "complaint_id", "unit_id", "step_number", "role", "done_by_id",
                                         "done_at", "done_month", "office_seconds", "paused_office_seconds",
                                         "standard_seconds", "on_time"])
@@ -236,7 +238,7 @@ def generate(total: int, years: int) -> None:
                     wall = office if number != 3 else office * 3
                     done = moment + timedelta(seconds=wall)
                     output = {"decision_type": decision, "forward_to": "Dinas Perhubungan"} if number == 3 else {}
-                    r_rows.append((run_id, pk, steps[number], number, ROLES[number], moment, due, done,
+                    r_rows.append((run_id, pk, unit.pk, steps[number], number, ROLES[number], moment, due, done,
                                    users[ROLES[number]].pk, output))
                     local_done = done.astimezone(tz)
                     s_rows.append((run_id, pk, unit.pk, number, ROLES[number], users[ROLES[number]].pk, done,
@@ -245,7 +247,8 @@ def generate(total: int, years: int) -> None:
                     done_runs.append(done)
                     moment = done
                 else:
-                    r_rows.append((run_id, pk, steps[number], number, ROLES[number], moment, due, None, None, {}))
+                    r_rows.append((run_id, pk, unit.pk, steps[number], number, ROLES[number], moment, due, None, None,
+                                   {}))
             closed = done_runs[-1] if not is_open else None
             c_rows.append((
                 pk, unit.pk, sop.pk, f"B{pk:011d}", rng.choice(CHANNELS), received,
@@ -272,6 +275,9 @@ def generate(total: int, years: int) -> None:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(sql)
+    rolled = time.monotonic()
+    rebuild_rollups(unit=unit)  # what the engine keeps with each event, here from the figures in one pass
+    print(f"  rollups from the figures in {time.monotonic() - rolled:.0f}s", flush=True)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -300,6 +306,18 @@ def phase(name: str, year: int) -> dict:
     detail = ""
     if name == "baseline":
         pass
+    elif name == "dashboard":
+        # What /laporan/ computes (reports.views.dashboard), for the current month and the 12 before.
+        from pengaduan.reports.periods import current_month
+        from pengaduan.reports.views import DASHBOARD_MONTHS, _last_months
+
+        now = timezone.now()
+        waiting = selectors.waiting_by_step(unit=unit, now=now)
+        received, _shares = selectors.trend(unit=unit, months=_last_months(now, DASHBOARD_MONTHS))
+        this_month, _last = selectors.month_comparison(unit=unit, month=current_month(now))
+        selectors.waiting_longest(unit=unit, now=now, limit=5)
+        detail = (f"{sum(w.open for w in waiting):,} open, {sum(received):,} received in 12 months, "
+                  f"{this_month.answers.answered:,} answered this month")
     elif name == "compliance":
         steps = selectors.compliance_by_step(unit=unit, period=period)
         officers = selectors.compliance_by_officer(unit=unit, period=period)
@@ -332,6 +350,8 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--years", type=int, default=1, help="spread the complaints over this many years")
     parser.add_argument("--reuse", action="store_true", help="measure on the database generated last time")
+    parser.add_argument("--phases", default="baseline,dashboard,compliance,periodic,public,xlsx",
+                        help="comma-separated phases to measure (default: all)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -360,7 +380,7 @@ def main() -> None:
     print(f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {'PostgreSQL' if postgres else 'SQLite'}; year {YEAR}")
     print(f"{'phase':<11} {'time':>9} {'peak RSS':>9}  detail")
-    for name in ("baseline", "compliance", "periodic", "public", "xlsx"):
+    for name in args.phases.split(","):
         result = subprocess.run([sys.executable, __file__, "--phase", name], capture_output=True, text=True,
                                 env=os.environ)
         if result.returncode:
