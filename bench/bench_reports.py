@@ -387,7 +387,7 @@ def main() -> None:
             print(f"{name:<11} failed:\n{result.stderr[-3000:]}")
             continue
         figures = json.loads(result.stdout.strip().splitlines()[-1])
-        print(f"{name:<11} {figures['seconds']:>8.1f}s {figures['peak_mb']:>7.0f} MB  {figures['detail']}", flush=True)
+        print(f"{name:<11} {figures['seconds']:>8.3f}s {figures['peak_mb']:>7.0f} MB  {figures['detail']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Max, Sum
@@ -55,7 +56,15 @@ def month_of(moment: datetime) -> date:
 
 
 def day_of(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
+    """The local day of `moment`. Every time zone's offset is a multiple of 15 minutes, so the day is the
+    same throughout a quarter hour: cached per quarter hour, which makes a rebuild over millions of rows
+    several times faster."""
+    return _day_of_quarter(int(moment.timestamp()) // 900, timezone.get_current_timezone())
+
+
+@lru_cache(maxsize=65536)
+def _day_of_quarter(quarter: int, zone) -> date:
+    return datetime.fromtimestamp(quarter * 900, UTC).astimezone(zone).date()
 
 
 def bucket(seconds: int) -> int:
