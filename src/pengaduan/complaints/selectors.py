@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, Substr
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -159,7 +159,7 @@ def similar_complaints(
     as any list: the search reveals no identity.
 
     Two queries whatever the number of complaints on PostgreSQL (three on SQLite, which first reads how
-    common each word is): the candidates with their texts, then nothing more.
+    common each word is): the candidates' texts as plain tuples, then the few suggested complaints.
     """
     new = similarity.complaint_features(
         {"summary": summary, "description": description, "subject": subject, "event_place": event_place}
@@ -172,20 +172,30 @@ def similar_complaints(
                               event_place=event_place, exclude_pk=exclude_pk)
     phone, email = _reporter_keys(reporter)
     now = now or timezone.now()
-    ranked: list[tuple[float, float, int, Complaint]] = []
-    for complaint in found.select_related("complainant"):
+    # Plain tuples, the long texts cut where scoring stops reading them: building model instances for every
+    # candidate would cost more than scoring them.
+    rows = found.annotate(text_summary=Substr("summary", 1, similarity.MAX_FIELD_CHARS),
+                          text_description=Substr("description", 1, similarity.MAX_FIELD_CHARS),
+                          text_subject=Substr("subject", 1, similarity.MAX_FIELD_CHARS),
+                          text_place=Substr("event_place", 1, similarity.MAX_FIELD_CHARS)).values_list(
+        "pk", "text_summary", "text_description", "text_subject", "text_place", "received_at", "complainant__phone",
+        "complainant__email")
+    ranked: list[tuple[float, int, float]] = []
+    for pk, *texts, received_at, person_phone, person_email in rows:
         value = similarity.score_features(new, similarity.complaint_features(
-            {field: getattr(complaint, field) for field in _SIMILAR_TEXT_FIELDS}, wanted))
+            dict(zip(_SIMILAR_TEXT_FIELDS, texts)), wanted))
         if value < min_score:
             continue
-        bonus = RECENCY_WEIGHT / (1 + max((now - complaint.received_at).days, 0) / RECENCY_DAYS)
-        person = complaint.complainant
-        if person is not None and ((phone and _digits(person.phone) == phone)
-                                   or (email and person.email.strip().lower() == email)):
+        bonus = RECENCY_WEIGHT / (1 + max((now - received_at).days, 0) / RECENCY_DAYS)
+        if (phone and _digits(person_phone) == phone) or (email and (person_email or "").strip().lower() == email):
             bonus += REPORTER_WEIGHT
-        ranked.append((value + bonus, value, complaint.pk, complaint))
-    ranked.sort(key=lambda row: (row[0], row[2]), reverse=True)
-    return [(complaint, value) for _rank, value, _pk, complaint in ranked[:limit]]
+        ranked.append((value + bonus, pk, value))
+    ranked.sort(reverse=True)
+    best = ranked[:limit]
+    if not best:
+        return []
+    complaints = Complaint.objects.in_bulk([pk for _rank, pk, _value in best])
+    return [(complaints[pk], value) for _rank, pk, value in best if pk in complaints]
 
 
 # How much the order leans on other things than the text (the text's score lies in [0, 1]).
