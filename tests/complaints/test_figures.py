@@ -162,3 +162,20 @@ def test_it_writes_figures_with_the_demo_so_the_dashboard_shows_them_at_once(cli
     kept = rollups()
     figures.rebuild_stats(everything=True)
     assert rollups() == kept
+
+
+def test_it_fills_the_rollups_after_migrating_a_database_from_before_them(unit, staff):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from pengaduan.complaints.figure_models import ComplaintFigure
+
+    random_workload(unit, staff, seed=4, actions=40)
+    kept = rollups()
+    for model in (ComplaintFigure, DayCount, StepDay, AnswerDay):
+        model.objects.all().delete()
+
+    post_migrate.send(sender=apps.get_app_config("complaints"), app_config=apps.get_app_config("complaints"),
+                      verbosity=0, interactive=False, using="default", apps=apps, plan=[])
+
+    assert rollups() == kept

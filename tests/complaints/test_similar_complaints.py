@@ -163,3 +163,22 @@ def test_it_needs_a_few_queries_however_many_candidates(unit, django_assert_max_
 
     # Every complaint sharing a word is a candidate; those about other topics share none with it.
     assert len(shown) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+def test_it_puts_the_index_back_after_a_migration_dropped_its_triggers(unit):
+    from pengaduan.complaints.search import ensure_index
+
+    original = receive(unit, days_ago=3)
+    with connection.cursor() as cursor:  # as SQLite does when a migration rebuilds the complaints table
+        for name in ("complaints_search_ai", "complaints_search_au", "complaints_search_ad"):
+            cursor.execute(f"DROP TRIGGER {name}")
+    Complaint.objects.filter(pk=original.pk).update(summary="Lampu penerangan jalan mati", description="Gelap.",
+                                                    subject="Dinas Perhubungan", event_place="")
+    later = receive(unit, days_ago=1, summary="Lampu jalan mati total", description="Gelap sekali.",
+                    subject="Dinas Perhubungan", event_place="")
+
+    assert ensure_index() is True
+    assert set(suggested(unit, summary="Lampu jalan mati", subject="Dinas Perhubungan")) == {
+        Complaint.objects.get(pk=original.pk), later}
+    assert ensure_index() is False
