@@ -2,7 +2,7 @@
 
 import io
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,7 +16,7 @@ from rollup_rows import rollups
 from madiun_steps import PERFORMER, STEP_DATA
 from pengaduan.complaints import engine, figures
 from pengaduan.complaints.errors import WorkflowError
-from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay
+from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay, StepMonth
 from pengaduan.complaints.models import Complaint, StepRun
 from pengaduan.reports import selectors
 from pengaduan.reports.periods import Period
@@ -95,7 +95,7 @@ def random_workload(unit, staff, *, seed: int, actions: int) -> None:
 def test_it_keeps_rollups_equal_to_a_rebuild_after_a_random_workload(unit, staff, seed):
     random_workload(unit, staff, seed=seed, actions=160)
     kept = rollups()
-    assert kept["answers"] and kept["steps"] and any(row[2] == "late_due" for row in kept["days"])
+    assert kept["answers"] and kept["steps"] and kept["histograms"] and any(row[2] == "late_due" for row in kept["days"])
 
     figures.rebuild_stats(everything=True)
 
@@ -138,6 +138,14 @@ def test_it_reads_the_reports_without_touching_complaints(unit, staff):
     assert '"reports_complaintstat"' not in tables
 
 
+def test_it_reads_a_range_of_days_from_the_figures_of_its_steps(unit, staff):
+    random_workload(unit, staff, seed=5, actions=80)
+    by_month = selectors.compliance_by_step(unit=unit, period=Period.month(2026, 11))
+    by_days = selectors.compliance_by_step(unit=unit, period=Period.days(date(2026, 11, 1), date(2026, 11, 30)))
+    assert [(r.done, r.on_time, r.median, r.p90, r.standard_median) for r in by_days] == [
+        (r.done, r.on_time, r.median, r.p90, r.standard_median) for r in by_month]
+
+
 def test_it_buckets_durations_in_order_and_exactly_below_a_minute():
     assert [figures.bucket(s) for s in (0, 1, 63)] == [0, 1, 63]
     values = [figures.bucket(s) for s in range(0, 3_000_000, 997)]
@@ -172,7 +180,7 @@ def test_it_fills_the_rollups_after_migrating_a_database_from_before_them(unit, 
 
     random_workload(unit, staff, seed=4, actions=40)
     kept = rollups()
-    for model in (ComplaintFigure, DayCount, StepDay, AnswerDay):
+    for model in (ComplaintFigure, DayCount, StepDay, StepMonth, AnswerDay):
         model.objects.all().delete()
 
     post_migrate.send(sender=apps.get_app_config("complaints"), app_config=apps.get_app_config("complaints"),

@@ -138,35 +138,59 @@ class DayCount(models.Model):
 
 
 class StepDay(models.Model):
-    """Steps of a unit finished on one local day, per step, officer and office-time bucket.
-
-    `measure` "o" holds the office time the steps took (with how many were on time and the time waiting for
-    the complainant), "s" the office time the SOP allowed them. The bucket (`figures.bucket`) is exact below
-    64 seconds and then 32 buckets per doubling (about 3 % wide); `seconds` is the exact sum, so a bucket's
-    mean is exact whenever its steps took the same time, and medians and percentiles read the histogram.
-    """
+    """Steps of a unit finished on one local day, per step and officer: how many, how many on time, and the
+    office time they took, waited for the complainant and were allowed (sums)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day done"))
     step_number = models.PositiveSmallIntegerField(_("step"))
     officer_id = models.IntegerField(default=0, help_text=_("The user who did the steps; 0 when unknown."))
-    measure = models.CharField(max_length=1)
-    bucket = models.IntegerField()
     n = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
     seconds = models.BigIntegerField(default=0)
     paused_seconds = models.BigIntegerField(default=0)
+    standard_seconds = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("steps done per day")
         verbose_name_plural = _("steps done per day")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "day", "step_number", "officer_id", "measure", "bucket"],
-                                    name="complaints_stepday_key"),
+            models.UniqueConstraint(fields=["unit", "day", "step_number", "officer_id"], name="complaints_stepday_key"),
         ]
 
     def __str__(self):
-        return f"{self.day} step {self.step_number} {self.measure}{self.bucket}: {self.n}"
+        return f"{self.day} step {self.step_number}: {self.n}"
+
+
+class StepMonth(models.Model):
+    """The histogram of office times of a unit's steps finished in one month, per step and officer, for
+    medians and percentiles: `measure` "o" the time the steps took, "s" the time the SOP allowed them.
+
+    The bucket (`figures.bucket`) is exact below 64 seconds and then 32 buckets per doubling (about 3 % wide);
+    `seconds` is the exact sum, so a bucket's mean is exact whenever its steps took the same time. By month,
+    not by day: a month's histogram fills up (a few hundred buckets a step) while days would each hold
+    their own, so its size stops growing with the number of complaints.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month done"), help_text=_("First day of the month, in local time."))
+    step_number = models.PositiveSmallIntegerField(_("step"))
+    officer_id = models.IntegerField(default=0, help_text=_("The user who did the steps; 0 when unknown."))
+    measure = models.CharField(max_length=1)
+    bucket = models.IntegerField()
+    n = models.IntegerField(default=0)
+    seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("office times per month")
+        verbose_name_plural = _("office times per month")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "step_number", "officer_id", "measure", "bucket"],
+                                    name="complaints_stepmonth_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} step {self.step_number} {self.measure}{self.bucket}: {self.n}"
 
 
 class AnswerDay(models.Model):

@@ -37,6 +37,7 @@ from pengaduan.complaints.figure_models import (
     ComplaintStat,
     DayCount,
     StepDay,
+    StepMonth,
     StepRunStat,
 )
 from pengaduan.complaints.models import Complaint, Rating, StepPause, StepRun
@@ -151,23 +152,37 @@ def rating_counted(rating: Rating, unit_id: int) -> None:
     _count_days(unit_id, Counter({(day_of(rating.created_at), "rating", str(rating.score)): 1}))
 
 
-def _step_rows(stat: StepRunStat, sign: int = 1) -> dict[tuple, tuple]:
-    day, officer = day_of(stat.done_at), stat.done_by_id or 0
-    return {
-        (stat.unit_id, day, stat.step_number, officer, OFFICE, bucket(stat.office_seconds)):
-            (sign, sign * stat.on_time, sign * stat.office_seconds, sign * stat.paused_office_seconds),
-        (stat.unit_id, day, stat.step_number, officer, STANDARD, bucket(stat.standard_seconds)):
-            (sign, 0, sign * stat.standard_seconds, 0),
-    }
+class _StepRows:
+    """Rollup rows of finished steps, summed before they are written (one statement per table)."""
 
+    KEYS = ["unit", "day", "step_number", "officer_id"]
+    SUMS = ["n", "on_time", "seconds", "paused_seconds", "standard_seconds"]
+    MONTH_KEYS = ["unit", "month", "step_number", "officer_id", "measure", "bucket"]
+    MONTH_SUMS = ["n", "seconds"]
 
-def _add_step_rows(rows: dict[tuple, list], stat: StepRunStat, sign: int = 1) -> None:
-    for key, values in _step_rows(stat, sign).items():
-        rows[key] = [a + b for a, b in zip(rows.get(key, (0, 0, 0, 0)), values)]
+    def __init__(self):
+        self.days: dict[tuple, list] = {}
+        self.months: dict[tuple, list] = {}
 
+    @staticmethod
+    def _add(rows: dict, key: tuple, values: tuple) -> None:
+        current = rows.get(key)
+        rows[key] = list(values) if current is None else [a + b for a, b in zip(current, values)]
 
-_STEP_KEYS = ["unit", "day", "step_number", "officer_id", "measure", "bucket"]
-_STEP_SUMS = ["n", "on_time", "seconds", "paused_seconds"]
+    def add(self, stat: StepRunStat, sign: int = 1) -> None:
+        day, officer = day_of(stat.done_at), stat.done_by_id or 0
+        self._add(self.days, (stat.unit_id, day, stat.step_number, officer),
+                  (sign, sign * stat.on_time, sign * stat.office_seconds, sign * stat.paused_office_seconds,
+                   sign * stat.standard_seconds))
+        month = day.replace(day=1)
+        self._add(self.months, (stat.unit_id, month, stat.step_number, officer, OFFICE, bucket(stat.office_seconds)),
+                  (sign, sign * stat.office_seconds))
+        self._add(self.months, (stat.unit_id, month, stat.step_number, officer, STANDARD,
+                                bucket(stat.standard_seconds)), (sign, sign * stat.standard_seconds))
+
+    def write(self) -> None:
+        _upsert(StepDay, self.KEYS, self.SUMS, {key: tuple(values) for key, values in self.days.items()})
+        _upsert(StepMonth, self.MONTH_KEYS, self.MONTH_SUMS, {key: tuple(v) for key, v in self.months.items()})
 _ANSWER_KEYS = ["unit", "day", "working_days"]
 _ANSWER_SUMS = ["n", "within_sop", "office_seconds"]
 
@@ -247,15 +262,15 @@ def step_counted(step_run: StepRun, complaint: Complaint | None = None) -> StepR
     calendar = calendar_for_unit(unit)
     stat = _step_stat(run, calendar, _paused_by_run([run.pk]).get(run.pk, 0))
     old = StepRunStat.objects.filter(pk=stat.pk).first()
-    rows: dict[tuple, list] = {}
+    rows = _StepRows()
     if old is not None:
         old.delete()
-        _add_step_rows(rows, old, -1)
+        rows.add(old, -1)
     else:
         _count_days(run.unit_id, Counter(_late_keys(run.due_at, run.done_at)))
     stat.save(force_insert=True)
-    _add_step_rows(rows, stat)
-    _upsert(StepDay, _STEP_KEYS, _STEP_SUMS, {key: tuple(values) for key, values in rows.items()})
+    rows.add(stat)
+    rows.write()
     state = Complaint.objects.filter(pk=run.complaint_id).values("status", "received_at", "closed_at").get()
     if state["status"] == Complaint.Status.CLOSED:
         _record_complaint(run.complaint_id, unit.pk, state["received_at"], state["closed_at"], calendar)
@@ -280,12 +295,12 @@ def _record_complaint(complaint_id: int, unit_id: int, received_at: datetime, an
         paused = _paused_by_run(run.pk for run in missing)
         stats = [_step_stat(run, calendar, paused.get(run.pk, 0)) for run in missing]
         StepRunStat.objects.bulk_create(stats)
-        rows: dict[tuple, list] = {}
+        rows = _StepRows()
         late = Counter()
         for run, stat in zip(missing, stats):
-            _add_step_rows(rows, stat)
+            rows.add(stat)
             late.update(_late_keys(run.due_at, run.done_at))
-        _upsert(StepDay, _STEP_KEYS, _STEP_SUMS, {key: tuple(values) for key, values in rows.items()})
+        rows.write()
         _count_days(unit_id, late)
     sums = StepRunStat.objects.filter(complaint_id=complaint_id).aggregate(
         paused=Sum("paused_office_seconds"), standard=Sum("standard_seconds")
@@ -413,10 +428,10 @@ def rebuild_rollups(*, unit: Unit | None = None, batch_size: int = 20000) -> Non
     transaction: readers see the old figures or the new ones, never a half. Memory holds the rollups (their
     size grows with days and distinct values) and one batch of rows, never all complaints."""
     received: dict[int, Counter] = defaultdict(Counter)
-    steps: dict[tuple, list] = {}
+    steps = _StepRows()
     answers: dict[tuple, list] = {}
     with transaction.atomic():
-        for model in (ComplaintFigure, DayCount, StepDay, AnswerDay):
+        for model in (ComplaintFigure, DayCount, StepDay, StepMonth, AnswerDay):
             _by_unit(model.objects.all(), unit).delete()
         for rows in _rows_by_keyset(_by_unit(Complaint.objects.all(), unit), (
                 "unit_id", "received_at", "channel", "complaint_type", "category", "subject", "decision_type",
@@ -439,7 +454,7 @@ def rebuild_rollups(*, unit: Unit | None = None, batch_size: int = 20000) -> Non
                 stat = StepRunStat(unit_id=unit_id, done_at=done_at, step_number=number, done_by_id=done_by,
                                    on_time=on_time, office_seconds=office, paused_office_seconds=paused,
                                    standard_seconds=standard)
-                _add_step_rows(steps, stat)
+                steps.add(stat)
                 received[unit_id].update(_late_keys(due_at, done_at))
         for unit_id, answered_at, working_days, within, office in _by_unit(ComplaintStat.objects.all(), unit)\
                 .values_list("unit_id", "answered_at", "working_days", "within_sop", "office_seconds")\
@@ -452,8 +467,12 @@ def rebuild_rollups(*, unit: Unit | None = None, batch_size: int = 20000) -> Non
              for unit_id, counts in received.items() for (day, measure, value), n in counts.items() if n],
             batch_size=2000)
         StepDay.objects.bulk_create(
-            [StepDay(unit_id=key[0], day=key[1], step_number=key[2], officer_id=key[3], measure=key[4], bucket=key[5],
-                     n=v[0], on_time=v[1], seconds=v[2], paused_seconds=v[3]) for key, v in steps.items() if v[0]],
+            [StepDay(unit_id=key[0], day=key[1], step_number=key[2], officer_id=key[3], n=v[0], on_time=v[1],
+                     seconds=v[2], paused_seconds=v[3], standard_seconds=v[4]) for key, v in steps.days.items() if v[0]],
+            batch_size=2000)
+        StepMonth.objects.bulk_create(
+            [StepMonth(unit_id=key[0], month=key[1], step_number=key[2], officer_id=key[3], measure=key[4],
+                       bucket=key[5], n=v[0], seconds=v[1]) for key, v in steps.months.items() if v[0]],
             batch_size=2000)
         AnswerDay.objects.bulk_create(
             [AnswerDay(unit_id=key[0], day=key[1], working_days=key[2], n=v[0], within_sop=v[1], office_seconds=v[2],

@@ -562,5 +562,6 @@ from pengaduan.complaints.figure_models import (  # noqa: E402, F401
     ComplaintStat,
     DayCount,
     StepDay,
+    StepMonth,
     StepRunStat,
 )

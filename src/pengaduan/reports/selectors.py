@@ -23,8 +23,8 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints.kinds import get_kind
-from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay
-from pengaduan.complaints.figures import OFFICE, STANDARD
+from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay, StepMonth, StepRunStat
+from pengaduan.complaints.figures import OFFICE, STANDARD, bucket
 from pengaduan.complaints.models import (
     Channel,
     Complaint,
@@ -193,8 +193,35 @@ def histogram_percentiles(buckets: list[tuple[int, int, int]], fractions=(0.5, 0
 
 # -- SOP compliance -------------------------------------------------------------------------------------------
 
-def _step_days(unit: Unit, period: Period, measure: str) -> QuerySet[StepDay]:
-    return StepDay.objects.filter(unit=unit, measure=measure, day__gte=period.start, day__lt=period.end).order_by()
+def _step_days(unit: Unit, period: Period) -> QuerySet[StepDay]:
+    return StepDay.objects.filter(unit=unit, day__gte=period.start, day__lt=period.end).order_by()
+
+
+def _histograms(unit: Unit, period: Period, measure: str, group_by: list[str]) -> dict[tuple, list]:
+    """{group: [(bucket, n, seconds)]} of the office times in the period. Whole months (every period but a
+    range of days) read the monthly histograms; a range of days reads the buckets of its own steps' figures."""
+    if period.start.day == 1 and period.end.day == 1:
+        rows = (StepMonth.objects.filter(unit=unit, measure=measure, month__gte=period.start, month__lt=period.end)
+                .order_by().values(*group_by, "bucket").annotate(total=Sum("n"), s=Sum("seconds"))
+                .values_list(*group_by, "bucket", "total", "s"))
+    else:
+        start, end = period.bounds()
+        value = "office_seconds" if measure == OFFICE else "standard_seconds"
+        fields = {"officer_id": "done_by_id"}
+        raw = StepRunStat.objects.filter(unit=unit, done_at__gte=start, done_at__lt=end).values_list(
+            *[fields.get(name, name) for name in group_by], value)
+        sums: dict[tuple, list] = {}
+        for *group, seconds in raw.iterator():
+            key = (*[g or 0 for g in group], bucket(seconds))
+            total = sums.setdefault(key, [0, 0])
+            total[0] += 1
+            total[1] += seconds
+        rows = [(*key, n, seconds) for key, (n, seconds) in sums.items()]
+    histograms: dict[tuple, list] = {}
+    for *group, bucket_number, n, seconds in rows:
+        if n:
+            histograms.setdefault(tuple(group), []).append((bucket_number, n, seconds))
+    return histograms
 
 
 @dataclass
@@ -217,26 +244,18 @@ def compliance_by_step(*, unit: Unit, period: Period) -> list[StepFigures]:
     percentile of their office time, and the median office time the SOP allowed them."""
     steps = sop_steps(unit)
     rows = {number: StepFigures(step) for number, step in steps.items()}
-    histograms: dict[int, list] = {}
-    for number, bucket, n, on_time, seconds, paused in (
-        _step_days(unit, period, OFFICE).values("step_number", "bucket")
-        .annotate(n=Sum("n"), on=Sum("on_time"), s=Sum("seconds"), p=Sum("paused_seconds"))
-        .values_list("step_number", "bucket", "n", "on", "s", "p")
+    for number, n, on_time, paused in (
+        _step_days(unit, period).values("step_number")
+        .annotate(total=Sum("n"), on=Sum("on_time"), p=Sum("paused_seconds"))
+        .values_list("step_number", "total", "on", "p")
     ):
-        if not n:
-            continue
-        row = rows.setdefault(number, StepFigures(_step_info(steps, number)))
-        row.done, row.on_time, row.paused = row.done + n, row.on_time + on_time, row.paused + (paused or 0)
-        histograms.setdefault(number, []).append((bucket, n, seconds))
-    for number, histogram in histograms.items():
-        rows[number].median, rows[number].p90 = histogram_percentiles(histogram)
-    standards: dict[int, list] = {}
-    for number, bucket, n, seconds in (
-        _step_days(unit, period, STANDARD).values("step_number", "bucket").annotate(n=Sum("n"), s=Sum("seconds"))
-        .values_list("step_number", "bucket", "n", "s")
-    ):
-        standards.setdefault(number, []).append((bucket, n, seconds))
-    for number, histogram in standards.items():
+        if n:
+            row = rows.setdefault(number, StepFigures(_step_info(steps, number)))
+            row.done, row.on_time, row.paused = n, on_time, paused or 0
+    for (number,), histogram in _histograms(unit, period, OFFICE, ["step_number"]).items():
+        if number in rows:
+            rows[number].median, rows[number].p90 = histogram_percentiles(histogram)
+    for (number,), histogram in _histograms(unit, period, STANDARD, ["step_number"]).items():
         if number in rows:
             rows[number].standard_median = histogram_percentiles(histogram, (0.5,))[0]
     return [rows[number] for number in sorted(rows)]
@@ -258,22 +277,18 @@ class OfficerFigures:
 def compliance_by_officer(*, unit: Unit, period: Period) -> list[OfficerFigures]:
     """Per officer and step: steps done in the period, share on time, median office time."""
     steps = sop_steps(unit)
-    groups: dict[tuple[int, int], list] = {}
-    for officer, number, bucket, n, on_time, seconds in (
-        _step_days(unit, period, OFFICE).values("officer_id", "step_number", "bucket")
-        .annotate(n=Sum("n"), on=Sum("on_time"), s=Sum("seconds"))
-        .values_list("officer_id", "step_number", "bucket", "n", "on", "s")
-    ):
-        if n:
-            group = groups.setdefault((officer, number), [0, 0, []])
-            group[0] += n
-            group[1] += on_time
-            group[2].append((bucket, n, seconds))
-    users = get_user_model().objects.in_bulk([officer for officer, _number in groups if officer])
+    groups = [
+        row for row in _step_days(unit, period).values("officer_id", "step_number")
+        .annotate(total=Sum("n"), on=Sum("on_time")).values_list("officer_id", "step_number", "total", "on")
+        if row[2]
+    ]
+    medians = _histograms(unit, period, OFFICE, ["officer_id", "step_number"])
+    users = get_user_model().objects.in_bulk([officer for officer, *_rest in groups if officer])
     rows = []
-    for (officer, number), (done, on_time, histogram) in groups.items():
+    for officer, number, done, on_time in groups:
         user = users.get(officer)
         name = (user.get_full_name() or user.get_username()) if user else _("(unknown)")
+        histogram = medians.get((officer, number), [])
         rows.append(OfficerFigures(name, _step_info(steps, number), done, on_time,
                                    histogram_percentiles(histogram, (0.5,))[0]))
     rows.sort(key=lambda row: (row.name.lower(), row.step.number))
@@ -307,8 +322,8 @@ def compliance_by_month(*, unit: Unit, period: Period) -> list[MonthFigures]:
     """The trend: per month of the period, steps done and on time, complaints answered and within the SOP."""
     rows = {month: MonthFigures(month) for month in period.months()}
     for day, done, on_time in (
-        _step_days(unit, period, OFFICE).values("day").annotate(n=Sum("n"), on=Sum("on_time"))
-        .values_list("day", "n", "on")
+        _step_days(unit, period).values("day").annotate(total=Sum("n"), on=Sum("on_time"))
+        .values_list("day", "total", "on")
     ):
         row = rows.setdefault(day.replace(day=1), MonthFigures(day.replace(day=1)))
         row.steps_done, row.steps_on_time = row.steps_done + done, row.steps_on_time + on_time
