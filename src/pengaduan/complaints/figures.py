@@ -250,18 +250,29 @@ def step_counted(step_run: StepRun, complaint: Complaint | None = None) -> StepR
     that step answered it), add them to the rollups, and count the complaint with its values as the step
     left them. Idempotent: recording a run again replaces its figures.
 
-    Called by the engine when a step completes (complaints.engine._finish_step), inside its transaction.
+    Called by the engine when a step completes (complaints.engine._finish_step), inside its transaction,
+    with the run and the complaint as it has them: then nothing is read again that the engine holds (the
+    run cannot have figures yet, it was open a moment ago), which keeps the write transaction short.
     """
-    if complaint is not None:
+    if complaint is None:
+        values = _counted_runs().filter(pk=step_run.pk).values_list(*_RUN_FIELDS).first()
+        if values is None:
+            return None
+        run = _Run(*values)
+        unit = Unit.objects.get(pk=run.unit_id)
+        state = Complaint.objects.filter(pk=run.complaint_id).values("status", "received_at", "closed_at").get()
+        old = StepRunStat.objects.filter(pk=run.pk).first()
+    else:
         complaint_counted(complaint)
-    values = _counted_runs().filter(pk=step_run.pk).values_list(*_RUN_FIELDS).first()
-    if values is None:
-        return None
-    run = _Run(*values)
-    unit = Unit.objects.get(pk=run.unit_id)
+        if complaint.status == Complaint.Status.SET_ASIDE or step_run.done_at is None:
+            return None
+        run = _Run(step_run.pk, step_run.complaint_id, step_run.unit_id, step_run.number, step_run.role,
+                   step_run.done_by_id, step_run.started_at, step_run.due_at, step_run.done_at)
+        unit = complaint.unit
+        state = {"status": complaint.status, "received_at": complaint.received_at, "closed_at": complaint.closed_at}
+        old = None
     calendar = calendar_for_unit(unit)
     stat = _step_stat(run, calendar, _paused_by_run([run.pk]).get(run.pk, 0))
-    old = StepRunStat.objects.filter(pk=stat.pk).first()
     rows = _StepRows()
     if old is not None:
         old.delete()
@@ -271,7 +282,6 @@ def step_counted(step_run: StepRun, complaint: Complaint | None = None) -> StepR
     stat.save(force_insert=True)
     rows.add(stat)
     rows.write()
-    state = Complaint.objects.filter(pk=run.complaint_id).values("status", "received_at", "closed_at").get()
     if state["status"] == Complaint.Status.CLOSED:
         _record_complaint(run.complaint_id, unit.pk, state["received_at"], state["closed_at"], calendar)
     return stat
