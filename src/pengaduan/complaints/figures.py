@@ -68,6 +68,7 @@ def _day_of_quarter(quarter: int, zone) -> date:
     return datetime.fromtimestamp(quarter * 900, UTC).astimezone(zone).date()
 
 
+@lru_cache(maxsize=262144)
 def bucket(seconds: int) -> int:
     """The histogram bucket of a duration: exact below 64 s, then 32 buckets per doubling (≤ 3.2 % wide).
     Monotonic, so buckets sort like the durations they hold."""
@@ -170,15 +171,16 @@ class _StepRows:
         rows[key] = list(values) if current is None else [a + b for a, b in zip(current, values)]
 
     def add(self, stat: StepRunStat, sign: int = 1) -> None:
-        day, officer = day_of(stat.done_at), stat.done_by_id or 0
-        self._add(self.days, (stat.unit_id, day, stat.step_number, officer),
-                  (sign, sign * stat.on_time, sign * stat.office_seconds, sign * stat.paused_office_seconds,
-                   sign * stat.standard_seconds))
+        self.add_values(stat.unit_id, day_of(stat.done_at), stat.step_number, stat.done_by_id, stat.on_time,
+                        stat.office_seconds, stat.paused_office_seconds, stat.standard_seconds, sign)
+
+    def add_values(self, unit_id, day, number, officer, on_time, office, paused, standard, sign: int = 1) -> None:
+        officer = officer or 0
+        self._add(self.days, (unit_id, day, number, officer),
+                  (sign, sign * on_time, sign * office, sign * paused, sign * standard))
         month = day.replace(day=1)
-        self._add(self.months, (stat.unit_id, month, stat.step_number, officer, OFFICE, bucket(stat.office_seconds)),
-                  (sign, sign * stat.office_seconds))
-        self._add(self.months, (stat.unit_id, month, stat.step_number, officer, STANDARD,
-                                bucket(stat.standard_seconds)), (sign, sign * stat.standard_seconds))
+        self._add(self.months, (unit_id, month, number, officer, OFFICE, bucket(office)), (sign, sign * office))
+        self._add(self.months, (unit_id, month, number, officer, STANDARD, bucket(standard)), (sign, sign * standard))
 
     def write(self) -> None:
         _upsert(StepDay, self.KEYS, self.SUMS, {key: tuple(values) for key, values in self.days.items()})
@@ -461,11 +463,9 @@ def rebuild_rollups(*, unit: Unit | None = None, batch_size: int = 20000) -> Non
                 "unit_id", "done_at", "step_number", "done_by_id", "on_time", "office_seconds",
                 "paused_office_seconds", "standard_seconds", "step_run__due_at"), batch_size):
             for _pk, unit_id, done_at, number, done_by, on_time, office, paused, standard, due_at in rows:
-                stat = StepRunStat(unit_id=unit_id, done_at=done_at, step_number=number, done_by_id=done_by,
-                                   on_time=on_time, office_seconds=office, paused_office_seconds=paused,
-                                   standard_seconds=standard)
-                steps.add(stat)
-                received[unit_id].update(_late_keys(due_at, done_at))
+                steps.add_values(unit_id, day_of(done_at), number, done_by, on_time, office, paused, standard)
+                if done_at > due_at:
+                    received[unit_id].update(_late_keys(due_at, done_at))
         for unit_id, answered_at, working_days, within, office in _by_unit(ComplaintStat.objects.all(), unit)\
                 .values_list("unit_id", "answered_at", "working_days", "within_sop", "office_seconds")\
                 .iterator(chunk_size=batch_size):
