@@ -24,5 +24,9 @@ class ComplaintsConfig(AppConfig):
     name = "pengaduan.complaints"
     verbose_name = _("Complaints")
 
-    def ready(self) -> None:
+    def ready(self):
+        # Every step kind registers itself (and its entry in the SOP layer's table of kinds).
+        from pengaduan.complaints.kinds.registry import autodiscover
+
+        autodiscover()
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="complaints-after-migrate")

@@ -23,10 +23,10 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints.kinds import get_kind
+from pengaduan.complaints import channels
 from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay, StepMonth, StepRunStat
 from pengaduan.complaints.figures import OFFICE, STANDARD, bucket
 from pengaduan.complaints.models import (
-    Channel,
     Complaint,
     ComplaintType,
     DecisionType,
@@ -36,7 +36,7 @@ from pengaduan.complaints.models import (
 from pengaduan.complaints.selectors import roles_by_unit, team_units
 from pengaduan.reports.formatting import share
 from pengaduan.reports.periods import Period
-from pengaduan.sop.models import Sop
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 
@@ -69,7 +69,7 @@ class StepInfo:
 
 def sop_steps(unit: Unit) -> dict[int, StepInfo]:
     """The steps of the unit's current SOP, by number."""
-    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    sop = current_sop(unit)
     if sop is None:
         return {}
     return {
@@ -511,7 +511,7 @@ def periodic_figures(*, unit: Unit, period: Period) -> PeriodicFigures:
         return _by_value(_day_counts(unit, measure, period.start, period.end))
 
     breakdowns = [
-        _breakdown(counts("channel"), _("Channel"), labels=dict(Channel.choices)),
+        _breakdown(counts("channel"), _("Channel"), labels=channels.labels()),
         _breakdown(counts("type"), _("Type"), labels=dict(ComplaintType.choices)),
         _breakdown(counts("category"), _("Category"), empty=_("(not categorised yet)"), top=TOP),
         _breakdown(counts("subject"), _("Subject of the complaint"), top=TOP),

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reports', '0001_initial'),
-        ('complaints', '0008_figures'),
+        ('complaints', '0009_figures'),
     ]
 
     operations = [

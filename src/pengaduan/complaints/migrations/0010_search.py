@@ -37,7 +37,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_figures'),
+        ('complaints', '0009_figures'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reports', '0001_initial'),
-        ('complaints', '0007_step_run_unit'),
+        ('complaints', '0008_channel_choices_from_registry'),
         ('units', '0002_workdesk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
