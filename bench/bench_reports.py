@@ -9,24 +9,34 @@ Madiun SOP, one unit and four officers, and fills it with bulk inserts: N compla
 `--years` years (all in one year by default, the worst case for "a year"), five step runs each (the newest 3 %
 still open), and the report figures (StepRunStat, ComplaintStat) the engine would have recorded.
 
-Then it measures, each in a fresh process so that the peak resident memory (VmHWM) is that phase's own:
+Then it builds the rollups from the figures (what the engine keeps with each event) and measures, each in a
+fresh process so that the peak resident memory (VmHWM) is that phase's own:
+  dashboard   what /laporan/ computes: open steps by step, 12 months of received and share within the SOP,
+              this month against the last, the longest waits
   compliance  per step (with median and 90th percentile), per officer, per month, open steps by age: a year
   periodic    the periodic report of the year and of its last month (figures and PDF)
-  xlsx        the Buku Pengaduan of a year as XLSX (streamed: constant memory)
   public      the public statistics of a year
-and prints time and peak RSS per phase. The baseline line is a process that only starts Django.
+  xlsx        the Buku Pengaduan of a year as XLSX (streamed: constant memory)
+and prints time and peak RSS per phase (`--phases` picks some). The baseline line is a process that only
+starts Django. With BENCH_SRC=/path/to/other/src and --reuse it times another checkout's code on the same
+database (how the figures before the rollups were measured).
 
-Measured on the 2-core AMD EPYC (24 GB) development machine, other benchmarks running alongside, 1 000 000
-complaints in one year (4.9 million finished steps), python 3.11:
-                 SQLite 3.40            PostgreSQL 15
-  generate       451 s                  ~650 s (COPY)
-  compliance      91 s,  80 MB           22 s,  79 MB
-  periodic        92 s,  81 MB           17 s,  80 MB
-  public          10 s,  76 MB          1.3 s,  79 MB
-  xlsx           217 s,  78 MB          202 s,  86 MB   (63 MB file; Django alone: 71 / 79 MB)
-At 100 000 complaints: compliance 7 s / 1.5 s, xlsx 25 s / 32 s (SQLite / PostgreSQL); times vary by a factor
-of two with the load from other processes on this machine.
-The XLSX time is XlsxWriter's own cost per cell (about 20 µs); memory stays flat whatever the number of rows.
+Reports from the rollups (2-core Xeon shared with other jobs, load average about 12, so times vary by a factor
+of two; python 3.11), one year of complaints:
+                         SQLite 3.40                          PostgreSQL 15
+  N                      50 000          200 000              50 000          200 000
+  dashboard     before   0.89 s          1.33 s               0.60 s          see below
+                after    0.06 s          0.09 s               0.18 s
+  compliance    before  15.8 s          21.7 s                1.06 s
+                after    0.37 s          0.18 s               0.28 s
+  periodic      before  12.9 s          (as compliance)       2.24 s
+                after    1.42 s          0.41 s               1.28 s
+  public        before   1.00 s                               0.14 s
+                after    0.10 s          0.04 s               0.69 s
+The rollups' size grows with days, steps, officers and distinct values, not with complaints, so these times stay
+flat as N grows (the periodic report's time is mostly its two PDFs). Before the rollups, at 1 000 000 complaints:
+compliance 91 s / 22 s, periodic 92 s / 17 s, public 10 s / 1.3 s (SQLite / PostgreSQL). The XLSX export still
+reads the register (XlsxWriter's cost per cell, about 20 µs; memory flat).
 """
 
 import argparse

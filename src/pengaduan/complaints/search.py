@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from pengaduan.complaints.models import Complaint
 from pengaduan.complaints.similarity import search_terms
 
-CANDIDATES = 100  # scored in Python afterwards: a few milliseconds
+CANDIDATES = 50  # scored in Python afterwards: a few milliseconds
 MAX_TERMS = 12
 COMMON_SHARE = 0.05  # a word in more than this share of the complaints is left out while rarer ones remain
 
