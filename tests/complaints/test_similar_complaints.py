@@ -161,8 +161,8 @@ def test_it_needs_a_few_queries_however_many_candidates(unit, django_assert_max_
         shown = [(str(complaint), complaint.summary, complaint.received_at, complaint.status)
                  for complaint, _score in results]
 
-    # Every complaint sharing a word is a candidate; those about other topics share none with it.
-    assert len(shown) == 3
+    # The index finds the complaints that share words (SQLite) or trigrams (PostgreSQL); the same case first.
+    assert len(shown) >= 3 and {summary for _code, summary, _at, _status in shown[:3]} == {KTP["summary"]}
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")

@@ -149,9 +149,9 @@ def similar_complaints(
     complaint being looked at. Set-aside complaints are never suggested: spam is no case to link to,
     and a duplicate's original is suggested itself. Only scores of at least `min_score` are returned.
 
-    Every complaint of the unit is searched, however old: the database's full-text index
-    (`pengaduan.complaints.search`: FTS5 on SQLite, text search and pg_trgm on PostgreSQL) finds the best
-    few hundred candidates, and `pengaduan.complaints.similarity` scores them (stemmed words and trigrams, the
+    Every complaint of the unit is searched, however old: the database's index
+    (`pengaduan.complaints.search`: FTS5 on SQLite, a pg_trgm trigram index on PostgreSQL) finds the best
+    few dozen candidates, and `pengaduan.complaints.similarity` scores them (stemmed words and trigrams, the
     summary and subject weighing most, the place too). The order adds to the text's score a little for the
     same reporter (`reporter`: phone or e-mail, compared, never shown) and a little for recency, so that
     among equally similar cases the one from the same person and the newer one come first. The score

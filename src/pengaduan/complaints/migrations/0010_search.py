@@ -1,5 +1,5 @@
-"""The full-text index of the similar-case search (complaints.search): FTS5 with its triggers on SQLite,
-pg_trgm and GIN indexes on PostgreSQL; each created only on its own database."""
+"""The index of the similar-case search (complaints.search): FTS5 with its triggers on SQLite, pg_trgm and a
+GiST trigram index on PostgreSQL; each created only on its own database."""
 
 from django.db import migrations
 
@@ -26,7 +26,7 @@ def drop(apps, schema_editor):
                       "DROP TRIGGER IF EXISTS complaints_search_au", "DROP TABLE IF EXISTS complaints_search_vocab",
                       "DROP TABLE IF EXISTS complaints_search"]
     elif connection.vendor == "postgresql":
-        statements = ["DROP INDEX IF EXISTS complaints_search_text", "DROP INDEX IF EXISTS complaints_search_summary"]
+        statements = ["DROP INDEX IF EXISTS complaints_search_text"]
     else:
         statements = []
     with connection.cursor() as cursor:
