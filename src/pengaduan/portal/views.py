@@ -17,19 +17,14 @@ from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.portal import throttle
-from pengaduan.portal.emails import schedule_receipt_email
+from pengaduan.documents.receipt import receipt_pdf
+from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
-from pengaduan.portal.receipt import receipt_pdf
-from pengaduan.portal.selectors import (
-    complainant_files,
-    complaint_page,
-    office_hours,
-    portal_unit,
-    public_status,
-    service_standard,
-)
+from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
+from pengaduan.throttle import services as throttle
+from pengaduan.units.selectors import portal_unit
 
 SESSION_KEY = "tracked_complaint"
 
@@ -45,6 +40,13 @@ def _too_many(request, what):
     response = render(request, "portal/too_many.html", {"what": what}, status=429)
     response["Retry-After"] = "600"
     return response
+
+
+def _remember(request, code: str) -> None:
+    """Keep the code in the session under a new session key: a key planted or seen before the code was entered
+    (session fixation) opens nothing."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = code
 
 
 def _tracked(request) -> Complaint:
@@ -84,7 +86,7 @@ def complain(request):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                request.session[SESSION_KEY] = complaint.tracking_code
+                _remember(request, complaint.tracking_code)
                 schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
                 return redirect("portal:received")
         form.data = form.data.copy()
@@ -109,7 +111,8 @@ def receipt(request):
 
 @require_http_methods(["GET", "POST"])
 def track(request):
-    form = TrackForm(request.POST or request.GET or None)
+    # POST only: a code in the address would stay in server logs and browser history (?code= is ignored).
+    form = TrackForm(request.POST if request.method == "POST" else None)
     if form.is_bound:
         if not throttle.hit(throttle.LOOKUP, throttle.client_ip(request)):
             return _too_many(request, _("look-ups"))
@@ -117,10 +120,10 @@ def track(request):
             code = normalise_tracking_code(form.cleaned_data["code"])
             complaint = Complaint.objects.filter(tracking_code=code).only("tracking_code").first()
             if complaint is not None:
-                request.session[SESSION_KEY] = complaint.tracking_code
+                _remember(request, complaint.tracking_code)
                 return redirect("portal:status")
         # The same answer whatever was wrong: no hint that a code exists or what it looks like.
-        form = TrackForm(initial={"code": request.POST.get("code", request.GET.get("code", ""))})
+        form = TrackForm(initial={"code": request.POST.get("code", "")})
         messages.error(request, _("We could not find a complaint with that code. Please check the code and try again."))
     return render(request, "portal/track.html", {"form": form})
 
@@ -192,6 +195,7 @@ def own_file(request, pk):
     return attachment_response(item)
 
 
+@require_POST
 def forget(request):
     request.session.pop(SESSION_KEY, None)
     return redirect("portal:track")
