@@ -25,14 +25,14 @@ Reports from the rollups (2-core Xeon shared with other jobs, load average about
 of two; python 3.11), one year of complaints:
                          SQLite 3.40                          PostgreSQL 15
   N                      50 000          200 000              50 000          200 000
-  dashboard     before   0.89 s          1.33 s               0.60 s          see below
-                after    0.06 s          0.09 s               0.18 s
-  compliance    before  15.8 s          21.7 s                1.06 s
-                after    0.37 s          0.18 s               0.28 s
-  periodic      before  12.9 s          (as compliance)       2.24 s
-                after    1.42 s          0.41 s               1.28 s
-  public        before   1.00 s                               0.14 s
-                after    0.10 s          0.04 s               0.69 s
+  dashboard     before   0.89 s          1.33 s               0.60 s          0.41 s
+                after    0.06 s          0.09 s               0.18 s          0.17 s
+  compliance    before  15.8 s          21.7 s                1.06 s          3.11 s
+                after    0.37 s          0.18 s               0.28 s          0.11 s
+  periodic      before  12.9 s           -                    2.24 s          3.77 s
+                after    1.42 s          0.41 s               1.28 s          0.39 s
+  public        before   1.00 s          -                    0.14 s          0.39 s
+                after    0.10 s          0.04 s               0.69 s          0.08 s
 The rollups' size grows with days, steps, officers and distinct values, not with complaints, so these times stay
 flat as N grows (the periodic report's time is mostly its two PDFs). Before the rollups, at 1 000 000 complaints:
 compliance 91 s / 22 s, periodic 92 s / 17 s, public 10 s / 1.3 s (SQLite / PostgreSQL). The XLSX export still
