@@ -7,8 +7,9 @@ BENCH_DATABASE_URL=postgres://… that PostgreSQL database instead, which it emp
 SOP, creates one unit with N complaints of varied Indonesian text spread over three years, and times
 `similar_complaints` for different new complaints: the first (cold) call, then p50/p95 of the rest.
 Target: p95 <= 50 ms at 1,000,000 complaints. Measured on the shared 2-core Xeon (load average 6-12 from other
-jobs): SQLite 20 000 complaints p50 13 ms / p95 24 ms, 50 000 p50 127 / p95 213 ms (at load 12, with 100
-candidates); PostgreSQL 50 000 p50 25 ms / p95 42 ms. Before (a window of the newest 3 000 scored in Python):
+jobs): SQLite 20 000 complaints p50 13 ms / p95 24 ms, 50 000 p50 65 ms / p95 95 ms (this benchmark's texts
+come from 16 topics, so even its rarest words are in thousands of complaints); PostgreSQL 50 000 p50 25 ms /
+p95 42 ms. Before (a window of the newest 3 000 scored in Python):
 p50 358 ms / p95 740 ms on the same loaded machine.
 """
 
