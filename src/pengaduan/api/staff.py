@@ -64,7 +64,8 @@ def _complaint(request, complaint_id: int) -> Complaint:
 
 def _detail(request, complaint: Complaint) -> dict:
     complaint = api_selectors.visible_complaint(_user(request), complaint.pk)
-    return api_selectors.complaint_detail(_user(request), complaint, now=timezone.now())
+    return api_selectors.complaint_detail(_user(request), complaint, now=timezone.now(),
+                                          where=f"{request.method} {request.path}")
 
 
 def _member_unit(request, code: str | None, *, field: str = "unit") -> Unit:
@@ -118,7 +119,8 @@ class ComplaintFilters(Schema):
     overdue: bool | None = Field(None, description="true: the current step's deadline has passed.")
     received_from: date | None = Field(None, ge=EARLIEST, le=LATEST)
     received_to: date | None = Field(None, ge=EARLIEST, le=LATEST)
-    q: str | None = Field(None, max_length=200, description="Register number, tracking code, title, subject, name.")
+    q: str | None = Field(None, max_length=200, description="Register number, the exact tracking code, title, "
+                                                             "subject, and names you may see.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 

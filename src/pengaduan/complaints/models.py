@@ -69,7 +69,10 @@ class Complaint(models.Model):
         Sop, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("SOP version"),
         help_text=_("The SOP version this complaint started under; it keeps it to the end."),
     )
-    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    # Only the keyed hash of the tracking code is stored (complaints/codes.py): the code is the complainant's
+    # credential. The plain code exists only on the instance that issued it, as `tracking_code` (below).
+    tracking_code_hash = models.CharField(_("tracking code (keyed hash)"), max_length=64, unique=True,
+                                          editable=False)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
     complainant = models.ForeignKey(
@@ -151,11 +154,27 @@ class Complaint(models.Model):
             models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
         ]
 
+    # The plain tracking code, set only on the instance that has just issued it (engine), to show it once.
+    tracking_code = ""
+
     def __str__(self):
-        return self.register_number or self.tracking_code
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """How staff and letters name the case: its register number, or its number before it is recorded."""
+        return self.register_number or _("complaint no. %(pk)s") % {"pk": self.pk}
 
     def get_absolute_url(self):
         return reverse("workdesk:complaint", args=[self.pk])
+
+    def issue_tracking_code(self) -> str:
+        """A new code for this complaint (not saved): its hash replaces the previous one, which stops working."""
+        from pengaduan.complaints.codes import new_tracking_code, tracking_code_hash
+
+        self.tracking_code = new_tracking_code()
+        self.tracking_code_hash = tracking_code_hash(self.tracking_code)
+        return self.tracking_code
 
     # For lists: Django's get_FOO_display rebuilds the field's choices on every call, which costs more than
     # the rest of a register row; these read a table made once.
@@ -523,6 +542,7 @@ class Event(models.Model):
         NOTE = "note", _("Internal note")
         REMINDED = "reminded", _("Reminder sent")
         ESCALATED = "escalated", _("Deadline passed; superiors alerted")
+        CODE_ISSUED = "code_issued", _("New tracking code issued on a reprinted receipt (the old one is void)")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

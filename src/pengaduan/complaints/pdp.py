@@ -12,7 +12,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from pengaduan.complaints.codes import normalise_tracking_code
+from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.models import AccessLog, Complainant, Complaint, Rating
 
 
@@ -22,7 +22,7 @@ def complaints_of(reference: str):
     if not reference:
         return Complaint.objects.none()
     digits = "".join(ch for ch in reference if ch.isdigit())
-    query = Q(complainant__email__iexact=reference) | Q(tracking_code=normalise_tracking_code(reference))
+    query = Q(complainant__email__iexact=reference) | tracking_code_filter(reference)
     complaints = Complaint.objects.all()
     if len(digits) >= 6:
         # Numbers are written "0812-3456 7890", "+62 812 3456 7890"...: compare the last nine digits only.
@@ -47,7 +47,6 @@ def export(*, reference: str, actor=None, now: datetime | None = None) -> dict:
     with transaction.atomic():
         for complaint in complaints:
             result["complaints"].append({
-                "tracking_code": complaint.tracking_code,
                 "register_number": complaint.register_number,
                 "unit": complaint.unit.name,
                 "received_at": complaint.received_at.isoformat(),

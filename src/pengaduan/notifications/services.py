@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pengaduan.complaints.models import Complaint, Reminder, StepRun
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
@@ -119,8 +120,11 @@ def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complai
 
 def _render_receipt(spec: Mapping[str, Any]) -> tuple[str, bytes, str]:
     complaint = Complaint.objects.select_related("unit", "sop", "complainant").get(pk=spec["complaint"])
+    # Only a hash of the code is stored: the receipt mail carries the code it was queued with.
+    complaint.tracking_code = spec.get("code", "")
     pdf = receipt_pdf(complaint, base_url=spec.get("base_url", ""))
-    return f"tanda-terima-{complaint.tracking_code}.pdf", pdf, "application/pdf"
+    name = complaint.tracking_code or complaint.reference.replace("/", "-").replace(" ", "-")
+    return f"tanda-terima-{name}.pdf", pdf, "application/pdf"
 
 
 ATTACHMENT_RENDERERS = {"receipt": _render_receipt}
@@ -147,8 +151,25 @@ def _claim(candidates: Iterable[tuple[int, str, datetime]], *, now: datetime) ->
 
 def _succeeded(message: OutboxMessage, *, now: datetime) -> None:
     OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error=""
+        status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error="",
+        **_forget_tracking_code(message),
     )
+
+
+def _forget_tracking_code(message: OutboxMessage) -> dict:
+    """Once sent, the outbox keeps no tracking code (a credential shown once): out of the attachment specs, and
+    masked in the subject and body that the admin's outbox shows."""
+    codes = [spec["code"] for spec in message.attachments or [] if spec.get("code")]
+    if not codes:
+        return {}
+    subject, body = message.subject, message.body
+    for code in codes:
+        subject, body = subject.replace(code, CODE_MASK), body.replace(code, CODE_MASK)
+    attachments = [{key: value for key, value in spec.items() if key != "code"} for spec in message.attachments]
+    return {"subject": subject, "body": body, "attachments": attachments}
+
+
+CODE_MASK = "•••••-•••••-•••••"
 
 
 def _failed(message: OutboxMessage, error: BaseException, *, now: datetime) -> str:
@@ -250,14 +271,15 @@ def retry_now(*, messages: QuerySet[OutboxMessage], now: datetime | None = None)
 # --- who is told what ---------------------------------------------------------------------------
 
 def _reference(complaint: Complaint) -> str:
-    return complaint.register_number or complaint.tracking_code
+    return complaint.reference
 
 
 def _complainant_context(complaint: Complaint, *, base_url: str) -> dict[str, Any]:
     unit = complaint.unit
     return {
         "name": complaint.complainant.name,
-        "tracking_code": complaint.tracking_code,
+        # The code is known only when it has just been issued; later messages point to the receipt.
+        "tracking_code": complaint.tracking_code or _("(as on your receipt)"),
         "register_number": complaint.register_number,
         "reference": _reference(complaint),
         "summary": complaint.summary,
@@ -281,7 +303,12 @@ def notify_complainant(*, complaint: Complaint, key: str, base_url: str = "",
     if complaint.is_anonymous or complainant is None or not complainant.email.strip():
         return None
     base_url = (base_url or site_url()).rstrip("/")
-    attachments = [{"kind": "receipt", "complaint": complaint.pk, "base_url": base_url}] if key in RECEIPT_KEYS else []
+    attachments = []
+    if key in RECEIPT_KEYS:
+        spec = {"kind": "receipt", "complaint": complaint.pk, "base_url": base_url}
+        if complaint.tracking_code:  # just issued: the receipt mail is the one place it goes besides the page
+            spec["code"] = complaint.tracking_code
+        attachments.append(spec)
     return enqueue(
         key=key, to=complainant.email, complaint=complaint, attachments=attachments, reply_to=complaint.unit.email,
         context={**_complainant_context(complaint, base_url=base_url), **(context or {})},
@@ -316,7 +343,7 @@ def _step_context(step_run: StepRun) -> dict[str, Any]:
     complaint = step_run.complaint
     return {
         "reference": _reference(complaint),
-        "tracking_code": complaint.tracking_code,
+        "tracking_code": "",  # the complainant's credential: never in a message to staff
         "register_number": complaint.register_number,
         "summary": complaint.summary,
         "step_number": step_run.number,

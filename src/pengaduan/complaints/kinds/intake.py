@@ -32,6 +32,8 @@ CHANNEL_REQUIRES = {
 }
 CHANNEL_FIELDS = ("caller_number", "letter_number", "letter_date", "box_opened_at", "source_link", "lapor_id")
 NULLABLE_CHANNEL_FIELDS = {"letter_date", "box_opened_at"}
+# Channel details that identify the complainant: not kept for an anonymous complaint (see privacy.py).
+ANONYMOUS_DROPS = ("caller_number", "source_link")
 
 
 class IntakeForm(StepForm):
@@ -105,12 +107,19 @@ class IntakeForm(StepForm):
 
     def clean(self):
         cleaned = super().clean()
+        anonymous = cleaned.get("is_anonymous")
         for field in CHANNEL_REQUIRES.get(cleaned.get("channel"), ()):
+            if anonymous and field in ANONYMOUS_DROPS:
+                continue
             if not cleaned.get(field) and field not in self.errors:
                 self.add_error(field, _("Required for complaints received through this channel."))
-        if cleaned.get("is_anonymous"):
-            for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
+        if anonymous:
+            # Anonymous means nothing that identifies the person is kept: the caller's number and the link to
+            # the post (which shows the poster) go with the name.
+            for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address",
+                          *ANONYMOUS_DROPS):
                 cleaned[field] = ""
+                self.errors.pop(field, None)
             cleaned["is_confidential"] = False
         elif not cleaned.get("complainant_name", "").strip():
             self.add_error(
