@@ -1,9 +1,11 @@
-"""`pengaduan remind`: reminders, escalations and the mail outbox. Safe to run every minute."""
+"""`pengaduan remind`: reminders, escalations, overdue data-subject requests and the mail outbox. Safe to run
+every minute."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
+from pengaduan.complaints.pdp import alert_overdue_requests
 from pengaduan.complaints.reminders import reminders_send
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
@@ -19,6 +21,7 @@ class Command(BaseCommand):
         from pengaduan.notifications.services import send_due
 
         counts = reminders_send()
+        overdue_requests = alert_overdue_requests()  # data-subject requests past 3 × 24 hours: alert the DPO
         mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
         stop = time.monotonic() + MAIL_SECONDS
         while True:
@@ -28,5 +31,6 @@ class Command(BaseCommand):
             if batch["claimed"] < MAIL_BATCH or time.monotonic() > stop:
                 break
         self.stdout.write(
-            f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, mail: {mail}"
+            f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, "
+            f"overdue data-subject requests: {overdue_requests}, mail: {mail}"
         )
