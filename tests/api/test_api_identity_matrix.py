@@ -151,3 +151,40 @@ def test_the_inputs_offered_to_a_masked_performer_carry_no_identity(as_user, uni
     detail = as_user("jfu").get(f"/complaints/{complaint.pk}").json()
     assert detail["current"]["kind"] == "deliver"
     assert "recipient" not in detail["current"]["initial"]  # not prefilled from the identity (finding 4)
+
+
+def test_the_write_endpoints_open_to_masked_roles_answer_without_the_identity(as_user, unit, staff):
+    """Notes (any officer) and coordination answers (the Kasubag): their answers carry no identity, no log."""
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(
+        channel="telephone", caller_number=CALLER, is_confidential="on", **PERSON))
+    asked = as_user("sekretaris").post(f"/complaints/{complaint.pk}/coordination",
+                                       {"role": "kasubag", "question": "Pernah ada aduan serupa?"})
+    assert asked.status_code == 201
+    before = AccessLog.objects.count()
+    responses = [
+        as_user("kasubag").post(f"/complaints/{complaint.pk}/coordination/{asked.json()['id']}/answer",
+                                {"answer": "Belum pernah."}),
+        as_user("kasubag").post(f"/complaints/{complaint.pk}/notes", {"text": "Catatan"}),
+        as_user("inspektur").post(f"/complaints/{complaint.pk}/notes", {"text": "Catatan"}),
+    ]
+    for response in responses:
+        assert response.status_code in (200, 201), response.json()
+        assert not shown_secrets(response.content.decode())
+    assert AccessLog.objects.count() == before
+
+
+@pytest.mark.parametrize("role, shown", [("jfu", True), ("sekretaris", True)])
+def test_set_aside_and_resume_answer_with_the_identity_only_under_the_rule(as_user, unit, staff, role, shown):
+    from pengaduan.complaints.engine import complaint_receive, information_request
+
+    complaint = complaint_receive(unit=unit, data=intake_data(is_confidential="on", **PERSON))
+    if role == "jfu":
+        response = as_user("jfu").post(f"/complaints/{complaint.pk}/set-aside", {"reason": "spam", "note": "iklan"})
+    else:
+        step_complete(complaint=complaint, actor=staff["jfu"], step_number=1,
+                      data=intake_data(is_confidential="on", **PERSON))
+        information_request(complaint=complaint, actor=staff["sekretaris"], question="?", pause_clock=True)
+        response = as_user("sekretaris").post(f"/complaints/{complaint.pk}/resume")
+    assert response.status_code == 200, response.json()
+    assert bool(shown_secrets(response.content.decode())) == shown
+    assert AccessLog.objects.filter(user=staff[role], complaint=complaint).exists() == shown

@@ -63,6 +63,9 @@ def test_the_code_is_shown_once_after_submitting_and_not_on_the_tracking_page(cl
     assert client.get(reverse("portal:receipt")).status_code == 404
     client.post(reverse("portal:track"), {"code": code})
     assert code not in client.get(reverse("portal:status")).text
+    assert client.get(reverse("portal:received")).status_code == 404
+    copy = client.get(reverse("portal:receipt"))  # a later copy of the receipt, without the code
+    assert copy.status_code == 200 and code.encode() not in copy.content
 
 
 @pytest.mark.parametrize("role", ["jfu", "sekretaris", "kasubag", "inspektur"])

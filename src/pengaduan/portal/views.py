@@ -58,13 +58,14 @@ def _tracked(request) -> Complaint:
     return complaint
 
 
-def _just_issued(request) -> Complaint:
-    """The complaint this browser has just submitted, with its plain code (known only here and now)."""
+def _just_issued(request, *, required: bool = True) -> Complaint:
+    """The tracked complaint, with its plain code when this browser has just submitted it (known only then)."""
     complaint = _tracked(request)
     issued = request.session.get(ISSUED_KEY) or {}
-    if issued.get("complaint") != complaint.pk:
+    if issued.get("complaint") == complaint.pk:
+        complaint.tracking_code = issued["code"]
+    elif required:
         raise Http404
-    complaint.tracking_code = issued["code"]
     return complaint
 
 
@@ -114,7 +115,8 @@ def received(request):
 
 
 def receipt(request):
-    complaint = _just_issued(request)
+    # Later copies (from the tracking page) carry no code: the database holds only its hash.
+    complaint = _just_issued(request, required=False)
     pdf = receipt_pdf(complaint, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="tanda-terima.pdf"'
