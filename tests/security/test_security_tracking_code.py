@@ -122,7 +122,7 @@ def test_the_receipt_printed_in_the_workdesk_carries_the_new_code(client, unit, 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_hashes_the_codes_already_handed_out(unit):
     executor = MigrationExecutor(connection)
-    before = [("complaints", "0007_step_run_unit")]
+    before = [("complaints", "0008_channel_choices_from_registry")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("complaints", "Complaint")
     sop_id = Sop.objects.get().pk

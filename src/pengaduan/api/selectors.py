@@ -12,9 +12,10 @@ from pengaduan.api.inputs import describe_fields
 from pengaduan.complaints import selectors
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.kinds import get_kind
-from pengaduan.complaints.privacy import identity_for, identity_visible_q, masked_output
+from pengaduan.complaints.privacy import identity_visible_q, masked_output
 from pengaduan.complaints.models import Complaint, StepRun
-from pengaduan.sop.models import Sop
+from pengaduan.complaints.page import complaint_page
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 
 
@@ -79,6 +80,7 @@ def list_item(complaint: Complaint, now: datetime) -> dict:
         "register_number": complaint.register_number,
         "unit": complaint.unit.code,
         "channel": complaint.channel,
+        "channel_label": complaint.channel_label,
         "complaint_type": complaint.complaint_type,
         "category": complaint.category,
         "status": complaint.status,
@@ -109,7 +111,7 @@ def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[
     actions = []
     if current is not None and current.role in roles:
         actions.append(f"complete_step:{current.number}")
-        if current.step.kind == "intake" and not complaint.is_recorded:
+        if get_kind(current.step.kind).records_complaint and not complaint.is_recorded:
             actions.append("set_aside")
         if current.step.coordinators:
             actions.append("coordination_request")
@@ -132,20 +134,21 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
     """The complaint as the JSON API shows it to an officer of its unit: the SOP timeline, the current step with
     its inputs, the actions open to the caller, coordination, questions, notes, attachments and events.
 
-    The identity follows the web's rule (complaints.privacy): hidden from roles that may not see it, in the
-    step outputs too, and every confidential identity shown is logged with `where` (the endpoint)."""
-    identity = identity_for(user, complaint, where=where)
-    sop = complaint.sop
-    runs = {run.number: run for run in complaint.step_runs.select_related("done_by", "step")}
+    Read by the same complaint-page selector as the workdesk page; the identity follows the web's rule
+    (complaints.privacy): hidden from roles that may not see it, in the step outputs and form inputs too, and
+    every confidential identity shown is logged with `where` (the endpoint)."""
+    page = complaint_page(user, complaint, where=where)
+    identity = page.complainant
+    sop = page.sop
     steps = []
-    for step in sop.steps.all():
-        run = runs.get(step.number)
+    for line in page.steps:
+        step, run = line.step, line.run
         steps.append({
             "number": step.number,
             "kind": step.kind,
             "role": step.performer,
-            "role_title": sop.role_title(step.performer),
-            "state": "pending" if run is None else ("done" if run.done_at else "current"),
+            "role_title": line.role_title,
+            "state": line.state,
             "time_limit": step.time_limit_text,
             "started_at": run.started_at if run else None,
             "due_at": run.due_at if run else None,
@@ -153,13 +156,12 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
             "on_time": run.on_time if run else None,
             "done_by": _username(run.done_by) if run else None,
             "paused_at": run.paused_at if run else None,
-            "output": masked_output(run.output, shown=identity is not None) if run and run.done_at else {},
+            "output": line.kind.api_output(line.output) if line.output else {},
         })
-    current = next((run for run in runs.values() if run.is_open), None)
-    roles = selectors.roles_by_unit(user).get(complaint.unit_id, set())
+    current, roles = page.current, page.roles
     current_out = None
     if current is not None:
-        kind = get_kind(current.step.kind)
+        kind = page.current_kind
         current_out = {
             "number": current.number,
             "kind": kind.name,
@@ -236,7 +238,7 @@ def intake_units(user) -> list[Unit]:
     roles = selectors.roles_by_unit(user)
     units = []
     for unit in member_units(user):
-        sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+        sop = current_sop(unit)
         first = sop.steps.order_by("number").first() if sop else None
         if first is not None and first.performer in roles[unit.pk]:
             units.append(unit)
@@ -261,6 +263,7 @@ def register_entry(complaint: Complaint) -> dict:
         "recorded_at": complaint.recorded_at,
         "received_at": complaint.received_at,
         "channel": complaint.channel,
+        "channel_label": complaint.channel_label,
         "complaint_type": complaint.complaint_type,
         "complainant": name,
         "summary": complaint.summary,
@@ -288,7 +291,7 @@ def compliance(*, unit: Unit, date_from: date, date_to: date) -> list[dict]:
         ).order_by("number")
     }
     duration = ExpressionWrapper(F("done_at") - F("started_at"), output_field=DurationField())
-    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    sop = current_sop(unit)
     labels = {step.number: step for step in sop.steps.all()} if sop else {}
     result = []
     for number in sorted(set(labels) | set(counts)):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from pengaduan.api import selectors as api_selectors
 from pengaduan.api.errors import ApiError
@@ -44,9 +45,9 @@ from pengaduan.api.schemas import (
 )
 from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.attachments import attachment_response
-from pengaduan.complaints.kinds import KINDS, get_kind
-from pengaduan.complaints.kinds.intake import IntakeForm
-from pengaduan.complaints.models import Attachment, Channel, Complaint, ComplaintType
+from pengaduan.complaints import channels
+from pengaduan.complaints.kinds import get_kind, kinds
+from pengaduan.complaints.models import Attachment, Complaint, ComplaintType
 from pengaduan.sop.models import SopStep
 from pengaduan.units.models import Unit
 
@@ -64,8 +65,7 @@ def _complaint(request, complaint_id: int) -> Complaint:
 
 def _detail(request, complaint: Complaint) -> dict:
     complaint = api_selectors.visible_complaint(_user(request), complaint.pk)
-    return api_selectors.complaint_detail(_user(request), complaint, now=timezone.now(),
-                                          where=f"{request.method} {request.path}")
+    return api_selectors.complaint_detail(_user(request), complaint, now=timezone.now(), where=request.path)
 
 
 def _member_unit(request, code: str | None, *, field: str = "unit") -> Unit:
@@ -101,8 +101,24 @@ def me(request):
 @router.get("/step-kinds", response={200: dict[str, list[dict]], **ERRORS},
             summary="The inputs each kind of step takes")
 def step_kinds(request):
-    """For each step kind (intake, clarify, decide, draft_answer, deliver, review): the fields its form takes."""
-    return {name: describe_fields(kind.form_class) for name, kind in sorted(KINDS.items())}
+    """For each registered step kind: the fields its form takes."""
+    return {kind.name: describe_fields(kind.form_class) for kind in sorted(kinds.all(), key=lambda kind: kind.name)}
+
+
+@router.get("/channels", response={200: list[dict], **ERRORS}, summary="The channels a complaint can come in by")
+def channel_list(request):
+    """Each intake channel: its code (the `channel` of a complaint), label, the details it brings along (intake
+    fields, those required), whether it arrives by itself or is taken in by an officer, whether it is in person,
+    and the medium that answers the complainant by default."""
+    return [{
+        "code": channel.code,
+        "label": str(channel.label),
+        "details": list(channel.details),
+        "required_details": list(channel.required_details),
+        "arrives_by_itself": channel.arrives_by_itself,
+        "in_person": channel.in_person,
+        "answer_medium": channel.answer_medium,
+    } for channel in channels.all_channels()]
 
 
 # Complaints
@@ -112,7 +128,7 @@ class ComplaintFilters(Schema):
     unit: str | None = Field(None, max_length=32, description="Unit code.")
     status: Literal["open", "closed", "set_aside"] | None = None
     step: int | None = Field(None, ge=1, le=99, description="Complaints whose current step is this one.")
-    channel: Literal[tuple(Channel.values)] | None = None  # type: ignore[valid-type]
+    channel: str | None = Field(None, max_length=20, description="A channel code, as GET /channels lists them.")
     complaint_type: Literal[tuple(ComplaintType.values)] | None = Field(  # type: ignore[valid-type]
         None, alias="type")
     category: str | None = Field(None, max_length=100)
@@ -123,6 +139,14 @@ class ComplaintFilters(Schema):
                                                              "subject, and names you may see.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
+
+    @field_validator("channel")
+    @classmethod
+    def _known_channel(cls, value: str | None) -> str | None:
+        # Asked at request time: channels register themselves, so the list is not fixed when this loads.
+        if value is not None and channels.get(value) is None:
+            raise ValueError(_("Unknown channel; one of: %(codes)s") % {"codes": ", ".join(channels.codes())})
+        return value
 
 
 @router.get("/complaints", response={200: ComplaintPage, **ERRORS}, summary="Complaints of your units")
@@ -163,8 +187,13 @@ RECORD_EXAMPLE = {
 }
 
 
+def _recording_form():
+    """The form of the step kind that records a complaint (step 1)."""
+    return kinds.one("records_complaint").form_class
+
+
 @router.post("/complaints", response={201: ComplaintDetail, **ERRORS}, summary="Record a complaint (step 1)",
-             openapi_extra={"requestBody": request_body(IntakeForm, extra=RECORD_EXTRA, title="IntakeInput",
+             openapi_extra={"requestBody": request_body(_recording_form(), extra=RECORD_EXTRA, title="IntakeInput",
                                                         example=RECORD_EXAMPLE)})
 def complaint_record(request):
     """An officer takes in a complaint (walk-in, telephone, letter, box, ...) and records it in the Buku Pengaduan
@@ -179,8 +208,8 @@ def complaint_record(request):
             wrong["linked_to"] = [_("Must be a whole number.")]
         if wrong:
             raise ApiError(422, _("Please correct the marked fields."), wrong)
-        data = form_data_from_json(IntakeForm, data, allowed_extra=tuple(RECORD_EXTRA))
-    check_dates(IntakeForm, data)
+        data = form_data_from_json(_recording_form(), data, allowed_extra=tuple(RECORD_EXTRA))
+    check_dates(_recording_form(), data)
     if unit_code:
         unit = _member_unit(request, unit_code)
     else:
@@ -201,15 +230,19 @@ def complaint_record(request):
     return Status(201, _detail(request, complaint))
 
 
+def _kinds_by_name():
+    return sorted(((kind.name, kind) for kind in kinds.all()), key=lambda item: item[0])
+
+
 def _steps_body() -> dict:
     """Each kind's inputs as one alternative of the body; which applies depends on the complaint's SOP step."""
     alternatives = {
         "json": [dict(schema, title=f"{name}_input") for name, schema in
                  ((name, request_body(kind.form_class)["content"]["application/json"]["schema"])
-                  for name, kind in sorted(KINDS.items()))],
+                  for name, kind in _kinds_by_name())],
         "multipart": [dict(schema, title=f"{name}_input_with_files") for name, schema in
                       ((name, request_body(kind.form_class)["content"]["multipart/form-data"]["schema"])
-                       for name, kind in sorted(KINDS.items()))],
+                       for name, kind in _kinds_by_name())],
     }
     return {
         "required": True,

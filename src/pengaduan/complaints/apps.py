@@ -9,6 +9,11 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        # Every step kind registers itself (and its entry in the SOP layer's table of kinds).
+        from pengaduan.complaints.kinds.registry import autodiscover
+
+        autodiscover()
+
         from pengaduan.complaints import appendonly
 
         # Events and the access log are append-only in the database (see appendonly.py).

@@ -44,10 +44,12 @@ identity_erased = Signal()
 # The legal clock of a data-subject request: 3 × 24 hours, in real hours (UU 27/2022).
 REQUEST_HOURS = 3 * 24
 
-# The messages sent to the complainant (notifications.services.notify_complainant): their address, subject
-# and body are personal data. Fields written here so that a change of the outbox's fields is one edit.
+# The messages sent to the complainant (notifications.services.notify_complainant), on any medium: their
+# address, subject and body are personal data. Fields written here so that a change of the outbox's fields is
+# one edit. (The address may not be empty: it becomes a marker.)
 COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested")
-OUTBOX_PERSONAL_FIELDS = {"to": "", "subject": "", "body": "", "reply_to": "", "attachments": []}
+ERASED_ADDRESS = "[erased]"
+OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": []}
 
 
 def complaints_of(reference: str):
@@ -187,7 +189,7 @@ def _erase_messages(complaint: Complaint, *, email: str) -> None:
 
     to_them = Q(template_key__in=COMPLAINANT_MESSAGE_KEYS)
     if email:
-        to_them |= Q(to__iexact=email)
+        to_them |= Q(address__iexact=email)
     OutboxMessage.objects.filter(to_them, complaint=complaint).update(**OUTBOX_PERSONAL_FIELDS)
 
 

@@ -15,11 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import AccessLog, Complaint
 from pengaduan.complaints.selectors import roles_by_unit
-
-# The step kinds whose performers deal with the complainant directly.
-IDENTITY_KINDS = ("intake", "clarify", "deliver")
 
 # Identity fields kept on the complaint itself (what a channel brings along).
 COMPLAINT_IDENTITY_FIELDS = ("caller_number", "source_link")
@@ -51,7 +49,9 @@ def sop_identity_roles(sop) -> set[str]:
     configured = sop.document.get("sop", {}).get("confidential_identity_roles")
     if configured is not None:
         return set(configured)
-    return {step.performer for step in sop.steps.all() if step.kind in IDENTITY_KINDS}
+    # The performers of the steps that deal with the complainant directly (kinds that need identity fields).
+    identity_kinds = set(kinds.names_having("identity_fields"))
+    return {step.performer for step in sop.steps.all() if step.kind in identity_kinds}
 
 
 def identity_roles(complaint: Complaint) -> set[str]:
@@ -101,6 +101,18 @@ def masked_output(output: dict, *, shown: bool, drop: bool = False) -> dict:
         return output
     return {key: (str(MASKED) if key in OUTPUT_IDENTITY_FIELDS and value else value)
             for key, value in output.items() if not (drop and key in OUTPUT_IDENTITY_FIELDS)}
+
+
+def channel_details(complaint: Complaint, *, shown: bool) -> list[dict]:
+    """What the channel brought along, for the complaint page: the identity details (caller's number, link to
+    the post) masked unless the identity is shown."""
+    from pengaduan.complaints import channels
+
+    details = channels.describe(complaint)  # in the order of detail_fields, empty ones left out
+    names = [name for name in channels.detail_fields() if getattr(complaint, name, None) not in (None, "")]
+    return [detail if shown or name not in COMPLAINT_IDENTITY_FIELDS
+            else {**detail, "value": str(MASKED), "link": ""}
+            for name, detail in zip(names, details)]
 
 
 def identity_visible_q(user, *, prefix: str = "") -> Q:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_tracking_code_hash'),
+        ('complaints', '0009_tracking_code_hash'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

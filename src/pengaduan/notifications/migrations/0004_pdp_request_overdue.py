@@ -30,6 +30,6 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("notifications", "0002_default_message_templates")]
+    dependencies = [("notifications", "0003_outbox_media")]
 
     operations = [migrations.RunPython(seed, unseed)]

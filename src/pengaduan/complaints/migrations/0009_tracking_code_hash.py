@@ -21,7 +21,7 @@ def hash_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("complaints", "0007_step_run_unit")]
+    dependencies = [("complaints", "0008_channel_choices_from_registry")]
 
     operations = [
         migrations.AddField(
