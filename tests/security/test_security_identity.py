@@ -155,3 +155,20 @@ def test_the_inbox_search_finds_a_confidential_name_for_whom_may_see_it(client, 
     # Step 2 waits for the Sekretaris, who deals with the complainant.
     client.force_login(staff["sekretaris"])
     assert confidential.register_number in client.get(reverse("workdesk:inbox"), {"q": "Ratna"}).text
+
+
+def test_the_migration_forgets_what_older_anonymous_complaints_kept(unit, staff):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    anonymous = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(is_anonymous="on"))
+    # As recorded before anonymity dropped them: a caller's number and a recipient's name.
+    Complaint.objects.filter(pk=anonymous.pk).update(caller_number=CALLER, source_link=POST)
+    run = anonymous.step_runs.get(number=1)
+    run.output = {**run.output, "caller_number": CALLER, "recipient": "Seseorang"}
+    run.save()
+    import_module("pengaduan.complaints.migrations.0010_pdp_register").forget_anonymous_identities(apps, None)
+    anonymous.refresh_from_db()
+    assert (anonymous.caller_number, anonymous.source_link) == ("", "")
+    assert not {"caller_number", "recipient"} & set(anonymous.step_runs.get(number=1).output)

@@ -503,11 +503,12 @@ class Seeder:
             add(Complainant, (complainant_id, name, f"08{serial:010d}"[:12], email,
                               f"Jl. {LANDMARKS[landmark]} No. {weeks}, {PLACES[place]}", self._utc(received)))
         channel = draft.channel
-        caller = f"08{serial % 10**10:010d}"[:12] if channel == "telephone" else ""
+        # An anonymous complaint keeps nothing that identifies the person: no number, no link to the post.
+        caller = f"08{serial % 10**10:010d}"[:12] if channel == "telephone" and not draft.anonymous else ""
         letter_number = f"{serial % 900 + 100}/RW{weeks:02d}/{received_date:%m/%Y}" if channel == "letter" else ""
         letter_date = self._date(received_date - timedelta(days=weeks)) if channel == "letter" else None
         box_opened = self._utc(received) if channel == "complaint_box" else None
-        source_link = f"https://social.example/posts/{serial}" if channel == "social_media" else ""
+        source_link = f"https://social.example/posts/{serial}" if channel == "social_media" and not draft.anonymous else ""
         lapor_id = f"LAP-{received_date:%Y%m%d}-{serial % 10000:04d}" if channel == "lapor" else ""
         number_data = None
         register = (None, None, "", None)

@@ -69,7 +69,10 @@ class Deliver(StepKind):
 
     def sample_output(self, sample: Sample) -> dict:
         method = "portal" if sample.is_anonymous else "in_person"
-        return {"method": method, "recipient": "Pengadu", "documentation": "Jawaban diserahkan dan diterima."}
+        output = {"method": method, "documentation": "Jawaban diserahkan dan diterima."}
+        if not sample.is_anonymous:  # an anonymous complaint keeps no name of whoever received the answer
+            output["recipient"] = "Pengadu"
+        return output
 
     def initial(self, complaint):
         return {}
