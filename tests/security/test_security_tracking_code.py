@@ -58,7 +58,7 @@ def test_the_code_is_shown_once_after_submitting_and_not_on_the_tracking_page(cl
     submit(client)
     code = client.session[ISSUED_KEY]["code"]
     assert code in client.get(reverse("portal:received")).text
-    client.get(reverse("portal:forget"))
+    client.post(reverse("portal:forget"))
     assert client.get(reverse("portal:received")).status_code == 404  # the one showing is over
     assert client.get(reverse("portal:receipt")).status_code == 404
     client.post(reverse("portal:track"), {"code": code})

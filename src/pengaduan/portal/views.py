@@ -50,6 +50,15 @@ def _too_many(request, what):
     return response
 
 
+def _remember(request, code_hash: str) -> None:
+    """Keep the code's keyed hash in the session under a new session key: a key planted or seen before the code
+    was entered (session fixation) opens nothing. (cycle_key keeps the data: a code just issued stays
+    with it, and a look-up drops it below.)"""
+    request.session.cycle_key()
+    request.session.pop(ISSUED_KEY, None)
+    request.session[SESSION_KEY] = code_hash
+
+
 def _tracked(request) -> Complaint:
     code_hash = request.session.get(SESSION_KEY)
     complaint = (Complaint.objects.select_related("unit", "sop").filter(tracking_code_hash=code_hash).first()
@@ -99,7 +108,7 @@ def complain(request):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                request.session[SESSION_KEY] = complaint.tracking_code_hash
+                _remember(request, complaint.tracking_code_hash)
                 request.session[ISSUED_KEY] = {"complaint": complaint.pk, "code": complaint.tracking_code}
                 schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
                 return redirect("portal:received")
@@ -126,7 +135,8 @@ def receipt(request):
 
 @require_http_methods(["GET", "POST"])
 def track(request):
-    form = TrackForm(request.POST or request.GET or None)
+    # POST only: a code in the address would stay in server logs and browser history (?code= is ignored).
+    form = TrackForm(request.POST if request.method == "POST" else None)
     if form.is_bound:
         if not throttle.hit(throttle.LOOKUP, throttle.client_ip(request)):
             return _too_many(request, _("look-ups"))
@@ -134,11 +144,10 @@ def track(request):
             complaint = (Complaint.objects.filter(tracking_code_filter(form.cleaned_data["code"]))
                          .only("tracking_code_hash").first())
             if complaint is not None:
-                request.session.pop(ISSUED_KEY, None)
-                request.session[SESSION_KEY] = complaint.tracking_code_hash
+                _remember(request, complaint.tracking_code_hash)
                 return redirect("portal:status")
         # The same answer whatever was wrong: no hint that a code exists or what it looks like.
-        form = TrackForm(initial={"code": request.POST.get("code", request.GET.get("code", ""))})
+        form = TrackForm(initial={"code": request.POST.get("code", "")})
         messages.error(request, _("We could not find a complaint with that code. Please check the code and try again."))
     return render(request, "portal/track.html", {"form": form})
 
@@ -210,6 +219,7 @@ def own_file(request, pk):
     return attachment_response(item)
 
 
+@require_POST
 def forget(request):
     request.session.pop(SESSION_KEY, None)
     request.session.pop(ISSUED_KEY, None)

@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.pdp import alert_overdue_requests
 from pengaduan.complaints.reminders import reminders_send
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
 
         counts = reminders_send()
         overdue_requests = alert_overdue_requests()  # data-subject requests past 3 × 24 hours: alert the DPO
+        remove_stale_uploads()
         mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
         stop = time.monotonic() + MAIL_SECONDS
         while True:
