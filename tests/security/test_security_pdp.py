@@ -75,6 +75,7 @@ from pengaduan.complaints.engine import (  # noqa: E402
 )
 from pengaduan.complaints.models import Attachment, DataSubjectRequest, Event, Rating, StepRun  # noqa: E402
 from pengaduan.notifications.models import OutboxMessage  # noqa: E402
+from pengaduan.notifications.services import alert_overdue_requests  # noqa: E402
 from factories import make_user, tiny_jpeg  # noqa: E402
 
 PERSON = {"complainant_name": "Ratna Rahasia", "complainant_phone": "0899 1111 2222",
@@ -211,7 +212,7 @@ def test_an_overdue_request_alerts_the_dpo_once_through_the_outbox(unit, staff, 
     dpo.user_permissions.add(Permission.objects.get(codename="act_as_dpo"))
     received = wib(2026, 11, 2, 9, 0)
     pdp.request_record(kind="access", actor=staff["jfu"], reference="x@example.org", received_at=received)
-    assert pdp.alert_overdue_requests(now=received + timedelta(hours=71)) == 0
+    assert alert_overdue_requests(now=received + timedelta(hours=71)) == 0
     call_command("remind")  # `pengaduan remind` runs the check with the real clock: long overdue by now
     alerts = OutboxMessage.objects.filter(template_key="pdp_request_overdue")
     assert sorted(alerts.values_list("to", flat=True)) == ["petugas.ppdp@madiunkota.go.id", "ppdp@madiunkota.go.id"]

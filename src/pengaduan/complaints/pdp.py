@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
 from django.dispatch import Signal
-from django.urls import reverse
 from django.utils import timezone
 
 from pengaduan.complaints.appendonly import audited_rewrite
@@ -37,19 +36,14 @@ from pengaduan.complaints.privacy import COMPLAINT_IDENTITY_FIELDS, OUTPUT_IDENT
 
 logger = logging.getLogger(__name__)
 
-# Sent inside the erasing transaction with `complaint`: search indexes and other copies drop what they hold
-# about its complainant (a receiver that fails undoes the erasure, which is then retried).
+# Sent inside the erasing transaction with `complaint` and the complainant's former `email`: the outbox, search
+# indexes and other copies drop what they hold about the complainant (a receiver that fails undoes the erasure,
+# which is then retried).
 identity_erased = Signal()
 
 # The legal clock of a data-subject request: 3 × 24 hours, in real hours (UU 27/2022).
 REQUEST_HOURS = 3 * 24
 
-# The messages sent to the complainant (notifications.services.notify_complainant), on any medium: their
-# address, subject and body are personal data. Fields written here so that a change of the outbox's fields is
-# one edit. (The address may not be empty: it becomes a marker.)
-COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested")
-ERASED_ADDRESS = "[erased]"
-OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": []}
 
 
 def complaints_of(reference: str):
@@ -166,13 +160,13 @@ def erase_complaint(pk: int, *, now: datetime, action: str, actor=None, where: s
         if person is not None and not Complaint.objects.filter(complainant=person).exists():
             person.delete()
         _erase_step_outputs(complaint)
-        _erase_messages(complaint, email=email)
         _erase_own_files(complaint)
         Rating.objects.filter(complaint=complaint).exclude(comment="").update(comment="")
         _anonymise_requests(complaint)
         with audited_rewrite():
             _erase_event_data(complaint)
-        identity_erased.send(sender=Complaint, complaint=complaint)
+        # The outbox (mail sent to the complainant) and any search index drop their copies (notifications.receivers).
+        identity_erased.send(sender=Complaint, complaint=complaint, email=email)
         AccessLog.objects.create(user=actor, complaint=complaint, action=action, where=where[:200], at=now)
     return True
 
@@ -182,15 +176,6 @@ def _erase_step_outputs(complaint: Complaint) -> None:
         if any(run.output.get(key) for key in OUTPUT_IDENTITY_FIELDS):
             run.output = {key: ("" if key in OUTPUT_IDENTITY_FIELDS else value) for key, value in run.output.items()}
             run.save(update_fields=["output"])
-
-
-def _erase_messages(complaint: Complaint, *, email: str) -> None:
-    from pengaduan.notifications.models import OutboxMessage
-
-    to_them = Q(template_key__in=COMPLAINANT_MESSAGE_KEYS)
-    if email:
-        to_them |= Q(address__iexact=email)
-    OutboxMessage.objects.filter(to_them, complaint=complaint).update(**OUTBOX_PERSONAL_FIELDS)
 
 
 def _erase_own_files(complaint: Complaint) -> None:
@@ -277,25 +262,23 @@ def dpo_users():
                         ).distinct() if permission else users.filter(is_superuser=True)
 
 
-def alert_overdue_requests(*, now: datetime | None = None) -> int:
-    """Tell the data-protection officer of each request past its legal deadline, once (`pengaduan remind`)."""
-    from pengaduan.notifications.services import enqueue, site_url
+def claim_overdue_requests(*, now: datetime | None = None) -> list[DataSubjectRequest]:
+    """The open requests past their legal deadline that nobody was alerted of yet, marked as alerted now.
 
+    Call it inside the transaction that queues the alerts (notifications.services.alert_overdue_requests): a
+    request is claimed once, whoever runs `pengaduan remind` at the same time."""
     now = now or timezone.now()
-    alerted = 0
+    claimed = []
     for request in DataSubjectRequest.objects.filter(answered_at__isnull=True, due_at__lt=now,
                                                      overdue_alerted_at__isnull=True):
-        addresses = {settings.DPO_EMAIL.strip().lower()} if settings.DPO_EMAIL.strip() else set()
-        addresses |= {user.email.strip().lower() for user in dpo_users() if user.email.strip()}
-        with transaction.atomic():
-            if not DataSubjectRequest.objects.filter(pk=request.pk, overdue_alerted_at__isnull=True).update(
-                    overdue_alerted_at=now):
-                continue
-            for address in sorted(addresses):
-                enqueue(key="pdp_request_overdue", to=address, dedupe_key=f"pdp_overdue:{request.pk}:{address}"[:100],
-                        context={"request_kind": request.get_kind_display(), "request_id": request.pk,
-                                 "received_at": timezone.localtime(request.received_at).strftime("%d-%m-%Y %H:%M"),
-                                 "due_at": timezone.localtime(request.due_at).strftime("%d-%m-%Y %H:%M"),
-                                 "url": f"{site_url()}{reverse('workdesk:pdp_requests')}"})
-        alerted += 1
-    return alerted
+        if DataSubjectRequest.objects.filter(pk=request.pk, overdue_alerted_at__isnull=True).update(
+                overdue_alerted_at=now):
+            claimed.append(request)
+    return claimed
+
+
+def dpo_addresses() -> list[str]:
+    """Where overdue requests are reported: DPO_EMAIL and every active DPO user's e-mail address."""
+    addresses = {settings.DPO_EMAIL.strip().lower()} if settings.DPO_EMAIL.strip() else set()
+    addresses |= {user.email.strip().lower() for user in dpo_users() if user.email.strip()}
+    return sorted(addresses)

@@ -31,10 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints.models import Complaint, Reminder, StepRun
+from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications.routing import complainant_route
-from pengaduan.portal.receipt import format_datetime_id, receipt_pdf
+from pengaduan.typesetting import format_datetime_id
 from pengaduan.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -410,3 +411,41 @@ def notify_escalation(*, reminder: Reminder, roles: Sequence[str] | None = None)
         messages += notify_role(unit=complaint.unit, role=role, key="escalation", complaint=complaint,
                                 context=context, dedupe_prefix=f"escalation:{reminder.pk}")
     return messages
+
+
+# --- personal data -----------------------------------------------------------------------------------------------
+
+# The messages sent to the complainant (notify_complainant), on any medium: their address, subject and body are
+# personal data, emptied when the complainant's identity is erased. (The address may not be empty: a marker.)
+COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested")
+ERASED_ADDRESS = "[erased]"
+OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": []}
+
+
+def erase_complainant_messages(*, complaint: Complaint, email: str = "") -> int:
+    """Empty the messages sent to a complaint's complainant (complaints.pdp erasure)."""
+    from django.db.models import Q
+
+    to_them = Q(template_key__in=COMPLAINANT_MESSAGE_KEYS)
+    if email:
+        to_them |= Q(address__iexact=email)
+    return OutboxMessage.objects.filter(to_them, complaint=complaint).update(**OUTBOX_PERSONAL_FIELDS)
+
+
+def alert_overdue_requests(*, now: datetime | None = None) -> int:
+    """Tell the data-protection officer, once, of each data-subject request past its 3 × 24 hours."""
+    from pengaduan.complaints import pdp
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = pdp.claim_overdue_requests(now=now)
+        addresses = pdp.dpo_addresses() if claimed else []
+        for request in claimed:
+            for address in addresses:
+                enqueue(key="pdp_request_overdue", to=address,
+                        dedupe_key=f"pdp_overdue:{request.pk}:{address}"[:100],
+                        context={"request_kind": request.get_kind_display(), "request_id": request.pk,
+                                 "received_at": format_datetime_id(request.received_at),
+                                 "due_at": format_datetime_id(request.due_at),
+                                 "url": f"{site_url()}{reverse('workdesk:pdp_requests')}"})
+    return len(claimed)

@@ -6,8 +6,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from pengaduan.complaints.attachments import remove_stale_uploads
-from pengaduan.complaints.pdp import alert_overdue_requests
 from pengaduan.complaints.reminders import reminders_send
+from pengaduan.notifications.services import alert_overdue_requests, send_due
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
 # complaints is mailed within the minute and one run still ends before the timer starts the next.
@@ -19,8 +19,6 @@ class Command(BaseCommand):
     help = "Send due reminders and escalations, then the mail outbox. Idempotent; run it every minute."
 
     def handle(self, *args, **options):
-        from pengaduan.notifications.services import send_due
-
         counts = reminders_send()
         overdue_requests = alert_overdue_requests()  # data-subject requests past 3 × 24 hours: alert the DPO
         remove_stale_uploads()
