@@ -6,6 +6,7 @@ import pytest
 
 from pengaduan.api.models import Open311Request, Open311Service
 from pengaduan.api.services import key_create
+from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.models import Complaint
 from pengaduan.sop.selectors import current_sop
 
@@ -28,7 +29,7 @@ def test_it_takes_the_unit_code_with_a_public_submission(client, pemda):
     response = _submit(client, {**SUBMISSION, "unit": "dinkes"})
     assert response.status_code == 201, response.json()
     body = response.json()
-    complaint = Complaint.objects.get(tracking_code=body["tracking_code"])
+    complaint = Complaint.objects.get(tracking_code_filter(body["tracking_code"]))
     assert complaint.unit == pemda["DINKES"] and complaint.sop == current_sop(pemda["DINKES"])
     assert body["unit"]["code"] == "DINKES" and body["unit"]["is_triage"] is False
 

@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pengaduan.complaints import clock
+from pengaduan.complaints import clock, figures
 from pengaduan.complaints.attachments import submission_total_error
-from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.domain_events import (
     ComplaintClosed,
     ComplaintRecorded,
@@ -34,7 +33,6 @@ from pengaduan.complaints.models import (
     StepRun,
 )
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
@@ -105,10 +103,12 @@ def _current_run_for_performer(complaint: Complaint, actor) -> StepRun:
 def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tuple[Complaint, StepRun]:
     """The complaint with its first step started; returns both."""
     sop = _current_sop(unit)
-    complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
+    complaint = Complaint(unit=unit, sop=sop, received_at=now, created_at=now)
+    complaint.issue_tracking_code()  # the plain code stays on this instance only: for the receipt and its e-mail
     recording = kinds.one("records_complaint")
     recording.fill_complaint(complaint, cleaned)
     recording.save_complaint(complaint)
+    figures.complaint_counted(complaint, new=True)
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
         data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
@@ -226,7 +226,7 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
         complaint.save(update_fields=["status", "closed_at"])
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
         emit(ComplaintClosed(complaint=complaint))
-    record_step_stats(run)  # the office-time figures the reports aggregate in the database
+    figures.step_counted(run, complaint)  # the step's office time and the rollups the reports read
 
 
 def coordination_request(*, complaint: Complaint, actor, role: str, question: str, addressee=None,
@@ -316,6 +316,7 @@ def complaint_set_aside(*, complaint: Complaint, actor, reason: str, note: str, 
         complaint.set_aside_reason, complaint.set_aside_note = reason, note.strip()
         complaint.linked_to = duplicate_of
         complaint.save(update_fields=["status", "closed_at", "set_aside_reason", "set_aside_note", "linked_to"])
+        figures.complaint_counted(complaint)  # no longer counted as received
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.SET_ASIDE, actor=actor, step_number=run.number, created_at=now,
             data={"reason": reason, "note": note.strip(), "duplicate_of": duplicate_of.pk if duplicate_of else None},
@@ -419,6 +420,7 @@ def complaint_rate(*, complaint: Complaint, score, comment: str = "", now: datet
         )
         if not created:
             raise WorkflowError(_("This answer has already been rated. Thank you."))
+        figures.rating_counted(rating, complaint.unit_id)
         Event.objects.create(complaint=complaint, kind=Event.Kind.RATED, created_at=now,
                              data={"score": rating.score})
     return rating
@@ -436,3 +438,21 @@ def note_add(*, complaint: Complaint, actor, text: str, now: datetime | None = N
         Event.objects.create(complaint=complaint, kind=Event.Kind.NOTE, actor=actor, created_at=now,
                              data={"note": note.pk})
     return note
+
+
+def tracking_code_reissue(*, complaint: Complaint, actor, now: datetime | None = None) -> str:
+    """A new tracking code for the receipt the recording officer prints; the previous code stops working.
+
+    Only the performer of the first step (who records complaints and hands out receipts) may do it; the event
+    says that a code was issued, never the code."""
+    now = now or timezone.now()
+    first = complaint.sop.steps.order_by("number").first()
+    _require_role(actor, complaint.unit, first.performer, complaint.sop)
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        code = locked.issue_tracking_code()
+        locked.save(update_fields=["tracking_code_hash"])
+        Event.objects.create(complaint=complaint, kind=Event.Kind.CODE_ISSUED, actor=actor, created_at=now,
+                             data={"reissued": True})
+    complaint.tracking_code, complaint.tracking_code_hash = code, locked.tracking_code_hash
+    return code

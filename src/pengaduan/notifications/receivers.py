@@ -13,7 +13,9 @@ from pengaduan.complaints.domain_events import (
     StepAssigned,
     on,
 )
+from pengaduan.complaints.pdp import identity_erased
 from pengaduan.notifications.services import (
+    erase_complainant_messages,
     notify_complainant,
     notify_escalation,
     notify_reminder,
@@ -52,3 +54,11 @@ def remind_performers(event: ReminderDue) -> None:
 @on(DeadlinePassed)
 def alert_superiors(event: DeadlinePassed) -> None:
     notify_escalation(reminder=event.reminder, roles=event.roles)
+
+
+def forget_the_complainants_messages(sender, complaint, email="", **kwargs) -> None:
+    """Erasure of a complainant's identity (complaints.pdp): the messages sent to them go too."""
+    erase_complainant_messages(complaint=complaint, email=email)
+
+
+identity_erased.connect(forget_the_complainants_messages, dispatch_uid="notifications_forget_complainant")
