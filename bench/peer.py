@@ -143,8 +143,10 @@ def _worker(port, method, path, body, headers, seconds, threads, ident, results,
 
 
 def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0, processes=2, threads=8,
-         ident_base=0) -> dict:
-    """Closed loops of processes x threads, a new connection per request (sync workers close them)."""
+         ident_base=0, pid=None) -> dict:
+    """Closed loops of processes x threads, a new connection per request (sync workers close them); with the
+    server's pid also its CPU time per request."""
+    cpu_before = server_cpu(pid)
     cap = max(1, env_int("BENCH_MAX_REQUESTS", 20000) // processes)
     results = multiprocessing.Queue()
     procs = [multiprocessing.Process(target=_worker, args=(port, method, path, body, headers or {}, seconds, threads,
@@ -161,9 +163,41 @@ def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0
     for proc in procs:
         proc.join()
     elapsed = time.monotonic() - started
+    cpu = server_cpu(pid) - cpu_before
     lat = sorted(totals["latencies"]) or [0.0]
+    done = totals["ok"] + totals["errors"]
     return {"rate": totals["ok"] / elapsed, "errors": totals["errors"], "accepted": totals["accepted"],
+            "cpu_ms": cpu * 1000 / done if done and pid else 0.0,
             "p50": statistics.median(lat) * 1000, "p95": lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))] * 1000}
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds used so far by a gunicorn master and its workers, the replaced ones included (a reaped
+    child's time is in the master's cutime/cstime). Per request, it hardly depends on what else runs on the
+    machine, unlike requests per second on cores shared with others."""
+    if not pid:
+        return 0.0
+
+    def stat(p):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return int(fields[1]), [int(x) for x in fields[11:15]]  # ppid; utime stime cutime cstime
+
+    master = stat(pid)
+    if master is None:
+        return 0.0
+    total = sum(master[1])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(pid):
+            child = stat(entry.name)
+            if child and child[0] == pid:
+                total += child[1][0] + child[1][1]
+    return total / TICKS
 
 
 def latency(port, paths, headers, seconds) -> dict:
@@ -592,11 +626,12 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
             order = sites if number % 2 == 0 else sites[::-1]
             print(f"Round {number + 1}/{rounds}: {order[0].name} first", flush=True)
             for site in order:
-                runs[site.name]["ceiling"].append(load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds))
+                runs[site.name]["ceiling"].append(load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds,
+                                                       pid=site.server.pid))
             for site in order:
                 body, headers = forms[site.name]
                 result = load(site.port, "POST", site.intake_path, body=body, headers=headers, expect=302,
-                              seconds=seconds, ident_base=100 * number)
+                              seconds=seconds, ident_base=100 * number, pid=site.server.pid)
                 accepted[site.name].update(result["accepted"])
                 runs[site.name]["intake"].append(result)
             for kind in ("list", "detail"):
@@ -627,6 +662,9 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
         errors = [sum(r["errors"] for r in runs[n][kind]) for n in (a, b)]
         rows.append((label, f"{agg(a, kind, 'rate'):.0f} ({errors[0]} err)", f"{agg(b, kind, 'rate'):.0f} "
                      f"({errors[1]} err)", ratio(agg(a, kind, "rate"), agg(b, kind, "rate"))))
+        rows.append((f"  {kind}: server CPU per request (ms)", f"{agg(a, kind, 'cpu_ms'):.2f}",
+                     f"{agg(b, kind, 'cpu_ms'):.2f}", ratio(agg(a, kind, "cpu_ms"), agg(b, kind, "cpu_ms"),
+                                                            higher_is_better=False)))
         rows.append((f"  {kind} p50 / p95 under load (ms)", f"{agg(a, kind, 'p50'):.0f} / {agg(a, kind, 'p95'):.0f}",
                      f"{agg(b, kind, 'p50'):.0f} / {agg(b, kind, 'p95'):.0f}",
                      "p95 " + ratio(agg(a, kind, "p95"), agg(b, kind, "p95"), higher_is_better=False)))
@@ -675,31 +713,40 @@ SERVING_OPTIONS = [
 
 
 def serving(rounds: int, seconds: float, workers: int, work: Path) -> str:
+    """Every option's server runs for the whole measurement (idle when it is not its turn), so the rounds can
+    be short and many: on a shared machine the load of others changes from second to second."""
     work.mkdir(parents=True, exist_ok=True)
     engine, ours_url, _theirs = database_urls(work)
+    state = machine(db_versions(engine))
     sites = [(label, Pengaduan(work / f"serving-{i}", ours_url, env)) for i, (label, env) in enumerate(SERVING_OPTIONS)]
     sites[0][1].run("-m", "pengaduan.cli", "migrate", "--noinput")
     rates: dict = {label: [] for label, _site in sites}
-    for number in range(rounds):
-        order = sites if number % 2 == 0 else sites[::-1]
-        for label, site in order:  # one server at a time: idle servers would still share the cores
+    try:
+        for _label, site in sites:
             site.serve(workers, site.data / "server.log")
-            try:
-                rates[label].append(load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds))
-            finally:
-                site.stop()
+        for number in range(rounds):
+            order = sites if number % 2 == 0 else sites[::-1]
+            for label, site in order:
+                rates[label].append(load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds,
+                                         pid=site.server.pid))
+    finally:
+        for _label, site in sites:
+            site.stop()
     lines = [f"Bare-view ceiling of `pengaduan serve --production` by serving option: {workers} sync workers, "
              f"{rounds} interleaved rounds of {seconds:g} s (median), load 2 x 8 threads on 127.0.0.1",
-             f"Machine: {machine(db_versions(engine))}"]
+             f"Machine: {state}"]
     width = max(len(label) for label in rates)
     base = statistics.median(r["rate"] for r in rates[SERVING_OPTIONS[0][0]])
+    base_cpu = statistics.median(r["cpu_ms"] for r in rates[SERVING_OPTIONS[0][0]])
+    lines.append(f"{'option'.ljust(width)}  req/s (x before)    p95 ms  server CPU ms/request (x before)  rounds req/s")
     for label, results in rates.items():
         rate = statistics.median(r["rate"] for r in results)
         p95 = statistics.median(r["p95"] for r in results)
+        cpu = statistics.median(r["cpu_ms"] for r in results)
         errors = sum(r["errors"] for r in results)
         runs_ = ", ".join(f"{r['rate']:.0f}" for r in results)
-        lines.append(f"{label.ljust(width)}  {rate:6.0f} req/s  p95 {p95:5.0f} ms  {rate / base:5.2f}x  "
-                     f"({errors} errors; rounds {runs_})")
+        lines.append(f"{label.ljust(width)}  {rate:5.0f} ({rate / base:4.2f}x)  {p95:8.0f}  {cpu:10.3f} "
+                     f"({cpu / base_cpu:4.2f}x){' ' * 14}{runs_}" + (f" ({errors} errors)" if errors else ""))
     return "\n".join(lines)
 
 

@@ -295,12 +295,8 @@ def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], 
 
     Each recipient's dedupe key is `<dedupe_prefix>:<user id>`; the context gains `recipient_name`.
     """
-    users = (
-        get_user_model().objects.filter(memberships__unit=unit, memberships__role=role, is_active=True)
-        .exclude(email="").distinct().order_by("pk")
-    )
     messages = []
-    for user in users:
+    for user in _role_users(unit, role):
         message = _queue(
             key=key, to=user.email, complaint=complaint, attachments=(), reply_to="",
             context={**context, "recipient_name": user.get_full_name() or user.get_username()},
@@ -312,7 +308,14 @@ def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], 
     return messages
 
 
-def _step_context(step_run: StepRun) -> dict[str, Any]:
+def _role_users(unit: Unit, role: str) -> QuerySet:
+    return (
+        get_user_model().objects.filter(memberships__unit=unit, memberships__role=role, is_active=True)
+        .exclude(email="").distinct().order_by("pk")
+    )
+
+
+def _step_context(step_run: StepRun, *, complaint_url: str | None = None) -> dict[str, Any]:
     complaint = step_run.complaint
     return {
         "reference": _reference(complaint),
@@ -323,7 +326,7 @@ def _step_context(step_run: StepRun) -> dict[str, Any]:
         "step_description": step_run.step.description,
         "role_title": complaint.sop.role_title(step_run.role),
         "due_at": format_datetime_id(step_run.due_at),
-        "complaint_url": f"{site_url()}{complaint.get_absolute_url()}",
+        "complaint_url": complaint_url or f"{site_url()}{complaint.get_absolute_url()}",
         "unit_name": complaint.unit.name,
     }
 
@@ -361,3 +364,75 @@ def notify_escalation(*, reminder: Reminder, roles: Sequence[str] | None = None)
         messages += notify_role(unit=complaint.unit, role=role, key="escalation", complaint=complaint,
                                 context=context, dedupe_prefix=f"escalation:{reminder.pk}")
     return messages
+
+
+# --- a new complaint's messages, rendered before its write transaction --------------------------
+
+# Stands for what only the insert knows (the complaint's address); replaced when the rows are saved.
+_PENDING_COMPLAINT_URL = "\ue000complaint-url\ue000"
+
+
+def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
+                                   receipt_base_url: str | None = None) -> list[OutboxMessage]:
+    """The messages a new complaint sends, rendered now from unsaved rows, so that the write transaction
+    only inserts them (save_prepared_messages): "step_assigned" to the performers of its first step and,
+    with `receipt_base_url`, the receipt to the complainant ("complaint_received", as notify_complainant).
+
+    Reads (templates, performers) happen here, outside the transaction. Ids, dedupe keys and the
+    complaint's address are filled in by save_prepared_messages.
+    """
+    wanted = ["step_assigned"]
+    complainant = complaint.complainant
+    to_complainant = (receipt_base_url is not None and not complaint.is_anonymous and complainant is not None
+                      and complainant.email.strip())
+    if to_complainant:
+        wanted.append("complaint_received")
+    templates = {template.key: template for template in MessageTemplate.objects.filter(key__in=wanted)}
+    messages = []
+
+    def add(key, to, context, dedupe, attachments=(), reply_to=""):
+        template = templates.get(key)
+        if template is None or not template.is_active:
+            logger.info("Message template %r is missing or switched off: nothing is sent to %s", key, to)
+            return
+        try:
+            subject = " ".join(_render(template.subject, context).split())
+            body = _render(template.body, context).strip() + "\n"
+        except Exception:
+            logger.exception("Could not render message template %r", key)
+            return
+        message = OutboxMessage(template_key=key, to=to, reply_to=reply_to, subject=subject, body=body,
+                                attachments=[dict(spec) for spec in attachments])
+        message._dedupe_format = dedupe
+        messages.append(message)
+
+    context = _step_context(step_run, complaint_url=_PENDING_COMPLAINT_URL)
+    for user in _role_users(complaint.unit, step_run.role):
+        add("step_assigned", user.email, {**context, "recipient_name": user.get_full_name() or user.get_username()},
+            dedupe=f"step_assigned:{{run}}:{user.pk}")
+    if to_complainant:
+        base_url = (receipt_base_url or site_url()).rstrip("/")
+        add("complaint_received", complainant.email.strip(), _complainant_context(complaint, base_url=base_url),
+            dedupe="complaint_received:{complaint}", reply_to=complaint.unit.email,
+            attachments=[{"kind": "receipt", "complaint": None, "base_url": base_url}])
+    return messages
+
+
+def save_prepared_messages(messages: Sequence[OutboxMessage], *, complaint: Complaint,
+                           step_run: StepRun) -> list[OutboxMessage]:
+    """Insert prepare_new_complaint_messages' rows (one statement) now that the complaint and its first step run
+    are saved; inside the action's transaction. Sent after the commit, as `enqueue`."""
+    if not messages:
+        return []
+    url = f"{site_url()}{complaint.get_absolute_url()}"
+    for message in messages:
+        message.complaint = complaint
+        message.subject = message.subject.replace(_PENDING_COMPLAINT_URL, url)[:300]
+        message.body = message.body.replace(_PENDING_COMPLAINT_URL, url)
+        message.dedupe_key = message._dedupe_format.format(complaint=complaint.pk, run=step_run.pk)
+        for spec in message.attachments:
+            if spec.get("complaint", 0) is None:
+                spec["complaint"] = complaint.pk
+    saved = OutboxMessage.objects.bulk_create(messages)
+    _deliver_after_commit(saved)
+    return saved

@@ -19,7 +19,6 @@ from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Complaint, Rating
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.portal import throttle
-from pengaduan.portal.emails import schedule_receipt_email
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
 from pengaduan.portal.receipt import receipt_pdf
 from pengaduan.portal.selectors import (
@@ -77,14 +76,15 @@ def complain(request):
             return _too_many(request, _("complaints"))
         if form.is_valid():
             try:
-                complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES)
+                # The receipt e-mail is queued in the complaint's own transaction.
+                complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES,
+                                                     receipt_base_url=request.build_absolute_uri("/"))
             except StepInputInvalid as refused:
                 for field, errors in refused.errors.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
                 request.session[SESSION_KEY] = complaint.tracking_code
-                schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
                 return redirect("portal:received")
         form.data = form.data.copy()
         form.data["token"] = form_token()

@@ -119,8 +119,9 @@ class IntakeForm(StepForm):
         return cleaned
 
 
-def fill_complaint(complaint: Complaint, cleaned: dict) -> None:
-    """Copy the intake inputs onto the complaint (and its complainant). Does not save the complaint."""
+def fill_complaint(complaint: Complaint, cleaned: dict, *, save_complainant: bool = True) -> None:
+    """Copy the intake inputs onto the complaint (and its complainant). Does not save the complaint; with
+    save_complainant False not a new complainant either (the caller saves it first, in its transaction)."""
     for field in ("channel", "summary", "description", "subject", "event_place", "event_date",
                   "is_anonymous", "is_confidential"):
         setattr(complaint, field, cleaned[field])
@@ -145,7 +146,9 @@ def fill_complaint(complaint: Complaint, cleaned: dict) -> None:
         "address": cleaned["complainant_address"].strip(),
     }
     if previous is None:
-        complaint.complainant = Complainant.objects.create(**identity)
+        complaint.complainant = Complainant(**identity)
+        if save_complainant:
+            complaint.complainant.save()
     else:
         for key, value in identity.items():
             setattr(previous, key, value)
