@@ -174,7 +174,9 @@ def test_it_really_serves_over_loopback(tmp_path):
 
 def test_it_recycles_workers_and_logs_access_only_when_the_environment_says_so():
     default = serving.gunicorn_argv(workers=3, environ={})
-    assert "--max-requests" not in default and "--access-logfile" not in default
+    assert default[default.index("--max-requests") + 1] == "100000" and "--access-logfile" not in default
+    assert default[default.index("--max-requests-jitter") + 1] == "10000"
+    assert "--max-requests" not in serving.gunicorn_argv(workers=3, environ={"PENGADUAN_MAX_REQUESTS": "0"})
     argv = serving.gunicorn_argv(workers=3, environ={"PENGADUAN_MAX_REQUESTS": "50000", "PENGADUAN_ACCESS_LOG": "-"})
     assert argv[argv.index("--max-requests") + 1] == "50000"
     assert argv[argv.index("--max-requests-jitter") + 1] == "5000"  # a tenth: workers are not replaced together
