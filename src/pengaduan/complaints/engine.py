@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from pengaduan.complaints import clock
 from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
-from pengaduan.complaints.kinds import StepContext, get_kind
-from pengaduan.complaints.kinds.intake import IntakeForm, fill_complaint, save_complaint
+from pengaduan.complaints.kinds import StepContext, get_kind, kinds
 from pengaduan.complaints.models import (
     Complaint,
     CoordinationRequest,
@@ -35,6 +34,7 @@ from pengaduan.notifications.services import (
 from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
 
@@ -53,13 +53,13 @@ def _require_role(user, unit: Unit, role: str, sop: Sop) -> None:
 
 
 def _current_sop(unit: Unit) -> Sop:
-    try:
-        return Sop.objects.current(unit.sop_code)
-    except Sop.DoesNotExist:
+    sop = current_sop(unit)
+    if sop is None:
         raise WorkflowError(
             _("SOP %(code)s of %(unit)s is not loaded yet; an administrator loads it with `pengaduan sop load`.")
             % {"code": unit.sop_code, "unit": unit.name}
-        ) from None
+        )
+    return sop
 
 
 def _invalid(form) -> StepInputInvalid:
@@ -111,8 +111,9 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tup
     """The complaint with its first step started; returns both."""
     sop = _current_sop(unit)
     complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
-    fill_complaint(complaint, cleaned)
-    save_complaint(complaint)
+    recording = kinds.one("records_complaint")
+    recording.fill_complaint(complaint, cleaned)
+    recording.save_complaint(complaint)
     first_step = sop.steps.order_by("number").first()
     run = _start_step(complaint, first_step, started_at=min(complaint.received_at, now), now=now, actor=actor,
                       event=False)
@@ -144,12 +145,13 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     SQLite the database's one write lock is held as briefly as possible (bench/bench_intake.py).
     """
     now = now or timezone.now()
-    form = IntakeForm(data, files)
+    recording = kinds.one("records_complaint")
+    form = recording.form_class(data, files)
     if not form.is_valid():
         raise _invalid(form)
     sop, first_step, calendar = _intake_plan(unit)
     complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
-    fill_complaint(complaint, form.cleaned_data, save_complainant=False)
+    recording.fill_complaint(complaint, form.cleaned_data, save_complainant=False)
     started_at = min(complaint.received_at, now)
     run = StepRun(complaint=complaint, unit_id=unit.pk, step=first_step, number=first_step.number,
                   role=first_step.performer, started_at=started_at, due_at=calendar.add(started_at, first_step.duration))
@@ -157,13 +159,13 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     event = _received_event(complaint, run, actor=actor, now=now)
     messages = prepare_new_complaint_messages(complaint=complaint, step_run=run, receipt_base_url=receipt_base_url)
     with transaction.atomic():
-        if complaint.complainant is not None:
+        if complaint.complainant is not None and complaint.complainant.pk is None:
             complaint.complainant.save()
-        complaint.save()
+        recording.save_complaint(complaint)
         run.save()
         Reminder.objects.bulk_create(reminders)
         event.save()
-        get_kind("intake").save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
+        recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
         save_prepared_messages(messages, complaint=complaint, step_run=run)
     return complaint
 
@@ -176,7 +178,7 @@ def complaint_record(*, unit: Unit, actor, data: dict, files=None, linked_to: Co
     sop = _current_sop(unit)
     first_step = sop.steps.order_by("number").first()
     _require_role(actor, unit, first_step.performer, sop)
-    form = IntakeForm(data, files)
+    form = kinds.one("records_complaint").form_class(data, files)
     if not form.is_valid():
         raise _invalid(form)
     if linked_to is not None and linked_to.unit_id != unit.pk:
@@ -420,8 +422,9 @@ def information_reply(*, request: InformationRequest, reply: str, files=None,
         ):
             raise StepNotCurrent(_("This question has already been answered. Thank you."))
         complaint = request.complaint
-        get_kind("intake").save_files(StepContext(complaint, request.step_run, None, now),
-                                      {"evidence": form.cleaned_data["evidence"]})
+        # The complainant's files are stored as the kind that takes complaints in stores its evidence.
+        kinds.one("records_complaint").save_files(StepContext(complaint, request.step_run, None, now),
+                                                  {"evidence": form.cleaned_data["evidence"]})
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.INFORMATION_GIVEN, step_number=request.step_run.number,
             created_at=now, data={"request": request.pk},
