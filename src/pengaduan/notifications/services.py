@@ -16,7 +16,7 @@ workers, or a worker and a request, never send the same row twice. A claimed row
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -53,9 +53,15 @@ def site_url() -> str:
 
 # --- queueing -----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    # Compiling costs more than rendering; the same few templates render all day (an edit is a new source).
+    return Template(source)
+
+
 def _render(source: str, context: Mapping[str, Any]) -> str:
     # Plain text: nothing is HTML-escaped.
-    return Template(source).render(Context(dict(context), autoescape=False))
+    return _compiled(source).render(Context(dict(context), autoescape=False))
 
 
 def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None,
