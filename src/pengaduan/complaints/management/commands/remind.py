@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         from pengaduan.notifications.services import send_due
 
         counts = reminders_send()
+        remove_stale_uploads()
         mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
         stop = time.monotonic() + MAIL_SECONDS
         while True:
