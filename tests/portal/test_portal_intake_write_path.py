@@ -179,3 +179,14 @@ def test_it_starts_new_complaints_under_a_newly_loaded_sop_version(unit, tmp_pat
     assert loaded.version == sop.version + 1
     complaint = complaint_receive(unit=unit, data=intake_data(channel="web"))
     assert complaint.sop_id == loaded.pk and complaint.step_runs.get().step.sop_id == loaded.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_writes_a_first_visitors_session_once(unit, message_templates):
+    client = Client(REMOTE_ADDR="192.0.2.12")
+    with WriteTrace(connection) as trace:
+        response = client.post(reverse("portal:complain"), form_data())
+    assert response.status_code == 302 and client.cookies["sessionid"].value
+    session_writes = [sql for txn in trace.write_transactions for sql in txn.statements if "django_session" in sql]
+    assert len(session_writes) == 1 and session_writes[0].lstrip().startswith("INSERT")
+    assert client.get(reverse("portal:received")).status_code == 200  # the receipt page knows the complaint

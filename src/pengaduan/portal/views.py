@@ -49,7 +49,10 @@ def _too_many(request, what):
 def _remember(request, code: str) -> None:
     """Keep the code in the session under a new session key: a key planted or seen before the code was entered
     (session fixation) opens nothing."""
-    request.session.cycle_key()
+    if request.session.session_key:
+        # A request that came without a session has no key to fix; the session middleware gives the new
+        # session a fresh key when it saves it (one write instead of an insert now and an update then).
+        request.session.cycle_key()
     request.session[SESSION_KEY] = code
 
 
