@@ -18,9 +18,10 @@ from pengaduan.complaints import engine
 from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
-from pengaduan.portal import throttle
-from pengaduan.portal.selectors import portal_unit, public_status
+from pengaduan.throttle import services as throttle
+from pengaduan.units.selectors import portal_unit
 
 router = Router()
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
+from pengaduan.notifications.services import send_due
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
 # complaints is mailed within the minute and one run still ends before the timer starts the next.
@@ -17,8 +18,6 @@ class Command(BaseCommand):
     help = "Send due reminders and escalations, then the mail outbox. Idempotent; run it every minute."
 
     def handle(self, *args, **options):
-        from pengaduan.notifications.services import send_due
-
         counts = reminders_send()
         remove_stale_uploads()
         mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
