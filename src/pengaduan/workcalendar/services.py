@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -10,7 +12,7 @@ from django.db.models import Q
 
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import DEFAULT_WEEK, BusinessCalendar, Period
-from pengaduan.workcalendar.models import CalendarException, OfficeHours
+from pengaduan.workcalendar.models import CalendarException, CalendarStamp, OfficeHours
 
 
 def calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
@@ -48,3 +50,34 @@ def calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
         days_off=days_off,
         extra_working_days=extra_working_days,
     )
+
+
+# (unit id or None, time zone, stamp) -> calendar; a few units per process, so it stays small.
+_calendars: dict[tuple[int | None, str, str], BusinessCalendar] = {}
+_calendars_lock = threading.Lock()
+MAX_CACHED_CALENDARS = 256
+
+
+def calendar_stamp() -> str:
+    """The current stamp of all calendar rows ("" before the first change): one indexed read."""
+    return CalendarStamp.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
+
+
+def calendar_changed(**kwargs) -> None:
+    """Signal receiver: a calendar row changed, so every app server's cached calendars are stale. Runs in the
+    editor's transaction, so a rolled-back change leaves the old stamp."""
+    CalendarStamp.objects.update_or_create(pk=1, defaults={"stamp": uuid.uuid4().hex})
+
+
+def cached_calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
+    """calendar_for_unit, built once per process and calendar stamp: one small read instead of two queries over
+    the calendar rows, for paths that must read little (the public intake)."""
+    key = (unit.pk if unit is not None else None, settings.TIME_ZONE, calendar_stamp())
+    calendar = _calendars.get(key)
+    if calendar is None:
+        calendar = calendar_for_unit(unit)
+        with _calendars_lock:
+            if len(_calendars) >= MAX_CACHED_CALENDARS:
+                _calendars.clear()
+            _calendars[key] = calendar
+    return calendar
