@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from pengaduan.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+from pengaduan.env import data_dir, env_bool, env_int, env_int_map, env_list, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pengaduan.ops.logs.RequestIdMiddleware",
+    "pengaduan.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pengaduan.portal.context_processors.portal",
+                "pengaduan.ops.context_processors.job_alerts",
             ],
         },
     },
@@ -142,6 +145,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 10 * 3600  # one office day
 SECURE_REFERRER_POLICY = "same-origin"
+# Monitors and Prometheus ask gunicorn directly over plain HTTP on the private address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy: no inline scripts or styles, nothing from other sites (see pengaduan.middleware).
@@ -198,3 +203,22 @@ IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5)
 
 # The unit whose complaints the public portal receives (a unit code); empty: the first unit.
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")
+
+# Operations (docs/deploy.md, "Monitoring"). Background jobs: overdue after JOB_STALE_AFTER minutes without a
+# success (per job, e.g. "remind=5"; defaults in pengaduan.ops.jobs.JOBS) or JOB_FAILURES_ALERT failures in a
+# row; the newest JOB_RUNS_KEPT runs of each job are kept.
+JOB_STALE_AFTER = env_int_map("JOB_STALE_AFTER")
+JOB_FAILURES_ALERT = env_int("JOB_FAILURES_ALERT", 3)
+JOB_RUNS_KEPT = env_int("JOB_RUNS_KEPT", 10_000)
+# /metrics answers loopback, or anyone presenting this bearer token.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# LOG_FORMAT=json: one JSON object per log line, with the request id (also in the X-Request-ID header).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT == "json":
+    from pengaduan.ops.logs import logging_config
+
+    LOGGING = logging_config(json_lines=True, level=env_str("LOG_LEVEL", "WARNING"))
+# The optional error reporter (pip install 'pengaduan[sentry]'): off unless SENTRY_DSN is set; personal data
+# is scrubbed before anything leaves (pengaduan.ops.reporting).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")

@@ -149,6 +149,8 @@ class Complaint(models.Model):
             models.Index(fields=["lapor_id"], condition=~Q(lapor_id=""), name="complaints_lapor_id"),
             # Duplicate suggestions: a unit's recent complaints.
             models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
+            # /metrics: complaints received per unit and channel, counted from the index alone.
+            models.Index(fields=["unit", "channel"], name="complaints_by_channel"),
         ]
 
     def __str__(self):
