@@ -104,7 +104,7 @@ def init_error_reporter(dsn: str, *, environment: str = "", release: str = "") -
         environment=environment or None,
         release=release or None,
         integrations=[DjangoIntegration()],
-        send_default_pii=False,
+        # send_default_pii stays off (its default): no user, no client address, no cookies.
         include_local_variables=False,
         max_request_body_size="never",
         traces_sample_rate=0,
