@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "pengaduan.notifications",
     "pengaduan.api",
     "pengaduan.reports",
+    "pengaduan.jobs",
     "pengaduan.ops",
 ]
 
@@ -205,7 +206,7 @@ IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5)
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")
 
 # Operations (docs/deploy.md, "Monitoring"). Background jobs: overdue after JOB_STALE_AFTER minutes without a
-# success (per job, e.g. "remind=5"; defaults in pengaduan.ops.jobs.JOBS) or JOB_FAILURES_ALERT failures in a
+# success (per job, e.g. "remind=5"; defaults in pengaduan.jobs.services.JOBS) or JOB_FAILURES_ALERT failures in a
 # row; the newest JOB_RUNS_KEPT runs of each job are kept.
 JOB_STALE_AFTER = env_int_map("JOB_STALE_AFTER")
 JOB_FAILURES_ALERT = env_int("JOB_FAILURES_ALERT", 3)
@@ -214,10 +215,7 @@ JOB_RUNS_KEPT = env_int("JOB_RUNS_KEPT", 10_000)
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # LOG_FORMAT=json: one JSON object per log line, with the request id (also in the X-Request-ID header).
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
-if LOG_FORMAT == "json":
-    from pengaduan.ops.logs import logging_config
-
-    LOGGING = logging_config(json_lines=True, level=env_str("LOG_LEVEL", "WARNING"))
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")  # applied by pengaduan.ops (OpsConfig.ready) when LOG_FORMAT=json
 # The optional error reporter (pip install 'pengaduan[sentry]'): off unless SENTRY_DSN is set; personal data
 # is scrubbed before anything leaves (pengaduan.ops.reporting).
 SENTRY_DSN = env_str("SENTRY_DSN", "")

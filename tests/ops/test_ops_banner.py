@@ -77,4 +77,4 @@ def test_it_costs_a_jfu_one_small_query(client, jfu, stopped_timer, django_asser
 
         with CaptureQueriesContext(connection) as queries:
             client.get("/kerja/")
-    assert sum("ops_job" in query["sql"] for query in queries.captured_queries) == 1
+    assert sum("jobs_job" in query["sql"] for query in queries.captured_queries) == 1

@@ -7,8 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from pengaduan.ops.jobs import jobs_health
-from pengaduan.ops.models import Job
+from pengaduan.jobs.models import Job
 from factories import wib
 from datetime import UTC
 
@@ -132,28 +131,3 @@ def test_status_prints_the_same_and_exits_non_zero_when_not_ready(capsys):
     assert stopped.value.code == 1
     out, err = capsys.readouterr()
     assert "STALE" in out and "20 min ago" in out and "NOT READY" in err
-
-
-def test_it_keeps_a_bounded_history_of_runs():
-    from pengaduan.ops.jobs import prune_runs
-    from pengaduan.ops.models import JobRun
-
-    for minute in range(12):
-        remind(START + timedelta(minutes=minute))
-    assert prune_runs("remind", keep=5) == 7
-    kept = list(JobRun.objects.filter(job="remind").values_list("started_at", flat=True))
-    assert kept == [START + timedelta(minutes=m) for m in range(11, 6, -1)]
-    assert all(run.outcome == "ok" and "mail_sent" in run.counts for run in JobRun.objects.all())
-
-
-def test_it_refuses_an_undeclared_job():
-    from pengaduan.ops.jobs import job_run
-
-    with pytest.raises(KeyError), job_run("no-such-job"):
-        pass
-
-
-def test_jobs_health_is_one_query_once_watched(django_assert_num_queries):
-    jobs_health(now=START)
-    with django_assert_num_queries(1):
-        jobs_health(now=START)

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from pengaduan.ops.reporting import scrub_event, scrub_text
+from pengaduan.ops.reporting import scrub_event
+from pengaduan.redact import scrub_text
 
 COMPLAINANT = {
     "email": "siti.aminah@example.org",

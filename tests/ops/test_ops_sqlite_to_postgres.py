@@ -68,7 +68,7 @@ def test_a_sqlite_demo_restores_into_postgresql_row_for_row(empty_postgresql_dat
     before = json.loads((tmp_path / "sqlite.json").read_text())
     after = json.loads((tmp_path / "postgresql.json").read_text())
 
-    assert before["files"] and before["rows"]["complaints.complaint"] and before["rows"]["ops.jobrun"]
+    assert before["files"] and before["rows"]["complaints.complaint"] and before["rows"]["jobs.jobrun"]
     assert after["rows"].keys() == before["rows"].keys()
     assert [label for label in before["rows"] if after["rows"][label] != before["rows"][label]] == []
     assert after["files"] == before["files"]

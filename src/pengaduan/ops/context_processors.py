@@ -13,7 +13,7 @@ def _alerts(request) -> list[str]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    from pengaduan.ops.jobs import jobs_health
+    from pengaduan.jobs.services import jobs_health
 
     unhealthy = [job for job in jobs_health().values() if not job.ok]
     if not unhealthy or not _may_see(user):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from pengaduan.ops.jobs import JobHealth, jobs_health
+from pengaduan.jobs.services import JobHealth, jobs_health
 
 _migrations_applied = False  # once applied, they stay so for this process (a new release restarts it)
 

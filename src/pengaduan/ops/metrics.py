@@ -48,7 +48,7 @@ class DomainCollector:
 
         from pengaduan.complaints.models import Complaint, StepRun
         from pengaduan.notifications.models import OutboxMessage
-        from pengaduan.ops.jobs import jobs_health
+        from pengaduan.jobs.services import jobs_health
         from pengaduan.units.models import Unit
 
         now = timezone.now()

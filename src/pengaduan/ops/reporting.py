@@ -9,29 +9,14 @@ left (messages, breadcrumbs) has e-mail addresses, telephone numbers, long numbe
 tracking codes masked.
 """
 
-import re
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-_PATTERNS = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
-    # Tracking codes: three groups of five from codes.ALPHABET.
-    (re.compile(r"\b[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}-[2-9A-HJ-NP-TV-Z]{5}\b"), "[code]"),
-    # Indonesian telephone numbers: +62 / 62 / 0 followed by 8 to 13 digits, with spaces, dots or dashes.
-    (re.compile(r"(?<![\w])(?:\+?62|0)(?:[\s.-]?\d){8,13}(?![\w])"), "[phone]"),
-    # NIK (16 digits), NIP (18), account and card numbers: any run of 8 or more digits.
-    (re.compile(r"\d{8,}"), "[number]"),
-]
+from pengaduan.redact import scrub_text
+
 # Headers that help and say nothing about the person.
 _SAFE_HEADERS = {"content-type", "content-length", "accept", "accept-language", "x-request-id", "host"}
-
-
-def scrub_text(text: str) -> str:
-    """The text with e-mail addresses, telephone numbers, long numbers and tracking codes masked."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 def _scrub(value: Any) -> Any:

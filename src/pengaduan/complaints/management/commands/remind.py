@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from pengaduan.complaints.reminders import reminders_send
-from pengaduan.ops.jobs import job_run
+from pengaduan.jobs.services import job_run
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
 # complaints is mailed within the minute and one run still ends before the timer starts the next.

@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.ops.models import Job, JobRun
+from pengaduan.jobs.models import Job, JobRun
+from pengaduan.redact import scrub_text
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +88,6 @@ def job_run(name: str, *, now=None) -> Iterator[RunHandle]:
 
 
 def _finish(handle: RunHandle, *, ended: datetime, error: BaseException | None) -> None:
-    from pengaduan.ops.reporting import scrub_text
-
     run = handle.run
     try:
         # Outside whatever transaction the job broke: the record of its failure must stay.

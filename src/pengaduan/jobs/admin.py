@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pengaduan.ops.models import Job, JobRun
+from pengaduan.jobs.models import Job, JobRun
 
 
 @admin.register(Job)
