@@ -131,3 +131,18 @@ def test_status_prints_the_same_and_exits_non_zero_when_not_ready(capsys):
     assert stopped.value.code == 1
     out, err = capsys.readouterr()
     assert "STALE" in out and "20 min ago" in out and "NOT READY" in err
+
+
+def test_it_reports_an_unreachable_database_without_details(client, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("could not connect to server at 10.0.0.5 as pengaduan")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/readyz")
+    body = response.json()
+    assert response.status_code == 503 and body["status"] == "fail"
+    assert body["checks"]["database"] == "unreachable (OperationalError)"
+    assert body["checks"]["jobs"] == "not checked" and "migrations" not in body["checks"]
+    assert "10.0.0.5" not in response.content.decode()
