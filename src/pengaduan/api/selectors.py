@@ -12,7 +12,8 @@ from pengaduan.api.inputs import describe_fields
 from pengaduan.complaints import selectors
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.models import Complaint, StepRun
-from pengaduan.sop.models import Sop
+from pengaduan.complaints.page import complaint_page
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 
 
@@ -107,7 +108,7 @@ def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[
     actions = []
     if current is not None and current.role in roles:
         actions.append(f"complete_step:{current.number}")
-        if current.step.kind == "intake" and not complaint.is_recorded:
+        if get_kind(current.step.kind).records_complaint and not complaint.is_recorded:
             actions.append("set_aside")
         if current.step.coordinators:
             actions.append("coordination_request")
@@ -126,20 +127,23 @@ def _username(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
-def complaint_detail(user, complaint: Complaint, *, now: datetime) -> dict:
+def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = "api") -> dict:
     """The complaint as the JSON API shows it to an officer of its unit: the SOP timeline, the current step with
-    its inputs, the actions open to the caller, coordination, questions, notes, attachments and events."""
-    sop = complaint.sop
-    runs = {run.number: run for run in complaint.step_runs.select_related("done_by", "step")}
+    its inputs, the actions open to the caller, coordination, questions, notes, attachments and events.
+
+    Read by the same complaint-page selector as the workdesk page; the complainant's identity is shown as the
+    privacy rule allows it for this caller."""
+    page = complaint_page(user, complaint, where=where)
+    sop = page.sop
     steps = []
-    for step in sop.steps.all():
-        run = runs.get(step.number)
+    for line in page.steps:
+        step, run = line.step, line.run
         steps.append({
             "number": step.number,
             "kind": step.kind,
             "role": step.performer,
-            "role_title": sop.role_title(step.performer),
-            "state": "pending" if run is None else ("done" if run.done_at else "current"),
+            "role_title": line.role_title,
+            "state": line.state,
             "time_limit": step.time_limit_text,
             "started_at": run.started_at if run else None,
             "due_at": run.due_at if run else None,
@@ -147,13 +151,12 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime) -> dict:
             "on_time": run.on_time if run else None,
             "done_by": _username(run.done_by) if run else None,
             "paused_at": run.paused_at if run else None,
-            "output": run.output if run and run.done_at else {},
+            "output": line.kind.api_output(line.output) if line.output else {},
         })
-    current = next((run for run in runs.values() if run.is_open), None)
-    roles = selectors.roles_by_unit(user).get(complaint.unit_id, set())
+    current, roles = page.current, page.roles
     current_out = None
     if current is not None:
-        kind = get_kind(current.step.kind)
+        kind = page.current_kind
         current_out = {
             "number": current.number,
             "kind": kind.name,
@@ -167,7 +170,7 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime) -> dict:
             "inputs": describe_fields(kind.form_class),
             "initial": _json_initial(kind.initial(complaint)) if current.role in roles else {},
         }
-    person = complaint.complainant
+    person = page.complainant
     detail = list_item(complaint, now)
     detail.update({
         "description": complaint.description,
@@ -232,7 +235,7 @@ def intake_units(user) -> list[Unit]:
     roles = selectors.roles_by_unit(user)
     units = []
     for unit in member_units(user):
-        sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+        sop = current_sop(unit)
         first = sop.steps.order_by("number").first() if sop else None
         if first is not None and first.performer in roles[unit.pk]:
             units.append(unit)
@@ -284,7 +287,7 @@ def compliance(*, unit: Unit, date_from: date, date_to: date) -> list[dict]:
         ).order_by("number")
     }
     duration = ExpressionWrapper(F("done_at") - F("started_at"), output_field=DurationField())
-    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    sop = current_sop(unit)
     labels = {step.number: step for step in sop.steps.all()} if sop else {}
     result = []
     for number in sorted(set(labels) | set(counts)):

@@ -44,8 +44,7 @@ from pengaduan.api.schemas import (
 )
 from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.attachments import attachment_response
-from pengaduan.complaints.kinds import KINDS, get_kind
-from pengaduan.complaints.kinds.intake import IntakeForm
+from pengaduan.complaints.kinds import get_kind, kinds
 from pengaduan.complaints.models import Attachment, Channel, Complaint, ComplaintType
 from pengaduan.sop.models import SopStep
 from pengaduan.units.models import Unit
@@ -64,7 +63,7 @@ def _complaint(request, complaint_id: int) -> Complaint:
 
 def _detail(request, complaint: Complaint) -> dict:
     complaint = api_selectors.visible_complaint(_user(request), complaint.pk)
-    return api_selectors.complaint_detail(_user(request), complaint, now=timezone.now())
+    return api_selectors.complaint_detail(_user(request), complaint, now=timezone.now(), where=request.path)
 
 
 def _member_unit(request, code: str | None, *, field: str = "unit") -> Unit:
@@ -100,8 +99,8 @@ def me(request):
 @router.get("/step-kinds", response={200: dict[str, list[dict]], **ERRORS},
             summary="The inputs each kind of step takes")
 def step_kinds(request):
-    """For each step kind (intake, clarify, decide, draft_answer, deliver, review): the fields its form takes."""
-    return {name: describe_fields(kind.form_class) for name, kind in sorted(KINDS.items())}
+    """For each registered step kind: the fields its form takes."""
+    return {kind.name: describe_fields(kind.form_class) for kind in sorted(kinds.all(), key=lambda kind: kind.name)}
 
 
 # Complaints
@@ -161,8 +160,13 @@ RECORD_EXAMPLE = {
 }
 
 
+def _recording_form():
+    """The form of the step kind that records a complaint (step 1)."""
+    return kinds.one("records_complaint").form_class
+
+
 @router.post("/complaints", response={201: ComplaintDetail, **ERRORS}, summary="Record a complaint (step 1)",
-             openapi_extra={"requestBody": request_body(IntakeForm, extra=RECORD_EXTRA, title="IntakeInput",
+             openapi_extra={"requestBody": request_body(_recording_form(), extra=RECORD_EXTRA, title="IntakeInput",
                                                         example=RECORD_EXAMPLE)})
 def complaint_record(request):
     """An officer takes in a complaint (walk-in, telephone, letter, box, ...) and records it in the Buku Pengaduan
@@ -177,8 +181,8 @@ def complaint_record(request):
             wrong["linked_to"] = [_("Must be a whole number.")]
         if wrong:
             raise ApiError(422, _("Please correct the marked fields."), wrong)
-        data = form_data_from_json(IntakeForm, data, allowed_extra=tuple(RECORD_EXTRA))
-    check_dates(IntakeForm, data)
+        data = form_data_from_json(_recording_form(), data, allowed_extra=tuple(RECORD_EXTRA))
+    check_dates(_recording_form(), data)
     if unit_code:
         unit = _member_unit(request, unit_code)
     else:
@@ -199,15 +203,19 @@ def complaint_record(request):
     return Status(201, _detail(request, complaint))
 
 
+def _kinds_by_name():
+    return sorted(((kind.name, kind) for kind in kinds.all()), key=lambda item: item[0])
+
+
 def _steps_body() -> dict:
     """Each kind's inputs as one alternative of the body; which applies depends on the complaint's SOP step."""
     alternatives = {
         "json": [dict(schema, title=f"{name}_input") for name, schema in
                  ((name, request_body(kind.form_class)["content"]["application/json"]["schema"])
-                  for name, kind in sorted(KINDS.items()))],
+                  for name, kind in _kinds_by_name())],
         "multipart": [dict(schema, title=f"{name}_input_with_files") for name, schema in
                       ((name, request_body(kind.form_class)["content"]["multipart/form-data"]["schema"])
-                       for name, kind in sorted(KINDS.items()))],
+                       for name, kind in _kinds_by_name())],
     }
     return {
         "required": True,

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from pengaduan.complaints import clock
 from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
-from pengaduan.complaints.kinds import StepContext, get_kind
-from pengaduan.complaints.kinds.intake import IntakeForm, fill_complaint, save_complaint
+from pengaduan.complaints.kinds import StepContext, get_kind, kinds
 from pengaduan.complaints.models import (
     Complaint,
     CoordinationRequest,
@@ -28,6 +27,7 @@ from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.notifications.services import notify_complainant, notify_step_assigned
 from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.models import Sop, SopStep
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 
@@ -46,13 +46,13 @@ def _require_role(user, unit: Unit, role: str, sop: Sop) -> None:
 
 
 def _current_sop(unit: Unit) -> Sop:
-    try:
-        return Sop.objects.current(unit.sop_code)
-    except Sop.DoesNotExist:
+    sop = current_sop(unit)
+    if sop is None:
         raise WorkflowError(
             _("SOP %(code)s of %(unit)s is not loaded yet; an administrator loads it with `pengaduan sop load`.")
             % {"code": unit.sop_code, "unit": unit.name}
-        ) from None
+        )
+    return sop
 
 
 def _invalid(form) -> StepInputInvalid:
@@ -91,8 +91,9 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tup
     """The complaint with its first step started; returns both."""
     sop = _current_sop(unit)
     complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
-    fill_complaint(complaint, cleaned)
-    save_complaint(complaint)
+    recording = kinds.one("records_complaint")
+    recording.fill_complaint(complaint, cleaned)
+    recording.save_complaint(complaint)
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
         data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
@@ -109,12 +110,13 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     the first step's clock runs from the moment of receipt.
     """
     now = now or timezone.now()
-    form = IntakeForm(data, files)
+    recording = kinds.one("records_complaint")
+    form = recording.form_class(data, files)
     if not form.is_valid():
         raise _invalid(form)
     with transaction.atomic():
         complaint, first_run = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
-        get_kind("intake").save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
+        recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
         notify_step_assigned(step_run=first_run)
     return complaint
 
@@ -127,7 +129,7 @@ def complaint_record(*, unit: Unit, actor, data: dict, files=None, linked_to: Co
     sop = _current_sop(unit)
     first_step = sop.steps.order_by("number").first()
     _require_role(actor, unit, first_step.performer, sop)
-    form = IntakeForm(data, files)
+    form = kinds.one("records_complaint").form_class(data, files)
     if not form.is_valid():
         raise _invalid(form)
     if linked_to is not None and linked_to.unit_id != unit.pk:
@@ -371,8 +373,9 @@ def information_reply(*, request: InformationRequest, reply: str, files=None,
         ):
             raise StepNotCurrent(_("This question has already been answered. Thank you."))
         complaint = request.complaint
-        get_kind("intake").save_files(StepContext(complaint, request.step_run, None, now),
-                                      {"evidence": form.cleaned_data["evidence"]})
+        # The complainant's files are stored as the kind that takes complaints in stores its evidence.
+        kinds.one("records_complaint").save_files(StepContext(complaint, request.step_run, None, now),
+                                                  {"evidence": form.cleaned_data["evidence"]})
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.INFORMATION_GIVEN, step_number=request.step_run.number,
             created_at=now, data={"request": request.pk},

@@ -1,7 +1,7 @@
 """The answer letter (surat jawaban) to the complainant as a printable PDF, laid out as an Indonesian naskah dinas.
 
 Page 1 carries the unit's letterhead; the place and date; the Nomor / Sifat / Lampiran / Hal block; the
-addressee; the answer as the Sekretaris drafted it (step `draft_answer`); and the signature block of the
+addressee; the answer as the Sekretaris drafted it (the step whose kind produces the answer); and the signature block of the
 unit's head. Longer answers flow on to further pages, numbered at the top ("- 2 -") without a letterhead.
 
 An official letter is written in Indonesian whatever language the officer's screen is in (UU 24/2009,
@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import Complaint, StepRun
 from pengaduan.documents import INK, city_of, format_date_id, letterhead, plain_paragraph
 
@@ -61,10 +62,12 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _answer_run(complaint: Complaint) -> StepRun:
-    run = (complaint.step_runs.filter(done_at__isnull=False, step__kind="draft_answer")
+    answering = kinds.names_having("produces_answer")
+    run = (complaint.step_runs.filter(done_at__isnull=False, step__kind__in=answering)
            .order_by("-number").first())
     if run is None or not (run.output or {}).get("answer", "").strip():
-        raise ValueError(f"Complaint {complaint.pk}: the answer has not been drafted yet (step draft_answer not done).")
+        raise ValueError(f"Complaint {complaint.pk}: the answer has not been drafted yet "
+                         f"(no step of kind {', '.join(answering)} done).")
     return run
 
 

@@ -7,11 +7,9 @@ whose identity when (UU PDP asks for a processing log; the complainant may ask f
 
 from django.utils import timezone
 
+from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import AccessLog, Complaint
 from pengaduan.complaints.selectors import roles_by_unit
-
-# The step kinds whose performers deal with the complainant directly.
-IDENTITY_KINDS = ("intake", "clarify", "deliver")
 
 
 def identity_roles(complaint: Complaint) -> set[str]:
@@ -19,7 +17,9 @@ def identity_roles(complaint: Complaint) -> set[str]:
     configured = complaint.sop.document.get("sop", {}).get("confidential_identity_roles")
     if configured is not None:
         return set(configured)
-    return {step.performer for step in complaint.sop.steps.all() if step.kind in IDENTITY_KINDS}
+    # The performers of the steps that deal with the complainant directly (kinds that need identity fields).
+    identity_kinds = set(kinds.names_having("identity_fields"))
+    return {step.performer for step in complaint.sop.steps.all() if step.kind in identity_kinds}
 
 
 def may_see_identity(user, complaint: Complaint) -> bool:

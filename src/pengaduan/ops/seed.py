@@ -31,6 +31,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pengaduan.complaints.codes import ALPHABET
+from pengaduan.complaints.kinds import Sample, StepKind, get_kind
 from pengaduan.complaints.models import (
     Complainant,
     Complaint,
@@ -43,7 +44,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.reminders import DEFAULT_ESCALATION_ROLES
 from pengaduan.ops.officetime import OfficeTimeline, from_minute, to_minute
-from pengaduan.sop.models import Sop
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 
@@ -132,6 +133,10 @@ class _Step:
     performer: str
     duration: object
     pk: int
+
+    @property
+    def step_kind(self) -> StepKind:
+        return get_kind(self.kind)
 
 
 class _Rows:
@@ -275,11 +280,10 @@ class Seeder:
         self.now = to_minute(now or timezone.now())
         self.progress = progress or (lambda done, total: None)
         self.postgres = connection.vendor == "postgresql"
-        try:
-            self.sop = Sop.objects.current(unit.sop_code)
-        except Sop.DoesNotExist:
+        self.sop = current_sop(unit)
+        if self.sop is None:
             raise SeedError(f"SOP {unit.sop_code} of {unit.code} is not loaded; run `pengaduan sop load FILE` "
-                            "or `pengaduan demo`.") from None
+                            "or `pengaduan demo`.")
         self.steps = [_Step(s.number, s.kind, s.performer, s.duration, s.pk) for s in self.sop.steps.order_by("number")]
         if not self.steps:
             raise SeedError(f"SOP {self.sop.code} has no steps.")
@@ -313,7 +317,6 @@ class Seeder:
                           .values_list("register_year").annotate(m=Max("register_seq"))):
             self.counters[year] = max(self.counters.get(year, 0), seq)
         self.result = SeedResult()
-        self._outputs = {}
         self._days: dict[int, str] = {}
         self._offsets: dict[int, tuple[int, str]] = {}
         self._utc_suffix = "+00" if self.postgres else ""
@@ -456,16 +459,16 @@ class Seeder:
             due = timeline.add(moment, step.duration)
             limit = timeline.office_minutes_between(moment, due) or 1
             finished = timeline.add_minutes(moment, self._spent(limit))
-            waiting = (step.kind in ("clarify", "review") and now - moment < WAITING_DAYS * 1440
+            waiting = (step.step_kind.may_wait_for_complainant and now - moment < WAITING_DAYS * 1440
                        and rng.random() < WAITING_SHARE)
             if step.number == stuck_at or finished > now or waiting:
                 draft.runs.append([step, moment, due, None])
-                if waiting or (step.kind in ("clarify", "review") and rng.random() < PAUSED_SHARE):
+                if waiting or (step.step_kind.may_wait_for_complainant and rng.random() < PAUSED_SHARE):
                     paused = timeline.add_minutes(moment, rng.randrange(1, 5))
                     draft.paused = paused if paused <= now else None
                 return draft
             draft.runs.append([step, moment, due, finished])
-            if step.kind == "intake":
+            if step.step_kind.records_complaint:
                 if set_aside:
                     draft.status, draft.set_aside = "set_aside", rng.choice(["spam", "spam", "duplicate"])
                     return draft
@@ -473,11 +476,6 @@ class Seeder:
             moment = finished
         draft.status = "closed"
         return draft
-
-    def _output(self, key, build):
-        if key not in self._outputs:
-            self._outputs[key] = json.dumps(build(), ensure_ascii=False)
-        return self._outputs[key]
 
     def _emit(self, draft: _Draft) -> None:
         """Write a complaint with its complainant, step runs, reminders, pause and events."""
@@ -514,10 +512,14 @@ class Seeder:
             register_number = self.unit.format_register_number(number=seq, year=local.year, month=local.month)
             register = (local.year, seq, register_number, self._utc(draft.recorded))
             number_data = register_number
-        by_kind = {run[0].kind: run for run in draft.runs if run[3] is not None}
         complaint_type = "pengaduan"
-        category = CATEGORIES[category] if "clarify" in by_kind or "review" in by_kind else ""
-        decision_type = decision if "decide" in by_kind else ""
+        # What the done steps' kinds would have set on the complaint (category, decision).
+        drawn = _sample(draft, received=self._iso(received), category=CATEGORIES[category], decision=decision)
+        done_fields: dict = {}
+        for run in draft.runs:
+            if run[3] is not None:
+                done_fields.update(run[0].step_kind.sample_complaint_fields(drawn))
+        category, decision_type = done_fields.get("category", ""), done_fields.get("decision_type", "")
         closed = draft.runs[-1][3] if draft.status != "open" else None
         set_aside_note = "Bukan pengaduan: pesan promosi." if draft.set_aside == "spam" else (
             "Sama dengan pengaduan yang sedang ditangani." if draft.set_aside else "")
@@ -552,9 +554,10 @@ class Seeder:
                     events.append((finished, "set_aside", performer, step.number,
                                    {"reason": draft.set_aside, "note": set_aside_note, "duplicate_of": None}))
                 else:
-                    output = self._step_output(step.kind, draft, summary, description, subject, register,
-                                               category, decision_type, received)
-                    if step.kind == "intake":
+                    sample = _sample(draft, received=self._iso(received), category=category, decision=decision_type,
+                                     summary=summary, description=description, subject=subject, register=register)
+                    output = self._step_output(step.step_kind, sample)
+                    if step.step_kind.records_complaint:
                         events.append((finished, "recorded", performer, step.number,
                                        f'{{"register_number": {json.dumps(number_data)}}}'))
                     events.append((finished, "step_completed", performer, step.number,
@@ -604,35 +607,17 @@ class Seeder:
         symbols = "".join(self.rng.choices(ALPHABET, k=15))
         return f"{symbols[:5]}-{symbols[5:10]}-{symbols[10:]}"
 
-    def _step_output(self, kind, draft, summary, description, subject, register, category, decision, received):
-        if kind == "intake":
-            return json.dumps({
-                "channel": draft.channel, "received_at": self._iso(received), "summary": summary,
-                "description": description, "subject": subject, "is_anonymous": draft.anonymous,
-                "is_confidential": draft.confidential, "complaint_type": "pengaduan",
-            }, ensure_ascii=False)
-        if kind == "clarify":
-            return self._output(("clarify", category), lambda: {
-                "notes": "Pengadu dihubungi; kronologi dan data pendukung sudah lengkap.",
-                "complaint_type": "pengaduan", "category": category,
-                "report": "Aduan jelas dan layak ditindaklanjuti."})
-        if kind == "decide":
-            return self._output(("decide", decision), lambda: {
-                "analysis": "Aduan berkaitan dengan tugas dan fungsi perangkat daerah terkait.",
-                "meeting_held": False, "decision_type": decision,
-                **({"forward_to": "Satpol PP Kota Madiun"} if decision in ("forward", "not_within_authority") else {}),
-                "reasoning": "Sesuai kewenangan dan tugas pokok.", "order": "Siapkan jawaban tertulis kepada pengadu."})
-        if kind == "draft_answer":
-            year, seq = register[0] or 0, register[1] or 0
-            return json.dumps({"letter_number": f"700/{seq:04d}/401.105/{year}",
-                               "answer": "Terima kasih atas pengaduan Saudara. Aduan telah kami tindak lanjuti "
-                                         "bersama perangkat daerah terkait.",
-                               "order": "Sampaikan kepada pengadu."})
-        if kind == "deliver":
-            method = "portal" if draft.anonymous else "in_person"
-            return self._output(("deliver", method), lambda: {
-                "method": method, "recipient": "Pengadu", "documentation": "Jawaban diserahkan dan diterima."})
-        return self._output(("review", kind), lambda: {"notes": "Sudah diperiksa dan ditindaklanjuti."})
+    def _step_output(self, kind: StepKind, sample: Sample) -> str:
+        """The kind's sample output as stored JSON (the kind declares what a plausible output is)."""
+        return json.dumps(kind.sample_output(sample), ensure_ascii=False)
+
+
+def _sample(draft: _Draft, *, received: str, category: str, decision: str, summary: str = "", description: str = "",
+            subject: str = "", register: tuple = (None, None, "", None)) -> Sample:
+    return Sample(channel=draft.channel, received_at=received, summary=summary, description=description,
+                  subject=subject, is_anonymous=draft.anonymous, is_confidential=draft.confidential,
+                  category=category, decision_type=decision, register_year=register[0] or 0,
+                  register_seq=register[1] or 0)
 
 
 def demo_unit_if_missing(code: str) -> Unit:

@@ -24,6 +24,7 @@ from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
 from pengaduan.portal.receipt import receipt_pdf
 from pengaduan.portal.selectors import (
     complainant_files,
+    complaint_page,
     office_hours,
     portal_unit,
     public_status,
@@ -129,7 +130,8 @@ def status(request):
     questions = list(complaint.information_requests.order_by("asked_at"))
     return render(request, "portal/status.html", {
         "complaint": complaint,
-        "status": public_status(complaint),
+        # The public's view of the complaint page: masked (no identity, no step outputs, no staff names).
+        "status": complaint_page(None, complaint).public,
         "questions": questions,
         "reply_form": ReplyForm() if any(q.is_open for q in questions) else None,
         "files": complainant_files(complaint),

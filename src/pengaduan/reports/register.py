@@ -26,6 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Spacer, Table, TableStyle
 
+from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import Channel, Complaint, DecisionType, StepRun
 from pengaduan.documents import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
 from pengaduan.reports.periods import Period
@@ -65,13 +66,23 @@ def register_entries(*, unit: Unit, period: Period) -> QuerySet[Complaint]:
     (unit, register_year, register_seq) instead of sorting; the register year is the local year of entry.
     """
     start, end = period.bounds()
-    forward_to = StepRun.objects.filter(complaint=OuterRef("pk"), step__kind="decide").values("output__forward_to")
     return (
         Complaint.objects.filter(unit=unit, register_year__in=range(period.start.year, period.last_day.year + 1),
                                  recorded_at__gte=start, recorded_at__lt=end)
-        .annotate(forward_to=Subquery(forward_to[:1]))
+        .annotate(**_output_columns())
         .order_by("register_year", "register_seq")
     )
+
+
+def _output_columns() -> dict[str, Subquery]:
+    """The register columns read from step outputs, as the step kinds declare them (the follow-up's
+    "forward to" comes from the kind that produces the decision)."""
+    columns = {}
+    for kind in kinds.having("register_columns"):
+        for column, key in kind.register_columns.items():
+            runs = StepRun.objects.filter(complaint=OuterRef("pk"), step__kind=kind.name)
+            columns[column] = Subquery(runs.values(f"output__{key}")[:1])
+    return columns
 
 
 def register_rows(entries: QuerySet[Complaint]) -> Iterator[tuple]:

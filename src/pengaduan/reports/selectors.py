@@ -32,7 +32,7 @@ from pengaduan.reports.formatting import share
 from pengaduan.reports.models import ComplaintStat, StepRunStat
 from pengaduan.reports.periods import Period, month_bounds
 from pengaduan.reports.sql import percentiles
-from pengaduan.sop.models import Sop
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 
@@ -65,7 +65,7 @@ class StepInfo:
 
 def sop_steps(unit: Unit) -> dict[int, StepInfo]:
     """The steps of the unit's current SOP, by number."""
-    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    sop = current_sop(unit)
     if sop is None:
         return {}
     return {

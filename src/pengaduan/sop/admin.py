@@ -233,7 +233,7 @@ class SopAdmin(ReadOnlyMixin, admin.ModelAdmin):
         ] if source_text else []  # fmt: skip
         context = {
             **self._context(request, _("Review the imported SOP")),
-            "review": review,
+            "draft_review": review,
             "source_name": source_name,
             "source_lines": source_lines,
             "warnings": warnings,

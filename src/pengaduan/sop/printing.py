@@ -7,7 +7,7 @@ version its complaints actually follow. It works from the stored JSON (`Sop.docu
 version prints exactly as it was loaded, and from a `SopDocument` (a draft under review).
 
 The flowchart is drawn in the Pelaksana columns: a terminator for the first and last step, a
-process box for the others, a diamond for a decision (kind "decide"), orthogonal connectors
+process box for the others, a diamond for a decision (a kind whose flowchart shape is "decision"), orthogonal connectors
 (down, then across) between consecutive steps. When the table runs over a page, the header row is
 repeated and the connector that crosses the break ends and starts at a lettered off-page connector.
 """
@@ -29,6 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pengaduan.documents import INK, format_date_id, plain_paragraph
+from pengaduan.sop import kinds as sop_kinds
 from pengaduan.sop.schema import SopDocument
 
 if TYPE_CHECKING:
@@ -471,9 +472,8 @@ class ProcedureTable(Flowable):
     def _shape_kind(self, index: int) -> str:
         if index == 0 or index == len(self.steps) - 1:
             return "terminator"
-        if self.steps[index].get("kind") == "decide":
-            return "decision"
-        return "process"
+        info = sop_kinds.get(self.steps[index].get("kind"))
+        return info.flowchart_shape if info else "process"
 
     def _draw_flowchart(self, layout: _Layout, row_tops: list[float], page: int) -> None:
         canvas = self.canv

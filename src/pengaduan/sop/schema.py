@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from pengaduan.sop import kinds as sop_kinds
 from pengaduan.sop.errors import SopFileError, SopProblem
 
 __all__ = [
@@ -42,17 +43,12 @@ __all__ = [
 
 ROLE_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ROLE_CODE_MAX_LENGTH = 32  # SopStep.performer and Membership.role hold at most 32 characters
-FIRST_STEP_KIND = "intake"  # a complaint must be recorded before anything else happens to it
-_KIND_ORDER = ["intake", "clarify", "decide", "draft_answer", "deliver", "review"]
 
 
 def known_kinds() -> list[str]:
-    """The step kinds in workflow order (then any others alphabetically), for messages and docs."""
-    # Imported here: the kinds package imports the complaint models, and this module must stay
-    # importable (and usable by `sop validate`) without Django's app registry.
-    from pengaduan.complaints.kinds.names import KIND_NAMES
-
-    return [kind for kind in _KIND_ORDER if kind in KIND_NAMES] + sorted(KIND_NAMES - set(_KIND_ORDER))
+    """The step kinds in workflow order, for messages and docs: those the complaints layer registered
+    (see pengaduan.sop.kinds; this module imports nothing above the SOP layer)."""
+    return sop_kinds.known_kinds()
 
 
 class _Problems(ValueError):
@@ -132,7 +128,7 @@ class Step(_Model):
     """One row of the procedure table."""
 
     number: StrictInt = Field(ge=1)  # No.
-    kind: str  # which code runs the step: one of KIND_NAMES
+    kind: str  # which code runs the step: one of known_kinds()
     description: Text  # Uraian Prosedur
     performer: RoleCode  # the role with the mark in its Pelaksana column
     coordinators: list[RoleCode] = []  # roles the performer works with (e.g. Kasubag in step 2)
@@ -266,11 +262,12 @@ def _cross_field_problems(data: Any) -> list[tuple[Loc, str]]:
                     f"expected {index + 1}, found {number}: steps are numbered 1, 2, 3, ... in file order",
                 )
             )
-        if index == 0 and isinstance(step.get("kind"), str) and step["kind"] != FIRST_STEP_KIND:
+        first_kind = sop_kinds.first_kind().name  # a complaint must be recorded before anything else happens to it
+        if index == 0 and isinstance(step.get("kind"), str) and step["kind"] != first_kind:
             problems.append(
                 (
                     ("steps", 0, "kind"),
-                    f"the first step must be {FIRST_STEP_KIND!r} (a complaint is recorded first), not {step['kind']!r}",
+                    f"the first step must be {first_kind!r} (a complaint is recorded first), not {step['kind']!r}",
                 )
             )
         if not roles_complete:

@@ -18,16 +18,16 @@ from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
-from pengaduan.complaints.kinds import get_kind
-from pengaduan.complaints.kinds.intake import IntakeForm
+from pengaduan.complaints.kinds import get_kind, kinds
+from pengaduan.complaints.page import complaint_page
 from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.privacy import identity_for
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, StepRun
 from pengaduan.sop.models import Sop, SopStep
+from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 from pengaduan.portal.receipt import receipt_pdf
-from pengaduan.portal.selectors import public_status
 from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
 
@@ -171,7 +171,7 @@ def record(request):
     unit = units[0]
     if len(units) > 1:
         unit = next((u for u in units if str(u.pk) == request.POST.get("unit", request.GET.get("unit"))), unit)
-    form = IntakeForm(request.POST or None, request.FILES or None,
+    form = kinds.one("records_complaint").form_class(request.POST or None, request.FILES or None,
                       initial={"channel": "walk_in", "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
     if request.method == "POST":
         linked_to = None
@@ -189,7 +189,7 @@ def record(request):
             messages.success(request, _("Recorded in the Buku Pengaduan as %(number)s.")
                              % {"number": complaint.register_number})
             return redirect(complaint)
-    sop = Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+    sop = current_sop(unit)
     return render(request, "workdesk/record.html", {
         "form": form, "unit": unit, "units": units, "warnings": _sop_warnings(sop),
     })
@@ -198,23 +198,6 @@ def record(request):
 def _sop_warnings(sop) -> list[str]:
     """The SOP's own warnings (Peringatan), e.g. that staff stay courteous: shown where complaints are taken in."""
     return list(sop.document.get("sop", {}).get("warnings", [])) if sop else []
-
-
-def _output_rows(kind_name: str, output: dict) -> list[tuple[str, str]]:
-    """A step's stored output as (label, value) pairs, in the order of the kind's form."""
-    fields = get_kind(kind_name).form_class.base_fields
-    rows = []
-    for name, field in fields.items():
-        if name not in output:
-            continue
-        value = output[name]
-        choices = dict(getattr(field, "choices", []) or [])
-        if value in choices:
-            value = choices[value]
-        elif value is True:
-            value = _("yes")
-        rows.append((field.label, value))
-    return rows
 
 
 @login_required
@@ -238,23 +221,17 @@ def _visible_complaint(user, pk) -> Complaint:
 @login_required
 def complaint_detail(request, pk, step_form=None, question_form_errors=None):
     complaint = _visible_complaint(request.user, pk)
+    page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
     calendar = calendar_for_unit(complaint.unit)
-    run_list = list(complaint.step_runs.select_related("done_by", "step"))
-    runs = {run.number: run for run in run_list}
-    sop_steps = list(complaint.sop.steps.all())
-    steps = []
-    for step in sop_steps:
-        run = runs.get(step.number)
-        steps.append({
-            "step": step,
-            "role_title": complaint.sop.role_title(step.performer),
-            "run": run,
-            "left": time_left(run, calendar, now) if run else None,
-            "output_rows": _output_rows(step.kind, run.output) if run and run.done_at else [],
-        })
-    current = next((run for run in runs.values() if run.is_open), None)
-    my_roles = selectors.roles_by_unit(request.user).get(complaint.unit_id, set())
+    steps = [{
+        "step": line.step,
+        "role_title": line.role_title,
+        "run": line.run,
+        "left": time_left(line.run, calendar, now) if line.run else None,
+        "output_rows": line.output_rows,
+    } for line in page.steps]
+    current = page.current
     context = {
         "complaint": complaint,
         "steps": steps,
@@ -262,21 +239,21 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
         "events": selectors.complaint_timeline(complaint),
         "attachments": complaint.attachments.all(),
         "questions": complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"),
-        "my_roles": my_roles,
+        "my_roles": page.roles,
         # The output the current performer works from (e.g. the clarification for the Inspektur) opens by itself.
         "previous_number": current.number - 1 if current else None,
     }
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")
-    context["complainant"] = identity_for(request.user, complaint, where=request.path)
-    context["public"] = public_status(complaint, runs=run_list, sop_steps=sop_steps)
-    context["answer_drafted"] = any(run.done_at and run.step.kind == "draft_answer" for run in runs.values())
-    if current and current.role in my_roles:
-        kind = get_kind(current.step.kind)
+    context["complainant"] = page.complainant
+    context["public"] = page.public
+    context["answer_drafted"] = page.answer_drafted
+    if page.may_act:
+        kind = page.current_kind
         context["kind"] = kind
-        if kind.name == "intake" and not complaint.is_recorded:
+        if kind.records_complaint and not complaint.is_recorded:
             context["set_aside_reasons"] = Complaint.SetAsideReason.choices
-        if kind.name == "intake":
+        if kind.records_complaint:
             context["warnings"] = _sop_warnings(complaint.sop)
             context["similar"] = selectors.similar_complaints(
                 unit=complaint.unit, summary=complaint.summary, description=complaint.description,
@@ -447,7 +424,8 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def answer_letter(request, pk):
     complaint = _visible_complaint(request.user, pk)
-    if not complaint.step_runs.filter(step__kind="draft_answer", done_at__isnull=False).exists():
+    if not complaint.step_runs.filter(step__kind__in=kinds.names_having("produces_answer"),
+                                      done_at__isnull=False).exists():
         raise Http404
     _require_identity(request, complaint)
     return _pdf_response(answer_letter_pdf(complaint), f"surat-jawaban-{complaint.pk}.pdf")

@@ -1,14 +1,18 @@
 """What every step kind provides: the form that validates its inputs and what completing it does."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD, TOO_MANY, clean_upload, safe_display_name
 from pengaduan.complaints.models import Attachment, Complaint, StepRun
+from pengaduan.sop.kinds import SopKind
 
 
 @dataclass
@@ -91,12 +95,107 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+@dataclass
+class Sample:
+    """What the demo/seed generator drew for one complaint; a kind builds its sample output from it."""
+
+    channel: str = ""
+    received_at: str = ""  # ISO 8601
+    summary: str = ""
+    description: str = ""
+    subject: str = ""
+    is_anonymous: bool = False
+    is_confidential: bool = False
+    category: str = ""
+    decision_type: str = ""
+    register_year: int = 0
+    register_seq: int = 0
+
+
+IDENTITY_FIELDS = ("name", "phone", "email", "address")
+
+
 class StepKind:
+    """Everything about one kind of step. Subclass it in a module of `pengaduan.complaints.kinds` (or an app's
+    `step_kinds` module) and decorate the class with `@register`; see docs/extending.md "Add a step kind".
+
+    The rest of the code never spells a kind's name: it asks the registry for a kind by what it does
+    (the flags below), or asks the step's kind to show its output.
+    """
+
     name: str = ""
     label = ""
+    # Position in workflow order (error messages, docs, the SOP format's list of kinds).
+    order: int = 100
     form_class: type[StepForm] = StepForm
+    # The workdesk template that lays out the form (it receives `form`).
+    form_template = "workdesk/_form.html"
     # Attachment purpose for each file field of the form.
     file_fields: dict[str, str] = {}
+
+    # -- what the kind does, asked for by the rest of the code instead of its name --
+    # Records the complaint in the Buku Pengaduan: an SOP's first step has this kind; complaints that arrive by
+    # themselves wait at it (and may be set aside there); the complainant's own files are stored by it.
+    records_complaint = False
+    # Produces the follow-up decision (decision_type, forward_to): the register's follow-up column and the portal.
+    produces_decision = False
+    # Produces the answer to the complainant (output "answer", "letter_number"): the answer letter and the portal.
+    produces_answer = False
+    # The complainant's identity fields its performer needs to do the step (a confidential identity is shown to
+    # the roles performing such steps unless the SOP names the roles itself).
+    identity_fields: tuple[str, ...] = ()
+    # The demo/seed generator lets some complaints wait at this kind for the complainant's answer.
+    may_wait_for_complainant = False
+
+    # -- how the SOP layer sees it (see pengaduan.sop.kinds) --
+    flowchart_shape = "process"  # or "decision": a diamond on the SOP print
+    recognised_by: re.Pattern | None = None  # the verbs of a sheet's step description that mean this kind
+    fallback = False  # the generic kind for a step the importer cannot place
+
+    # -- how its output is shown --
+    # What the step means to a complainant, in plain words (portal: service standard and tracking page).
+    public_stage = _("Your complaint is being processed")
+    # Buku Pengaduan columns read from this kind's stored output: {column name: output key}.
+    register_columns: dict[str, str] = {}
+
+    def fill_complaint(self, complaint: Complaint, cleaned: dict) -> None:
+        """A kind that records the complaint: copy its inputs onto a new (unsaved) complaint."""
+        raise NotImplementedError(f"step kind {self.name!r} does not record complaints")
+
+    def save_complaint(self, complaint: Complaint) -> None:
+        """A kind that records the complaint: save what `fill_complaint` prepared."""
+        complaint.save()
+
+    def sop_kind(self) -> SopKind:
+        return SopKind(name=self.name, order=self.order, first=self.records_complaint,
+                       flowchart_shape=self.flowchart_shape, recognised_by=self.recognised_by, fallback=self.fallback)
+
+    def output_rows(self, output: dict) -> list[tuple[str, Any]]:
+        """The stored output as (label, value) pairs in the order of the form: the workdesk's step timeline."""
+        rows = []
+        for name, field in self.form_class.base_fields.items():
+            if name not in output:
+                continue
+            value = output[name]
+            choices = dict(getattr(field, "choices", []) or [])
+            if value in choices:
+                value = choices[value]
+            elif value is True:
+                value = gettext("yes")
+            rows.append((field.label, value))
+        return rows
+
+    def api_output(self, output: dict) -> dict:
+        """The stored output as the JSON API shows it."""
+        return dict(output)
+
+    def sample_output(self, sample: Sample) -> dict:
+        """A plausible output for demo and benchmark data (`pengaduan seed`)."""
+        return {}
+
+    def sample_complaint_fields(self, sample: Sample) -> dict:
+        """The complaint fields this kind's `apply` sets, as the seed generator writes them directly."""
+        return {}
 
     def initial(self, complaint: Complaint) -> dict:
         """Values to pre-fill the form with (e.g. the answer drafted from the decision)."""

@@ -1,10 +1,13 @@
 """Step kind `clarify`: identify, verify and classify the complaint, coordinating where needed."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.errors import WorkflowError
-from pengaduan.complaints.kinds.base import StepContext, StepForm, StepKind
+from pengaduan.complaints.kinds.base import IDENTITY_FIELDS, Sample, StepContext, StepForm, StepKind
+from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import ComplaintType
 
 
@@ -21,10 +24,24 @@ class ClarifyForm(StepForm):
     )
 
 
+@register
 class Clarify(StepKind):
     name = "clarify"
     label = _("Clarify the complaint")
+    order = 20
     form_class = ClarifyForm
+    identity_fields = IDENTITY_FIELDS  # the performer contacts the complainant to verify
+    may_wait_for_complainant = True
+    recognised_by = re.compile(r"\b(?:mengidentifikasi|mengklarifikasi|memverifikasi|klarifikasi)\b", re.I)
+    public_stage = _("Your complaint is checked and clarified")
+
+    def sample_output(self, sample: Sample) -> dict:
+        return {"notes": "Pengadu dihubungi; kronologi dan data pendukung sudah lengkap.",
+                "complaint_type": "pengaduan", "category": sample.category,
+                "report": "Aduan jelas dan layak ditindaklanjuti."}
+
+    def sample_complaint_fields(self, sample: Sample) -> dict:
+        return {"category": sample.category}
 
     def initial(self, complaint):
         return {"complaint_type": complaint.complaint_type, "category": complaint.category}

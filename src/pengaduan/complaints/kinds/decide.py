@@ -1,10 +1,13 @@
 """Step kind `decide`: analyse, meet if needed (SOP Penyelenggaraan Rapat Dinas), decide the follow-up."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import SafeFileField, StepContext, StepForm, StepKind
+from pengaduan.complaints.kinds.base import SafeFileField, Sample, StepContext, StepForm, StepKind
+from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import Attachment, DecisionType
 
 
@@ -59,11 +62,33 @@ class DecideForm(StepForm):
         return cleaned
 
 
+@register
 class Decide(StepKind):
     name = "decide"
     label = _("Decide the follow-up")
+    order = 30
     form_class = DecideForm
     file_fields = {"meeting_minutes_file": Attachment.Purpose.MINUTES}
+    produces_decision = True
+    flowchart_shape = "decision"
+    # A question in the description ("apakah ...?", "jika tidak ...", "kembali ke langkah ...") is a decision too.
+    recognised_by = re.compile(
+        r"\b(?:memutuskan|keputusan)\b|\bapakah\b[^?]*\?|\bjika\s+(?:tidak|ya|belum|tidak\s+lengkap)\b"
+        r"|\bkembali\s+ke\s+(?:langkah|nomor|no\.?)\b",
+        re.I,
+    )
+    public_stage = _("The head of the office decides the follow-up")
+    register_columns = {"forward_to": "forward_to"}
+
+    def sample_output(self, sample: Sample) -> dict:
+        forwarded = sample.decision_type in (DecisionType.FORWARD, DecisionType.NOT_WITHIN_AUTHORITY)
+        return {"analysis": "Aduan berkaitan dengan tugas dan fungsi perangkat daerah terkait.",
+                "meeting_held": False, "decision_type": sample.decision_type,
+                **({"forward_to": "Satpol PP Kota Madiun"} if forwarded else {}),
+                "reasoning": "Sesuai kewenangan dan tugas pokok.", "order": "Siapkan jawaban tertulis kepada pengadu."}
+
+    def sample_complaint_fields(self, sample: Sample) -> dict:
+        return {"decision_type": sample.decision_type}
 
     def apply(self, ctx: StepContext, cleaned: dict) -> None:
         ctx.complaint.decision_type = cleaned["decision_type"]

@@ -1,12 +1,14 @@
 """Step kind `deliver`: hand the answer to the complainant and document it with proof."""
 
+import re
 from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import SafeFileField, StepForm, StepKind
+from pengaduan.complaints.kinds.base import IDENTITY_FIELDS, SafeFileField, Sample, StepForm, StepKind
+from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import Attachment
 
 
@@ -46,11 +48,20 @@ class DeliverForm(StepForm):
         return cleaned
 
 
+@register
 class Deliver(StepKind):
     name = "deliver"
     label = _("Deliver the answer")
+    order = 50
     form_class = DeliverForm
     file_fields = {"proof": Attachment.Purpose.PROOF}
+    identity_fields = IDENTITY_FIELDS  # the answer goes to the complainant's address
+    recognised_by = re.compile(r"\b(?:menyampaikan|mengirim(?:kan)?|menyerahkan)\s+(?:\w+\s+){0,2}?jawaban\b", re.I)
+    public_stage = _("The answer is delivered to you")
+
+    def sample_output(self, sample: Sample) -> dict:
+        method = "portal" if sample.is_anonymous else "in_person"
+        return {"method": method, "recipient": "Pengadu", "documentation": "Jawaban diserahkan dan diterima."}
 
     def initial(self, complaint):
         person = complaint.complainant

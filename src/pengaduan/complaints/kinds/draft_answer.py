@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import StepForm, StepKind
+from pengaduan.complaints.kinds.base import Sample, StepForm, StepKind
+from pengaduan.complaints.kinds.registry import kinds, register
 from pengaduan.complaints.models import AnswerTemplate, Complaint, DecisionType
 from pengaduan.documents import format_date_id
 
@@ -24,7 +25,8 @@ class DraftAnswerForm(StepForm):
 
 
 def _decision_output(complaint) -> dict:
-    run = complaint.step_runs.filter(done_at__isnull=False, step__kind="decide").order_by("-number").first()
+    deciding = kinds.names_having("produces_decision")
+    run = complaint.step_runs.filter(done_at__isnull=False, step__kind__in=deciding).order_by("-number").first()
     return run.output if run else {}
 
 
@@ -104,10 +106,22 @@ def _fallback_answer(complaint: Complaint, decision: dict) -> list[str]:
     return lines
 
 
+@register
 class DraftAnswer(StepKind):
     name = "draft_answer"
     label = _("Draft the answer")
+    order = 40
     form_class = DraftAnswerForm
+    produces_answer = True
+    recognised_by = re.compile(
+        r"\b(?:membuat|menyusun|menyiapkan|mengonsep|mengkonsep)\s+(?:\w+\s+){0,2}?jawaban\b", re.I)
+    public_stage = _("The answer is prepared")
+
+    def sample_output(self, sample: Sample) -> dict:
+        return {"letter_number": f"700/{sample.register_seq:04d}/401.105/{sample.register_year}",
+                "answer": "Terima kasih atas pengaduan Saudara. Aduan telah kami tindak lanjuti "
+                          "bersama perangkat daerah terkait.",
+                "order": "Sampaikan kepada pengadu."}
 
     def initial(self, complaint):
         decision = _decision_output(complaint)

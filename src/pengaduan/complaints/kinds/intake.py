@@ -1,5 +1,6 @@
 """Step kind `intake`: receive a complaint and record it in the Buku Pengaduan."""
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -8,11 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD
 from pengaduan.complaints.kinds.base import (
+    IDENTITY_FIELDS,
     MultipleFileField,
+    Sample,
     StepContext,
     StepForm,
     StepKind,
 )
+from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import Attachment, Channel, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.register import register_allocate
 
@@ -159,11 +163,23 @@ def save_complaint(complaint: Complaint) -> None:
         orphan.delete()
 
 
+@register
 class Intake(StepKind):
     name = "intake"
     label = _("Record the complaint")
+    order = 10
     form_class = IntakeForm
+    form_template = "workdesk/_intake_fields.html"
     file_fields = {"evidence": Attachment.Purpose.EVIDENCE}
+    records_complaint = True
+    identity_fields = IDENTITY_FIELDS  # the performer takes the identity down
+    recognised_by = re.compile(r"\b(?:menerima|mencatat|meregistrasi|mengagendakan)\b", re.I)
+    public_stage = _("Your complaint is received and recorded")
+
+    def sample_output(self, sample: Sample) -> dict:
+        return {"channel": sample.channel, "received_at": sample.received_at, "summary": sample.summary,
+                "description": sample.description, "subject": sample.subject, "is_anonymous": sample.is_anonymous,
+                "is_confidential": sample.is_confidential, "complaint_type": "pengaduan"}
 
     def initial(self, complaint):
         person = complaint.complainant
@@ -186,6 +202,12 @@ class Intake(StepKind):
             "box_opened_at": (timezone.localtime(complaint.box_opened_at).strftime("%Y-%m-%dT%H:%M")
                               if complaint.box_opened_at else None),
         }
+
+    def fill_complaint(self, complaint: Complaint, cleaned: dict) -> None:
+        fill_complaint(complaint, cleaned)
+
+    def save_complaint(self, complaint: Complaint) -> None:
+        save_complaint(complaint)
 
     def apply(self, ctx: StepContext, cleaned: dict) -> None:
         complaint = ctx.complaint
