@@ -28,7 +28,7 @@ def test_it_takes_a_complaint_from_the_public_like_the_portal(as_user, unit, jfu
     assert complaint.is_confidential and complaint.complainant.email == "siti@example.org"
     assert not complaint.is_recorded and complaint.step_runs.get().number == 1
     assert body["status"]["state"] == "open" and body["status"]["current_step"] == 1
-    assert OutboxMessage.objects.filter(template_key="complaint_received", to="siti@example.org").exists()
+    assert OutboxMessage.objects.filter(template_key="complaint_received", address="siti@example.org").exists()
 
 
 def test_it_asks_for_a_way_to_answer_unless_anonymous(as_user, unit):

@@ -53,7 +53,7 @@ def test_it_makes_a_complaint_waiting_for_the_jfu(client, unit, jfu, services, o
     assert (item.lat, item.long, item.service_code) == (-7.63, 111.52, "pungutan-liar")
     assert item.attributes == {"subject": "Kelurahan Manguharjo", "service_kind": "kependudukan"}
     assert item.key.name == "Madiun app"
-    assert OutboxMessage.objects.filter(template_key="complaint_received", to="siti@example.org").exists()
+    assert OutboxMessage.objects.filter(template_key="complaint_received", address="siti@example.org").exists()
 
 
 def test_it_keeps_no_identity_when_no_name_is_given(client, unit, services, open311_key):

@@ -23,7 +23,7 @@ def officers(staff):
 
 
 def _queued():
-    return list(OutboxMessage.objects.order_by("pk").values_list("template_key", "to"))
+    return list(OutboxMessage.objects.order_by("pk").values_list("template_key", "address"))
 
 
 def test_it_tells_the_jfu_of_a_complaint_from_the_web(unit, officers, mailoutbox, django_capture_on_commit_callbacks):

@@ -37,6 +37,7 @@ class ComplaintListItem(Schema):
     register_number: str
     unit: str = Field(description="Unit code.")
     channel: str
+    channel_label: str = Field(description="The channel's name, in the language of the request.")
     complaint_type: str
     category: str
     status: Literal["open", "closed", "set_aside"]
@@ -229,6 +230,7 @@ class RegisterEntry(Schema):
     recorded_at: datetime
     received_at: datetime
     channel: str
+    channel_label: str = Field(description="The channel's name, in the language of the request.")
     complaint_type: str
     complainant: str = Field(description="The name, or Anonymous / Confidential.")
     summary: str

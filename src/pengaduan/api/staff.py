@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from pengaduan.api import selectors as api_selectors
 from pengaduan.api.errors import ApiError
@@ -44,8 +45,9 @@ from pengaduan.api.schemas import (
 )
 from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.attachments import attachment_response
+from pengaduan.complaints import channels
 from pengaduan.complaints.kinds import get_kind, kinds
-from pengaduan.complaints.models import Attachment, Channel, Complaint, ComplaintType
+from pengaduan.complaints.models import Attachment, Complaint, ComplaintType
 from pengaduan.sop.models import SopStep
 from pengaduan.units.models import Unit
 
@@ -103,6 +105,22 @@ def step_kinds(request):
     return {kind.name: describe_fields(kind.form_class) for kind in sorted(kinds.all(), key=lambda kind: kind.name)}
 
 
+@router.get("/channels", response={200: list[dict], **ERRORS}, summary="The channels a complaint can come in by")
+def channel_list(request):
+    """Each intake channel: its code (the `channel` of a complaint), label, the details it brings along (intake
+    fields, those required), whether it arrives by itself or is taken in by an officer, whether it is in person,
+    and the medium that answers the complainant by default."""
+    return [{
+        "code": channel.code,
+        "label": str(channel.label),
+        "details": list(channel.details),
+        "required_details": list(channel.required_details),
+        "arrives_by_itself": channel.arrives_by_itself,
+        "in_person": channel.in_person,
+        "answer_medium": channel.answer_medium,
+    } for channel in channels.all_channels()]
+
+
 # Complaints
 
 
@@ -110,7 +128,7 @@ class ComplaintFilters(Schema):
     unit: str | None = Field(None, max_length=32, description="Unit code.")
     status: Literal["open", "closed", "set_aside"] | None = None
     step: int | None = Field(None, ge=1, le=99, description="Complaints whose current step is this one.")
-    channel: Literal[tuple(Channel.values)] | None = None  # type: ignore[valid-type]
+    channel: str | None = Field(None, max_length=20, description="A channel code, as GET /channels lists them.")
     complaint_type: Literal[tuple(ComplaintType.values)] | None = Field(  # type: ignore[valid-type]
         None, alias="type")
     category: str | None = Field(None, max_length=100)
@@ -120,6 +138,14 @@ class ComplaintFilters(Schema):
     q: str | None = Field(None, max_length=200, description="Register number, tracking code, title, subject, name.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
+
+    @field_validator("channel")
+    @classmethod
+    def _known_channel(cls, value: str | None) -> str | None:
+        # Asked at request time: channels register themselves, so the list is not fixed when this loads.
+        if value is not None and channels.get(value) is None:
+            raise ValueError(_("Unknown channel; one of: %(codes)s") % {"codes": ", ".join(channels.codes())})
+        return value
 
 
 @router.get("/complaints", response={200: ComplaintPage, **ERRORS}, summary="Complaints of your units")

@@ -7,21 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pengaduan.complaints import channels
 from pengaduan.complaints.attachments import attachment_path
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Unit
-
-
-class Channel(models.TextChoices):
-    WALK_IN = "walk_in", _("Complaint room (in person)")
-    TELEPHONE = "telephone", _("Telephone")
-    LETTER = "letter", _("Letter")
-    COMPLAINT_BOX = "complaint_box", _("Complaint box")
-    EMAIL = "email", _("E-mail")
-    WEB = "web", _("Website")
-    SMS_WHATSAPP = "sms_whatsapp", _("SMS / WhatsApp")
-    SOCIAL_MEDIA = "social_media", _("Social media")
-    LAPOR = "lapor", _("SP4N-LAPOR!")
 
 
 class ComplaintType(models.TextChoices):
@@ -70,7 +59,8 @@ class Complaint(models.Model):
         help_text=_("The SOP version this complaint started under; it keeps it to the end."),
     )
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # The channels register themselves (complaints/channels/); the stored value is the channel's code.
+    channel = models.CharField(_("channel"), max_length=20, choices=channels.choices)
     received_at = models.DateTimeField(_("received at"))
     complainant = models.ForeignKey(
         Complainant, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
@@ -92,7 +82,8 @@ class Complaint(models.Model):
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
     decision_type = models.CharField(_("follow-up decision"), max_length=24, choices=DecisionType.choices, blank=True)
-    # What each channel adds (telephone, letter, complaint box, social media, SP4N-LAPOR!).
+    # What each channel adds (telephone, letter, complaint box, social media, SP4N-LAPOR!): the columns a
+    # channel's `details` name (complaints/channels/).
     caller_number = models.CharField(_("caller's number"), max_length=50, blank=True)
     letter_number = models.CharField(_("letter number"), max_length=100, blank=True)
     letter_date = models.DateField(_("letter date"), null=True, blank=True)
@@ -163,7 +154,12 @@ class Complaint(models.Model):
     # the rest of a register row; these read a table made once.
     @property
     def channel_label(self) -> str:
-        return str(_CHANNEL_LABELS.get(self.channel, self.channel))
+        return channels.label(self.channel)
+
+    @property
+    def channel_details(self) -> list[dict]:
+        """What the channel brought along (caller's number, letter number, ...), for the complaint page."""
+        return channels.describe(self)
 
     @property
     def status_label(self) -> str:
@@ -174,7 +170,6 @@ class Complaint(models.Model):
         return self.register_seq is not None
 
 
-_CHANNEL_LABELS = dict(Channel.choices)
 _STATUS_LABELS = dict(Complaint.Status.choices)
 
 

@@ -22,13 +22,14 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "template_key", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["status", "template_key"]
-    search_fields = ["to", "subject"]
+    list_display = ["created_at", "template_key", "medium", "address", "subject", "status", "attempts",
+                    "next_attempt_at", "sent_at"]
+    list_filter = ["status", "medium", "template_key"]
+    search_fields = ["address", "subject"]
     date_hierarchy = "created_at"
     list_select_related = ["complaint"]
-    fields = ["template_key", "to", "reply_to", "subject", "body", "attachments", "complaint", "dedupe_key",
-              "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at"]
+    fields = ["template_key", "medium", "address", "reply_to", "subject", "body", "attachments", "complaint", "dedupe_key",
+              "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at", "external_id"]
     readonly_fields = fields
     actions = ["retry"]
 

@@ -1,8 +1,9 @@
-"""E-mail notifications: templates editable in the admin, and the outbox of every message rendered from them.
+"""Notifications: templates editable in the admin, and the outbox of every message rendered from them.
 
 A message is written to the outbox inside the transaction of the action that caused it, so it exists
 exactly when the action committed; it is sent after the commit and, when the mail server is down,
-again later by `pengaduan outbox send`. The outbox is also the record of what was sent to whom.
+again later by `pengaduan outbox send`. The outbox is also the record of what was sent to whom, and by which
+medium (e-mail, WhatsApp, SMS: the adapters in `notifications/media/`).
 """
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import Complaint
+from pengaduan.notifications import media
 
 
 class MessageTemplate(models.Model):
@@ -46,8 +48,25 @@ class MessageTemplate(models.Model):
             raise ValidationError(errors)
 
 
+class OutboxQuerySet(models.QuerySet):
+    """The address was called `to` while e-mail was the only medium: lookups written then keep working."""
+
+    @staticmethod
+    def _renamed(name: str) -> str:
+        return "address" + name[2:] if name == "to" or name.startswith("to__") else name
+
+    def filter(self, *args, **kwargs):
+        return super().filter(*args, **{self._renamed(key): value for key, value in kwargs.items()})
+
+    def exclude(self, *args, **kwargs):
+        return super().exclude(*args, **{self._renamed(key): value for key, value in kwargs.items()})
+
+    def values_list(self, *fields, **kwargs):
+        return super().values_list(*(self._renamed(field) for field in fields), **kwargs)
+
+
 class OutboxMessage(models.Model):
-    """One e-mail to one address, rendered when it was queued; its status tells whether it went out."""
+    """One message to one address on one medium, rendered when it was queued; its status tells whether it went out."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -56,7 +75,10 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed (gave up)")
 
     template_key = models.CharField(_("message"), max_length=50)
-    to = models.EmailField(_("to"))
+    # The medium's adapter checked the address when the message was queued (an e-mail address, or a
+    # telephone number in E.164 for WhatsApp and SMS).
+    medium = models.CharField(_("medium"), max_length=20, choices=media.choices, default="email")
+    address = models.CharField(_("to"), max_length=254)
     reply_to = models.EmailField(_("reply to"), blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
@@ -79,6 +101,12 @@ class OutboxMessage(models.Model):
         help_text=_("While being sent: when a worker may take it over if the sender stopped halfway."),
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    external_id = models.CharField(
+        _("provider's message id"), max_length=200, blank=True,
+        help_text=_("What the medium's provider calls this message, for its delivery reports."),
+    )
+
+    objects = OutboxQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outbox message")
@@ -93,6 +121,7 @@ class OutboxMessage(models.Model):
                 condition=Q(status="sent", sent_at__isnull=False) | (~Q(status="sent") & Q(sent_at__isnull=True)),
                 name="notifications_outboxmessage_sent_has_time",
             ),
+            models.CheckConstraint(condition=~Q(address=""), name="notifications_outboxmessage_has_address"),
         ]
         indexes = [
             # `send_due`: rows waiting (or stuck while sending) whose next attempt is due, oldest first.
@@ -105,4 +134,17 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.template_key} → {self.to}"
+        return f"{self.template_key} → {self.address}"
+
+    # The address was called `to` while e-mail was the only medium; code written then still reads and builds it.
+    @property
+    def to(self) -> str:
+        return self.address
+
+    @to.setter
+    def to(self, value: str) -> None:
+        self.address = value
+
+    @property
+    def medium_label(self) -> str:
+        return media.label(self.medium)

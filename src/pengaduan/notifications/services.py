@@ -1,4 +1,4 @@
-"""Queue and send e-mail notifications through the outbox.
+"""Queue and send notifications through the outbox, on any registered medium (e-mail, WhatsApp, SMS).
 
 `enqueue` renders a message template and writes one outbox row inside the caller's transaction; after
 the commit, `deliver_now` tries to send it at once. With the setting MAIL_SEND_IMMEDIATELY off (the
@@ -6,7 +6,8 @@ production default) the request only queues: the row is due at once, and `send_d
 `pengaduan remind`) sends it, so web workers never wait for the mail server. Whatever fails (mail server
 down, timeout, a bad address) is recorded on the row and retried by `send_due` (`pengaduan outbox send`,
 from cron) with a growing delay, and never reaches the action that queued the message: mail is a
-courtesy, the complaint is already stored.
+courtesy, the complaint is already stored. Each medium is an adapter (`notifications/media/`) with one send
+function; the outbox groups the claimed rows by medium and hands each to its adapter.
 
 Workers claim rows with a conditional UPDATE (`… WHERE status = old AND next_attempt_at = old`), so two
 workers, or a worker and a request, never send the same row twice. A claimed row holds a lease in
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template import Context, Template
@@ -29,7 +30,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pengaduan.complaints.models import Complaint, Reminder, StepRun
+from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
+from pengaduan.notifications.routing import complainant_route
 from pengaduan.portal.receipt import format_datetime_id, receipt_pdf
 from pengaduan.units.models import Unit
 
@@ -59,10 +62,21 @@ def _render(source: str, context: Mapping[str, Any]) -> str:
 
 
 def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None,
-           dedupe_key: str | None, attachments: Iterable[Mapping[str, Any]], reply_to: str) -> OutboxMessage | None:
+           dedupe_key: str | None, attachments: Iterable[Mapping[str, Any]], reply_to: str,
+           medium: str = "email") -> OutboxMessage | None:
     """Write the outbox row (no delivery scheduled); None when there is nothing to send."""
     to = (to or "").strip()
     if not to:
+        return None
+    adapter = media.get(medium)
+    if adapter is None:
+        logger.warning("No notification medium %r: message %r is not sent", medium, key)
+        return None
+    try:
+        to = adapter.normalise(to)
+    except ValidationError:
+        # A mistyped address cannot be sent to; the action that wanted to notify goes on.
+        logger.warning("Not a valid %s address: message %r is not sent to %r", medium, key, to)
         return None
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
@@ -84,7 +98,7 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
         # A savepoint, so that losing a race on the dedupe key leaves the caller's transaction usable.
         with transaction.atomic():
             return OutboxMessage.objects.create(
-                template_key=key, to=to, reply_to=reply_to, subject=subject[:300], body=body,
+                template_key=key, medium=medium, address=to, reply_to=reply_to, subject=subject[:300], body=body,
                 attachments=[dict(spec) for spec in attachments], complaint=complaint, dedupe_key=dedupe_key,
             )
     except IntegrityError:
@@ -101,16 +115,18 @@ def _deliver_after_commit(messages: Sequence[OutboxMessage]) -> None:
 
 def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None = None,
             dedupe_key: str | None = None, attachments: Iterable[Mapping[str, Any]] = (),
-            reply_to: str = "") -> OutboxMessage | None:
-    """Queue one message to one address, rendered now from the template `key`; sent after the commit
-    (or by the next `send_due` when MAIL_SEND_IMMEDIATELY is off).
+            reply_to: str = "", medium: str = "email") -> OutboxMessage | None:
+    """Queue one message to one address (`to`, valid for `medium`: an e-mail address, a telephone number),
+    rendered now from the template `key`; sent after the commit (or by the next `send_due` when
+    MAIL_SEND_IMMEDIATELY is off).
 
     Call it inside the action's transaction. Returns None, queueing nothing, when the address is empty,
-    the template is missing or switched off, or a message with the same `dedupe_key` exists already.
+    not valid for the medium, the template is missing or switched off, or a message with the same `dedupe_key`
+    exists already.
     `attachments` are specs rendered when the message is sent, e.g. {"kind": "receipt", "complaint": 7}.
     """
     message = _queue(key=key, to=to, context=context, complaint=complaint, dedupe_key=dedupe_key,
-                     attachments=attachments, reply_to=reply_to)
+                     attachments=attachments, reply_to=reply_to, medium=medium)
     _deliver_after_commit([message] if message else [])
     return message
 
@@ -126,12 +142,8 @@ def _render_receipt(spec: Mapping[str, Any]) -> tuple[str, bytes, str]:
 ATTACHMENT_RENDERERS = {"receipt": _render_receipt}
 
 
-def _email(message: OutboxMessage, connection) -> EmailMessage:
-    email = EmailMessage(subject=message.subject, body=message.body, to=[message.to],
-                         reply_to=[message.reply_to] if message.reply_to else None, connection=connection)
-    for spec in message.attachments:
-        email.attach(*ATTACHMENT_RENDERERS[spec["kind"]](spec))
-    return email
+def _attachments(message: OutboxMessage) -> list[media.Attachment]:
+    return [ATTACHMENT_RENDERERS[spec["kind"]](spec) for spec in message.attachments]
 
 
 def _claim(candidates: Iterable[tuple[int, str, datetime]], *, now: datetime) -> list[OutboxMessage]:
@@ -145,9 +157,10 @@ def _claim(candidates: Iterable[tuple[int, str, datetime]], *, now: datetime) ->
     return list(OutboxMessage.objects.filter(pk__in=claimed).order_by("pk"))
 
 
-def _succeeded(message: OutboxMessage, *, now: datetime) -> None:
+def _succeeded(message: OutboxMessage, *, now: datetime, external_id: str | None = None) -> None:
     OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error=""
+        status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error="",
+        external_id=(external_id or "")[:200],
     )
 
 
@@ -158,8 +171,8 @@ def _failed(message: OutboxMessage, error: BaseException, *, now: datetime) -> s
     else:
         status = Status.PENDING
         next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
-    logger.warning("Could not send outbox message %s (%s) to %s, attempt %s: %s",
-                   message.pk, message.template_key, message.to, attempts, error)
+    logger.warning("Could not send outbox message %s (%s) by %s to %s, attempt %s: %s",
+                   message.pk, message.template_key, message.medium, message.address, attempts, error)
     OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=status, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
         next_attempt_at=next_attempt_at,
@@ -168,37 +181,43 @@ def _failed(message: OutboxMessage, error: BaseException, *, now: datetime) -> s
 
 
 def _send(messages: Sequence[OutboxMessage], *, now: datetime) -> dict[str, int]:
-    """Send claimed rows over one connection and record each outcome."""
+    """Send claimed rows, each medium's in one batch of its adapter, and record each outcome."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
 
     def fail(message: OutboxMessage, error: BaseException) -> None:
         counts["retry" if _failed(message, error, now=now) == Status.PENDING else "failed"] += 1
 
-    if not messages:
-        return counts
-    connection = get_connection(fail_silently=False)
-    try:
-        connection.open()
-    except Exception as error:
-        # One refused connection (or one timeout) for the whole batch, not one per message.
-        for message in messages:
-            fail(message, error)
-        return counts
-    try:
-        for message in messages:
-            try:
-                if not connection.send_messages([_email(message, connection)]):
-                    raise RuntimeError("the mail backend accepted no message")
-            except Exception as error:
-                fail(message, error)
-            else:
-                _succeeded(message, now=now)
-                counts["sent"] += 1
-    finally:
+    by_medium: dict[str, list[OutboxMessage]] = {}
+    for message in messages:
+        by_medium.setdefault(message.medium, []).append(message)
+    for code, batch in by_medium.items():
+        adapter = media.get(code)
+        if adapter is None:
+            for message in batch:
+                fail(message, LookupError(f"no notification medium {code!r} on this server"))
+            continue
+        session = adapter.batch()
         try:
-            connection.close()
-        except Exception:
-            logger.warning("Could not close the mail connection", exc_info=True)
+            send = session.__enter__()
+        except Exception as error:
+            # One refused connection (or one timeout) for the whole batch, not one per message.
+            for message in batch:
+                fail(message, error)
+            continue
+        try:
+            for message in batch:
+                try:
+                    external_id = send(message, _attachments(message))
+                except Exception as error:
+                    fail(message, error)
+                else:
+                    _succeeded(message, now=now, external_id=external_id)
+                    counts["sent"] += 1
+        finally:
+            try:
+                session.__exit__(None, None, None)
+            except Exception:
+                logger.warning("Could not close the %s connection", code, exc_info=True)
     return counts
 
 
@@ -273,17 +292,20 @@ def notify_complainant(*, complaint: Complaint, key: str, base_url: str = "",
                        context: Mapping[str, Any] | None = None, dedupe_key: str | None = None) -> OutboxMessage | None:
     """Tell the complainant of a change (received, recorded, answered, a question for them).
 
-    Nothing for anonymous complaints or a complainant without an e-mail address. Each key goes once per
+    Nothing for anonymous complaints or a complainant without an address; the medium is the complaint
+    channel's answer medium when it can be used, e-mail otherwise (`complainant_route`). Each key goes once per
     complaint unless `dedupe_key` says otherwise (one per information request, say). The receipt is
     attached to the messages of RECEIPT_KEYS.
     """
-    complainant = complaint.complainant
-    if complaint.is_anonymous or complainant is None or not complainant.email.strip():
+    route = complainant_route(complaint)
+    if route is None:
         return None
+    medium, address = route
     base_url = (base_url or site_url()).rstrip("/")
     attachments = [{"kind": "receipt", "complaint": complaint.pk, "base_url": base_url}] if key in RECEIPT_KEYS else []
     return enqueue(
-        key=key, to=complainant.email, complaint=complaint, attachments=attachments, reply_to=complaint.unit.email,
+        key=key, to=address, medium=medium, complaint=complaint, attachments=attachments,
+        reply_to=complaint.unit.email,
         context={**_complainant_context(complaint, base_url=base_url), **(context or {})},
         dedupe_key=dedupe_key or f"{key}:{complaint.pk}",
     )

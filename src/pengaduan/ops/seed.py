@@ -30,6 +30,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pengaduan.complaints import channels
 from pengaduan.complaints.codes import ALPHABET
 from pengaduan.complaints.kinds import Sample, StepKind, get_kind
 from pengaduan.complaints.models import (
@@ -53,9 +54,14 @@ class SeedError(Exception):
     pass
 
 
-# Channels officers take in at the desk (office hours only) and channels that arrive by themselves (any time).
-DESK_CHANNELS = [("walk_in", 18), ("telephone", 10), ("letter", 8), ("complaint_box", 4)]
-ARRIVING_CHANNELS = [("web", 30), ("email", 8), ("sms_whatsapp", 12), ("social_media", 5), ("lapor", 5)]
+# How often each channel is used. Whether officers take it in at the desk (office hours only) or it arrives by
+# itself (any time) is the channel's own declaration (complaints/channels/).
+CHANNEL_WEIGHTS = {"walk_in": 18, "telephone": 10, "letter": 8, "complaint_box": 4,
+                   "web": 30, "email": 8, "sms_whatsapp": 12, "social_media": 5, "lapor": 5}
+DESK_CHANNELS = [(code, weight) for code, weight in CHANNEL_WEIGHTS.items()
+                 if not channels.get(code).arrives_by_itself]
+ARRIVING_CHANNELS = [(code, weight) for code, weight in CHANNEL_WEIGHTS.items()
+                     if channels.get(code).arrives_by_itself]
 SET_ASIDE_SHARE = 0.02  # of the complaints that arrive by themselves
 STUCK_SHARE = 0.004  # of all: still open long after their deadline
 PAUSED_SHARE = 0.3  # of the open clarifications: waiting for the complainant

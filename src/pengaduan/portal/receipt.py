@@ -120,7 +120,7 @@ def _details(complaint: Complaint, st: dict[str, ParagraphStyle]) -> Table:
         (_("Tracking code"), code_cell),
         (_("Register number"), _p(register, st["value_bold"] if complaint.register_number else st["value"])),
         (_("Received"), _p(format_datetime_id(complaint.received_at), st["value"])),
-        (_("Channel"), _p(complaint.get_channel_display(), st["value"])),
+        (_("Channel"), _p(complaint.channel_label, st["value"])),
         (_("Complainant"), _p(_complainant_text(complaint), st["value"])),
         (_("Summary"), _p(complaint.summary, st["value"])),
         (_("Subject of the complaint"), _p(complaint.subject, st["value"])),

@@ -26,8 +26,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Spacer, Table, TableStyle
 
+from pengaduan.complaints import channels
 from pengaduan.complaints.kinds import kinds
-from pengaduan.complaints.models import Channel, Complaint, DecisionType, StepRun
+from pengaduan.complaints.models import Complaint, DecisionType, StepRun
 from pengaduan.documents import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
 from pengaduan.reports.periods import Period
 from pengaduan.units.models import Unit
@@ -99,7 +100,7 @@ def complainant_text(is_anonymous: bool, is_confidential: bool, name: str | None
 
 def _labels() -> dict[str, dict]:
     return {
-        "channel": dict(Channel.choices),
+        "channel": channels.labels(),
         "decision": dict(DecisionType.choices),
         "status": dict(Complaint.Status.choices),
     }

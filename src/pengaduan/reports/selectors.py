@@ -18,8 +18,8 @@ from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints.kinds import get_kind
+from pengaduan.complaints import channels
 from pengaduan.complaints.models import (
-    Channel,
     Complaint,
     ComplaintType,
     DecisionType,
@@ -410,7 +410,7 @@ def periodic_figures(*, unit: Unit, period: Period) -> PeriodicFigures:
     outcome = Breakdown(_("Outcome (today)"),
                         [(_("Answered"), totals["answered"]), (_("In progress"), totals["open"])])
     breakdowns = [
-        _breakdown(complaints, "channel", _("Channel"), labels=dict(Channel.choices)),
+        _breakdown(complaints, "channel", _("Channel"), labels=channels.labels()),
         _breakdown(complaints, "complaint_type", _("Type"), labels=dict(ComplaintType.choices)),
         _breakdown(complaints, "category", _("Category"), empty=_("(not categorised yet)"), top=TOP),
         _breakdown(complaints, "subject", _("Subject of the complaint"), top=TOP),

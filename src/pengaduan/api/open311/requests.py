@@ -23,7 +23,8 @@ from pengaduan.api.models import Open311Key, Open311Request, Open311Service
 from pengaduan.api.open311.formats import Open311Error
 from pengaduan.complaints import engine
 from pengaduan.complaints.errors import StepInputInvalid
-from pengaduan.complaints.models import Channel, Complaint, ComplaintType, StepRun
+from pengaduan.complaints.channels.web import WEB
+from pengaduan.complaints.models import Complaint, ComplaintType, StepRun
 from pengaduan.portal.selectors import public_status
 from pengaduan.units.models import Unit
 
@@ -143,7 +144,7 @@ def request_submit(*, unit: Unit, service: Open311Service, key: Open311Key, para
         lines.append(_("Media: %(url)s") % {"url": media_url})
     first_line = description.splitlines()[0] if description.splitlines() else description
     data = {
-        "channel": Channel.WEB,
+        "channel": WEB.code,
         "complaint_type": ComplaintType.COMPLAINT,
         "summary": _truncate(f"{service.name}: {first_line}", SUMMARY_LENGTH),
         "description": "\n".join(lines),

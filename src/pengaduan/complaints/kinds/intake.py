@@ -1,13 +1,15 @@
 """Step kind `intake`: receive a complaint and record it in the Buku Pengaduan."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pengaduan.complaints import channels
 from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD
+from pengaduan.complaints.channels.base import CLOCK_SKEW, EARLIEST_YEAR, REQUIRED_MESSAGE
 from pengaduan.complaints.kinds.base import (
     IDENTITY_FIELDS,
     MultipleFileField,
@@ -17,48 +19,24 @@ from pengaduan.complaints.kinds.base import (
     StepKind,
 )
 from pengaduan.complaints.kinds.registry import register
-from pengaduan.complaints.models import Attachment, Channel, Complainant, Complaint, ComplaintType
+from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.register import register_allocate
 
-# Clocks of phones and PCs drift; a receipt time a little ahead of the server is not an error.
-CLOCK_SKEW = timedelta(minutes=5)
 MAX_EVIDENCE_FILES = MAX_FILES_PER_UPLOAD
-# Older dates are typing mistakes (and would send deadline arithmetic through the whole calendar).
-EARLIEST_YEAR = 1990
 
-# What each channel must bring along, so that the case can be traced back to where it came from.
-CHANNEL_REQUIRES = {
-    Channel.TELEPHONE: ("caller_number",),
-    Channel.LETTER: ("letter_number", "letter_date"),
-    Channel.COMPLAINT_BOX: ("box_opened_at",),
-    Channel.SOCIAL_MEDIA: ("source_link",),
-    Channel.LAPOR: ("lapor_id",),
-}
-CHANNEL_FIELDS = ("caller_number", "letter_number", "letter_date", "box_opened_at", "source_link", "lapor_id")
-NULLABLE_CHANNEL_FIELDS = {"letter_date", "box_opened_at"}
+
+def _channel_fields() -> list[str]:
+    """The complaint columns the channels' details are stored in (each channel declares its own)."""
+    return list(channels.detail_fields())
 
 
 class IntakeForm(StepForm):
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=channels.choices)
     received_at = forms.DateTimeField(
         label=_("Received at"), required=False,
         help_text=_("When the complaint arrived (for a telephone call: the time of the call). Empty: now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    caller_number = forms.CharField(label=_("Caller's number"), max_length=50, required=False,
-                                    help_text=_("Telephone complaints."))
-    letter_number = forms.CharField(label=_("Letter number"), max_length=100, required=False,
-                                    help_text=_("Letters: attach the scanned letter as evidence."))
-    letter_date = forms.DateField(label=_("Letter date"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    box_opened_at = forms.DateTimeField(
-        label=_("Complaint box opened at"), required=False, help_text=_("Complaint box: one record per slip."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    source_link = forms.URLField(label=_("Link to the post"), max_length=500, required=False, assume_scheme="https",
-                                 help_text=_("Social media."))
-    lapor_id = forms.CharField(label=_("SP4N-LAPOR! tracking ID"), max_length=50, required=False,
-                               help_text=_("Kept for cross-reference with the national portal."))
     complaint_type = forms.ChoiceField(label=_("Type"), choices=ComplaintType.choices, required=False)
     is_anonymous = forms.BooleanField(
         label=_("Anonymous"), required=False, help_text=_("No identity of the complainant is kept at all.")
@@ -99,19 +77,13 @@ class IntakeForm(StepForm):
             raise forms.ValidationError(_("Check the year of the date of the event."))
         return event_date
 
-    def clean_box_opened_at(self):
-        opened = self.cleaned_data.get("box_opened_at")
-        if opened and opened > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError(_("The box cannot have been opened in the future."))
-        if opened and opened.year < EARLIEST_YEAR:
-            raise forms.ValidationError(_("Check the year when the box was opened."))
-        return opened
-
     def clean(self):
         cleaned = super().clean()
-        for field in CHANNEL_REQUIRES.get(cleaned.get("channel"), ()):
+        # What the channel must bring along, so that the case can be traced back to where it came from.
+        channel = channels.get(cleaned.get("channel") or "")
+        for field in channel.required_details if channel else ():
             if not cleaned.get(field) and field not in self.errors:
-                self.add_error(field, _("Required for complaints received through this channel."))
+                self.add_error(field, REQUIRED_MESSAGE)
         if cleaned.get("is_anonymous"):
             for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
                 cleaned[field] = ""
@@ -122,14 +94,41 @@ class IntakeForm(StepForm):
             )
         return cleaned
 
+    def channel_details(self) -> list[tuple[forms.BoundField, str]]:
+        """Each channel detail's field with the codes of the channels that bring it (the page shows it for those)."""
+        return [(self[name], " ".join(codes)) for name, codes in channels.detail_channels().items()]
+
+
+def _add_channel_fields() -> None:
+    # The details of every registered channel join the form after the time of receipt; rebuilt when a
+    # channel is added, so the API's description of the inputs (read from base_fields) lists them too.
+    fields = {name: field for name, field in IntakeForm.base_fields.items() if name not in _CHANNEL_DETAIL_NAMES}
+    _CHANNEL_DETAIL_NAMES.clear()
+    _CHANNEL_DETAIL_NAMES.update(channels.detail_fields())
+    rebuilt = {}
+    for name, field in fields.items():
+        rebuilt[name] = field
+        if name == "received_at":
+            rebuilt.update(channels.detail_fields())
+    IntakeForm.base_fields = rebuilt
+
+
+_CHANNEL_DETAIL_NAMES: set[str] = set()
+channels.on_change(_add_channel_fields)
+
+
+def _initial_value(value):
+    # Moments are edited in the office's local time, as the datetime-local input shows them.
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if isinstance(value, datetime) else value
+
 
 def fill_complaint(complaint: Complaint, cleaned: dict) -> None:
     """Copy the intake inputs onto the complaint (and its complainant). Does not save the complaint."""
     for field in ("channel", "summary", "description", "subject", "event_place", "event_date",
                   "is_anonymous", "is_confidential"):
         setattr(complaint, field, cleaned[field])
-    for field in CHANNEL_FIELDS:
-        empty = None if field in NULLABLE_CHANNEL_FIELDS else ""
+    for field in _channel_fields():
+        empty = None if Complaint._meta.get_field(field).null else ""
         setattr(complaint, field, cleaned.get(field) or empty)
     if cleaned.get("complaint_type"):
         complaint.complaint_type = cleaned["complaint_type"]
@@ -198,9 +197,7 @@ class Intake(StepKind):
             "event_place": complaint.event_place,
             "event_date": complaint.event_date,
             "complaint_type": complaint.complaint_type,
-            **{field: getattr(complaint, field) for field in CHANNEL_FIELDS},
-            "box_opened_at": (timezone.localtime(complaint.box_opened_at).strftime("%Y-%m-%dT%H:%M")
-                              if complaint.box_opened_at else None),
+            **{field: _initial_value(getattr(complaint, field)) for field in _channel_fields()},
         }
 
     def fill_complaint(self, complaint: Complaint, cleaned: dict) -> None:

@@ -7,7 +7,8 @@
     var channel = form.querySelector("[name=channel]");
     if (channel) {
       form.querySelectorAll(".channel-detail").forEach(function (detail) {
-        detail.hidden = detail.dataset.channel !== channel.value;
+        // data-channel lists the channels (space-separated) that bring this detail.
+        detail.hidden = detail.dataset.channel.split(" ").indexOf(channel.value) === -1;
       });
     }
     form.querySelectorAll("[data-show-when]").forEach(function (input) {

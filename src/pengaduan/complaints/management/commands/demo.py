@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from pengaduan.complaints import engine
+from pengaduan.complaints import channels, engine
 from pengaduan.complaints.models import Complaint
 from pengaduan.sop.services import sop_load
 from pengaduan.units.models import Membership, Unit
@@ -78,18 +78,6 @@ def _head_from_sop(sop):
     signatory = sop.document.get("sop", {}).get("signatory") or {}
     return {"head_title": signatory.get("title", ""), "head_name": signatory.get("name", ""),
             "head_rank": signatory.get("rank") or "", "head_nip": signatory.get("nip") or ""}
-
-
-def _channel_details(channel, received):
-    """What each channel brings along (caller number, letter number, box opening, post link, LAPOR! ID)."""
-    local = timezone.localtime(received)
-    return {
-        "telephone": {"caller_number": "0813 5566 7788"},
-        "letter": {"letter_number": f"045/RT05/{local:%m/%Y}", "letter_date": local.date().isoformat()},
-        "complaint_box": {"box_opened_at": local.strftime("%Y-%m-%dT%H:%M")},
-        "social_media": {"source_link": "https://social.example/posts/2026-1101"},
-        "lapor": {"lapor_id": f"LAP-{local:%Y%m%d}-0042"},
-    }.get(channel, {})
 
 
 def _step_data(number, complaint, overrides):
@@ -179,7 +167,7 @@ class Command(BaseCommand):
             else:
                 moments = self._schedule(calendar, now, days_ago, hour, minutes)
             data["received_at"] = timezone.localtime(moments[0]).strftime("%Y-%m-%dT%H:%M")
-            data.update(_channel_details(channel, moments[0]))
+            data.update(channels.get(channel).sample_details(timezone.localtime(moments[0])))
             if stop_before == 1:
                 engine.complaint_receive(unit=unit, data=data, now=moments[0])
                 continue

@@ -1,4 +1,4 @@
-"""`pengaduan outbox send|list`: send the e-mails that are due (run it from cron every minute), or look at the outbox."""
+"""`pengaduan outbox send|list`: send the messages (e-mail, WhatsApp, SMS) that are due (run it from cron every minute), or look at the outbox."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -14,7 +14,7 @@ LIST_SIZE = 20
 
 
 class Command(BaseCommand):
-    help = "E-mail outbox: `outbox send [--limit N]` sends the messages that are due; `outbox list` shows the latest."
+    help = "Notification outbox: `outbox send [--limit N]` sends the messages that are due; `outbox list` shows the latest."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", metavar="{send,list}", required=True)
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         for message in rows:
             created = timezone.localtime(message.created_at)
             line = (f"{message.pk:>6}  {created:%Y-%m-%d %H:%M}  {message.status:<7}  {message.attempts}x  "
-                    f"{message.template_key:<22}  {message.to}  {message.subject}")
+                    f"{message.template_key:<22}  {message.medium:<8}  {message.address}  {message.subject}")
             self.stdout.write(line)
             if message.last_error and message.status != OutboxMessage.Status.SENT:
                 self.stdout.write(f"{'':>8}{message.last_error}")

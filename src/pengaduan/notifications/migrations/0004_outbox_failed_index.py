@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_channel_index'),
-        ('notifications', '0002_default_message_templates'),
+        ('complaints', '0009_channel_index'),
+        ('notifications', '0003_outbox_media'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0007_step_run_unit'),
+        ('complaints', '0008_channel_choices_from_registry'),
         ('sop', '0001_initial'),
         ('units', '0002_workdesk'),
     ]

@@ -1,0 +1,8 @@
+"""SMS or WhatsApp to the unit's number."""
+
+from django.utils.translation import gettext_lazy as _
+
+from pengaduan.complaints.channels.base import Channel, register
+
+SMS_WHATSAPP = register(Channel(code="sms_whatsapp", label=_("SMS / WhatsApp"), arrives_by_itself=True,
+                                answer_medium="whatsapp"))
