@@ -57,7 +57,10 @@ def env_int_map(name: str) -> dict[str, int]:
 
 def data_dir() -> Path:
     path = Path(os.environ.get("PENGADUAN_DATA_DIR", Path.cwd() / "data")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # The database, uploads, mail files and the secret key live here: the service's own user only.
+    if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+        path.chmod(0o700)
     return path
 
 

@@ -58,3 +58,35 @@ class BusyDatabaseMiddleware(MiddlewareMixin):
             response["Retry-After"] = "5"
             return response
         return None
+
+
+class NoStoreMiddleware(MiddlewareMixin):
+    """`Cache-Control: no-store` on every page and file that may show personal data, so that neither a shared
+    office PC's browser cache nor a proxy keeps a complainant's identity, a case or an attachment.
+
+    By address (the workdesk, reports, tracking and the receipt, the admin, the API, the login) and by kind:
+    every file download (attachments, letters, receipts) wherever it is served. Public pages stay cacheable;
+    static files never get here (WhiteNoise answers them above this middleware).
+    """
+
+    PRIVATE_PREFIXES = ("/kerja/", "/laporan/", "/lacak/", "/pengaduan/terkirim/", "/admin/", "/api/", "/masuk/",
+                        "/keluar/")
+
+    def process_response(self, request, response):
+        from django.http import FileResponse
+
+        if request.path.startswith(self.PRIVATE_PREFIXES) or isinstance(response, FileResponse) \
+                or response.get("Content-Disposition"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class RetryAfterMiddleware(MiddlewareMixin):
+    """Every 429 tells when to try again: the throttles set their own Retry-After; this is the fallback."""
+
+    DEFAULT_SECONDS = 600
+
+    def process_response(self, request, response):
+        if response.status_code == 429 and "Retry-After" not in response:
+            response["Retry-After"] = str(self.DEFAULT_SECONDS)
+        return response

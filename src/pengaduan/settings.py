@@ -1,5 +1,6 @@
 """Settings, read from the environment with safe defaults (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "pengaduan.units",
     "pengaduan.workcalendar",
     "pengaduan.sop",
@@ -52,6 +54,10 @@ MIDDLEWARE = [
     "pengaduan.workdesk.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pengaduan.middleware.NoStoreMiddleware",
+    "pengaduan.middleware.RetryAfterMiddleware",
+    # Last: turns a login refused by the throttle into the lock-out page (pengaduan.logins).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pengaduan.urls"
@@ -160,8 +166,25 @@ CONTENT_SECURITY_POLICY = (
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["inspektur"])
 OTP_TOTP_ISSUER = "Pengaduan"
-# Failed logins: after this many within the window, the account (and the address) must wait.
+# Failed logins: after this many, that account from that address must wait (django-axes; see
+# pengaduan.logins for why the pair and not each alone). Every login goes through it: the workdesk,
+# the admin and the API's tokens.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AUTHENTICATION_BACKENDS = [
+    "pengaduan.logins.LoginThrottleBackend",  # django-axes: refuses a locked-out pair before any password is hashed
+    "pengaduan.logins.NormalisedUsernameBackend",
+]
+AXES_FAILURE_LIMIT = "pengaduan.logins.failure_limit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait announced (Retry-After) is the wait that holds
+AXES_USERNAME_CALLABLE = "pengaduan.logins.axes_username"
+AXES_CLIENT_IP_CALLABLE = "pengaduan.logins.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "pengaduan.logins.lockout_response"
+# No row per successful login with its address and browser (UU PDP: keep no more than the throttle needs);
+# failed attempts are kept for the lock-out and removed once the cool-off time has passed.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workdesk:inbox"
@@ -169,12 +192,26 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Upload limits for attachments; the form refuses larger files with a message.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Images are refused by their declared size before decoding: 40 megapixels holds any phone's normal photo
+# (a 200 MP sensor saves 12.5 MP by default) and decodes in about 120 MB.
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000)
+# Word/Excel files are zips: refused when they declare more unpacked bytes than this, or pack too well.
+ATTACHMENT_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+ATTACHMENT_MAX_ZIP_RATIO = 100
+# All the files of one public submission (the portal, the public API, a reply to an officer's question).
+PUBLIC_UPLOAD_MAX_TOTAL_BYTES = env_int("PUBLIC_UPLOAD_MAX_TOTAL_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads and their folders are readable by the service's own user only; a large upload is spooled inside the
+# data folder (not the shared /tmp), where `pengaduan remind` removes what a killed request left behind.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "upload-tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(mode=0o700, exist_ok=True)
 
 # Mail: without an SMTP server configured, messages are written to files in the data directory,
 # so the demo shows what would have been sent.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "pengaduan.ops.mailfiles.EmailBackend")  # Django's, files 0600
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pengaduan@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

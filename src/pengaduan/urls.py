@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pengaduan.workdesk.login import ThrottledLoginView
+from pengaduan.workdesk.login import AdminLoginForm, ThrottledLoginView
 
 admin.site.site_header = admin.site.site_title = "Pengaduan"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("masuk/", ThrottledLoginView.as_view(), name="login"),

@@ -166,7 +166,7 @@ def test_it_accepts_a_pdf_as_it_is():
 
 def test_it_records_the_detected_type_not_the_claimed_one():
     cleaned = clean_upload(upload("scan.png", PDF, "image/png"))
-    assert cleaned.content_type == "application/pdf" and cleaned.name == "scan.png"
+    assert cleaned.content_type == "application/pdf" and cleaned.name == "scan.pdf"  # the proven extension
 
 
 @pytest.mark.parametrize(("names", "content_type"), [
@@ -314,7 +314,7 @@ def test_a_received_photo_is_stored_under_a_random_name_without_its_location(uni
     complaint = complaint_receive(unit=unit, data=intake_data(), files=files)
 
     traversal, photo = complaint.attachments.order_by("pk")
-    assert traversal.original_name == "passwd" and traversal.content_type == "image/png"
+    assert traversal.original_name == "passwd.png" and traversal.content_type == "image/png"
     assert photo.original_name == "IMG_2026.jpg" and photo.content_type == "image/jpeg"
     for attachment in (traversal, photo):
         path = Path(attachment.file.path)

@@ -37,7 +37,7 @@ def test_it_translates_every_text_into_indonesian():
 def test_it_ships_a_compiled_catalogue_that_matches_the_translations():
     singular = [(key, msgstr) for _fuzzy, key, plural, msgstr in _entries() if not plural]
     with translation.override("id"):
-        stale = [key for (context, msgid), msgstr in singular
+        stale = [(context, msgid) for (context, msgid), msgstr in singular
                  if (translation.pgettext(context, msgid) if context else translation.gettext(msgid)) != msgstr]
     assert stale == [], "run `make messages` to compile the catalogue"
 

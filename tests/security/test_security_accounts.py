@@ -5,8 +5,11 @@ import re
 import subprocess
 import sys
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from factories import PASSWORD, intake_data
@@ -28,25 +31,121 @@ def test_the_production_settings_put_argon2_first():
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
+def _login(client, username, password, *, address="198.51.100.10", url=None):
+    return client.post(url or reverse("login"), {"username": username, "password": password},
+                       REMOTE_ADDR=address)
+
+
 def test_it_locks_an_account_after_repeated_failures(client, jfu, settings):
     settings.LOGIN_FAILURE_LIMIT = 3
-    for _ in range(3):
-        assert client.post(reverse("login"), {"username": "jfu", "password": "salah"}).status_code == 200
-    locked = client.post(reverse("login"), {"username": "jfu", "password": PASSWORD})
+    for _ in range(2):
+        assert _login(client, "jfu", "salah").status_code == 200
+    third = _login(client, "jfu", "salah")
+    assert third.status_code == 429 and third["Retry-After"] == "900"
+    locked = _login(client, "jfu", PASSWORD)
+    assert locked.status_code == 429 and locked["Retry-After"] == "900"
+    assert "Terlalu banyak percobaan" in locked.text and "15 menit" in locked.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_account_waits_only_the_cool_off_time(client, jfu, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(2):
+            _login(client, "jfu", "salah")
+        assert _login(client, "jfu", PASSWORD).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        assert _login(client, "jfu", PASSWORD).status_code == 302
+
+
+def test_the_real_officer_logs_in_from_another_address_while_a_guesser_is_locked_out(client, jfu, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(5):
+        _login(client, "jfu", "tebakan", address="203.0.113.66")
+    assert _login(client, "jfu", PASSWORD, address="203.0.113.66").status_code == 429
+    assert _login(Client(), "jfu", PASSWORD, address="198.51.100.10").status_code == 302
+
+
+def test_one_officers_typos_do_not_lock_out_the_office_behind_the_same_address(client, staff, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(5):
+        _login(client, "jfu", "salah")
+    assert _login(Client(), "inspektur", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("look_alike", ["ＪＦＵ", "JFU", "Jfu", "ｊｆｕ"])
+def test_look_alike_usernames_count_against_the_same_account(client, jfu, settings, look_alike):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for name in ("jfu", look_alike):
+        _login(client, name, "salah")
+    assert _login(client, look_alike, "salah").status_code == 429
+    assert _login(client, "jfu", PASSWORD).status_code == 429
+
+
+def test_a_username_in_other_letters_logs_in_as_the_same_officer(client, jfu):
+    assert _login(client, "ＪＦＵ", PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(jfu.pk)
+
+
+def test_the_admin_login_is_throttled_by_the_same_counter(client, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    get_user_model().objects.create_superuser("admin", password=PASSWORD)
+    admin_login = reverse("admin:login")
+    for _ in range(2):
+        assert _login(client, "admin", "salah", url=admin_login).status_code == 200
+    # The third failure (on the workdesk's form) counts for the same account and address.
+    assert _login(client, "admin", "salah").status_code == 429
+    locked = _login(client, "admin", PASSWORD, url=admin_login)
     assert locked.status_code == 429 and locked["Retry-After"] == "900"
     assert "_auth_user_id" not in client.session
 
 
-def test_it_counts_failures_per_address_across_accounts(client, staff, settings):
+def test_bad_api_tokens_go_through_the_login_throttle(client, jfu, settings):
+    from pengaduan.api.services import token_create
+
     settings.LOGIN_FAILURE_LIMIT = 3
-    for name in ("jfu", "sekretaris", "kasubag"):
-        client.post(reverse("login"), {"username": name, "password": "salah"})
-    assert client.post(reverse("login"), {"username": "inspektur", "password": PASSWORD}).status_code == 429
+    _token, secret = token_create(user=jfu, name="skrip")
+    url = "/api/v1/me"
+    answers = [client.get(url, HTTP_AUTHORIZATION=f"Bearer pgd_tebakan{n}", REMOTE_ADDR="203.0.113.66").status_code
+               for n in range(4)]
+    assert answers[:2] == [401, 401] and answers[2:] == [429, 429]
+    refused = client.get(url, HTTP_AUTHORIZATION="Bearer pgd_lagi", REMOTE_ADDR="203.0.113.66")
+    assert refused["Retry-After"] == "900" and refused.json()["code"] == "rate_limited"
+    # A valid token is never locked out by strangers' bad ones.
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR="203.0.113.66").status_code == 200
+
+
+def test_bad_open311_keys_go_through_the_login_throttle(client, unit, settings):
+    from pengaduan.api.services import key_create
+
+    settings.LOGIN_FAILURE_LIMIT = 3
+    _key, secret = key_create(name="Aplikasi kota")
+    url = "/open311/v2/requests.json"
+    answers = [client.post(url, {"api_key": f"o311_tebakan{n}"}, REMOTE_ADDR="203.0.113.66") for n in range(4)]
+    assert [answer.status_code for answer in answers] == [403, 403, 429, 429]
+    assert answers[-1]["Retry-After"] == "900" and answers[-1].json()[0]["code"] == 429
+    # A valid key from the same address is still let through to the checks of the request itself.
+    assert client.post(url, {"api_key": secret}, REMOTE_ADDR="203.0.113.66").status_code not in (403, 429)
+
+
+def test_the_login_error_names_the_username_once(client, jfu):
+    text = _login(client, "jfu", "salah").text
+    assert "Masukkan nama pengguna dan kata sandi yang benar" in text
+    assert "nama pengguna nama pengguna" not in text
+
+
+def test_the_admin_login_error_names_the_username_once(client, jfu):
+    text = _login(client, "jfu", "salah", url=reverse("admin:login")).text
+    assert "nama pengguna nama pengguna" not in text and "akun staf" in text
 
 
 def test_it_lets_an_officer_in_after_a_typo(client, jfu):
-    client.post(reverse("login"), {"username": "jfu", "password": "salah"})
-    assert client.post(reverse("login"), {"username": "jfu", "password": PASSWORD}).status_code == 302
+    _login(client, "jfu", "salah")
+    assert _login(client, "jfu", PASSWORD).status_code == 302
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)

@@ -11,6 +11,7 @@ from pengaduan.api.errors import RateLimited, json_error
 from pengaduan.api.limits import body_too_large, client_ip, max_body_bytes, over_limit
 from pengaduan.api.models import ApiToken
 from pengaduan.api.services import credential_for_secret
+from pengaduan.logins import COOL_OFF_SECONDS, api_credential_refused
 
 
 class TokenAuth(HttpBearer):
@@ -19,6 +20,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str) -> ApiToken | None:
         credential = credential_for_secret(ApiToken, token)
         if credential is None:
+            if api_credential_refused(request):  # the one login throttle (pengaduan.logins)
+                raise RateLimited(COOL_OFF_SECONDS)
             return None
         if wait := over_limit("api_token", f"token:{credential.pk}"):
             raise RateLimited(wait)

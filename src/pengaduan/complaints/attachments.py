@@ -5,7 +5,11 @@ hostile until proven otherwise:
 
 * stored outside the web root (MEDIA_ROOT is never served) under a random name (`attachment_path`);
 * the type is judged by the CONTENT, never by the name or the browser's Content-Type;
-* only the types in `ACCEPTED_TYPES` are kept, for the reasons given there;
+* only the types in `ACCEPTED_TYPES` are kept, for the reasons given there (an allow-list: what the content
+  is decides, and the file is stored and offered for download under that type's extension, never the sent one,
+  so `bukti.shtml` holding a PDF becomes `bukti.pdf`);
+* images are refused by their declared size before any pixel is decoded (ATTACHMENT_MAX_PIXELS), and zips
+  (Word, Excel) by their declared unpacked size and ratio before anything is unpacked;
 * photos are re-encoded without their metadata, so a complainant's GPS position never reaches the file;
 * the original name is kept only as a sanitised display name, never used as a path.
 
@@ -15,10 +19,11 @@ This module must not import the models: models.py imports `attachment_path` from
 import io
 import secrets
 import struct
+import time
 import unicodedata
 import warnings
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 import filetype
@@ -62,6 +67,20 @@ IMAGE_FORMATS: dict[str, str] = {
     "image/webp": "WEBP",
     "image/gif": "GIF",
 }
+# The one extension each accepted type is stored and downloaded under.
+EXTENSIONS: dict[str, str] = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "video/mp4": ".mp4",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/ogg": ".ogg",
+}
 # filetype reports animated PNG apart; it is a PNG to Pillow and to us.
 MIME_ALIASES: dict[str, str] = {"image/apng": "image/png"}
 UNSTRIPPABLE_IMAGES = frozenset({"image/heic", "image/heif", "image/avif"})
@@ -92,6 +111,13 @@ HEIC = _(
     "Please send the photo as JPEG or PNG (on an iPhone: Settings, Camera, Formats, Most Compatible)."
 )
 IMAGE_TOO_BIG = _("This image has too many pixels to be processed. Please send a smaller photo.")
+IMAGE_TOO_BIG_SIZED = _(
+    "This image has too many pixels to be processed (%(width)s × %(height)s; at most %(megapixels)s megapixels). "
+    "Please send a smaller photo."
+)
+ZIP_BOMB = _("This document unpacks to far more than its size and cannot be accepted. Please send it as PDF.")
+SUBMISSION_TOO_LARGE = _("The files together are too large (at most %(mb)s MB in one submission). Please send "
+                         "fewer or smaller files.")
 IMAGE_BROKEN = _("This image is damaged and cannot be read. Please send it again.")
 MACROS = _(
     "Office documents with macros are not accepted. Please save the document as .docx or .xlsx without macros, "
@@ -101,9 +127,12 @@ TOO_MANY = _("Attach at most %(n)d files.")
 
 
 def attachment_path(instance, filename: str) -> str:
-    """A random name that reveals nothing and cannot be guessed; the original name is kept in the row."""
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
-    if not suffix[1:].isalnum():
+    """A random name that reveals nothing and cannot be guessed; the original name is kept in the row.
+
+    The extension is the one the content proved (`clean_upload` renamed the file); any other is dropped.
+    """
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix not in EXTENSIONS.values():
         suffix = ""
     return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
@@ -127,6 +156,16 @@ def safe_display_name(name: str | None) -> str:
         suffix = suffix if len(suffix) <= 10 else ""
         text = text[: MAX_NAME_LENGTH - len(suffix)].rstrip(". ") + suffix
     return text
+
+
+def proven_name(name: str, mime: str | None) -> str:
+    """The display name with the extension of the type the content proved, whatever extension was sent."""
+    extension = EXTENSIONS.get(mime or "")
+    if not extension:
+        return name
+    path = PurePosixPath(name)
+    stem = path.stem if path.suffix and path.stem else name
+    return f"{stem}{extension}"
 
 
 def clean_upload(upload: UploadedFile) -> UploadedFile:
@@ -162,12 +201,17 @@ def clean_upload(upload: UploadedFile) -> UploadedFile:
     if mime not in ACCEPTED_TYPES:
         raise forms.ValidationError(NOT_ACCEPTED, code="not_accepted")
 
+    name = proven_name(name, mime)
     if mime in IMAGE_FORMATS:
         content = _reencode_image(upload.file, IMAGE_FORMATS[mime])
         return SimpleUploadedFile(name, content, content_type=mime)
     upload.seek(0)
     # A new wrapper around the same data: the caller's upload object is left as it was.
     return UploadedFile(file=upload.file, name=name, content_type=mime, size=size)
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".removesuffix(".0")
 
 
 def _megabytes(size: int) -> str:
@@ -177,18 +221,21 @@ def _megabytes(size: int) -> str:
 def _office_type(file: IO[bytes]) -> str | None:
     """DOCX or XLSX when the zip is really one (and without macros); None for any other zip.
 
-    Only the central directory is read: nothing is decompressed, so a zip bomb costs nothing.
+    Only the central directory is read: nothing is decompressed, so a zip bomb costs nothing here; it is
+    refused by its declared sizes, so that it costs nothing on the officer's computer either.
     """
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
-            names = archive.namelist()
+            entries = archive.infolist()
+            names = [entry.filename for entry in entries]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return None
     finally:
         file.seek(0)
     if "[Content_Types].xml" not in names:
         return None
+    _refuse_zip_bomb(entries)
     lowered = [entry.lower() for entry in names]
     if any(entry.endswith("vbaproject.bin") or "/activex/" in f"/{entry}" for entry in lowered):
         raise forms.ValidationError(MACROS, code="macros")
@@ -199,6 +246,42 @@ def _office_type(file: IO[bytes]) -> str | None:
     return DOCX if is_word else XLSX
 
 
+def _refuse_zip_bomb(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip whose entries declare more unpacked bytes than ATTACHMENT_MAX_UNZIPPED_BYTES in all, or that
+    unpack to more than ATTACHMENT_MAX_ZIP_RATIO times their packed size (Office XML packs about 5–20 times)."""
+    total = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    ratio = settings.ATTACHMENT_MAX_ZIP_RATIO
+    if total > settings.ATTACHMENT_MAX_UNZIPPED_BYTES or total > ratio * max(packed, 1) or any(
+            entry.file_size > ratio * max(entry.compress_size, 1) and entry.file_size > 1024 * 1024
+            for entry in entries):
+        raise forms.ValidationError(ZIP_BOMB, code="zip_bomb")
+
+
+def submission_total_error(files) -> forms.ValidationError | None:
+    """Too many bytes in one public submission (all its files together), judged before any file is opened.
+
+    `files`: a MultiValueDict (request.FILES) or a dict of a file or a list of files per field.
+    """
+    limit = settings.PUBLIC_UPLOAD_MAX_TOTAL_BYTES
+    if not files or not limit:
+        return None
+    items = []
+    for key in files:
+        values = files.getlist(key) if hasattr(files, "getlist") else files[key]
+        items.extend(values if isinstance(values, (list, tuple)) else [values])
+    if sum(getattr(item, "size", 0) or 0 for item in items) > limit:
+        return forms.ValidationError(SUBMISSION_TOO_LARGE, code="submission_too_large",
+                                     params={"mb": _megabytes(limit)})
+    return None
+
+
+def _max_pixels() -> int:
+    """Ours (ATTACHMENT_MAX_PIXELS), or Pillow's own limit if that is lower."""
+    ours = settings.ATTACHMENT_MAX_PIXELS
+    return min(ours, Image.MAX_IMAGE_PIXELS) if Image.MAX_IMAGE_PIXELS else ours
+
+
 def _reencode_image(file: IO[bytes], image_format: str) -> bytes:
     """Decode and encode the image again, keeping the pixels (turned upright) and nothing else.
 
@@ -206,16 +289,20 @@ def _reencode_image(file: IO[bytes], image_format: str) -> bytes:
     and any bytes smuggled after the image data simply are not written. The pixel count is checked before
     decoding, so a small file that would unpack to gigabytes (a decompression bomb) is refused cheaply.
     """
-    max_pixels = Image.MAX_IMAGE_PIXELS
+    max_pixels = _max_pixels()
     file.seek(0)
     try:
         with warnings.catch_warnings():
             # Pillow only warns between MAX_IMAGE_PIXELS and twice that; for us the warning is a refusal.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file, formats=[image_format]) as image:
+                # Image.open read the header only: refused here, a huge image costs no decoding at all.
                 width, height = image.size
+                if width * height > max_pixels:
+                    raise forms.ValidationError(IMAGE_TOO_BIG_SIZED, code="image_too_big", params={
+                        "width": width, "height": height, "megapixels": _megapixels(max_pixels)})
                 frames = getattr(image, "n_frames", 1) if image_format != "JPEG" else 1
-                if max_pixels and width * height * frames > max_pixels:
+                if width * height * frames > max_pixels:
                     raise forms.ValidationError(IMAGE_TOO_BIG, code="image_too_big")
                 output = io.BytesIO()
                 if frames > 1:
@@ -281,6 +368,31 @@ def _save_animation(image: Image.Image, output: IO[bytes], image_format: str) ->
 
 def attachment_response(attachment) -> FileResponse:
     """A download of a stored attachment, typed by what its content was found to be (not by its name)."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    # Offered under the extension of the detected type (older rows may hold the sent one), and never cached.
+    filename = proven_name(attachment.original_name, attachment.content_type)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=filename)
     response["Content-Type"] = attachment.content_type or "application/octet-stream"
+    response["Cache-Control"] = "no-store"
     return response
+
+
+# Upload spool files that a killed request left behind (FILE_UPLOAD_TEMP_DIR, inside the data folder): Django
+# deletes a spooled upload when its request ends, but a worker killed mid-upload (timeout, OOM, restart) leaves
+# it, possibly holding a complainant's photo. `pengaduan remind` removes those older than any request.
+STALE_UPLOAD_SECONDS = 3600  # far longer than any request may run (the worker timeout is 30 s)
+
+
+def remove_stale_uploads(*, now: float | None = None) -> int:
+    folder = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+    if not folder or not Path(folder).is_dir():
+        return 0
+    limit = (now or time.time()) - STALE_UPLOAD_SECONDS
+    removed = 0
+    for path in Path(folder).iterdir():
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by its own request or another run
+            continue
+    return removed

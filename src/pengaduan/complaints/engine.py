@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints import clock
+from pengaduan.complaints.attachments import submission_total_error
 from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind, kinds
@@ -58,6 +59,12 @@ def _current_sop(unit: Unit) -> Sop:
 def _invalid(form) -> StepInputInvalid:
     errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
     return StepInputInvalid(_("Please correct the marked fields."), errors)
+
+
+def _refuse_too_many_bytes(files) -> None:
+    """A public submission's files together stay under PUBLIC_UPLOAD_MAX_TOTAL_BYTES (judged before decoding)."""
+    if error := submission_total_error(files):
+        raise StepInputInvalid(_("Please correct the marked fields."), {"evidence": error.messages})
 
 
 def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, now: datetime, actor=None) -> StepRun:
@@ -110,6 +117,7 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     the first step's clock runs from the moment of receipt.
     """
     now = now or timezone.now()
+    _refuse_too_many_bytes(files)
     recording = kinds.one("records_complaint")
     form = recording.form_class(data, files)
     if not form.is_valid():
@@ -364,6 +372,7 @@ def information_reply(*, request: InformationRequest, reply: str, files=None,
                       now: datetime | None = None) -> InformationRequest:
     """The complainant answers through the tracking page, with optional files."""
     now = now or timezone.now()
+    _refuse_too_many_bytes(files)
     form = ReplyForm({"reply": reply}, files or {})
     if not form.is_valid():
         raise _invalid(form)

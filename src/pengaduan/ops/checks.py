@@ -125,7 +125,7 @@ def check_static(config: Mapping[str, Any]) -> list[Problem]:
 
 
 def check_email(config: Mapping[str, Any]) -> list[Problem]:
-    if str(config.get("EMAIL_BACKEND", "")).endswith("filebased.EmailBackend"):
+    if str(config.get("EMAIL_BACKEND", "")).endswith(("filebased.EmailBackend", "mailfiles.EmailBackend")):
         return [Problem("EMAIL_BACKEND writes mail to files in the data directory: complainants and officers get "
                         "nothing. Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST "
                         "(README, Configuration).", fatal=False)]

@@ -3,12 +3,12 @@
 The counter lives in the database so that limits hold across several app servers and restarts.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connections, router
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from pengaduan.portal.models import ThrottleCounter
 
@@ -37,8 +37,9 @@ def _window_start(now: datetime, window: timedelta) -> datetime:
 
 
 def _key(limit: Limit, who: str) -> str:
-    # The IP address (or user name) itself is personal data; the counter keeps only a hash of it.
-    return f"{limit.name}:{hashlib.sha256(who.encode()).hexdigest()[:32]}"
+    # The IP address (or user name) itself is personal data; the counter keeps only a keyed hash of it (HMAC with
+    # the SECRET_KEY): a plain hash of an IPv4 address is reversed by hashing all 2**32 of them.
+    return f"{limit.name}:{salted_hmac('pengaduan.throttle', who, algorithm='sha256').hexdigest()[:32]}"
 
 
 def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:

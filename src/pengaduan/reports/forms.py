@@ -8,7 +8,7 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.reports.periods import ROMAN, Period
+from pengaduan.reports.periods import MAX_YEAR, MIN_YEAR, ROMAN, Period
 from pengaduan.units.models import Unit
 
 
@@ -46,6 +46,9 @@ class PeriodForm(forms.Form):
                 raise forms.ValidationError(_("Give the first and the last day."))
             if last < first:
                 raise forms.ValidationError(_("The last day comes before the first."))
+            if not (MIN_YEAR <= first.year <= MAX_YEAR and MIN_YEAR <= last.year <= MAX_YEAR):
+                raise forms.ValidationError(_("Reports cover the years %(first)s to %(last)s.")
+                                            % {"first": MIN_YEAR, "last": MAX_YEAR})
             cleaned["period"] = Period.days(first, last)
         elif not year:
             if "year" not in self.errors:

@@ -19,7 +19,16 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/)\s*(\d{4}-\d{2}-\d{2})$")
 
+# Reports cover these years (as the report form's year field): outside them dates overflow or mean nothing.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
 PERIOD_HELP = "2026 (a year), 2026-Q4 (a quarter), 2026-11 (a month) or 2026-11-01..2026-11-15 (days, inclusive)"
+
+
+def _check_years(*days: date) -> None:
+    for day in days:
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValueError(f"reports cover the years {MIN_YEAR} to {MAX_YEAR}, not {day.year}")
 
 
 def _add_months(day: date, months: int) -> date:
@@ -37,22 +46,26 @@ class Period:
 
     @classmethod
     def year(cls, year: int) -> Period:
+        _check_years(date(year, 1, 1))
         return cls("year", date(year, 1, 1), date(year + 1, 1, 1))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         start = date(year, 3 * quarter - 2, 1)
+        _check_years(start)
         return cls("quarter", start, _add_months(start, 3))
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         start = date(year, month, 1)
+        _check_years(start)
         return cls("month", start, _add_months(start, 1))
 
     @classmethod
     def days(cls, first: date, last: date) -> Period:
         if last < first:
             raise ValueError(f"The period ends ({last}) before it starts ({first})")
+        _check_years(first, last)
         return cls("range", first, last + timedelta(days=1))
 
     @classmethod
@@ -115,7 +128,8 @@ class Period:
     def previous(self) -> Period:
         """The period of the same length just before (the month before, the quarter before, ...)."""
         if self.kind == "year":
-            return Period.year(self.start.year - 1)
+            # Built directly: the year before the first reportable one is still a fine comparison.
+            return Period("year", date(self.start.year - 1, 1, 1), self.start)
         if self.kind in ("quarter", "month"):
             length = 3 if self.kind == "quarter" else 1
             start = _add_months(self.start, -length)

@@ -1,36 +1,33 @@
-"""Staff login with throttling: after repeated failures the account and the address must wait."""
+"""Staff login pages: the workdesk's and the admin's, with whole-sentence error texts.
 
-from datetime import timedelta
+The throttle (django-axes) and the username rules are in pengaduan.logins; every login goes through them.
+"""
 
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
-
-from pengaduan.portal import throttle
-
-WINDOW = timedelta(minutes=15)
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
-def _limit(name: str) -> throttle.Limit:
-    return throttle.Limit(name, hits=settings.LOGIN_FAILURE_LIMIT, window=WINDOW)
+# Django's own texts put the field's name into the sentence ("%(username)s"), which in Indonesian read
+# "nama pengguna nama pengguna"; ours are whole sentences. Usernames are no longer case-sensitive, passwords are.
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Please enter a correct username and password. Note that the password is case-sensitive."),
+    }
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _("Please enter the correct username and password for a staff account. Note that the "
+                           "password is case-sensitive."),
+    }
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    redirect_authenticated_user = True
+    """Django's login view; the throttle is django-axes' backend and middleware (see the module docstring)."""
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "").strip().lower()
-        address = throttle.client_ip(request)
-        # Per account (one officer's password guessed from many addresses) and per address (many accounts tried).
-        if throttle.used_up(_limit("login-user"), username) or throttle.used_up(_limit("login-ip"), address):
-            # Refused before the password is checked: no answer to learn from, and no hashing work to burn.
-            form = self.form_class(request=request, initial={"username": request.POST.get("username", "")})
-            response = self.render_to_response(self.get_context_data(form=form, locked=True))
-            response.status_code = 429
-            response["Retry-After"] = str(int(WINDOW.total_seconds()))
-            return response
-        form = self.get_form()
-        if form.is_valid():
-            return self.form_valid(form)
-        throttle.hit(_limit("login-user"), username)
-        throttle.hit(_limit("login-ip"), address)
-        return self.form_invalid(form)
+    form_class = LoginForm
+    redirect_authenticated_user = True

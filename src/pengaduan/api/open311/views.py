@@ -20,6 +20,7 @@ from pengaduan.api.models import Open311Key, Open311Request, Open311Service
 from pengaduan.api.open311.formats import Open311Error, render, render_error
 from pengaduan.api.open311.requests import format_datetime, request_out, request_submit, requests_queryset
 from pengaduan.api.services import credential_for_secret
+from pengaduan.logins import COOL_OFF_SECONDS, OPEN311_KEY_USERNAME, api_credential_refused
 from pengaduan.portal.emails import schedule_receipt_email
 from pengaduan.portal.selectors import portal_unit
 from pengaduan.units.models import Unit
@@ -213,6 +214,9 @@ def _create_request(request, fmt):
         params.setlistdefault(name, values)
     key = credential_for_secret(Open311Key, (params.get("api_key") or "").strip())
     if key is None:
+        if api_credential_refused(request, OPEN311_KEY_USERNAME):  # the one login throttle (pengaduan.logins)
+            raise Open311Error(429, _("Too many requests. Please wait %(seconds)d seconds and try again.")
+                               % {"seconds": COOL_OFF_SECONDS}, wait=COOL_OFF_SECONDS)
         raise Open311Error(403, _("api_key was not provided or is not valid; ask the unit's administrator for one."))
     for limit_name, who in (("open311_key", f"key:{key.pk}"), ("open311_submit_ip", f"ip:{client_ip(request)}")):
         if wait := over_limit(limit_name, who):

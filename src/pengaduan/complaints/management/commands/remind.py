@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
 from pengaduan.jobs.services import job_run
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
 
         with job_run("remind") as run:  # its heartbeat: /readyz and the workdesk tell when it stops
             counts = reminders_send()
+            remove_stale_uploads()
             mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
             stop = time.monotonic() + MAIL_SECONDS
             while True:

@@ -11,8 +11,11 @@ Progress goes to stderr, so stdout stays clean for scripts.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from argparse import ArgumentParser
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -132,11 +135,40 @@ class Command(BaseCommand):
             raise CommandError("Give --year (with --month or --quarter for part of it), or --period")
         if month and quarter:
             raise CommandError("Give --month or --quarter, not both")
-        if month:
-            if not 1 <= month <= 12:
-                raise CommandError(f"--month must be 1 to 12, got {month}")
-            return Period.month(year, month)
-        return Period.quarter(year, quarter) if quarter else Period.year(year)
+        if month and not 1 <= month <= 12:
+            raise CommandError(f"--month must be 1 to 12, got {month}")
+        try:
+            if month:
+                return Period.month(year, month)
+            return Period.quarter(year, quarter) if quarter else Period.year(year)
+        except ValueError as error:
+            raise CommandError(f"Cannot make a report for --year {year}: {error}") from None
+
+    @staticmethod
+    def _output(name: str) -> Path:
+        """The file to write, checked before any work: its folder must exist and be writable."""
+        path = Path(name)
+        folder = path.parent
+        if not folder.is_dir():
+            raise CommandError(f"Cannot write {path}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise CommandError(f"Cannot write {path}: the folder {folder} is not writable")
+        if path.is_dir():
+            raise CommandError(f"Cannot write {path}: it is a folder")
+        return path
+
+    @staticmethod
+    @contextmanager
+    def _writing(path: Path):
+        """A file beside `path` that becomes `path` only when complete: a failure leaves nothing half-written."""
+        descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        try:
+            with os.fdopen(descriptor, "wb") as output:
+                yield output
+            os.replace(partial, path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
 
     def _written(self, path: Path, what: str) -> None:
         self.stdout.write(f"{what}: {path} ({path.stat().st_size:,} bytes)")
@@ -145,16 +177,19 @@ class Command(BaseCommand):
 
     def _register(self, options) -> None:
         unit, period = self._unit(options["unit"]), self._register_period(options)
-        path = Path(options["output"])
+        path = self._output(options["output"])
         bar = ProgressBar(self.stderr, "Buku Pengaduan")
         try:
             if options["format"] == "xlsx":
-                with path.open("wb") as output:
+                with self._writing(path) as output:
                     rows = register_xlsx(output, unit=unit, period=period, progress=bar)
             else:
                 pdf = register_pdf(unit=unit, period=period, progress=bar)
-                path.write_bytes(pdf)
+                with self._writing(path) as output:
+                    output.write(pdf)
                 rows = None
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror or error}") from None
         except RegisterTooLong as too_long:
             raise CommandError(f"{too_long.rows} entries: too many for a printed register; use --format xlsx, "
                                f"or a shorter period (--month).") from None
@@ -165,8 +200,13 @@ class Command(BaseCommand):
 
     def _periodic(self, options) -> None:
         unit, period = self._unit(options["unit"]), self._period(options["period"])
-        path = Path(options["output"])
-        path.write_bytes(periodic_pdf(unit=unit, period=period, now=timezone.now()))
+        path = self._output(options["output"])
+        pdf = periodic_pdf(unit=unit, period=period, now=timezone.now())
+        try:
+            with self._writing(path) as output:
+                output.write(pdf)
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror or error}") from None
         self._written(path, f"Periodic report {unit.code} {period.code}")
 
     def _compliance(self, options) -> None:
