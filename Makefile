@@ -31,8 +31,10 @@ run: install
 browser:
 	scripts/install-chromium.sh
 
-# The whole suite on SQLite, then again on PostgreSQL (DATABASE_URL's server, or a throwaway one on loopback).
+# The import layers (pyproject.toml, docs/architecture.md), then the whole suite on SQLite, then again on
+# PostgreSQL (DATABASE_URL's server, or a throwaway one on loopback).
 test: install-dev browser
+	$(BIN)/lint-imports --no-cache
 	env -u DATABASE_URL $(BIN)/pytest
 	scripts/with-postgres.sh $(BIN)/pytest
 

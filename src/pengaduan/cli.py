@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "pengaduan"
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
     if len(argv) == 1 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
         print("Usage: pengaduan <command> [options]\n\nPengaduan commands:")
@@ -33,7 +34,16 @@ def main(argv: list[str] | None = None) -> None:
         print("\nEvery Django command works too (migrate, runserver, createsuperuser, ...);")
         print("`pengaduan help --commands` lists them all, `pengaduan help COMMAND` explains one.\n")
         return
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except DatabaseError:
+        from pengaduan.ops.schema import needs_migrate, not_migrated_message
+
+        if not needs_migrate():
+            raise
+        # A fresh data folder: one line that says what to do, not Django's "no such table" traceback.
+        sys.stderr.write(not_migrated_message() + "\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

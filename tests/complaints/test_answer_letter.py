@@ -12,7 +12,7 @@ from pengaduan.complaints.engine import complaint_record, step_complete
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.letters import LETTER_LANGUAGE, answer_letter_pdf
 from pengaduan.complaints.models import AnswerTemplate
-from pengaduan.documents import city_of
+from pengaduan.typesetting import city_of
 from pengaduan.units.models import Unit
 
 pytestmark = pytest.mark.django_db

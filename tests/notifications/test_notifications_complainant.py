@@ -5,10 +5,10 @@ from django.urls import reverse
 
 from factories import intake_data, wib
 from pengaduan.complaints.engine import complaint_receive, complaint_record
+from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.notifications.models import OutboxMessage
 from pengaduan.notifications.services import notify_complainant, send_due
 from pengaduan.portal import forms as portal_forms
-from pengaduan.portal.emails import schedule_receipt_email
 
 RECEIVED = wib(2026, 11, 30, 8, 15)  # a Monday, during office hours
 COMPLAINANT_KEYS = ["complaint_received", "complaint_recorded", "complaint_answered", "information_requested"]

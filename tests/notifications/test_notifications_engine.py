@@ -1,17 +1,13 @@
-"""The workflow engine queues the right messages along the SOP (once the engine calls the notifications API)."""
+"""The workflow engine queues the right messages along the SOP (the notifications receive its domain events)."""
 
 import pytest
 
 from factories import intake_data, wib
 from madiun_steps import advance
-from pengaduan.complaints import engine
 from pengaduan.complaints.engine import complaint_receive, complaint_record, information_request
 from pengaduan.notifications.models import OutboxMessage
 
 RECEIVED = wib(2026, 11, 30, 8, 15)  # a Monday, during office hours
-
-pytestmark = pytest.mark.skipif(not hasattr(engine, "notify_step_assigned"),
-                                reason="the engine does not call the notifications API yet")
 
 
 @pytest.fixture

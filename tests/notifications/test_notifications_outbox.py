@@ -233,7 +233,7 @@ def test_it_never_sends_a_message_twice_with_two_workers(smtp):
 def test_it_empties_the_outbox_in_batches_in_one_remind_run(greeting, settings, monkeypatch, mailoutbox):
     from django.core.management import call_command
 
-    from pengaduan.complaints.management.commands import remind
+    from pengaduan.notifications.management.commands import remind
 
     settings.MAIL_SEND_IMMEDIATELY = False
     monkeypatch.setattr(remind, "MAIL_BATCH", 2)

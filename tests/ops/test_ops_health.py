@@ -95,7 +95,7 @@ def test_it_reports_a_job_that_keeps_failing(client, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("mail server said no to budi@example.com")
 
-    monkeypatch.setattr("pengaduan.complaints.management.commands.remind.reminders_send", broken)
+    monkeypatch.setattr("pengaduan.notifications.management.commands.remind.reminders_send", broken)
     for minute in range(3):
         with pytest.raises(RuntimeError):
             remind(START + timedelta(minutes=minute))

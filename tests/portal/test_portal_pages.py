@@ -7,7 +7,7 @@ from django.urls import reverse
 from pengaduan.complaints.engine import complaint_record, information_request, step_complete
 from pengaduan.complaints.models import Complaint, Rating
 from pengaduan.portal import forms as portal_forms
-from pengaduan.portal import throttle
+from pengaduan.throttle import services as throttle
 from factories import intake_data, tiny_jpeg
 from madiun_steps import STEP_DATA, advance
 

@@ -9,9 +9,9 @@ from django.utils import translation
 
 from factories import intake_data, make_unit, wib
 from pengaduan.complaints.engine import complaint_receive, complaint_record
+from pengaduan.documents.receipt import format_datetime_id, receipt_pdf
+from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.notifications.models import OutboxMessage
-from pengaduan.portal.emails import schedule_receipt_email
-from pengaduan.portal.receipt import format_datetime_id, receipt_pdf
 
 RECEIVED = wib(2026, 11, 30, 8, 15)  # a Monday, during office hours
 PRINTED = wib(2026, 11, 30, 8, 20)

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from pengaduan.complaints.models import Complaint
 from pengaduan.portal import forms as portal_forms
-from pengaduan.portal import throttle
 from pengaduan.sop.errors import SopFileError
 from pengaduan.sop.schema import parse_sop_text
+from pengaduan.throttle import services as throttle
 from factories import MADIUN_SOP
 
 FIELDS = ["complaint_type", "summary", "description", "subject", "event_date", "event_place", "complainant_name",

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from pengaduan.complaints.engine import complaint_record, complaint_receive
 from pengaduan.complaints.models import Complaint
-from pengaduan.portal import throttle
-from pengaduan.portal.models import ThrottleCounter
+from pengaduan.throttle import services as throttle
+from pengaduan.throttle.models import ThrottleCounter
 from factories import intake_data, tiny_jpeg
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.test import Client
 
 from pengaduan.complaints.models import Complaint, RegisterCounter, StepRun
 from pengaduan.portal import forms as portal_forms
-from pengaduan.portal import throttle
+from pengaduan.throttle import services as throttle
 from factories import intake_data
 
 pytestmark = pytest.mark.django_db(transaction=True)

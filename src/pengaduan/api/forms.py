@@ -1,20 +1,18 @@
-"""The public complaint form as the API takes it: the portal's rules, without the browser's spam guards.
+"""The public complaint form as the API takes it: the portal's fields and rules, without the browser's spam guards.
 
-The portal's form carries a honeypot field, a signed start time and a privacy-notice tick box, all of which only
-make sense in a browser. An API client is held back by the same per-address rate limit instead.
+Both build on `complaints.public_forms.ComplaintForm`. The portal's form adds a honeypot field, a signed start time
+and a privacy-notice tick box, all of which only make sense in a browser. An API client is held back by the same
+per-address rate limit instead.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import ComplaintType
-from pengaduan.portal.forms import PublicComplaintForm
+from pengaduan.complaints.public_forms import ComplaintForm
 
 
-class ApiComplaintForm(PublicComplaintForm):
-    privacy_ack = None
-    website = None
-    token = None
+class ApiComplaintForm(ComplaintForm):
     complaint_type = forms.ChoiceField(label=_("What do you want to send?"), choices=ComplaintType.choices,
                                        required=False, help_text=_("Empty: a complaint."))
 

@@ -1,6 +1,6 @@
 """Rate and size limits for the JSON API and Open311.
 
-The counters are the portal's (`pengaduan.portal.throttle`): kept in the database, so that they hold across
+The counters are those of `pengaduan.throttle`: kept in the database, so that they hold across
 app servers and restarts. Each limit can be changed with the setting `API_RATE_LIMITS`, a dict of
 name → (hits, seconds), e.g. `{"api_token": (2000, 600)}`; settings are read per request, never at import.
 """
@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from pengaduan.complaints.attachments import MAX_FILES_PER_UPLOAD
-from pengaduan.portal import throttle
-from pengaduan.portal.throttle import Limit, client_ip, hit
+from pengaduan.throttle import services as throttle
+from pengaduan.throttle.services import Limit, client_ip, hit
 
 # name: (hits, window in seconds)
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {

@@ -18,10 +18,11 @@ from pengaduan.complaints import engine
 from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
-from pengaduan.portal import throttle
-from pengaduan.portal.emails import schedule_receipt_email
-from pengaduan.portal.selectors import portal_unit, public_status
+from pengaduan.notifications.emails import schedule_receipt_email
+from pengaduan.throttle import services as throttle
+from pengaduan.units.selectors import portal_unit
 
 router = Router()
 

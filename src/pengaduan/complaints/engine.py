@@ -1,7 +1,9 @@
 """The workflow engine: the one place where a complaint moves through the steps of its SOP.
 
 Every action here checks the actor's role in the complaint's unit, works inside one transaction,
-and leaves an event. Views and commands call these functions and nothing below them.
+and leaves an event. Views and commands call these functions and nothing below them. What happened is
+also emitted (`domain_events`), in the same transaction, for the layers above to react to: the
+notifications decide there what to send, and the engine imports nothing of them.
 """
 
 from datetime import datetime
@@ -13,6 +15,13 @@ from django.utils.translation import gettext as _
 from pengaduan.complaints import clock
 from pengaduan.complaints.attachments import submission_total_error
 from pengaduan.complaints.codes import new_tracking_code
+from pengaduan.complaints.domain_events import (
+    ComplaintClosed,
+    ComplaintRecorded,
+    InformationRequested,
+    StepAssigned,
+    emit,
+)
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind, kinds
 from pengaduan.complaints.models import (
@@ -25,7 +34,6 @@ from pengaduan.complaints.models import (
     StepRun,
 )
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.notifications.services import notify_complainant, notify_step_assigned
 from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
@@ -125,7 +133,7 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     with transaction.atomic():
         complaint, first_run = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
         recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
-        notify_step_assigned(step_run=first_run)
+        emit(StepAssigned(step_run=first_run))
     return complaint
 
 
@@ -204,7 +212,7 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
             complaint=complaint, kind=Event.Kind.RECORDED, actor=ctx.actor, step_number=run.number, created_at=now,
             data={"register_number": complaint.register_number},
         )
-        notify_complainant(complaint=complaint, key="complaint_recorded")
+        emit(ComplaintRecorded(complaint=complaint))
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.STEP_COMPLETED, actor=ctx.actor, step_number=run.number, created_at=now,
         data={"kind": kind.name, "due_at": run.due_at.isoformat(), "on_time": run.on_time},
@@ -212,12 +220,12 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
     next_step = complaint.sop.steps.filter(number__gt=run.number).order_by("number").first()
     if next_step is not None:
         next_run = _start_step(complaint, next_step, started_at=now, now=now, actor=ctx.actor)
-        notify_step_assigned(step_run=next_run)
+        emit(StepAssigned(step_run=next_run))
     else:
         complaint.status, complaint.closed_at = Complaint.Status.CLOSED, now
         complaint.save(update_fields=["status", "closed_at"])
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
-        notify_complainant(complaint=complaint, key="complaint_answered")
+        emit(ComplaintClosed(complaint=complaint))
     record_step_stats(run)  # the office-time figures the reports aggregate in the database
 
 
@@ -350,8 +358,7 @@ def information_request(*, complaint: Complaint, actor, question: str, pause_clo
             complaint=complaint, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, step_number=run.number,
             created_at=now, data={"request": request.pk, "pause_clock": pause_clock},
         )
-        notify_complainant(complaint=complaint, key="information_requested", context={"question": request.question},
-                           dedupe_key=f"information_requested:{request.pk}")
+        emit(InformationRequested(request=request))
         if pause_clock and run.paused_at is None:
             clock.pause(run, reason=question.strip(), now=now, actor=actor)
     return request

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import Complaint, StepRun
-from pengaduan.documents import INK, city_of, format_date_id, letterhead, plain_paragraph
+from pengaduan.typesetting import INK, city_of, format_date_id, letterhead, plain_paragraph
 
 LETTER_LANGUAGE = "id"
 NO_NUMBER = "\u2026"  # "…": the number is written in by hand when the Sekretaris left it empty

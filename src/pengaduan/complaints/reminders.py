@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from pengaduan.complaints.domain_events import DeadlinePassed, ReminderDue, emit
 from pengaduan.complaints.models import Event, Reminder
 
 DEFAULT_ESCALATION_ROLES = ("sekretaris", "inspektur")
@@ -24,8 +25,6 @@ def escalation_roles(run) -> list[str]:
 
 def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send the reminders and escalations that are due; steps done or waiting for the complainant are skipped."""
-    from pengaduan.notifications.services import notify_escalation, notify_reminder
-
     now = now or timezone.now()
     counts = {"reminders": 0, "escalations": 0}
     due = (
@@ -47,10 +46,10 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str
                 continue  # overtaken (the command did not run for a while): only the latest news is sent
             run = reminder.step_run
             complaint = run.complaint
-            notify_reminder(reminder=reminder)
+            emit(ReminderDue(reminder=reminder))
             if reminder.kind == Reminder.Kind.BREACH:
                 roles = escalation_roles(run)
-                notify_escalation(reminder=reminder, roles=roles)
+                emit(DeadlinePassed(reminder=reminder, roles=roles))
                 Event.objects.create(complaint=complaint, kind=Event.Kind.ESCALATED, step_number=run.number,
                                      created_at=now, data={"roles": roles, "due_at": run.due_at.isoformat()})
                 counts["escalations"] += 1

@@ -30,10 +30,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pengaduan.complaints.models import Complaint, Reminder, StepRun
+from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications.routing import complainant_route
-from pengaduan.portal.receipt import format_datetime_id, receipt_pdf
+from pengaduan.typesetting import format_datetime_id
 from pengaduan.units.models import Unit
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 FORMAT = 1
 # Derived or short-lived rows that a restore must not bring back (Django rebuilds the first two itself).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "portal.throttlecounter"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "throttle.throttlecounter"]
 
 
 class BackupError(Exception):

@@ -1,7 +1,7 @@
 """The WSGI application served in production: Django's, told the client's address by the reverse proxy.
 
 Behind nginx every request comes from nginx's address, so the per-address rate limits of the public forms
-(portal.throttle) would lump all citizens together. nginx sends the client's address in X-Real-IP
+(pengaduan.throttle) would lump all citizens together. nginx sends the client's address in X-Real-IP
 (docs/deploy.md); it is believed only when the request comes from a trusted proxy
 (PENGADUAN_TRUSTED_PROXIES, default loopback), so a client cannot pick its own address.
 """

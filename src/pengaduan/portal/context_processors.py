@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from pengaduan.portal.selectors import portal_unit
+from pengaduan.units.selectors import portal_unit
 
 
 def portal(request):

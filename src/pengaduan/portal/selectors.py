@@ -1,24 +1,14 @@
-"""What the public may see: the unit's promises, and a complaint's status without names or internal notes."""
+"""What the portal shows of its unit: office hours, the SOP as a service standard; the complainant's files.
 
-from django.conf import settings
+A complaint's status as the public reads it is `complaints.page.public_status` (the complaint page's masked part).
+"""
 
 from pengaduan.complaints.models import Attachment, Complaint
-# The tracking page's status is the complaint page's masked part, read by the one complaint-page selector.
-from pengaduan.complaints.page import PublicStatus, PublicStep, complaint_page, public_stage, public_status
-
-__all__ = ["PublicStatus", "PublicStep", "complainant_files", "complaint_page", "office_hours", "portal_unit",
-           "public_stage", "public_status", "service_standard"]
+from pengaduan.complaints.page import public_stage
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import WEEKDAY_NAMES_ID
 from pengaduan.workcalendar.services import calendar_for_unit
-
-
-def portal_unit() -> Unit | None:
-    """The unit this portal receives complaints for: PORTAL_UNIT (a unit code), else the first unit."""
-    code = getattr(settings, "PORTAL_UNIT", "")
-    units = Unit.objects.all()
-    return (units.filter(code=code).first() if code else None) or units.order_by("pk").first()
 
 
 def office_hours(unit: Unit) -> list[tuple[str, str]]:

@@ -17,19 +17,14 @@ from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.portal import throttle
-from pengaduan.portal.emails import schedule_receipt_email
+from pengaduan.documents.receipt import receipt_pdf
+from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
-from pengaduan.portal.receipt import receipt_pdf
-from pengaduan.portal.selectors import (
-    complainant_files,
-    complaint_page,
-    office_hours,
-    portal_unit,
-    public_status,
-    service_standard,
-)
+from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
+from pengaduan.throttle import services as throttle
+from pengaduan.units.selectors import portal_unit
 
 SESSION_KEY = "tracked_complaint"
 

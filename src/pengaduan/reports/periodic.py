@@ -35,11 +35,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pengaduan.documents import INK, city_of, format_date_id, format_datetime_id, letterhead, plain_paragraph
 from pengaduan.reports.formatting import count, decimal, office_duration, percent, share
 from pengaduan.reports.periods import Period, month_label
 from pengaduan.reports.register import REPORT_LANGUAGE
 from pengaduan.reports.selectors import Breakdown, PeriodicFigures, periodic_figures
+from pengaduan.typesetting import INK, city_of, format_date_id, format_datetime_id, letterhead, plain_paragraph
 from pengaduan.units.models import Unit
 
 MARGIN_LEFT = 22 * mm

@@ -29,8 +29,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTem
 from pengaduan.complaints import channels
 from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import Complaint, DecisionType, StepRun
-from pengaduan.documents import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
 from pengaduan.reports.periods import Period
+from pengaduan.typesetting import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
 from pengaduan.units.models import Unit
 
 REPORT_LANGUAGE = "id"

@@ -19,13 +19,13 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pengaduan.portal.selectors import portal_unit
 from pengaduan.reports import charts, selectors
-from pengaduan.reports.forms import PeriodForm
 from pengaduan.reports.formatting import percent
+from pengaduan.reports.forms import PeriodForm
 from pengaduan.reports.periodic import periodic_pdf
 from pengaduan.reports.periods import Period, axis_labels, current_month, month_label
 from pengaduan.reports.register import RegisterTooLong, register_entries, register_pdf, register_xlsx
+from pengaduan.units.selectors import portal_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DASHBOARD_MONTHS = 12

@@ -28,9 +28,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from pengaduan.documents import INK, format_date_id, plain_paragraph
 from pengaduan.sop import kinds as sop_kinds
 from pengaduan.sop.schema import SopDocument
+from pengaduan.typesetting import INK, format_date_id, plain_paragraph
 
 if TYPE_CHECKING:
     from pengaduan.sop.models import Sop

@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pengaduan.portal import throttle
+from pengaduan.throttle import services as throttle
 from pengaduan.units.models import Membership
 
 PROTECTED_PREFIXES = ("/kerja/", "/laporan/", "/admin/", "/api/v1/staff")

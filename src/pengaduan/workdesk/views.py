@@ -19,15 +19,15 @@ from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import normalise_tracking_code
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind, kinds
-from pengaduan.complaints.page import complaint_page
 from pengaduan.complaints.letters import answer_letter_pdf
-from pengaduan.complaints.privacy import identity_for
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, StepRun
+from pengaduan.complaints.page import complaint_page
+from pengaduan.complaints.privacy import identity_for
+from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
-from pengaduan.portal.receipt import receipt_pdf
 from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
 

@@ -25,7 +25,7 @@ from pengaduan.complaints import engine
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.channels.web import WEB
 from pengaduan.complaints.models import Complaint, ComplaintType, StepRun
-from pengaduan.portal.selectors import public_status
+from pengaduan.complaints.page import public_status
 from pengaduan.units.models import Unit
 
 MAX_DESCRIPTION = 4000  # the spec's limit

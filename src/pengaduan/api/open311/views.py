@@ -21,9 +21,9 @@ from pengaduan.api.open311.formats import Open311Error, render, render_error
 from pengaduan.api.open311.requests import format_datetime, request_out, request_submit, requests_queryset
 from pengaduan.api.services import credential_for_secret
 from pengaduan.logins import COOL_OFF_SECONDS, OPEN311_KEY_USERNAME, api_credential_refused
-from pengaduan.portal.emails import schedule_receipt_email
-from pengaduan.portal.selectors import portal_unit
+from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.units.models import Unit
+from pengaduan.units.selectors import portal_unit
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_DAYS = 90

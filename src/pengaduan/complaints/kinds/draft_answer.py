@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pengaduan.complaints.kinds.base import Sample, StepForm, StepKind
 from pengaduan.complaints.kinds.registry import kinds, register
 from pengaduan.complaints.models import AnswerTemplate, Complaint, DecisionType
-from pengaduan.documents import format_date_id
+from pengaduan.typesetting import format_date_id
 
 
 class DraftAnswerForm(StepForm):

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pengaduan.ops.backup import BackupError, backup
+from pengaduan.ops.schema import needs_migrate, not_migrated_message
 
 
 class Command(BaseCommand):
@@ -13,6 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="replace the file if it already exists")
 
     def handle(self, *args, file, force, **options):
+        if needs_migrate():
+            # dumpdata would stop at the first missing table with a message that does not say what to do.
+            raise CommandError(not_migrated_message())
         try:
             manifest = backup(Path(file), force=force)
         except BackupError as error:

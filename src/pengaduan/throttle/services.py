@@ -10,7 +10,7 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from pengaduan.portal.models import ThrottleCounter
+from pengaduan.throttle.models import ThrottleCounter
 
 
 @dataclass(frozen=True)

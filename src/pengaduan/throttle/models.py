@@ -9,6 +9,9 @@ class ThrottleCounter(models.Model):
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
+        # The table, constraint and index keep the names they had when the counters belonged to the portal
+        # (moved without touching the database, see migration 0001).
+        db_table = "portal_throttlecounter"
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="portal_throttlecounter_unique_window"),
         ]

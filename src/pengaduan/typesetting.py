@@ -1,4 +1,5 @@
-"""What our printed documents (the receipt, the answer letter) share: Indonesian dates and the letterhead.
+"""What our printed documents (the receipt, the answer letter, the SOP sheet, the reports) share: Indonesian
+dates and the letterhead.
 
 Documents are printed on cheap office printers: black on white, ReportLab's built-in fonts only
 (Helvetica), no images or downloaded fonts.

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connections
 
-from pengaduan.portal import throttle
-from pengaduan.portal.models import ThrottleCounter
+from pengaduan.throttle import services as throttle
+from pengaduan.throttle.models import ThrottleCounter
 
 LIMIT = throttle.Limit("test", hits=3, window=timedelta(minutes=10))
 NOW = datetime(2026, 11, 20, 3, 4, 5, tzinfo=UTC)

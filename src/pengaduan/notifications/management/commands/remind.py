@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
 from pengaduan.jobs.services import job_run
+from pengaduan.notifications.services import send_due
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
 # complaints is mailed within the minute and one run still ends before the timer starts the next.
@@ -18,8 +19,6 @@ class Command(BaseCommand):
     help = "Send due reminders and escalations, then the mail outbox. Idempotent; run it every minute."
 
     def handle(self, *args, **options):
-        from pengaduan.notifications.services import send_due
-
         with job_run("remind") as run:  # its heartbeat: /readyz and the workdesk tell when it stops
             counts = reminders_send()
             remove_stale_uploads()

@@ -32,8 +32,8 @@ from reportlab.platypus import (
 )
 
 from pengaduan.complaints.models import Complaint, StepRun
-from pengaduan.documents import INK, format_date_id, format_datetime_id, letterhead
-from pengaduan.documents import plain_paragraph as _p
+from pengaduan.typesetting import INK, format_date_id, format_datetime_id, letterhead
+from pengaduan.typesetting import plain_paragraph as _p
 
 __all__ = ["TRACK_PATH", "format_date_id", "format_datetime_id", "receipt_pdf"]
 

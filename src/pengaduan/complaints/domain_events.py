@@ -1,0 +1,87 @@
+"""What happened to a complaint, told to the layers above the engine: a small, explicit event dispatch.
+
+The engine and the reminder job say what happened (`emit(StepAssigned(step_run=run))`) and import nothing
+from the layers that react to it; those layers register a receiver per event type (`on(StepAssigned)`, in
+their AppConfig.ready()), and the notification layer decides there what to send and to whom.
+
+Receivers run at once, in the emitter's transaction, in the order they were registered: the outbox rows they
+write commit or roll back with the change itself, so no notification is lost and none is sent for a change
+that did not happen (delivery is scheduled after the commit by the outbox). An error in a receiver is the
+action's error. These are not Django model signals: nothing fires on a save, only the emitters below do.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pengaduan.complaints.models import Complaint, InformationRequest, Reminder, StepRun
+
+
+@dataclass(frozen=True)
+class StepAssigned:
+    """A step now waits for the holders of its performer role (a new complaint's first step, or the next one)."""
+
+    step_run: StepRun
+
+
+@dataclass(frozen=True)
+class ComplaintRecorded:
+    """The complaint got its number in the Buku Pengaduan."""
+
+    complaint: Complaint
+
+
+@dataclass(frozen=True)
+class ComplaintClosed:
+    """The last step is done: the answer has been delivered."""
+
+    complaint: Complaint
+
+
+@dataclass(frozen=True)
+class InformationRequested:
+    """The performer asked the complainant a question (shown on the tracking page)."""
+
+    request: InformationRequest
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    """A share of a step's office time is used up (100 at the deadline)."""
+
+    reminder: Reminder
+
+
+@dataclass(frozen=True)
+class DeadlinePassed:
+    """A step passed its deadline; `roles` are the superiors to alert, in the unit's escalation order."""
+
+    reminder: Reminder
+    roles: Sequence[str]
+
+
+E = TypeVar("E")
+_receivers: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
+
+
+def on(event_type: type[E]) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
+    """Register the decorated function as a receiver of `event_type` (once, however often it is decorated)."""
+
+    def register(receiver: Callable[[E], None]) -> Callable[[E], None]:
+        if receiver not in _receivers[event_type]:
+            _receivers[event_type].append(receiver)
+        return receiver
+
+    return register
+
+
+def receivers(event_type: type) -> list[Callable[[Any], None]]:
+    """The receivers of `event_type`, in order (for tests and for docs/architecture.md's readers)."""
+    return list(_receivers[event_type])
+
+
+def emit(event: object) -> None:
+    """Tell every receiver of this event's type, now, in the caller's transaction."""
+    for receiver in list(_receivers[type(event)]):
+        receiver(event)

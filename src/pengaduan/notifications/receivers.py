@@ -1,0 +1,54 @@
+"""Who is told what when something happens to a complaint: the engine's events turned into outbox messages.
+
+Registered by NotificationsConfig.ready(). Each receiver runs inside the engine's transaction, so its outbox
+rows are written with the change (and rolled back with it); the outbox delivers them after the commit.
+"""
+
+from pengaduan.complaints.domain_events import (
+    ComplaintClosed,
+    ComplaintRecorded,
+    DeadlinePassed,
+    InformationRequested,
+    ReminderDue,
+    StepAssigned,
+    on,
+)
+from pengaduan.notifications.services import (
+    notify_complainant,
+    notify_escalation,
+    notify_reminder,
+    notify_step_assigned,
+)
+
+
+@on(StepAssigned)
+def tell_performers(event: StepAssigned) -> None:
+    notify_step_assigned(step_run=event.step_run)
+
+
+@on(ComplaintRecorded)
+def send_recorded_receipt(event: ComplaintRecorded) -> None:
+    # The receipt again, now with the register number.
+    notify_complainant(complaint=event.complaint, key="complaint_recorded")
+
+
+@on(ComplaintClosed)
+def tell_complainant_answered(event: ComplaintClosed) -> None:
+    notify_complainant(complaint=event.complaint, key="complaint_answered")
+
+
+@on(InformationRequested)
+def ask_complainant(event: InformationRequested) -> None:
+    request = event.request
+    notify_complainant(complaint=request.complaint, key="information_requested",
+                       context={"question": request.question}, dedupe_key=f"information_requested:{request.pk}")
+
+
+@on(ReminderDue)
+def remind_performers(event: ReminderDue) -> None:
+    notify_reminder(reminder=event.reminder)
+
+
+@on(DeadlinePassed)
+def alert_superiors(event: DeadlinePassed) -> None:
+    notify_escalation(reminder=event.reminder, roles=event.roles)
