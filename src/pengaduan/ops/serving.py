@@ -9,6 +9,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from pengaduan.ops.logs import logging_config
+
 PRODUCTION_SETTINGS_MODULE = "pengaduan.ops.production_settings"
 WSGI_APP = "pengaduan.ops.wsgi:application"
 DEFAULT_BIND = "127.0.0.1:8000"
@@ -45,14 +47,10 @@ def production_overrides(base: Mapping[str, Any], *, insecure_http: bool, bench_
         "SECURE_REFERRER_POLICY": "same-origin",
         "SESSION_COOKIE_HTTPONLY": True,
         "X_FRAME_OPTIONS": "DENY",
-        "LOGGING": {
-            # Errors to stderr (journald under systemd); without this, DEBUG off would drop them silently.
-            "version": 1,
-            "disable_existing_loggers": False,
-            "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-            "root": {"handlers": ["stderr"], "level": "WARNING"},
-            "loggers": {"django.request": {"level": "ERROR"}},  # server errors, not every 404
-        },
+        # Errors to stderr (journald under systemd); without this, DEBUG off would drop them silently.
+        # LOG_FORMAT=json: one JSON object per line, for a log collector.
+        "LOGGING": logging_config(json_lines=environ.get("LOG_FORMAT", "text") == "json",
+                                  level=environ.get("LOG_LEVEL", "WARNING")),
     }
     if not insecure_http:
         overrides.update({
