@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pengaduan.workdesk import twofactor, views
+from pengaduan.workdesk import onboarding, twofactor, views
 
 app_name = "workdesk"
 
@@ -24,4 +24,13 @@ urlpatterns = [
     path("pengaduan/<int:pk>/catatan/", views.add_note, name="add_note"),
     path("buku-pengaduan/", views.register, name="register"),
     path("lampiran/<int:pk>/", views.attachment, name="attachment"),
+    # Bringing a new unit on board (administrators), and the invited officer's link.
+    path("unit/", onboarding.units, name="onboarding_units"),
+    path("unit/baru/", onboarding.unit_form, name="onboarding_new"),
+    path("unit/<slug:code>/", onboarding.checklist, name="onboarding_checklist"),
+    path("unit/<slug:code>/ubah/", onboarding.unit_form, name="onboarding_edit"),
+    path("unit/<slug:code>/jam-kerja/", onboarding.office_hours, name="onboarding_hours"),
+    path("unit/<slug:code>/sop/", onboarding.sop, name="onboarding_sop"),
+    path("unit/<slug:code>/petugas/", onboarding.officers, name="onboarding_officers"),
+    path("undangan/<str:token>/", onboarding.accept_invitation, name="invitation"),
 ]
