@@ -302,3 +302,15 @@ def test_the_checklist_tells_what_is_missing_until_everything_is_there(kecamatan
     for role in ("petugas_loket", "kasi_trantib", "camat"):
         Membership.objects.create(user=make_user(f"{role}.kwa"), unit=kecamatan, role=role)
     assert onboarding_checklist(kecamatan).complete
+
+
+def test_the_admin_is_told_when_the_invitation_mail_cannot_be_queued(client, kecamatan, draft, admin_user):
+    from pengaduan.notifications.models import MessageTemplate
+
+    MessageTemplate.objects.filter(key="officer_invitation").update(is_active=False)
+    unit_sop_load(unit=kecamatan, text=draft, source_name="kwa.toml")
+    client.force_login(admin_user)
+    response = client.post(reverse("workdesk:onboarding_officers", args=["KWA"]),
+                           {"email": "rina@example.org", "roles": ["camat"]}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not OutboxMessage.objects.exists()

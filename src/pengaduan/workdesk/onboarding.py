@@ -220,9 +220,14 @@ def officers(request, code: str):
     roles = [(role["code"], role["title"]) for role in loaded.roles] if loaded else []
     form = InviteForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
-        invite_officer(unit=unit, email=form.cleaned_data["email"], roles=form.cleaned_data["roles"],
-                       name=form.cleaned_data["name"], invited_by=request.user)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        _invitation, queued = invite_officer(unit=unit, email=form.cleaned_data["email"],
+                                             roles=form.cleaned_data["roles"], name=form.cleaned_data["name"],
+                                             invited_by=request.user)
+        if queued:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        else:
+            messages.error(request, _("The invitation e-mail could not be queued: its message template "
+                                      "(officer_invitation) is missing or switched off in the administration."))
         return redirect("workdesk:onboarding_officers", code=unit.code)
     return render(request, "workdesk/onboarding/officers.html", {
         "unit": unit, "form": form, "sop": loaded, "invitations": unit.invitations.select_related("user"),
