@@ -314,3 +314,15 @@ def test_the_admin_is_told_when_the_invitation_mail_cannot_be_queued(client, kec
                            {"email": "rina@example.org", "roles": ["camat"]}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert not OutboxMessage.objects.exists()
+
+
+def test_editing_a_unit_keeps_its_code(client, kecamatan, admin_user):
+    client.force_login(admin_user)
+    url = reverse("workdesk:onboarding_edit", args=["KWA"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": "Kecamatan Watu Angin Baru", "code": "OTHER", "kind": "kecamatan",
+                                 "register_code": "KWA", "register_format": "{number:04d}/PGD/{unit}/{year}",
+                                 "address": "Jl. Baru 2"})
+    assert response.status_code == 302
+    kecamatan.refresh_from_db()
+    assert (kecamatan.code, kecamatan.name, kecamatan.address) == ("KWA", "Kecamatan Watu Angin Baru", "Jl. Baru 2")
