@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import date
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -81,3 +81,28 @@ def cached_calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
                 _calendars.clear()
             _calendars[key] = calendar
     return calendar
+
+
+def office_hours_set(unit: Unit, week: dict[int, list[tuple[time, time]]] | None) -> None:
+    """Replace the unit's office hours: `week` maps a weekday (0 = Monday) to its open periods (a day with a
+    break has two); a weekday absent or empty is closed. None: no own rows, the Pemda calendar applies."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        OfficeHours.objects.filter(unit=unit).delete()
+        if week is not None:
+            OfficeHours.objects.bulk_create([
+                OfficeHours(unit=unit, weekday=weekday, opens=opens, closes=closes)
+                for weekday, periods in sorted(week.items()) for opens, closes in periods
+            ])
+        unit.office_hours_from_pemda = week is None
+        unit.save(update_fields=["office_hours_from_pemda"])
+        calendar_changed()  # bulk_create sends no signal: every app server's cached calendars are stale now
+
+
+def office_hours_of(unit: Unit) -> dict[int, list[tuple[time, time]]]:
+    """The unit's own office hours by weekday (empty when it follows the Pemda calendar)."""
+    week: dict[int, list[tuple[time, time]]] = {}
+    for weekday, opens, closes in OfficeHours.objects.filter(unit=unit).values_list("weekday", "opens", "closes"):
+        week.setdefault(weekday, []).append((opens, closes))
+    return week
