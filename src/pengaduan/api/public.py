@@ -28,7 +28,6 @@ from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Complaint, Rating
 from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
-from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.sop.selectors import with_loaded_sop
 from pengaduan.throttle import services as throttle
 from pengaduan.units.models import Unit
@@ -106,8 +105,8 @@ def complaint_submit(request):
                                {field: [str(m) for m in messages] for field, messages in form.errors.items()})
     # The unit the complainant chose (`unit`, a code), else the Pemda's triage unit.
     unit = form.cleaned_data.get("unit") or portal_unit()
-    complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files)
-    schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
+    complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files,
+                                         receipt_base_url=request.build_absolute_uri("/"))
     return Status(201, {"tracking_code": complaint.tracking_code, "received_at": complaint.received_at,
                         "unit": unit_out(unit, triage=portal_unit()), "status": status_out(complaint)})
 

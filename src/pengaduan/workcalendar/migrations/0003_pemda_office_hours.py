@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0003_pemda_portal'),
-        ('workcalendar', '0001_initial'),
+        ('units', '0004_pemda_portal'),
+        ('workcalendar', '0002_calendar_stamp'),
     ]
 
     operations = [
