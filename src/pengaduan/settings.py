@@ -240,3 +240,8 @@ IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5)
 
 # The unit whose complaints the public portal receives (a unit code); empty: the first unit.
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")
+
+# Examinations (pemeriksaan) ordered by a decision: the unit role that examines and its time limit, unless the
+# SOP file says otherwise in [sop.examination] (docs/sop-format.md).
+EXAMINATION_ROLE = env_str("EXAMINATION_ROLE", "irban")
+EXAMINATION_TIME_LIMIT = env_str("EXAMINATION_TIME_LIMIT", "10 hari kerja")

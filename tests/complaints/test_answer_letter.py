@@ -80,7 +80,7 @@ def test_it_drafts_from_the_default_template_with_number_date_and_order(headed_u
     assert draft.startswith("Menindaklanjuti pengaduan Bapak/Ibu yang kami terima pada tanggal 23 November 2026")
     assert complaint.register_number in draft
     assert "Pungutan liar pada pengurusan KTP" in draft
-    assert "Inspektur Pembantu (Irban)" in draft  # the decision was an examination
+    assert "telah kami pelajari dengan saksama" in draft  # the decision was to answer directly
     assert STEP_DATA[3]["order"] in draft  # the Inspektur's order, before the closing
     assert draft.index(STEP_DATA[3]["order"]) < draft.index("Demikian kami sampaikan.")
     assert "{" not in draft and "\n\n\n" not in draft

@@ -14,13 +14,13 @@ from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 
 
-def _office_minutes(span: timedelta) -> int:
+def office_minutes(span: timedelta) -> int:
     return math.ceil(span.total_seconds() / 60)
 
 
 def schedule_reminders(run: StepRun, calendar: BusinessCalendar) -> None:
     """A reminder at each configured share of the step's office time (e.g. 50 % and 80 %), and the breach."""
-    total = _office_minutes(calendar.office_time_between(run.started_at, run.due_at))
+    total = office_minutes(calendar.office_time_between(run.started_at, run.due_at))
     reminders = []
     for share in sorted(set(getattr(settings, "REMINDER_SHARES", [50, 80]))):
         if 0 < share < 100 and total:
@@ -41,7 +41,7 @@ def pause(run: StepRun, *, reason: str, now: datetime, actor) -> StepPause:
 
 def resume(run: StepRun, calendar: BusinessCalendar, *, now: datetime, actor=None) -> None:
     """Start the clock again: the deadline and the unsent reminders move on by the office time paused."""
-    paused = _office_minutes(calendar.office_time_between(run.paused_at, now))
+    paused = office_minutes(calendar.office_time_between(run.paused_at, now))
     shift = Duration(paused, DurationUnit.MINUTES)
     old_due = run.due_at
     if paused:

@@ -8,6 +8,8 @@ from pengaduan.complaints.domain_events import (
     ComplaintClosed,
     ComplaintRecorded,
     DeadlinePassed,
+    ExaminationOrdered,
+    ExaminationReminderDue,
     InformationRequested,
     ReminderDue,
     StepAssigned,
@@ -16,6 +18,7 @@ from pengaduan.complaints.domain_events import (
 from pengaduan.notifications.services import (
     notify_complainant,
     notify_escalation,
+    notify_examination,
     notify_reminder,
     notify_step_assigned,
 )
@@ -52,3 +55,18 @@ def remind_performers(event: ReminderDue) -> None:
 @on(DeadlinePassed)
 def alert_superiors(event: DeadlinePassed) -> None:
     notify_escalation(reminder=event.reminder, roles=event.roles)
+
+
+@on(ExaminationOrdered)
+def tell_examiners(event: ExaminationOrdered) -> None:
+    notify_examination(examination=event.examination, key="step_assigned", dedupe="examination_ordered")
+
+
+@on(ExaminationReminderDue)
+def remind_examiners(event: ExaminationReminderDue) -> None:
+    examination = event.examination
+    if event.breach:
+        notify_examination(examination=examination, key="escalation", roles=event.roles,
+                           dedupe="examination_escalation", share=100)
+    else:
+        notify_examination(examination=examination, key="reminder", dedupe="examination_reminder", share=80)

@@ -29,6 +29,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Reminder, StepRun
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
@@ -356,6 +357,22 @@ def notify_step_assigned(*, step_run: StepRun) -> list[OutboxMessage]:
     complaint = step_run.complaint
     return notify_role(unit=complaint.unit, role=step_run.role, key="step_assigned", complaint=complaint,
                        context=_step_context(step_run), dedupe_prefix=f"step_assigned:{step_run.pk}")
+
+
+def notify_examination(*, examination, key: str, dedupe: str, roles: Sequence[str] | None = None,
+                       share: int = 0) -> list[OutboxMessage]:
+    """Tell the examiners (or, with `roles`, the superiors) about an examination: ordered, reminder, overdue.
+
+    The step templates serve: the examination belongs to the decision step, and its deadline is the one told."""
+    run = examination.step_run
+    complaint = examination.complaint
+    context = {**_step_context(run), "due_at": format_datetime_id(examination.due_at), "share": share,
+               "role_title": role_title(complaint.sop, examination.role)}
+    messages = []
+    for role in roles if roles is not None else [examination.role]:
+        messages += notify_role(unit=complaint.unit, role=role, key=key, complaint=complaint, context=context,
+                                dedupe_prefix=f"{dedupe}:{examination.pk}")
+    return messages
 
 
 def notify_reminder(*, reminder: Reminder) -> list[OutboxMessage]:

@@ -50,6 +50,8 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
+        # The Pemda-wide oversight role (units/oversight.py): read-only, every unit, identities masked.
+        permissions = [("oversee_units", _("May oversee every unit's complaints (read-only, identities masked)"))]
 
     def __str__(self):
         return self.name
