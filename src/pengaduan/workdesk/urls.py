@@ -14,6 +14,8 @@ urlpatterns = [
     path("pengaduan/<int:pk>/", views.complaint_detail, name="complaint"),
     path("pengaduan/<int:pk>/langkah/<int:number>/", views.complete_step, name="complete_step"),
     path("pengaduan/<int:pk>/koordinasi/", views.ask_coordination, name="ask_coordination"),
+    path("pengaduan/<int:pk>/pemeriksaan/<int:examination_pk>/lhp/", views.submit_examination,
+         name="submit_examination"),
     path("koordinasi/<int:pk>/jawab/", views.answer_coordination, name="answer_coordination"),
     path("pengaduan/<int:pk>/sisihkan/", views.set_aside, name="set_aside"),
     path("pengaduan/<int:pk>/tautkan/", views.link, name="link"),
