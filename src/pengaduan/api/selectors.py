@@ -15,6 +15,7 @@ from pengaduan.complaints.models import Complaint, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
+from pengaduan.units.oversight import oversees
 
 
 def _open_runs():
@@ -27,8 +28,11 @@ def complaints_for_api(user, *, filters: dict, now: datetime) -> QuerySet[Compla
     Filters as in the inbox: unit (code), status, step (the current one), channel, complaint_type, category,
     overdue, received_from/received_to (dates), q (register number, tracking code, summary, subject, name).
     """
+    own_units = list(selectors.roles_by_unit(user))
+    # The oversight role reads every unit's complaints (masked); everyone else those of their units.
+    readable = Complaint.objects.all() if oversees(user) else Complaint.objects.filter(unit_id__in=own_units)
     complaints = (
-        selectors.complaints_visible_to(user)
+        readable
         .select_related("unit")
         .annotate(
             current_step=Subquery(_open_runs().values("number")[:1]),
@@ -60,7 +64,9 @@ def complaints_for_api(user, *, filters: dict, now: datetime) -> QuerySet[Compla
     if text := (filters.get("q") or "").strip():
         complaints = complaints.filter(
             Q(register_number__icontains=text) | Q(tracking_code__icontains=text) | Q(summary__icontains=text)
-            | Q(subject__icontains=text) | Q(complainant__name__icontains=text)
+            | Q(subject__icontains=text)
+            # A name is searched only where the caller may see names: in their own units.
+            | Q(complainant__name__icontains=text, unit_id__in=own_units)
         )
     return complaints
 
@@ -96,12 +102,20 @@ def list_item(complaint: Complaint, now: datetime) -> dict:
 
 
 def visible_complaint(user, pk: int) -> Complaint:
-    """A complaint of the caller's units, or Complaint.DoesNotExist (→ 404: others' complaints do not exist)."""
+    """A complaint of the caller's units, or Complaint.DoesNotExist (→ 404: others' complaints do not exist).
+
+    What every action acts on: the oversight role reads other units' complaints but acts on none."""
     return (
         complaints_for_api(user, filters={}, now=timezone.now())
+        .filter(unit_id__in=list(selectors.roles_by_unit(user)))
         .select_related("sop", "complainant")
         .get(pk=pk)
     )
+
+
+def readable_complaint(user, pk: int) -> Complaint:
+    """A complaint the caller may read: of their units, or of any unit for the oversight role."""
+    return complaints_for_api(user, filters={}, now=timezone.now()).select_related("sop", "complainant").get(pk=pk)
 
 
 def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[str]) -> list[str]:
@@ -134,7 +148,10 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
 
     Read by the same complaint-page selector as the workdesk page; the complainant's identity is shown as the
     privacy rule allows it for this caller."""
-    page = complaint_page(user, complaint, where=where)
+    # A reader outside the unit (the oversight role) never sees who complained: no identity, no outputs of the
+    # steps that handle it, no replies written by the complainant.
+    masked = complaint.unit_id not in selectors.roles_by_unit(user)
+    page = complaint_page(user, complaint, where=where, oversight=masked)
     sop = page.sop
     steps = []
     for line in page.steps:
@@ -198,7 +215,7 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
         ],
         "information_requests": [
             {"id": item.pk, "step": item.step_run.number, "question": item.question,
-             "asked_by": _username(item.asked_by), "asked_at": item.asked_at, "reply": item.reply,
+             "asked_by": _username(item.asked_by), "asked_at": item.asked_at, "reply": "" if masked else item.reply,
              "replied_at": item.replied_at}
             for item in complaint.information_requests.select_related("step_run", "asked_by")
         ],
@@ -211,7 +228,8 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
              "name": item.original_name, "content_type": item.content_type, "size": item.size,
              "uploaded_by": _username(item.uploaded_by), "uploaded_at": item.uploaded_at,
              "url": reverse("api_v1:attachment_download", args=[item.pk])}
-            for item in complaint.attachments.select_related("step_run", "uploaded_by")
+            # A masked reader can download none of them (an evidence file, even its name, may identify).
+            for item in ([] if masked else complaint.attachments.select_related("step_run", "uploaded_by"))
         ],
         "events": [
             {"kind": event.kind, "step": event.step_number, "actor": _username(event.actor),

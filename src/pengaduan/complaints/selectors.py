@@ -272,6 +272,11 @@ def team_open_steps(unit_ids: list[int], *, number: int) -> QuerySet[StepRun]:
     return _step_list(StepRun.objects.open().filter(unit_id__in=unit_ids, number=number)).order_by("due_at", "pk")
 
 
+def unit_open_steps(unit_id: int) -> QuerySet[StepRun]:
+    """A unit's open steps, most urgent first (the oversight role's list of a unit's cases)."""
+    return _step_list(StepRun.objects.open().filter(unit_id=unit_id)).order_by("due_at", "pk")
+
+
 def team_counts(unit_ids: list[int], *, now) -> list[dict]:
     """Open and overdue steps per step number in these units, in one query."""
     return list(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pengaduan.workdesk import twofactor, views
+from pengaduan.workdesk import oversight, twofactor, views
 
 app_name = "workdesk"
 
@@ -25,5 +25,8 @@ urlpatterns = [
     path("pengaduan/<int:pk>/lanjutkan/", views.resume, name="resume"),
     path("pengaduan/<int:pk>/catatan/", views.add_note, name="add_note"),
     path("buku-pengaduan/", views.register, name="register"),
+    path("pengawasan/", oversight.dashboard, name="oversight"),
+    path("pengawasan/unit/<slug:code>/", oversight.unit_cases, name="oversight_unit"),
+    path("pengawasan/pengaduan/<int:pk>/", oversight.complaint, name="oversight_complaint"),
     path("lampiran/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -28,6 +28,7 @@ from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
+from pengaduan.units.oversight import oversees
 from pengaduan.workcalendar.services import calendar_for_unit
 from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
@@ -124,6 +125,8 @@ def _examination_rows(items, now) -> list[ExaminationRow]:
 def inbox(request):
     """The steps waiting for the user, nearest deadline first, a page at a time (read along the
     `complaints_open_by_role` index, so a page costs the same whatever the backlog)."""
+    if not selectors.roles_by_unit(request.user) and oversees(request.user):
+        return redirect("workdesk:oversight")  # an oversight account holds no step of its own
     now = timezone.now()
     filters = InboxFilterForm(request.GET or None)
     runs = selectors.steps_waiting_for(request.user)
