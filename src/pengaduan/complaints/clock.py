@@ -30,12 +30,14 @@ def schedule_reminders(run: StepRun, calendar: BusinessCalendar) -> None:
     Reminder.objects.bulk_create(reminders)
 
 
-def pause(run: StepRun, *, reason: str, now: datetime, actor) -> StepPause:
-    """Stop the step's clock while it waits for the complainant."""
+def pause(run: StepRun, *, reason: str, now: datetime, actor, record: bool = True) -> StepPause:
+    """Stop the step's clock while it waits for the complainant (or, `record=False`, for something that leaves
+    its own event, such as an examination)."""
     run.paused_at = now
     run.save(update_fields=["paused_at"])
-    Event.objects.create(complaint_id=run.complaint_id, kind=Event.Kind.PAUSED, actor=actor, step_number=run.number,
-                         created_at=now, data={"reason": reason})
+    if record:
+        Event.objects.create(complaint_id=run.complaint_id, kind=Event.Kind.PAUSED, actor=actor,
+                             step_number=run.number, created_at=now, data={"reason": reason})
     return StepPause.objects.create(step_run=run, reason=reason, started_at=now)
 
 

@@ -224,7 +224,7 @@ def _order_examination(kind, ctx: StepContext, cleaned: dict) -> Examination:
     )
     if run.paused_at is None:
         clock.pause(run, reason=_("Examination by the %(role)s") % {
-            "role": examinations.role_title(complaint.sop, rules.role)}, now=now, actor=ctx.actor)
+            "role": examinations.role_title(complaint.sop, rules.role)}, now=now, actor=ctx.actor, record=False)
     emit(ExaminationOrdered(examination=examination))
     return examination
 

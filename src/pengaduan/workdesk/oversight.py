@@ -18,7 +18,7 @@ from pengaduan.units.models import Unit
 from pengaduan.units.oversight import oversees
 from pengaduan.workcalendar.services import calendar_for_unit
 from pengaduan.workdesk.deadlines import time_left
-from pengaduan.workdesk.views import _examination_rows
+from pengaduan.workdesk.views import _examination_rows, step_left
 
 UNIT_CASES = 100  # a unit's most urgent open cases listed for the overseer
 
@@ -76,9 +76,10 @@ def complaint(request, pk):
     page = complaint_page(request.user, item, where=request.path, oversight=True)
     now = timezone.now()
     calendar = calendar_for_unit(item.unit)
+    examining = item.examinations.filter(submitted_at__isnull=True).values_list("step_run_id", flat=True).first()
     steps = [{
         "step": line.step, "role_title": line.role_title, "run": line.run,
-        "left": time_left(line.run, calendar, now) if line.run else None,
+        "left": step_left(line.run, calendar, now, examining) if line.run else None,
         "output_rows": line.output_rows,
     } for line in page.steps]
     return render(request, "workdesk/oversight_complaint.html", {

@@ -259,11 +259,12 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
     calendar = calendar_for_unit(complaint.unit)
+    examining = complaint.examinations.filter(submitted_at__isnull=True).values_list("step_run_id", flat=True).first()
     steps = [{
         "step": line.step,
         "role_title": line.role_title,
         "run": line.run,
-        "left": time_left(line.run, calendar, now) if line.run else None,
+        "left": step_left(line.run, calendar, now, examining) if line.run else None,
         "output_rows": line.output_rows,
     } for line in page.steps]
     current = page.current
@@ -298,6 +299,13 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         context["step_form"] = step_form or kind.form_class(initial=kind.initial(complaint), complaint=complaint)
         context["coordinator_roles"] = [(role, complaint.sop.role_title(role)) for role in current.step.coordinators]
     return render(request, "workdesk/complaint.html", context)
+
+
+def step_left(run: StepRun, calendar, now, examining_run_id: int | None) -> TimeLeft:
+    """A step's time left; a step waiting for an examination says so (its clock is paused for it)."""
+    if run.pk == examining_run_id and run.is_open:
+        return TimeLeft(_("clock paused: waiting for the examination"), "paused")
+    return time_left(run, calendar, now)
 
 
 def _examination_context(user, complaint: Complaint, roles: set[str], now, report_form=None) -> dict:
