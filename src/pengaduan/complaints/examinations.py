@@ -58,6 +58,6 @@ class ExaminationReportForm(forms.Form):
 
     report = SafeFileField(label=_("Examination report (LHP)"), help_text=_("The signed report as a PDF or a scan."))
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Examination.Outcome.choices)
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(label=_("Examination findings"), widget=forms.Textarea(attrs={"rows": 4}))
     recommendations = forms.CharField(label=_("Recommendations"), widget=forms.Textarea(attrs={"rows": 3}),
                                       required=False)
