@@ -177,3 +177,17 @@ def test_a_closed_complaint_keeps_its_examination(examining, at_decision, staff,
     at_decision.refresh_from_db()
     assert at_decision.status == Complaint.Status.CLOSED
     assert at_decision.examinations.get().outcome == "proven"
+
+
+def test_the_irban_is_told_of_the_order_and_the_inspektur_of_the_report(at_decision, staff, irban, mailoutbox):
+    staff["inspektur"].email = "inspektur@inspektorat.example"
+    staff["inspektur"].save()
+    send_due(now=wib(2027, 1, 1))
+    before = len(mailoutbox)
+    step_complete(complaint=at_decision, actor=staff["inspektur"], step_number=3, data=EXAMINE, now=ORDERED)
+    send_due(now=wib(2027, 1, 1))
+    assert [mail.to for mail in mailoutbox[before:]] == [["irban@inspektorat.example"]]
+    before = len(mailoutbox)
+    examination_submit(examination=Examination.objects.get(), actor=irban, data=REPORT, files=lhp(), now=REPORTED)
+    send_due(now=wib(2027, 1, 1))
+    assert [mail.to for mail in mailoutbox[before:]] == [["inspektur@inspektorat.example"]]

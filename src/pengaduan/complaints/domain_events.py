@@ -69,6 +69,13 @@ class ExaminationOrdered:
 
 
 @dataclass(frozen=True)
+class ExaminationReported:
+    """The examiner's report (LHP) is in: the decision step waits for its performer again."""
+
+    examination: Examination
+
+
+@dataclass(frozen=True)
 class ExaminationReminderDue:
     """An examination used its reminder share of office time (`breach`: its deadline passed; `roles` are the
     superiors to alert)."""

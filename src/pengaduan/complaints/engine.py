@@ -19,6 +19,7 @@ from pengaduan.complaints.domain_events import (
     ComplaintClosed,
     ComplaintRecorded,
     ExaminationOrdered,
+    ExaminationReported,
     InformationRequested,
     StepAssigned,
     emit,
@@ -271,7 +272,7 @@ def examination_submit(*, examination: Examination, actor, data: dict, files=Non
         if run.is_open:
             if run.paused_at is not None and not run.information_requests.filter(replied_at__isnull=True).exists():
                 clock.resume(run, calendar, now=now, actor=actor)
-            emit(StepAssigned(step_run=run))  # back with the decision step's performer
+            emit(ExaminationReported(examination=examination))  # back with the decision step's performer
     return examination
 
 

@@ -10,6 +10,7 @@ from pengaduan.complaints.domain_events import (
     DeadlinePassed,
     ExaminationOrdered,
     ExaminationReminderDue,
+    ExaminationReported,
     InformationRequested,
     ReminderDue,
     StepAssigned,
@@ -60,6 +61,13 @@ def alert_superiors(event: DeadlinePassed) -> None:
 @on(ExaminationOrdered)
 def tell_examiners(event: ExaminationOrdered) -> None:
     notify_examination(examination=event.examination, key="step_assigned", dedupe="examination_ordered")
+
+
+@on(ExaminationReported)
+def tell_decider_report_is_in(event: ExaminationReported) -> None:
+    examination = event.examination
+    notify_examination(examination=examination, key="step_assigned", roles=[examination.step_run.role],
+                       dedupe="examination_reported", due_at=examination.step_run.due_at)
 
 
 @on(ExaminationReminderDue)

@@ -360,14 +360,16 @@ def notify_step_assigned(*, step_run: StepRun) -> list[OutboxMessage]:
 
 
 def notify_examination(*, examination, key: str, dedupe: str, roles: Sequence[str] | None = None,
-                       share: int = 0) -> list[OutboxMessage]:
-    """Tell the examiners (or, with `roles`, the superiors) about an examination: ordered, reminder, overdue.
+                       share: int = 0, due_at=None) -> list[OutboxMessage]:
+    """Tell the examiners (or, with `roles`, others: the superiors, the decider) about an examination: ordered,
+    reminder, overdue, reported.
 
     The step templates serve: the examination belongs to the decision step, and its deadline is the one told."""
     run = examination.step_run
     complaint = examination.complaint
-    context = {**_step_context(run), "due_at": format_datetime_id(examination.due_at), "share": share,
-               "role_title": role_title(complaint.sop, examination.role)}
+    context = {**_step_context(run), "due_at": format_datetime_id(due_at or examination.due_at), "share": share}
+    if roles is None:
+        context["role_title"] = role_title(complaint.sop, examination.role)
     messages = []
     for role in roles if roles is not None else [examination.role]:
         messages += notify_role(unit=complaint.unit, role=role, key=key, complaint=complaint, context=context,
