@@ -5,14 +5,16 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from pengaduan.complaints import channels, engine
+from pengaduan.complaints import channels, engine, examinations
 from pengaduan.complaints.models import Complaint
 from pengaduan.sop.services import sop_load
 from pengaduan.units.models import Membership, Unit
+from pengaduan.units.oversight import OVERSIGHT_GROUP, OVERSIGHT_PERMISSION
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 from pengaduan.workcalendar.services import calendar_for_unit
 
@@ -26,7 +28,10 @@ OFFICERS = [
     ("sekretaris", "Bambang", "Setiawan", "sekretaris"),
     ("kasubag", "Dewi", "Lestari", "kasubag"),
     ("inspektur", "Agus", "Prasetyo", "inspektur"),
+    ("irban", "Hendra", "Kurniawan", "irban"),  # examines when the Inspektur decides "examination"
 ]
+# The Pemda-wide oversight role (units/oversight.py): read-only, every unit, identities masked.
+OVERSEER = ("pemda", "Sekretariat", "Daerah")
 PERFORMERS = {1: "jfu", 2: "sekretaris", 3: "inspektur", 4: "sekretaris", 5: "jfu"}
 
 COMPLAINTS = [
@@ -42,7 +47,7 @@ COMPLAINTS = [
                                    "complainant_name": "Sri Rahayu", "is_confidential": "on",
                                    "complainant_email": "sri.rahayu@warga.example"}),
     (14, 8, "email", 3, [20, 8], {"summary": "Guru sering tidak hadir mengajar", "subject": "SDN Madiun Lor 02",
-                                  "complainant_name": "Wahyu Nugroho"}),
+                                  "complainant_name": "Wahyu Nugroho", "examine": True}),
     (6, 9, "sms_whatsapp", 4, [25, 10, 2400], {"summary": "Jalan berlubang tak kunjung diperbaiki",
                                                "subject": "Dinas PUPR", "complainant_name": "Nur Aini",
                                                "complainant_email": "nur.aini@warga.example"}),
@@ -115,13 +120,15 @@ class Command(BaseCommand):
             })
             users = {role: self._user(username, first, last, unit, role) for username, first, last, role in OFFICERS}
             self._admin()
+            self._overseer()
         if Complaint.objects.filter(unit=unit).exists():
             self.stdout.write("Demo complaints already exist; none added.")
         else:
             self._complaints(unit, users)
         self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
         for username, first, last, role in OFFICERS:
-            self.stdout.write(f"  {username:<11} {first} {last} ({sop.role_title(role)})")
+            self.stdout.write(f"  {username:<11} {first} {last} ({examinations.role_title(sop, role)})")
+        self.stdout.write(f"  {OVERSEER[0]:<11} {OVERSEER[1]} {OVERSEER[2]} (oversight of every unit, read-only)")
         self.stdout.write(f"  {'admin':<11} administrator (Django admin at /admin/)")
 
     def _user(self, username, first, last, unit, role):
@@ -133,6 +140,19 @@ class Command(BaseCommand):
             user.save()
         Membership.objects.get_or_create(user=user, unit=unit, role=role)
         return user
+
+    def _overseer(self):
+        username, first, last = OVERSEER
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@{DEMO_DOMAIN}"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        group, _ = Group.objects.get_or_create(name=OVERSIGHT_GROUP)
+        app_label, codename = OVERSIGHT_PERMISSION.split(".")
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        user.groups.add(group)
 
     def _admin(self):
         admin, created = get_user_model().objects.get_or_create(
@@ -176,6 +196,13 @@ class Command(BaseCommand):
                 complaint.refresh_from_db()
                 engine.step_complete(complaint=complaint, actor=users[PERFORMERS[number]], step_number=number,
                                      data=_step_data(number, complaint, overrides), now=moment)
+            if overrides.get("examine"):
+                complaint.refresh_from_db()
+                engine.step_complete(complaint=complaint, actor=users["inspektur"], step_number=3, data={
+                    "analysis": "Ada indikasi guru tidak melaksanakan kewajiban mengajar.",
+                    "decision_type": "examination", "reasoning": "Perlu pemeriksaan oleh Irban.",
+                    "examination_brief": "Periksa daftar hadir guru dan keterangan kepala sekolah.",
+                }, now=min(now, moments[-1] + timedelta(minutes=30)))
             if overrides.get("coordinate"):
                 engine.coordination_request(
                     complaint=complaint, actor=users["sekretaris"], role="kasubag",
