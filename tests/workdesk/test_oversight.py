@@ -66,6 +66,14 @@ def test_the_dashboard_shows_every_unit(client, pemda, cases, dinkes):
     figures = {row.unit.code: row for row in page.context["units"]}
     assert figures["INSP"].open == 2 and figures["INSP"].forwarded == 1 and figures["DINKES"].open == 0
     assert NAME not in text
+    # Its menu: the dashboard, not the inbox, register or unit reports of officers.
+    assert reverse("workdesk:register") not in text and reverse("reports:dashboard") not in text
+
+
+def test_officers_have_no_oversight_menu(client, staff):
+    client.force_login(staff["inspektur"])
+    text = client.get(reverse("workdesk:inbox")).text
+    assert reverse("workdesk:register") in text and reverse("workdesk:oversight") not in text
 
 
 def test_an_overseer_lands_on_the_dashboard(client, pemda):
