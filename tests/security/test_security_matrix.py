@@ -190,6 +190,7 @@ def test_the_oversight_role_is_refused_every_write_through_the_api(client, unit,
         f"/complaints/{examined.pk}/information-requests": {"question": "?"},
         f"/complaints/{examined.pk}/resume": {},
         f"/complaints/{examined.pk}/notes": {"text": "catatan"},
+        f"/complaints/{examined.pk}/examinations/1/report": {"outcome": "proven", "findings": "x"},
     }
     before = _state(examined)
     for path, body in writes.items():

@@ -121,7 +121,8 @@ def readable_complaint(user, pk: int) -> Complaint:
 def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[str]) -> list[str]:
     """What the caller may do now; the engine decides in the end, this only spares clients a refused request."""
     actions = []
-    if current is not None and current.role in roles:
+    examining = complaint.examinations.filter(submitted_at__isnull=True).exists()
+    if current is not None and current.role in roles and not examining:
         actions.append(f"complete_step:{current.number}")
         if get_kind(current.step.kind).records_complaint and not complaint.is_recorded:
             actions.append("set_aside")
@@ -133,6 +134,9 @@ def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[
     for request in complaint.coordination_requests.filter(answered_at__isnull=True):
         if request.role in roles and request.addressee_id in (None, user.pk):
             actions.append(f"coordination_answer:{request.pk}")
+    for examination in complaint.examinations.filter(submitted_at__isnull=True):
+        if examination.role in roles and examination.assignee_id in (None, user.pk):
+            actions.append(f"examination_report:{examination.pk}")
     if roles:
         actions.append("note")
     return actions
@@ -230,6 +234,15 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
              "url": reverse("api_v1:attachment_download", args=[item.pk])}
             # A masked reader can download none of them (an evidence file, even its name, may identify).
             for item in ([] if masked else complaint.attachments.select_related("step_run", "uploaded_by"))
+        ],
+        "examinations": [
+            {"id": item.pk, "step": item.step_run.number, "role": item.role, "examiner": _username(item.assignee),
+             "brief": item.brief, "ordered_by": _username(item.ordered_by), "ordered_at": item.ordered_at,
+             "time_limit": item.time_limit, "due_at": item.due_at, "submitted_at": item.submitted_at,
+             "submitted_by": _username(item.submitted_by), "on_time": item.on_time, "outcome": item.outcome,
+             "findings": item.findings, "recommendations": item.recommendations,
+             "report": None if masked else item.report_id}
+            for item in complaint.examinations.select_related("step_run", "assignee", "ordered_by", "submitted_by")
         ],
         "events": [
             {"kind": event.kind, "step": event.step_number, "actor": _username(event.actor),
