@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pengaduan.complaints import clock, examinations
+from pengaduan.complaints import clock, examinations, figures
 from pengaduan.complaints.attachments import safe_display_name, submission_total_error
 from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.domain_events import (
@@ -38,7 +38,6 @@ from pengaduan.complaints.models import (
     StepRun,
 )
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
@@ -114,6 +113,7 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tup
     recording = kinds.one("records_complaint")
     recording.fill_complaint(complaint, cleaned)
     recording.save_complaint(complaint)
+    figures.complaint_counted(complaint, new=True)
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
         data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
@@ -312,7 +312,7 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
         complaint.save(update_fields=["status", "closed_at"])
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
         emit(ComplaintClosed(complaint=complaint))
-    record_step_stats(run)  # the office-time figures the reports aggregate in the database
+    figures.step_counted(run, complaint)  # the step's office time and the rollups the reports read
 
 
 def coordination_request(*, complaint: Complaint, actor, role: str, question: str, addressee=None,
@@ -402,6 +402,7 @@ def complaint_set_aside(*, complaint: Complaint, actor, reason: str, note: str, 
         complaint.set_aside_reason, complaint.set_aside_note = reason, note.strip()
         complaint.linked_to = duplicate_of
         complaint.save(update_fields=["status", "closed_at", "set_aside_reason", "set_aside_note", "linked_to"])
+        figures.complaint_counted(complaint)  # no longer counted as received
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.SET_ASIDE, actor=actor, step_number=run.number, created_at=now,
             data={"reason": reason, "note": note.strip(), "duplicate_of": duplicate_of.pk if duplicate_of else None},
@@ -509,6 +510,7 @@ def complaint_rate(*, complaint: Complaint, score, comment: str = "", now: datet
         )
         if not created:
             raise WorkflowError(_("This answer has already been rated. Thank you."))
+        figures.rating_counted(rating, complaint.unit_id)
         Event.objects.create(complaint=complaint, kind=Event.Kind.RATED, created_at=now,
                              data={"score": rating.score})
     return rating

@@ -636,3 +636,15 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise EventImmutable("Events are append-only and cannot be deleted.")
+
+
+# The report figures kept beside the complaints (facts and rollups), in a module of their own.
+from pengaduan.complaints.figure_models import (  # noqa: E402, F401
+    AnswerDay,
+    ComplaintFigure,
+    ComplaintStat,
+    DayCount,
+    StepDay,
+    StepMonth,
+    StepRunStat,
+)

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
+from pengaduan.complaints.figure_models import AnswerDay, StepDay
 from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import Complaint, DecisionType, Examination, StepRun
 from pengaduan.reports.formatting import share
-from pengaduan.reports.models import ComplaintStat, StepRunStat
 from pengaduan.reports.periods import Period
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
@@ -63,19 +63,20 @@ def unit_figures(*, now: datetime, period: Period) -> list[UnitFigures]:
     examinations = _per_unit(Examination.objects.filter(submitted_at__isnull=True), n=Count("pk"),
                              late=Count("pk", filter=Q(due_at__lt=now)))
     forwarded = _per_unit(_forwarded_in(start, end), n=Count("pk", distinct=True))
-    steps = _per_unit(StepRunStat.objects.filter(done_at__gte=start, done_at__lt=end), n=Count("pk"),
-                      on_time=Count("pk", filter=Q(on_time=True)))
-    answered = _per_unit(ComplaintStat.objects.filter(answered_at__gte=start, answered_at__lt=end), n=Count("pk"),
-                         within=Count("pk", filter=Q(within_sop=True)))
+    # Steps and answers from the rollups per unit and day (complaints.figures), as the unit reports read them.
+    steps = _per_unit(StepDay.objects.filter(day__gte=period.start, day__lt=period.end).order_by(), n=Sum("n"),
+                      on_time=Sum("on_time"))
+    answered = _per_unit(AnswerDay.objects.filter(day__gte=period.start, day__lt=period.end).order_by(),
+                         n=Sum("n"), within=Sum("within_sop"))
     for unit_id, row in rows.items():
         row.open = open_cases.get(unit_id, {}).get("n", 0)
         row.examinations_open = examinations.get(unit_id, {}).get("n", 0)
         row.overdue = late_steps.get(unit_id, {}).get("n", 0) + examinations.get(unit_id, {}).get("late", 0)
         row.forwarded = forwarded.get(unit_id, {}).get("n", 0)
-        row.steps_done = steps.get(unit_id, {}).get("n", 0)
-        row.steps_on_time = steps.get(unit_id, {}).get("on_time", 0)
-        row.answered = answered.get(unit_id, {}).get("n", 0)
-        row.answered_within_sop = answered.get(unit_id, {}).get("within", 0)
+        row.steps_done = steps.get(unit_id, {}).get("n") or 0
+        row.steps_on_time = steps.get(unit_id, {}).get("on_time") or 0
+        row.answered = answered.get(unit_id, {}).get("n") or 0
+        row.answered_within_sop = answered.get(unit_id, {}).get("within") or 0
     return [rows[unit.pk] for unit in units]
 
 
@@ -101,10 +102,9 @@ class UnitSteps:
 
 def step_compliance(*, now: datetime, period: Period) -> list[UnitSteps]:
     """Per unit and SOP step: steps done in the period and the share on time, and those open now (overdue)."""
-    start, end = period.bounds()
     done = {(row["unit_id"], row["step_number"]): row for row in
-            StepRunStat.objects.filter(done_at__gte=start, done_at__lt=end).values("unit_id", "step_number")
-            .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))}
+            StepDay.objects.filter(day__gte=period.start, day__lt=period.end).order_by()
+            .values("unit_id", "step_number").annotate(n=Sum("n"), on_time=Sum("on_time"))}
     waiting = {(row["unit_id"], row["number"]): row for row in
                StepRun.objects.open().values("unit_id", "number")
                .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now, paused_at__isnull=True)))}
@@ -118,7 +118,7 @@ def step_compliance(*, now: datetime, period: Period) -> list[UnitSteps]:
         lines = []
         for number in numbers:
             finished, still = done.get((unit.pk, number), {}), waiting.get((unit.pk, number), {})
-            lines.append(StepLine(number, labels.get(number, ""), finished.get("n", 0), finished.get("on_time", 0),
+            lines.append(StepLine(number, labels.get(number, ""), finished.get("n") or 0, finished.get("on_time") or 0,
                                   still.get("n", 0), still.get("late", 0)))
         result.append(UnitSteps(unit, lines))
     return result
