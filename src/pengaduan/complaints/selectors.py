@@ -51,7 +51,7 @@ def _unit_role_filter(roles: dict[int, set[str]], unit_field: str, role_field: s
 # step's inputs would cost more to read and build than the whole rest of the page.
 _STEP_LIST_FIELDS = (
     "unit_id", "number", "role", "started_at", "due_at", "done_at", "paused_at",
-    "complaint__sop_id", "complaint__unit_id", "complaint__register_number", "complaint__tracking_code",
+    "complaint__sop_id", "complaint__unit_id", "complaint__register_number",
     "complaint__summary", "complaint__channel", "step__kind",
 )
 
@@ -83,7 +83,7 @@ def coordination_waiting_for(user) -> QuerySet[CoordinationRequest]:
 def _examination_list(examinations: QuerySet[Examination]) -> QuerySet[Examination]:
     return examinations.select_related("complaint", "assignee", "ordered_by").only(
         "complaint_id", "unit_id", "role", "assignee", "ordered_by", "ordered_at", "due_at", "time_limit",
-        "submitted_at", "complaint__register_number", "complaint__tracking_code", "complaint__summary",
+        "submitted_at", "complaint__register_number", "complaint__summary",
         "complaint__sop_id", "assignee__username", "assignee__first_name", "assignee__last_name",
         "ordered_by__username", "ordered_by__first_name", "ordered_by__last_name",
     ).order_by("due_at", "pk")
@@ -236,8 +236,11 @@ def _reporter_keys(reporter: dict | None) -> tuple[str, str]:
     return (phone if len(phone) >= 6 else ""), (reporter.get("email") or "").strip().lower()
 
 
-def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now) -> QuerySet[StepRun]:
-    """Inbox filters: step, channel, type, category, overdue, date range of receipt, and a text search."""
+def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now, user=None) -> QuerySet[StepRun]:
+    """Inbox filters: step, channel, type, category, overdue, date range of receipt, and a text search.
+
+    The search matches a complainant's name only where `user` may see it (complaints.privacy): otherwise a
+    masked name could be found out by searching for it. Without a user, names are not searched at all."""
     if filters.get("step"):
         runs = runs.filter(number=filters["step"])
     if filters.get("channel"):
@@ -253,10 +256,15 @@ def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now) -> QuerySet
     if filters.get("received_to"):
         runs = runs.filter(complaint__received_at__date__lte=filters["received_to"])
     if text := (filters.get("q") or "").strip():
+        from pengaduan.complaints.codes import tracking_code_filter
+        from pengaduan.complaints.privacy import identity_visible_q
+
+        names = (Q(complaint__complainant__name__icontains=text) & identity_visible_q(user, prefix="complaint__")
+                 if user is not None else Q(pk__in=[]))
         runs = runs.filter(
-            Q(complaint__register_number__icontains=text) | Q(complaint__tracking_code__icontains=text)
+            Q(complaint__register_number__icontains=text) | tracking_code_filter(text, prefix="complaint__")
             | Q(complaint__summary__icontains=text) | Q(complaint__subject__icontains=text)
-            | Q(complaint__complainant__name__icontains=text)
+            | names
         )
     return runs
 

@@ -110,8 +110,11 @@ def _event_text(complaint: Complaint) -> str:
 
 
 def _details(complaint: Complaint, st: dict[str, ParagraphStyle]) -> Table:
+    # Only a hash of the code is stored: the code is printed when it has just been issued (to the complainant
+    # after submitting, on the receipt an officer prints, in the receipt mail); later copies point to it.
     code_cell = [
-        SpacedText(complaint.tracking_code),
+        SpacedText(complaint.tracking_code) if complaint.tracking_code
+        else _p(_("As on the receipt you were first given."), st["value"]),
         Spacer(0, 2),
         _p(_("Keep this code: you need it to follow your complaint."), st["small"]),
     ]

@@ -16,7 +16,9 @@ from pengaduan.complaints.domain_events import (
     StepAssigned,
     on,
 )
+from pengaduan.complaints.pdp import identity_erased
 from pengaduan.notifications.services import (
+    erase_complainant_messages,
     notify_complainant,
     notify_escalation,
     notify_examination,
@@ -78,3 +80,11 @@ def remind_examiners(event: ExaminationReminderDue) -> None:
                            dedupe="examination_escalation", share=100)
     else:
         notify_examination(examination=examination, key="reminder", dedupe="examination_reminder", share=80)
+
+
+def forget_the_complainants_messages(sender, complaint, email="", **kwargs) -> None:
+    """Erasure of a complainant's identity (complaints.pdp): the messages sent to them go too."""
+    erase_complainant_messages(complaint=complaint, email=email)
+
+
+identity_erased.connect(forget_the_complainants_messages, dispatch_uid="notifications_forget_complainant")

@@ -162,7 +162,7 @@ def forwarding_overview(*, limit: int = OLDEST) -> ForwardingOverview:
                                    complaint__decision_type__in=FORWARDING_DECISIONS,
                                    complaint__status=Complaint.Status.OPEN)
             .select_related("complaint__unit").only(
-                "done_at", "output", "complaint__register_number", "complaint__tracking_code",
+                "done_at", "output", "complaint__register_number",
                 "complaint__summary", "complaint__status", "complaint__decision_type", "complaint__unit__name",
                 "complaint__unit__code")
             .order_by("done_at", "pk")[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pengaduan.workdesk import oversight, twofactor, views
+from pengaduan.workdesk import oversight, pdp_views, twofactor, views
 
 app_name = "workdesk"
 
@@ -29,4 +29,8 @@ urlpatterns = [
     path("pengawasan/unit/<slug:code>/", oversight.unit_cases, name="oversight_unit"),
     path("pengawasan/pengaduan/<int:pk>/", oversight.complaint, name="oversight_complaint"),
     path("lampiran/<int:pk>/", views.attachment, name="attachment"),
+    path("pdp/log-akses/", pdp_views.access_log, name="pdp_access_log"),
+    path("pdp/permintaan/", pdp_views.requests_inbox, name="pdp_requests"),
+    path("pdp/permintaan/<int:pk>/", pdp_views.request_detail, name="pdp_request"),
+    path("pdp/permintaan/<int:pk>/ekspor.json", pdp_views.request_export, name="pdp_request_export"),
 ]

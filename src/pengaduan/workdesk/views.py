@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from pengaduan.complaints import engine, examinations, selectors
 from pengaduan.complaints.attachments import attachment_response
-from pengaduan.complaints.codes import normalise_tracking_code
+from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind, kinds
 from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Examination, StepRun
 from pengaduan.complaints.page import complaint_page
-from pengaduan.complaints.privacy import identity_for
+from pengaduan.complaints.privacy import channel_details, identity_for
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
@@ -131,7 +131,7 @@ def inbox(request):
     filters = InboxFilterForm(request.GET or None)
     runs = selectors.steps_waiting_for(request.user)
     if filters.is_valid():
-        runs = selectors.filter_step_runs(runs, filters=filters.cleaned_data, now=now)
+        runs = selectors.filter_step_runs(runs, filters=filters.cleaned_data, now=now, user=request.user)
     # The total for the pager and the overdue count in one aggregate, read along the same partial index.
     counts = runs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now, paused_at__isnull=True)))
     paginator = Paginator(runs, INBOX_PAGE)
@@ -278,10 +278,13 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         "my_roles": page.roles,
         # The output the current performer works from (e.g. the clarification for the Inspektur) opens by itself.
         "previous_number": current.number - 1 if current else None,
+        # Who may print the receipt (and so issue a new tracking code): the first step's performer.
+        "intake_role": bool(page.steps) and page.steps[0].step.performer in page.roles,
     }
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")
     context["complainant"] = page.complainant
+    context["channel_details"] = channel_details(complaint, shown=page.complainant is not None)
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
     context.update(_examination_context(request.user, complaint, page.roles, now, report_form))
@@ -449,7 +452,7 @@ def _find_case(user, complaint, reference: str) -> Complaint | None:
     if reference.isdigit():
         return cases.filter(pk=int(reference)).first()
     return (cases.filter(register_number__iexact=reference).first()
-            or cases.filter(tracking_code=normalise_tracking_code(reference)).first())
+            or cases.filter(tracking_code_filter(reference)).first())
 
 
 @login_required
@@ -509,12 +512,21 @@ def answer_letter(request, pk):
 
 
 @login_required
+@require_POST
 def receipt(request, pk):
-    """The receipt to print and hand over to a complainant who came in person."""
+    """The receipt to print and hand over to the complainant, with a new tracking code.
+
+    Only the code's hash is stored, so printing issues a new code (the previous one stops working, and the
+    timeline says a code was issued): the recording officer prints it for the complainant in front of them."""
     complaint = _visible_complaint(request.user, pk)
     _require_identity(request, complaint)
+    try:
+        engine.tracking_code_reissue(complaint=complaint, actor=request.user)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+        return redirect(complaint)
     return _pdf_response(receipt_pdf(complaint, base_url=request.build_absolute_uri("/")),
-                         f"tanda-terima-{complaint.tracking_code}.pdf")
+                         f"tanda-terima-{complaint.pk}.pdf")
 
 
 @login_required
