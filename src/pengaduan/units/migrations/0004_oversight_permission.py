@@ -26,7 +26,7 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0002_workdesk'),
+        ('units', '0003_onboarding'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='unit',
-            options={'ordering': ['name'], 'permissions': [('oversee_units', "May oversee every unit's complaints (read-only, identities masked)")], 'verbose_name': 'unit', 'verbose_name_plural': 'units'},
+            options={'ordering': ['name'], 'permissions': [('onboard_unit', 'Can bring a new unit on board (create it, load its SOP, invite officers)'), ('oversee_units', "May oversee every unit's complaints (read-only, identities masked)")], 'verbose_name': 'unit', 'verbose_name_plural': 'units'},
         ),
         migrations.RunPython(create_group, remove_group),
     ]
