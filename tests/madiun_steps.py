@@ -9,9 +9,11 @@ STEP_DATA = {
         "category": "Pungutan liar",
         "report": "Aduan jelas dan lengkap, layak ditindaklanjuti.",
     },
+    # "examination" orders an Irban's examination first (tests/complaints/test_examinations.py); a plain walk
+    # through the five steps decides the answer directly.
     3: {
         "analysis": "Ada indikasi pungutan liar oleh petugas kelurahan.",
-        "decision_type": "examination",
+        "decision_type": "answer",
         "reasoning": "Perlu pemeriksaan oleh Irban wilayah.",
         "order": "Sampaikan bahwa aduan ditindaklanjuti dengan pemeriksaan.",
     },

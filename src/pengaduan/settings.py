@@ -269,3 +269,8 @@ LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")  # applied by pengaduan.ops (OpsConf
 # is scrubbed before anything leaves (pengaduan.ops.reporting).
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")
+
+# Examinations (pemeriksaan) ordered by a decision: the unit role that examines and its time limit, unless the
+# SOP file says otherwise in [sop.examination] (docs/sop-format.md).
+EXAMINATION_ROLE = env_str("EXAMINATION_ROLE", "irban")
+EXAMINATION_TIME_LIMIT = env_str("EXAMINATION_TIME_LIMIT", "10 hari kerja")

@@ -49,7 +49,7 @@ def test_it_runs_the_whole_sop_through_the_api(as_user):
     assert final["status"] == "closed" and final["closed_at"] and final["current"] is None
     assert [step["done_by"] for step in final["steps"]] == ["jfu", "sekretaris", "inspektur", "sekretaris", "jfu"]
     assert all(step["on_time"] is not None for step in final["steps"])
-    assert final["decision_type"] == "examination"
+    assert final["decision_type"] == "answer"
     assert final["actions"] == ["note"]
 
     stored = Complaint.objects.get(pk=complaint_id)

@@ -50,7 +50,7 @@ def test_it_walks_a_walk_in_complaint_through_the_sop(phone, live_server, staff,
     log_in(page, base, "inspektur")
     page.click(f"text={complaint.register_number}")
     page.fill("#id_analysis", "Ada indikasi pungutan liar.")
-    page.select_option("#id_decision_type", "examination")
+    page.select_option("#id_decision_type", "answer")
     page.fill("#id_reasoning", "Perlu pemeriksaan oleh Irban.")
     page.fill("#id_order", "Sampaikan bahwa aduan diperiksa.")
     page.click("#langkah button.primary")

@@ -101,7 +101,7 @@ def test_four_officers_take_a_telephone_complaint_through_the_sop(desk, live_ser
     page.fill("#id_meeting_attendees", "Inspektur\nSekretaris\nIrban Wilayah I")
     page.fill("#id_meeting_minutes", "Disepakati pemeriksaan oleh Irban Wilayah I.")
     page.set_input_files("#id_meeting_minutes_file", str(minutes))
-    page.select_option("#id_decision_type", "examination")
+    page.select_option("#id_decision_type", "answer")
     page.fill("#id_reasoning", "Perlu pemeriksaan khusus.")
     page.fill("#id_order", "Sampaikan bahwa aduan ditindaklanjuti dengan pemeriksaan.")
     page.screenshot(path=screenshots / "desk-decision.png", full_page=True)

@@ -80,7 +80,7 @@ def test_it_drafts_from_the_default_template_with_number_date_and_order(headed_u
     assert draft.startswith("Menindaklanjuti pengaduan Bapak/Ibu yang kami terima pada tanggal 23 November 2026")
     assert complaint.register_number in draft
     assert "Pungutan liar pada pengurusan KTP" in draft
-    assert "Inspektur Pembantu (Irban)" in draft  # the decision was an examination
+    assert "telah kami pelajari dengan saksama" in draft  # the decision was to answer directly
     assert STEP_DATA[3]["order"] in draft  # the Inspektur's order, before the closing
     assert draft.index(STEP_DATA[3]["order"]) < draft.index("Demikian kami sampaikan.")
     assert "{" not in draft and "\n\n\n" not in draft
@@ -95,7 +95,7 @@ def test_it_seeds_one_default_template_per_decision():
 
 
 def test_it_prefers_the_units_own_template_and_appends_the_order(headed_unit, staff):
-    AnswerTemplate.objects.create(unit=headed_unit, decision_type="examination",
+    AnswerTemplate.objects.create(unit=headed_unit, decision_type="answer",
                                   body="Jawaban {unit} atas aduan {register_number}. {tidak_dikenal}Selesai.")
     complaint = _at_step_4(headed_unit, staff)
     draft = _draft(complaint)
@@ -108,7 +108,7 @@ def test_it_prefers_the_units_own_template_and_appends_the_order(headed_unit, st
     "Nomor {summary[0]}", "Nomor {register_number:%d}", "Nomor } {register_number}",
 ])
 def test_it_keeps_a_broken_template_as_it_stands(headed_unit, staff, body):
-    AnswerTemplate.objects.create(unit=headed_unit, decision_type="examination", body=body)
+    AnswerTemplate.objects.create(unit=headed_unit, decision_type="answer", body=body)
     complaint = _at_step_4(headed_unit, staff)
     assert _draft(complaint) == f"{body}\n\n{STEP_DATA[3]['order']}"
 

@@ -42,7 +42,7 @@ def test_it_walks_the_five_steps_with_four_officers(unit, staff):
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.CLOSED and complaint.closed_at is not None
     assert complaint.complaint_type == "pengaduan" and complaint.category == "Pungutan liar"
-    assert complaint.decision_type == "examination"
+    assert complaint.decision_type == "answer"
     runs = list(complaint.step_runs.order_by("number"))
     assert [run.done_by.username for run in runs] == ["jfu", "sekretaris", "inspektur", "sekretaris", "jfu"]
     assert all(run.done_at and run.due_at for run in runs)

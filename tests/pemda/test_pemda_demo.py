@@ -8,6 +8,7 @@ from django.core.management import call_command
 from pengaduan.complaints.models import Complaint, StepRun
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
+from pengaduan.units.oversight import oversees
 from pengaduan.units.selectors import portal_unit
 from pengaduan.workcalendar.services import calendar_for_unit
 
@@ -38,4 +39,4 @@ def test_the_demo_builds_a_pemda_with_units_logins_and_complaints_and_is_idempot
         assert authenticate(username=username, password="demo-pengaduan") is not None, username
         assert username in output
     assert Membership.objects.filter(user__username="jfu.dinkes", unit=dinkes, role="jfu").exists()
-    assert get_user_model().objects.filter(username="pemda").count() == 1
+    assert oversees(get_user_model().objects.get(username="pemda"))  # the Pemda-wide read-only role

@@ -4,13 +4,15 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import timezone
 
-from pengaduan.complaints.models import Complaint, StepRun
+from pengaduan.complaints.models import Complaint, Examination, StepRun
 from pengaduan.env import env_bool, secret_key
 from pengaduan.units.models import Membership
+from pengaduan.units.oversight import oversees
 
 
 def test_it_lists_our_own_commands_in_help():
@@ -41,7 +43,10 @@ def test_it_builds_the_demo_with_every_step_and_is_safe_to_run_twice(capsys):
     assert "demo-pengaduan" in output and "sekretaris" in output
     assert Complaint.objects.filter(unit__code="INSP").count() == 11
     assert sorted(Membership.objects.filter(unit__code="INSP").values_list("role", flat=True)) == [
-        "inspektur", "jfu", "kasubag", "sekretaris"]
+        "inspektur", "irban", "jfu", "kasubag", "sekretaris"]
+    # One examination under way, and the read-only oversight login.
+    assert Examination.objects.filter(submitted_at__isnull=True).count() == 1
+    assert oversees(get_user_model().objects.get(username="pemda"))
     open_steps = set(StepRun.objects.open().filter(complaint__unit__code="INSP").values_list("number", flat=True))
     assert open_steps == {1, 2, 3, 4, 5}
     assert StepRun.objects.open().filter(due_at__lt=timezone.now()).exists()

@@ -4,23 +4,38 @@ One place decides (the engine's role check and the unit-membership selectors); t
 the pages, so that a view that forgets to ask fails here.
 """
 
+import json
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pengaduan.complaints.engine import complaint_record
-from pengaduan.complaints.models import Complaint
-from factories import intake_data, tiny_jpeg
+from pengaduan.api.services import token_create
+from pengaduan.complaints.engine import complaint_record, coordination_answer, coordination_request, step_complete
+from pengaduan.complaints.models import Complaint, Examination
+from pengaduan.units.oversight import OVERSIGHT_GROUP
+from factories import intake_data, make_user, tiny_jpeg
 from madiun_steps import STEP_DATA, advance
 
 pytestmark = pytest.mark.django_db
 
-VISITORS = ("jfu", "sekretaris", "kasubag", "inspektur", "outsider", "anonymous")
+# "pemda" holds the Pemda-wide oversight role (units/oversight.py): it reads every unit, and changes nothing.
+VISITORS = ("jfu", "sekretaris", "kasubag", "inspektur", "outsider", "pemda", "anonymous")
 
 
 @pytest.fixture
-def people(staff, outsider):
-    return {**staff, "outsider": outsider, "anonymous": None}
+def pemda(db):
+    group, _ = Group.objects.get_or_create(name=OVERSIGHT_GROUP)
+    group.permissions.add(Permission.objects.get(content_type__app_label="units", codename="oversee_units"))
+    user = make_user("pemda")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def people(staff, outsider, pemda):
+    return {**staff, "outsider": outsider, "pemda": pemda, "anonymous": None}
 
 
 def as_visitor(client, people, who):
@@ -82,7 +97,7 @@ def test_the_inboxes_and_team_view_list_only_the_units_own_cases(client, unit, p
     complaint = complaint_record(unit=unit, actor=people["jfu"], data=intake_data())
     for url, allowed in ((reverse("workdesk:inbox"), {"sekretaris"}), (reverse("workdesk:team"), {"sekretaris", "inspektur"}),
                          (reverse("workdesk:register"), {"jfu", "sekretaris", "kasubag", "inspektur"})):
-        for who in ("jfu", "sekretaris", "kasubag", "inspektur", "outsider"):
+        for who in ("jfu", "sekretaris", "kasubag", "inspektur", "outsider", "pemda"):
             response = as_visitor(client, people, who).get(url)
             shown = response.status_code == 200 and complaint.register_number in response.text
             assert shown == (who in allowed), f"{who} GET {url}"
@@ -112,6 +127,83 @@ def test_an_outsider_cannot_act_on_another_units_complaint(client, unit, people,
     assert complaint.events.count() == events
 
 
+# -- the oversight role reads every unit and changes nothing ---------------------------------------------------
+
+@pytest.fixture
+def examined(unit, people):
+    """A case at the decision step waiting for an examination, with an open coordination question."""
+    make_user("irban", unit=unit, roles=("irban",))
+    complaint = complaint_record(unit=unit, actor=people["jfu"], data=intake_data())
+    coordination_request(complaint=complaint, actor=people["sekretaris"], role="kasubag", question="Pernah?")
+    return complaint
+
+
+def _state(complaint):
+    complaint.refresh_from_db()
+    return (complaint.status, complaint.events.count(), complaint.internal_notes.count(),
+            complaint.step_runs.filter(done_at__isnull=True).values_list("number", "paused_at").first(),
+            complaint.linked_to_id, Complaint.objects.count(), Examination.objects.filter(submitted_at__isnull=False).count())
+
+
+def test_the_oversight_role_is_refused_every_write_on_the_web(client, unit, people, examined):
+    question = examined.coordination_requests.get()
+    posts = [reverse(f"workdesk:{action}", args=[examined.pk]) for action in (
+        "ask_coordination", "ask_complainant", "add_note", "link", "set_aside", "resume")]
+    posts += [reverse("workdesk:complete_step", args=[examined.pk, number]) for number in range(1, 6)]
+    posts += [reverse("workdesk:answer_coordination", args=[question.pk]), reverse("workdesk:record")]
+    data = {"role": "kasubag", "question": "?", "text": "catatan", "reason": "spam", "note": "?", "answer": "x",
+            **intake_data(summary="oleh pemda"), **STEP_DATA[2]}
+    before = _state(examined)
+    client.force_login(people["pemda"])
+    for url in posts:
+        assert client.post(url, data).status_code == 404, url
+    assert _state(examined) == before
+
+
+def test_the_oversight_role_cannot_submit_an_examination_report(client, unit, people, examined):
+    question = examined.coordination_requests.get()
+    coordination_answer(request=question, actor=people["kasubag"], answer="Belum.")
+    advance(examined, people, to_step=3)
+    step_complete(complaint=examined, actor=people["inspektur"], step_number=3, data={
+        **STEP_DATA[3], "decision_type": "examination", "order": "", "examination_brief": "Periksa."})
+    examination = Examination.objects.get()
+    client.force_login(people["pemda"])
+    response = client.post(reverse("workdesk:submit_examination", args=[examined.pk, examination.pk]), {
+        "outcome": "proven", "findings": "x", "report": SimpleUploadedFile("l.pdf", b"%PDF-1.4\n%%EOF\n")})
+    assert response.status_code == 404
+    examination.refresh_from_db()
+    assert examination.is_open
+
+
+def test_the_oversight_role_is_refused_every_write_through_the_api(client, unit, people, examined):
+    token = token_create(user=people["pemda"], name="pemda")[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    question = examined.coordination_requests.get()
+    writes = {
+        "/complaints": {**intake_data(summary="oleh pemda"), "unit": "INSP"},
+        f"/complaints/{examined.pk}/steps/1": {},
+        f"/complaints/{examined.pk}/steps/2": STEP_DATA[2],
+        f"/complaints/{examined.pk}/set-aside": {"reason": "spam", "note": "?"},
+        f"/complaints/{examined.pk}/coordination": {"role": "kasubag", "question": "?"},
+        f"/complaints/{examined.pk}/coordination/{question.pk}/answer": {"answer": "x"},
+        f"/complaints/{examined.pk}/information-requests": {"question": "?"},
+        f"/complaints/{examined.pk}/resume": {},
+        f"/complaints/{examined.pk}/notes": {"text": "catatan"},
+        f"/complaints/{examined.pk}/examinations/1/report": {"outcome": "proven", "findings": "x"},
+    }
+    before = _state(examined)
+    for path, body in writes.items():
+        response = client.post("/api/v1" + path, json.dumps(body), content_type="application/json", **headers)
+        assert response.status_code in (403, 404), (path, response.status_code)
+    assert _state(examined) == before
+    # ...while it reads the same complaint, masked, with no action offered.
+    detail = client.get(f"/api/v1/complaints/{examined.pk}", **headers).json()
+    assert detail["complainant"] is None and detail["actions"] == []
+    attachment = examined.attachments.first()
+    if attachment is not None:
+        assert client.get(f"/api/v1/attachments/{attachment.pk}", **headers).status_code == 404
+
+
 def test_only_the_recording_role_prints_a_receipt_and_so_issues_a_new_tracking_code(client, unit, people):
     complaint = complaint_record(unit=unit, actor=people["jfu"], data=intake_data())
     url = reverse("workdesk:receipt", args=[complaint.pk])
@@ -123,7 +215,7 @@ def test_only_the_recording_role_prints_a_receipt_and_so_issues_a_new_tracking_c
             assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         elif who == "anonymous":
             assert response.status_code == 302 and reverse("login") in response.url
-        elif who == "outsider":
+        elif who in ("outsider", "pemda"):  # another unit's officer, the oversight role: not theirs
             assert response.status_code == 404
         else:
             assert response.status_code == 302 and response.url == complaint.get_absolute_url()

@@ -172,6 +172,25 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class ExaminationOut(Schema):
+    id: int
+    step: int = Field(description="The decision step that ordered it and waits for its report.")
+    role: str
+    examiner: str | None = Field(description="Username of the named examiner; null: anyone holding the role.")
+    brief: str
+    ordered_by: str
+    ordered_at: datetime
+    time_limit: str
+    due_at: datetime
+    submitted_at: datetime | None
+    submitted_by: str | None
+    on_time: bool | None
+    outcome: str = Field(description="proven, partly_proven or not_proven; empty while it runs.")
+    findings: str
+    recommendations: str
+    report: int | None = Field(description="Attachment id of the examination report (LHP).")
+
+
 class ComplaintDetail(ComplaintListItem):
     description: str
     event_place: str
@@ -191,13 +210,15 @@ class ComplaintDetail(ComplaintListItem):
     information_requests: list[InformationRequestOut]
     notes: list[NoteOut]
     attachments: list[AttachmentOut]
+    examinations: list[ExaminationOut]
     events: list[EventOut]
 
 
 class StepDoneOut(Schema):
     number: int
-    done_at: datetime
-    on_time: bool
+    done_at: datetime | None = Field(description="null when the decision ordered an examination: the step waits "
+                                                 "for its report (see `examinations`).")
+    on_time: bool | None
     complaint: ComplaintDetail
 
 

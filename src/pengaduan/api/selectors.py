@@ -17,6 +17,7 @@ from pengaduan.complaints.models import Complaint, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
+from pengaduan.units.oversight import oversees
 
 
 def _open_runs():
@@ -30,8 +31,11 @@ def complaints_for_api(user, *, filters: dict, now: datetime) -> QuerySet[Compla
     overdue, received_from/received_to (dates), q (register number, the exact tracking code, summary, subject,
     and the complainant's name only where the caller may see it: a search must not reveal a masked name).
     """
+    own_units = list(selectors.roles_by_unit(user))
+    # The oversight role reads every unit's complaints (masked); everyone else those of their units.
+    readable = Complaint.objects.all() if oversees(user) else Complaint.objects.filter(unit_id__in=own_units)
     complaints = (
-        selectors.complaints_visible_to(user)
+        readable
         .select_related("unit")
         .annotate(
             current_step=Subquery(_open_runs().values("number")[:1]),
@@ -62,6 +66,7 @@ def complaints_for_api(user, *, filters: dict, now: datetime) -> QuerySet[Compla
         complaints = complaints.filter(received_at__lt=_start_of(filters["received_to"] + timedelta(days=1)))
     if text := (filters.get("q") or "").strip():
         complaints = complaints.filter(
+            # A name is searched only where the caller may see names (never for the oversight role).
             Q(register_number__icontains=text) | tracking_code_filter(text) | Q(summary__icontains=text)
             | Q(subject__icontains=text) | (Q(complainant__name__icontains=text) & identity_visible_q(user))
         )
@@ -98,18 +103,27 @@ def list_item(complaint: Complaint, now: datetime) -> dict:
 
 
 def visible_complaint(user, pk: int) -> Complaint:
-    """A complaint of the caller's units, or Complaint.DoesNotExist (→ 404: others' complaints do not exist)."""
+    """A complaint of the caller's units, or Complaint.DoesNotExist (→ 404: others' complaints do not exist).
+
+    What every action acts on: the oversight role reads other units' complaints but acts on none."""
     return (
         complaints_for_api(user, filters={}, now=timezone.now())
+        .filter(unit_id__in=list(selectors.roles_by_unit(user)))
         .select_related("sop", "complainant")
         .get(pk=pk)
     )
 
 
+def readable_complaint(user, pk: int) -> Complaint:
+    """A complaint the caller may read: of their units, or of any unit for the oversight role."""
+    return complaints_for_api(user, filters={}, now=timezone.now()).select_related("sop", "complainant").get(pk=pk)
+
+
 def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[str]) -> list[str]:
     """What the caller may do now; the engine decides in the end, this only spares clients a refused request."""
     actions = []
-    if current is not None and current.role in roles:
+    examining = complaint.examinations.filter(submitted_at__isnull=True).exists()
+    if current is not None and current.role in roles and not examining:
         actions.append(f"complete_step:{current.number}")
         if get_kind(current.step.kind).records_complaint and not complaint.is_recorded:
             actions.append("set_aside")
@@ -121,6 +135,9 @@ def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[
     for request in complaint.coordination_requests.filter(answered_at__isnull=True):
         if request.role in roles and request.addressee_id in (None, user.pk):
             actions.append(f"coordination_answer:{request.pk}")
+    for examination in complaint.examinations.filter(submitted_at__isnull=True):
+        if examination.role in roles and examination.assignee_id in (None, user.pk):
+            actions.append(f"examination_report:{examination.pk}")
     if roles:
         actions.append("note")
     return actions
@@ -136,8 +153,11 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
 
     Read by the same complaint-page selector as the workdesk page; the identity follows the web's rule
     (complaints.privacy): hidden from roles that may not see it, in the step outputs and form inputs too, and
-    every confidential identity shown is logged with `where` (the endpoint)."""
-    page = complaint_page(user, complaint, where=where)
+    every confidential identity shown is logged with `where` (the endpoint).
+    A reader outside the unit (the oversight role) never sees who complained: no identity, no outputs of the
+    steps that handle it, no replies written by the complainant, no files."""
+    masked = complaint.unit_id not in selectors.roles_by_unit(user)
+    page = complaint_page(user, complaint, where=where, oversight=masked)
     identity = page.complainant
     sop = page.sop
     steps = []
@@ -200,7 +220,7 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
         ],
         "information_requests": [
             {"id": item.pk, "step": item.step_run.number, "question": item.question,
-             "asked_by": _username(item.asked_by), "asked_at": item.asked_at, "reply": item.reply,
+             "asked_by": _username(item.asked_by), "asked_at": item.asked_at, "reply": "" if masked else item.reply,
              "replied_at": item.replied_at}
             for item in complaint.information_requests.select_related("step_run", "asked_by")
         ],
@@ -213,7 +233,17 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
              "name": item.original_name, "content_type": item.content_type, "size": item.size,
              "uploaded_by": _username(item.uploaded_by), "uploaded_at": item.uploaded_at,
              "url": reverse("api_v1:attachment_download", args=[item.pk])}
-            for item in complaint.attachments.select_related("step_run", "uploaded_by")
+            # A masked reader can download none of them (an evidence file, even its name, may identify).
+            for item in ([] if masked else complaint.attachments.select_related("step_run", "uploaded_by"))
+        ],
+        "examinations": [
+            {"id": item.pk, "step": item.step_run.number, "role": item.role, "examiner": _username(item.assignee),
+             "brief": item.brief, "ordered_by": _username(item.ordered_by), "ordered_at": item.ordered_at,
+             "time_limit": item.time_limit, "due_at": item.due_at, "submitted_at": item.submitted_at,
+             "submitted_by": _username(item.submitted_by), "on_time": item.on_time, "outcome": item.outcome,
+             "findings": item.findings, "recommendations": item.recommendations,
+             "report": None if masked else item.report_id}
+            for item in complaint.examinations.select_related("step_run", "assignee", "ordered_by", "submitted_by")
         ],
         "events": [
             {"kind": event.kind, "step": event.step_number, "actor": _username(event.actor),

@@ -43,11 +43,11 @@ from pengaduan.api.schemas import (
     SetAsideIn,
     StepDoneOut,
 )
-from pengaduan.complaints import engine, selectors
+from pengaduan.complaints import engine, examinations, selectors
 from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints import channels
 from pengaduan.complaints.kinds import get_kind, kinds
-from pengaduan.complaints.models import Attachment, Complaint, ComplaintType
+from pengaduan.complaints.models import Attachment, Complaint, ComplaintType, Examination
 from pengaduan.sop.models import SopStep
 from pengaduan.units.models import Unit
 
@@ -151,7 +151,10 @@ class ComplaintFilters(Schema):
 
 @router.get("/complaints", response={200: ComplaintPage, **ERRORS}, summary="Complaints of your units")
 def complaint_list(request, filters: Query[ComplaintFilters]):
-    """Newest first, with the current step and its deadline. Filters as in the workdesk inbox."""
+    """Newest first, with the current step and its deadline. Filters as in the workdesk inbox.
+
+    The oversight role (docs/oversight.md) lists every unit's complaints, `?unit=CODE` for one unit; read-only,
+    the complainant's identity masked."""
     now = timezone.now()
     values = filters.dict()
     complaints = api_selectors.complaints_for_api(_user(request), filters=values, now=now)
@@ -167,8 +170,10 @@ def complaint_list(request, filters: Query[ComplaintFilters]):
 @router.get("/complaints/{complaint_id}", response={200: ComplaintDetail, **ERRORS}, summary="One complaint")
 def complaint_read(request, complaint_id: int):
     """The complaint with its SOP timeline, the current step (with the inputs it takes and its deadline), the
-    actions open to you, coordination, questions to the complainant, internal notes, attachments and events."""
-    return _detail(request, _complaint(request, complaint_id))
+    actions open to you, coordination, questions to the complainant, internal notes, attachments and events.
+    The oversight role reads any unit's complaint, masked (no identity), with no actions."""
+    complaint = api_selectors.readable_complaint(_user(request), complaint_id)
+    return api_selectors.complaint_detail(_user(request), complaint, now=timezone.now(), where=request.path)
 
 
 RECORD_EXTRA = {
@@ -269,8 +274,22 @@ def step_complete(request, complaint_id: int, number: int):
     else:
         data, files = form_input(request, get_kind(step.kind).form_class)
     run = engine.step_complete(complaint=complaint, actor=_user(request), step_number=number, data=data, files=files)
-    return {"number": run.number, "done_at": run.done_at, "on_time": bool(run.on_time),
+    return {"number": run.number, "done_at": run.done_at, "on_time": run.on_time,
             "complaint": _detail(request, complaint)}
+
+
+@router.post("/complaints/{complaint_id}/examinations/{examination_id}/report",
+             response={200: ComplaintDetail, **ERRORS}, summary="Submit an examination's report (LHP)",
+             openapi_extra={"requestBody": request_body(examinations.ExaminationReportForm)})
+def examination_report(request, complaint_id: int, examination_id: int):
+    """The examiner hands in the report (LHP, a file: multipart/form-data) with the outcome, findings and
+    recommendations; the case goes back to the decision step. 403 for anyone but the unit's examiners (or the
+    named one), 409 when the report is already in, 422 with `fields` for a missing or refused file."""
+    complaint = _complaint(request, complaint_id)
+    examination = get_object_or_404(Examination.objects.filter(complaint=complaint), pk=examination_id)
+    data, files = form_input(request, examinations.ExaminationReportForm)
+    engine.examination_submit(examination=examination, actor=_user(request), data=data, files=files)
+    return _detail(request, complaint)
 
 
 @router.post("/complaints/{complaint_id}/set-aside", response={200: ComplaintDetail, **ERRORS},

@@ -14,7 +14,7 @@ from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 
 
-def _office_minutes(span: timedelta) -> int:
+def office_minutes(span: timedelta) -> int:
     return math.ceil(span.total_seconds() / 60)
 
 
@@ -25,7 +25,7 @@ def schedule_reminders(run: StepRun, calendar: BusinessCalendar) -> None:
 
 def plan_reminders(run: StepRun, calendar: BusinessCalendar) -> list[Reminder]:
     """schedule_reminders' rows, not saved: computed before a write transaction that saves them with the run."""
-    total = _office_minutes(calendar.office_time_between(run.started_at, run.due_at))
+    total = office_minutes(calendar.office_time_between(run.started_at, run.due_at))
     reminders = []
     for share in sorted(set(getattr(settings, "REMINDER_SHARES", [50, 80]))):
         if 0 < share < 100 and total:
@@ -35,18 +35,20 @@ def plan_reminders(run: StepRun, calendar: BusinessCalendar) -> list[Reminder]:
     return reminders
 
 
-def pause(run: StepRun, *, reason: str, now: datetime, actor) -> StepPause:
-    """Stop the step's clock while it waits for the complainant."""
+def pause(run: StepRun, *, reason: str, now: datetime, actor, record: bool = True) -> StepPause:
+    """Stop the step's clock while it waits for the complainant (or, `record=False`, for something that leaves
+    its own event, such as an examination)."""
     run.paused_at = now
     run.save(update_fields=["paused_at"])
-    Event.objects.create(complaint_id=run.complaint_id, kind=Event.Kind.PAUSED, actor=actor, step_number=run.number,
-                         created_at=now, data={"reason": reason})
+    if record:
+        Event.objects.create(complaint_id=run.complaint_id, kind=Event.Kind.PAUSED, actor=actor,
+                             step_number=run.number, created_at=now, data={"reason": reason})
     return StepPause.objects.create(step_run=run, reason=reason, started_at=now)
 
 
 def resume(run: StepRun, calendar: BusinessCalendar, *, now: datetime, actor=None) -> None:
     """Start the clock again: the deadline and the unsent reminders move on by the office time paused."""
-    paused = _office_minutes(calendar.office_time_between(run.paused_at, now))
+    paused = office_minutes(calendar.office_time_between(run.paused_at, now))
     shift = Duration(paused, DurationUnit.MINUTES)
     old_due = run.due_at
     if paused:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pengaduan.complaints.models import Complaint, InformationRequest, Reminder, StepRun
+from pengaduan.complaints.models import Complaint, Examination, InformationRequest, Reminder, StepRun
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,30 @@ class DeadlinePassed:
 
     reminder: Reminder
     roles: Sequence[str]
+
+
+@dataclass(frozen=True)
+class ExaminationOrdered:
+    """A decision ordered an examination: it waits for the holders of the examiner role (or the named one)."""
+
+    examination: Examination
+
+
+@dataclass(frozen=True)
+class ExaminationReported:
+    """The examiner's report (LHP) is in: the decision step waits for its performer again."""
+
+    examination: Examination
+
+
+@dataclass(frozen=True)
+class ExaminationReminderDue:
+    """An examination used its reminder share of office time (`breach`: its deadline passed; `roles` are the
+    superiors to alert)."""
+
+    examination: Examination
+    breach: bool
+    roles: Sequence[str] = ()
 
 
 E = TypeVar("E")

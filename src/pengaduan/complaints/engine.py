@@ -12,12 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pengaduan.complaints import clock, figures
-from pengaduan.complaints.attachments import submission_total_error
+from pengaduan.complaints import clock, examinations, figures
+from pengaduan.complaints.attachments import safe_display_name, submission_total_error
 from pengaduan.complaints.domain_events import (
     ComplaintArriving,
     ComplaintClosed,
     ComplaintRecorded,
+    ExaminationOrdered,
+    ExaminationReported,
     InformationRequested,
     StepAssigned,
     emit,
@@ -25,9 +27,11 @@ from pengaduan.complaints.domain_events import (
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind, kinds
 from pengaduan.complaints.models import (
+    Attachment,
     Complaint,
     CoordinationRequest,
     Event,
+    Examination,
     InformationRequest,
     InternalNote,
     Rating,
@@ -39,6 +43,7 @@ from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
+from pengaduan.workcalendar.durations import Duration, DurationUnit
 from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
 
 
@@ -231,13 +236,94 @@ def step_complete(*, complaint: Complaint, actor, step_number: int, data: dict, 
                                  % {"number": step_number})
         if not run.is_open:
             raise StepNotCurrent(_("Step %(number)s has already been done.") % {"number": step_number})
+        if run.examinations.filter(submitted_at__isnull=True).exists():
+            raise StepNotCurrent(_("The examination is still running: the step goes on once its report (LHP) "
+                                   "is in."))
         ctx = StepContext(complaint, run, actor, now)
         kind.check_ready(ctx)
         form = kind.form_class(data, files, complaint=complaint)
         if not form.is_valid():
             raise _invalid(form)
-        _finish_step(kind, ctx, form.cleaned_data)
+        if kind.orders_examination(form.cleaned_data):
+            _order_examination(kind, ctx, form.cleaned_data)
+        else:
+            _finish_step(kind, ctx, form.cleaned_data)
     return run
+
+
+# -- examinations (pemeriksaan by an Irban) -------------------------------------------------------------------
+
+def _order_examination(kind, ctx: StepContext, cleaned: dict) -> Examination:
+    """The decision is "examine first": the step stays open with its clock paused, and the examiner's task
+    starts with its own deadline in office time; the decision itself is taken when the report is in."""
+    run, complaint, now = ctx.run, ctx.complaint, ctx.now
+    rules = examinations.rules_for(complaint.sop)
+    calendar = calendar_for_unit(complaint.unit)
+    due_at = calendar.add(now, rules.duration)
+    total = clock.office_minutes(calendar.office_time_between(now, due_at))
+    remind_at = calendar.add(now, Duration(total * examinations.REMIND_SHARE // 100, DurationUnit.MINUTES))
+    assignee = cleaned.get("examiner")
+    examination = Examination.objects.create(
+        complaint=complaint, unit_id=complaint.unit_id, step_run=run, role=rules.role, assignee=assignee,
+        brief=cleaned["examination_brief"].strip(), ordered_by=ctx.actor, ordered_at=now,
+        time_limit=rules.time_limit, due_at=due_at, remind_at=remind_at,
+    )
+    Event.objects.create(
+        complaint=complaint, kind=Event.Kind.EXAMINATION_ORDERED, actor=ctx.actor, step_number=run.number,
+        created_at=now, data={"examination": examination.pk, "role": rules.role, "due_at": due_at.isoformat(),
+                              "decision": kind.output(cleaned)},
+    )
+    if run.paused_at is None:
+        clock.pause(run, reason=_("Examination by the %(role)s") % {
+            "role": examinations.role_title(complaint.sop, rules.role)}, now=now, actor=ctx.actor, record=False)
+    emit(ExaminationOrdered(examination=examination))
+    return examination
+
+
+def examination_submit(*, examination: Examination, actor, data: dict, files=None,
+                       now: datetime | None = None) -> Examination:
+    """The examiner hands in the report (LHP); the case goes back to the decision step's performer.
+
+    Only a holder of the examiner role in the unit (the named examiner, when one was named) may submit it,
+    once."""
+    now = now or timezone.now()
+    complaint = examination.complaint
+    _require_role(actor, complaint.unit, examination.role, complaint.sop)
+    if examination.assignee_id and examination.assignee_id != actor.pk:
+        raise NotPermitted(_("This examination was assigned to %(user)s.") % {"user": examination.assignee})
+    form = examinations.ExaminationReportForm(data, files)
+    if not form.is_valid():
+        raise _invalid(form)
+    cleaned = form.cleaned_data
+    with transaction.atomic():
+        examination = Examination.objects.select_for_update().select_related("step_run").get(pk=examination.pk)
+        if not examination.is_open:
+            raise StepNotCurrent(_("The report of this examination has already been submitted."))
+        run = StepRun.objects.select_for_update().get(pk=examination.step_run_id)
+        upload = cleaned["report"]
+        report = Attachment.objects.create(
+            complaint=complaint, step_run=run, purpose=Attachment.Purpose.EXAMINATION_REPORT, file=upload,
+            original_name=safe_display_name(upload.name),
+            content_type=(getattr(upload, "content_type", "") or "")[:100], size=upload.size,
+            uploaded_by=actor, uploaded_at=now,
+        )
+        calendar = calendar_for_unit(complaint.unit)
+        examination.submitted_at, examination.submitted_by = now, actor
+        examination.outcome, examination.report = cleaned["outcome"], report
+        examination.findings = cleaned["findings"].strip()
+        examination.recommendations = (cleaned.get("recommendations") or "").strip()
+        examination.office_seconds = int(calendar.office_time_between(examination.ordered_at, now).total_seconds())
+        examination.save()
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.EXAMINATION_REPORTED, actor=actor, step_number=run.number,
+            created_at=now, data={"examination": examination.pk, "outcome": examination.outcome,
+                                  "on_time": examination.on_time, "report": report.pk},
+        )
+        if run.is_open:
+            if run.paused_at is not None and not run.information_requests.filter(replied_at__isnull=True).exists():
+                clock.resume(run, calendar, now=now, actor=actor)
+            emit(ExaminationReported(examination=examination))  # back with the decision step's performer
+    return examination
 
 
 def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
@@ -422,6 +508,9 @@ def step_resume(*, complaint: Complaint, actor, now: datetime | None = None) -> 
         run = _current_run_for_performer(complaint, actor)
         if run.paused_at is None:
             raise StepNotCurrent(_("The clock of this step is already running."))
+        if run.examinations.filter(submitted_at__isnull=True).exists():
+            raise StepNotCurrent(_("The examination is still running: the step goes on once its report (LHP) "
+                                   "is in."))
         clock.resume(run, calendar_for_unit(complaint.unit), now=now, actor=actor)
     return run
 
@@ -449,7 +538,8 @@ def information_reply(*, request: InformationRequest, reply: str, files=None,
         )
         run = StepRun.objects.select_for_update().get(pk=request.step_run_id)
         waiting = run.information_requests.filter(replied_at__isnull=True).exists()
-        if run.is_open and run.paused_at is not None and not waiting:
+        examining = run.examinations.filter(submitted_at__isnull=True).exists()
+        if run.is_open and run.paused_at is not None and not waiting and not examining:
             clock.resume(run, calendar_for_unit(complaint.unit), now=now)
     request.refresh_from_db()
     return request

@@ -328,6 +328,91 @@ class Reminder(models.Model):
         return f"{self.step_run} {self.share}%"
 
 
+class Examination(models.Model):
+    """An examination (pemeriksaan) by an Irban, ordered by the decision step: its own task, deadline and report.
+
+    While it runs the decision step waits (its clock paused); the Irban's report (LHP) sends the case back to
+    the decision step's performer, who then decides the answer. Reminders and the escalation at its deadline
+    are claimed on the row itself (`reminded_at`, `escalated_at`) by `pengaduan remind`.
+    """
+
+    class Outcome(models.TextChoices):
+        PROVEN = "proven", _("Proven")
+        PARTLY_PROVEN = "partly_proven", _("Partly proven")
+        NOT_PROVEN = "not_proven", _("Not proven")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="examinations")
+    # Copied from the complaint (which never changes unit) for the Irban's inbox index, as on StepRun.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="examinations",
+                                 verbose_name=_("ordered in step"))
+    role = models.CharField(_("examiner role"), max_length=32)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("examiner"), help_text=_("Empty: anyone holding the examiner role may report."),
+    )
+    brief = models.TextField(_("what to examine"))
+    ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("ordered by"))
+    ordered_at = models.DateTimeField(_("ordered at"))
+    time_limit = models.CharField(_("time limit"), max_length=50)
+    due_at = models.DateTimeField(_("deadline"))
+    remind_at = models.DateTimeField(_("reminder due at"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("report submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    report = models.ForeignKey("Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("examination report (LHP)"))
+    office_seconds = models.PositiveIntegerField(_("office time taken (seconds)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("examination")
+        verbose_name_plural = _("examinations")
+        ordering = ["ordered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint"], condition=Q(submitted_at__isnull=True),
+                                    name="complaints_examination_one_open"),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True)
+                | (Q(submitted_by__isnull=False, report__isnull=False, office_seconds__isnull=False)
+                   & ~Q(outcome="") & ~Q(findings="")),
+                name="complaints_examination_submitted_is_complete",
+            ),
+            models.CheckConstraint(condition=Q(due_at__gte=models.F("ordered_at")),
+                                   name="complaints_examination_due_after_order"),
+        ]
+        indexes = [
+            # The examiner's inbox and the team view: a unit's open examinations, nearest deadline first.
+            models.Index(fields=["unit", "role", "due_at"], condition=Q(submitted_at__isnull=True),
+                         name="complaints_exam_open_by_role"),
+            # `pengaduan remind`: open examinations by reminder moment and deadline.
+            models.Index(fields=["remind_at"], condition=Q(submitted_at__isnull=True, reminded_at__isnull=True),
+                         name="complaints_exam_remind_due"),
+            models.Index(fields=["due_at"], condition=Q(submitted_at__isnull=True, escalated_at__isnull=True),
+                         name="complaints_exam_breach_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint}: {self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.submitted_at is None
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.submitted_at is None else self.submitted_at <= self.due_at
+
+    @property
+    def outcome_label(self) -> str:
+        return str(dict(self.Outcome.choices).get(self.outcome, self.outcome))
+
+
 class InternalNote(models.Model):
     """A note for colleagues only; never shown to the complainant."""
 
@@ -417,6 +502,7 @@ class Attachment(models.Model):
         MINUTES = "minutes", _("Meeting minutes")
         ANSWER = "answer", _("Answer letter")
         PROOF = "proof", _("Proof of delivery")
+        EXAMINATION_REPORT = "lhp", _("Examination report (LHP)")
         OTHER = "other", _("Other")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
@@ -612,6 +698,8 @@ class Event(models.Model):
         REMINDED = "reminded", _("Reminder sent")
         ESCALATED = "escalated", _("Deadline passed; superiors alerted")
         CODE_ISSUED = "code_issued", _("New tracking code issued on a reprinted receipt (the old one is void)")
+        EXAMINATION_ORDERED = "examination_ordered", _("Examination by an Irban ordered")
+        EXAMINATION_REPORTED = "examination_reported", _("Examination report (LHP) submitted")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

@@ -134,14 +134,17 @@ class ComplaintPage:
         return self.current is not None and self.current.role in self.roles
 
 
-def complaint_page(viewer, complaint: Complaint, *, where: str = "") -> ComplaintPage:
+def complaint_page(viewer, complaint: Complaint, *, where: str = "", oversight: bool = False) -> ComplaintPage:
     """The complaint as `viewer` may see it; `viewer=None` is the public (masked: no identity, no outputs).
 
+    `oversight`: read by the Pemda-wide oversight role (units/oversight.py): the step outputs, but never the
+    identity, nor the outputs of the steps that handle it, and no roles (nothing to act on), whatever units the
+    viewer belongs to.
     `where` names the page or endpoint for the access log when a confidential identity is shown."""
     sop = complaint.sop
     masked = viewer is None
     # One decision (and one access-log row) for the whole page: the identity card, the step outputs, the forms.
-    identity = None if masked else identity_for(viewer, complaint, where=where)
+    identity = None if masked or oversight else identity_for(viewer, complaint, where=where)
     runs = list(complaint.step_runs.select_related("done_by", "step"))
     by_number = {run.number: run for run in runs}
     sop_steps = list(sop.steps.all())
@@ -149,9 +152,11 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "") -> Complain
     for step in sop_steps:
         run = by_number.get(step.number)
         kind = get_kind(step.kind)
-        # Identity keys of an output (the caller's number, "received by") are masked unless the identity is shown.
+        # Identity keys of an output (the caller's number, "received by") are masked unless the identity is shown;
+        # the oversight role sees no output of the steps that handle the identity at all.
+        hidden = masked or (oversight and bool(kind.identity_fields))
         output = (masked_output(dict(run.output or {}), shown=identity is not None)
-                  if run and run.done_at and not masked else {})
+                  if run and run.done_at and not hidden else {})
         lines.append(StepLine(step, kind, sop.role_title(step.performer), run, output,
                               kind.output_rows(output) if output else []))
     current = next((run for run in runs if run.is_open), None)
@@ -163,7 +168,7 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "") -> Complain
         runs=runs,
         current=current,
         current_kind=get_kind(current.step.kind) if current else None,
-        roles=set() if masked else selectors.roles_by_unit(viewer).get(complaint.unit_id, set()),
+        roles=set() if masked or oversight else selectors.roles_by_unit(viewer).get(complaint.unit_id, set()),
         complainant=identity,
         public=public_status(complaint, runs=runs, sop_steps=sop_steps),
         answer_drafted=any(run.done_at and run.step.kind in answering for run in runs),

@@ -9,8 +9,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from pengaduan.complaints.domain_events import DeadlinePassed, ReminderDue, emit
-from pengaduan.complaints.models import Event, Reminder
+from pengaduan.complaints.domain_events import DeadlinePassed, ExaminationReminderDue, ReminderDue, emit
+from pengaduan.complaints.models import Event, Examination, Reminder
 
 DEFAULT_ESCALATION_ROLES = ("sekretaris", "inspektur")
 
@@ -57,4 +57,46 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str
                 Event.objects.create(complaint=complaint, kind=Event.Kind.REMINDED, step_number=run.number,
                                      created_at=now, data={"share": reminder.share})
                 counts["reminders"] += 1
+    examined = examination_reminders_send(now=now, limit=limit)
+    counts["reminders"] += examined["reminders"]
+    counts["escalations"] += examined["escalations"]
+    return counts
+
+
+def examination_escalation_roles(examination: Examination) -> list[str]:
+    """Who is alerted when an examination passes its deadline: who ordered it (the decision step's performer),
+    then the unit's chain, never the examiner's own role."""
+    chain = [examination.step_run.role, *escalation_roles(examination.step_run)]
+    return [role for position, role in enumerate(chain) if role != examination.role and role not in chain[:position]]
+
+
+def examination_reminders_send(*, now: datetime, limit: int = 500) -> dict[str, int]:
+    """The examiner's reminder and the escalation at an examination's deadline: each claimed once, on the row
+    itself (conditional UPDATE), so two runs of `pengaduan remind` never send one twice."""
+    counts = {"reminders": 0, "escalations": 0}
+    open_examinations = Examination.objects.filter(submitted_at__isnull=True).select_related(
+        "complaint__unit", "complaint__sop", "step_run__step", "step_run__complaint")
+    for examination in open_examinations.filter(escalated_at__isnull=True, due_at__lte=now).order_by("due_at")[:limit]:
+        with transaction.atomic():
+            # The deadline has passed: the reminder before it is overtaken and no longer sent.
+            if not Examination.objects.filter(pk=examination.pk, escalated_at__isnull=True).update(
+                    escalated_at=now, reminded_at=examination.reminded_at or now):
+                continue
+            roles = examination_escalation_roles(examination)
+            emit(ExaminationReminderDue(examination=examination, breach=True, roles=roles))
+            Event.objects.create(complaint=examination.complaint, kind=Event.Kind.ESCALATED,
+                                 step_number=examination.step_run.number, created_at=now,
+                                 data={"roles": roles, "due_at": examination.due_at.isoformat(),
+                                       "examination": examination.pk})
+            counts["escalations"] += 1
+    for examination in open_examinations.filter(reminded_at__isnull=True, remind_at__lte=now).order_by(
+            "remind_at")[:limit]:
+        with transaction.atomic():
+            if not Examination.objects.filter(pk=examination.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            emit(ExaminationReminderDue(examination=examination, breach=False))
+            Event.objects.create(complaint=examination.complaint, kind=Event.Kind.REMINDED,
+                                 step_number=examination.step_run.number, created_at=now,
+                                 data={"examination": examination.pk})
+            counts["reminders"] += 1
     return counts

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from pengaduan.complaints import search, similarity
-from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, RegisterCounter, StepRun
+from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, Examination, RegisterCounter, StepRun
 from pengaduan.units.models import Membership, Unit
 
 
@@ -78,6 +78,29 @@ def coordination_waiting_for(user) -> QuerySet[CoordinationRequest]:
         .select_related("complaint", "requested_by", "step_run")
         .order_by("requested_at")
     )
+
+
+def _examination_list(examinations: QuerySet[Examination]) -> QuerySet[Examination]:
+    return examinations.select_related("complaint", "assignee", "ordered_by").only(
+        "complaint_id", "unit_id", "role", "assignee", "ordered_by", "ordered_at", "due_at", "time_limit",
+        "submitted_at", "complaint__register_number", "complaint__summary",
+        "complaint__sop_id", "assignee__username", "assignee__first_name", "assignee__last_name",
+        "ordered_by__username", "ordered_by__first_name", "ordered_by__last_name",
+    ).order_by("due_at", "pk")
+
+
+def examinations_waiting_for(user) -> QuerySet[Examination]:
+    """Open examinations whose examiner role the user holds in the unit (and named them, or nobody)."""
+    query = _unit_role_filter(roles_by_unit(user), "unit_id", "role")
+    if query is None:
+        return Examination.objects.none()
+    return _examination_list(Examination.objects.filter(query, submitted_at__isnull=True)
+                             .filter(Q(assignee__isnull=True) | Q(assignee=user)))
+
+
+def team_examinations(unit_ids: list[int]) -> QuerySet[Examination]:
+    """The open examinations of these units, nearest deadline first (the team view)."""
+    return _examination_list(Examination.objects.filter(unit_id__in=unit_ids, submitted_at__isnull=True))
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
@@ -275,6 +298,11 @@ def team_step_runs(unit_ids: list[int], *, per_step: int) -> QuerySet[StepRun]:
 def team_open_steps(unit_ids: list[int], *, number: int) -> QuerySet[StepRun]:
     """All open steps of one step number in these units, most urgent first (read along `complaints_open_by_step`)."""
     return _step_list(StepRun.objects.open().filter(unit_id__in=unit_ids, number=number)).order_by("due_at", "pk")
+
+
+def unit_open_steps(unit_id: int) -> QuerySet[StepRun]:
+    """A unit's open steps, most urgent first (the oversight role's list of a unit's cases)."""
+    return _step_list(StepRun.objects.open().filter(unit_id=unit_id)).order_by("due_at", "pk")
 
 
 def team_counts(unit_ids: list[int], *, now) -> list[dict]:

@@ -9,6 +9,9 @@ from pengaduan.complaints.domain_events import (
     ComplaintClosed,
     ComplaintRecorded,
     DeadlinePassed,
+    ExaminationOrdered,
+    ExaminationReminderDue,
+    ExaminationReported,
     InformationRequested,
     ReminderDue,
     StepAssigned,
@@ -19,6 +22,7 @@ from pengaduan.notifications.services import (
     erase_complainant_messages,
     notify_complainant,
     notify_escalation,
+    notify_examination,
     notify_reminder,
     notify_step_assigned,
     prepare_new_complaint_messages,
@@ -65,6 +69,28 @@ def remind_performers(event: ReminderDue) -> None:
 @on(DeadlinePassed)
 def alert_superiors(event: DeadlinePassed) -> None:
     notify_escalation(reminder=event.reminder, roles=event.roles)
+
+
+@on(ExaminationOrdered)
+def tell_examiners(event: ExaminationOrdered) -> None:
+    notify_examination(examination=event.examination, key="step_assigned", dedupe="examination_ordered")
+
+
+@on(ExaminationReported)
+def tell_decider_report_is_in(event: ExaminationReported) -> None:
+    examination = event.examination
+    notify_examination(examination=examination, key="step_assigned", roles=[examination.step_run.role],
+                       dedupe="examination_reported", due_at=examination.step_run.due_at)
+
+
+@on(ExaminationReminderDue)
+def remind_examiners(event: ExaminationReminderDue) -> None:
+    examination = event.examination
+    if event.breach:
+        notify_examination(examination=examination, key="escalation", roles=event.roles,
+                           dedupe="examination_escalation", share=100)
+    else:
+        notify_examination(examination=examination, key="reminder", dedupe="examination_reminder", share=80)
 
 
 def forget_the_complainants_messages(sender, complaint, email="", **kwargs) -> None:

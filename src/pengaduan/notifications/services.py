@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Reminder, StepRun
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
@@ -392,6 +393,24 @@ def notify_step_assigned(*, step_run: StepRun) -> list[OutboxMessage]:
     complaint = step_run.complaint
     return notify_role(unit=complaint.unit, role=step_run.role, key="step_assigned", complaint=complaint,
                        context=_step_context(step_run), dedupe_prefix=f"step_assigned:{step_run.pk}")
+
+
+def notify_examination(*, examination, key: str, dedupe: str, roles: Sequence[str] | None = None,
+                       share: int = 0, due_at=None) -> list[OutboxMessage]:
+    """Tell the examiners (or, with `roles`, others: the superiors, the decider) about an examination: ordered,
+    reminder, overdue, reported.
+
+    The step templates serve: the examination belongs to the decision step, and its deadline is the one told."""
+    run = examination.step_run
+    complaint = examination.complaint
+    context = {**_step_context(run), "due_at": format_datetime_id(due_at or examination.due_at), "share": share}
+    if roles is None:
+        context["role_title"] = role_title(complaint.sop, examination.role)
+    messages = []
+    for role in roles if roles is not None else [examination.role]:
+        messages += notify_role(unit=complaint.unit, role=role, key=key, complaint=complaint, context=context,
+                                dedupe_prefix=f"{dedupe}:{examination.pk}")
+    return messages
 
 
 def notify_reminder(*, reminder: Reminder) -> list[OutboxMessage]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints.kinds import get_kind
@@ -30,12 +30,14 @@ from pengaduan.complaints.models import (
     Complaint,
     ComplaintType,
     DecisionType,
+    Examination,
     StepPause,
     StepRun,
 )
 from pengaduan.complaints.selectors import roles_by_unit, team_units
 from pengaduan.reports.formatting import share
 from pengaduan.reports.periods import Period
+from pengaduan.reports.sql import percentiles
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -264,6 +266,42 @@ def compliance_by_step(*, unit: Unit, period: Period) -> list[StepFigures]:
         if number in rows:
             rows[number].standard_median = histogram_percentiles(histogram, (0.5,))[0]
     return [rows[number] for number in sorted(rows)]
+
+
+@dataclass
+class ExaminationFigures:
+    """The unit's examinations: ordered and reported in the period, their office time and outcome, and those open
+    now. Office time runs from the order to the report (stored on the examination when it reports)."""
+
+    ordered: int = 0
+    reported: int = 0
+    on_time: int = 0
+    median: float | None = None
+    p90: float | None = None
+    outcomes: list[tuple[str, int]] = field(default_factory=list)
+    open: int = 0
+    overdue: int = 0
+
+    @property
+    def on_time_share(self) -> float | None:
+        return share(self.on_time, self.reported)
+
+
+def examination_figures(*, unit: Unit, period: Period, now: datetime) -> ExaminationFigures:
+    start, end = period.bounds()
+    examinations = Examination.objects.filter(unit=unit)
+    reported = examinations.filter(submitted_at__gte=start, submitted_at__lt=end)
+    figures = ExaminationFigures(
+        ordered=examinations.filter(ordered_at__gte=start, ordered_at__lt=end).count(),
+        **reported.aggregate(reported=Count("pk"), on_time=Count("pk", filter=Q(submitted_at__lte=F("due_at")))),
+        **examinations.filter(submitted_at__isnull=True).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))),
+    )
+    for (_unit,), (median, p90) in percentiles(reported, value="office_seconds", group_by=["unit_id"]).items():
+        figures.median, figures.p90 = median, p90
+    counted = dict(reported.values("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+    figures.outcomes = [(str(label), counted.get(value, 0)) for value, label in Examination.Outcome.choices]
+    return figures
 
 
 @dataclass

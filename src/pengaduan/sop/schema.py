@@ -93,6 +93,22 @@ class Signatory(_Model):
     nip: str = ""  # Nomor Induk Pegawai, "19670720 198809 1 001"
 
 
+def _check_time_limit(value: str) -> str:
+    from pengaduan.workcalendar.durations import parse_duration
+
+    parse_duration(value)  # a ValueError that quotes the text
+    return value
+
+
+class ExaminationRules(_Model):
+    """How this unit's examinations (pemeriksaan by an Irban, ordered by a decision) run ([sop.examination]).
+
+    Not a column of the sheet: the examiner is a role of the unit, not a Pelaksana of the procedure table."""
+
+    role: RoleCode = "irban"
+    time_limit: Annotated[Text50, AfterValidator(_check_time_limit)] = "10 hari kerja"
+
+
 class SopIdentity(_Model):
     """The identity block at the top of an SOP document ([sop] table)."""
 
@@ -115,6 +131,9 @@ class SopIdentity(_Model):
     # Who may see a confidential (rahasia) complainant's identity; absent: the performers of the steps that
     # deal with the complainant (intake, clarify, deliver). See docs/sop-format.md.
     confidential_identity_roles: list[Text] | None = None
+    # Examinations ordered by the decision step: the examiner role and its time limit; absent: the defaults
+    # (settings EXAMINATION_ROLE and EXAMINATION_TIME_LIMIT). See docs/sop-format.md.
+    examination: ExaminationRules | None = None
 
 
 class Role(_Model):

@@ -86,7 +86,11 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
-        permissions = [("onboard_unit", _("Can bring a new unit on board (create it, load its SOP, invite officers)"))]
+        # The Pemda-wide oversight role (units/oversight.py): read-only, every unit, identities masked.
+        permissions = [
+            ("onboard_unit", _("Can bring a new unit on board (create it, load its SOP, invite officers)")),
+            ("oversee_units", _("May oversee every unit's complaints (read-only, identities masked)")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["is_triage"], condition=models.Q(is_triage=True),
                                     name="units_unit_one_triage_unit"),

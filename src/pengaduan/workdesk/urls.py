@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pengaduan.workdesk import onboarding, pdp_views, twofactor, views
+from pengaduan.workdesk import onboarding, oversight, pdp_views, twofactor, views
 
 app_name = "workdesk"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("pengaduan/<int:pk>/", views.complaint_detail, name="complaint"),
     path("pengaduan/<int:pk>/langkah/<int:number>/", views.complete_step, name="complete_step"),
     path("pengaduan/<int:pk>/koordinasi/", views.ask_coordination, name="ask_coordination"),
+    path("pengaduan/<int:pk>/pemeriksaan/<int:examination_pk>/lhp/", views.submit_examination,
+         name="submit_examination"),
     path("koordinasi/<int:pk>/jawab/", views.answer_coordination, name="answer_coordination"),
     path("pengaduan/<int:pk>/sisihkan/", views.set_aside, name="set_aside"),
     path("pengaduan/<int:pk>/tautkan/", views.link, name="link"),
@@ -23,6 +25,9 @@ urlpatterns = [
     path("pengaduan/<int:pk>/lanjutkan/", views.resume, name="resume"),
     path("pengaduan/<int:pk>/catatan/", views.add_note, name="add_note"),
     path("buku-pengaduan/", views.register, name="register"),
+    path("pengawasan/", oversight.dashboard, name="oversight"),
+    path("pengawasan/unit/<slug:code>/", oversight.unit_cases, name="oversight_unit"),
+    path("pengawasan/pengaduan/<int:pk>/", oversight.complaint, name="oversight_complaint"),
     path("lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("pdp/log-akses/", pdp_views.access_log, name="pdp_access_log"),
     path("pdp/permintaan/", pdp_views.requests_inbox, name="pdp_requests"),

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,19 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pengaduan.complaints import engine, selectors
+from pengaduan.complaints import engine, examinations, selectors
 from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind, kinds
 from pengaduan.complaints.letters import answer_letter_pdf
-from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, StepRun
+from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Examination, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.complaints.privacy import channel_details, identity_for
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
+from pengaduan.units.oversight import oversees
 from pengaduan.workcalendar.services import calendar_for_unit
 from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
@@ -87,13 +89,44 @@ class StepRow:
 
 def _rows(runs, now) -> list[StepRow]:
     calendar = _calendars()
-    return [StepRow(run, get_kind(run.step.kind).label, time_left(run, calendar(run.unit_id), now)) for run in runs]
+    rows = [StepRow(run, get_kind(run.step.kind).label, time_left(run, calendar(run.unit_id), now)) for run in runs]
+    # A paused step waits either for the complainant or for an examination: ask only about the paused ones.
+    paused = [row.run.pk for row in rows if row.run.paused_at is not None]
+    examined = set(Examination.objects.filter(step_run_id__in=paused, submitted_at__isnull=True)
+                   .values_list("step_run_id", flat=True)) if paused else set()
+    for row in rows:
+        if row.run.pk in examined:
+            row.left = TimeLeft(_("clock paused: waiting for the examination"), "paused")
+    return rows
+
+
+@dataclass
+class ExaminationRow:
+    examination: Examination
+    left: TimeLeft
+    examiner: str
+
+
+def _examination_rows(items, now) -> list[ExaminationRow]:
+    """Examinations with their office time left, read like a step's (ordered → deadline)."""
+    calendar = _calendars()
+    sops = {sop.pk: sop for sop in Sop.objects.filter(pk__in={item.complaint.sop_id for item in items}).only("roles")}
+    rows = []
+    for item in items:
+        clock = SimpleNamespace(done_at=item.submitted_at, on_time=item.on_time, paused_at=None,
+                                due_at=item.due_at, started_at=item.ordered_at)
+        examiner = (item.assignee.get_full_name() or item.assignee.username) if item.assignee_id else \
+            examinations.role_title(sops[item.complaint.sop_id], item.role)
+        rows.append(ExaminationRow(item, time_left(clock, calendar(item.unit_id), now), examiner))
+    return rows
 
 
 @login_required
 def inbox(request):
     """The steps waiting for the user, nearest deadline first, a page at a time (read along the
     `complaints_open_by_role` index, so a page costs the same whatever the backlog)."""
+    if not selectors.roles_by_unit(request.user) and oversees(request.user):
+        return redirect("workdesk:oversight")  # an oversight account holds no step of its own
     now = timezone.now()
     filters = InboxFilterForm(request.GET or None)
     runs = selectors.steps_waiting_for(request.user)
@@ -113,6 +146,7 @@ def inbox(request):
         "filtered": any(key != "page" for key in request.GET),
         "overdue_count": counts["overdue"],
         "questions": selectors.coordination_waiting_for(request.user),
+        "examinations": _examination_rows(list(selectors.examinations_waiting_for(request.user)), now),
         "intake_units": _intake_units(request.user, units),
         "has_team": bool(selectors.team_units(request.user, units)),
     })
@@ -160,6 +194,7 @@ def team(request):
         groups.append({**count, "label": rows[0].kind_label if rows else "", "rows": rows})
     return render(request, "workdesk/team.html", {
         "groups": groups, "page": page, "chosen": chosen, "pager_query": _pager_query(request),
+        "examinations": [] if chosen else _examination_rows(list(selectors.team_examinations(unit_ids)), now),
     })
 
 
@@ -219,16 +254,17 @@ def _visible_complaint(user, pk) -> Complaint:
 
 
 @login_required
-def complaint_detail(request, pk, step_form=None, question_form_errors=None):
+def complaint_detail(request, pk, step_form=None, question_form_errors=None, report_form=None):
     complaint = _visible_complaint(request.user, pk)
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
     calendar = calendar_for_unit(complaint.unit)
+    examining = complaint.examinations.filter(submitted_at__isnull=True).values_list("step_run_id", flat=True).first()
     steps = [{
         "step": line.step,
         "role_title": line.role_title,
         "run": line.run,
-        "left": time_left(line.run, calendar, now) if line.run else None,
+        "left": step_left(line.run, calendar, now, examining) if line.run else None,
         "output_rows": line.output_rows,
     } for line in page.steps]
     current = page.current
@@ -251,7 +287,8 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
     context["channel_details"] = channel_details(complaint, shown=page.complainant is not None)
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
-    if page.may_act:
+    context.update(_examination_context(request.user, complaint, page.roles, now, report_form))
+    if page.may_act and not context["examination_open"]:
         kind = page.current_kind
         context["kind"] = kind
         if kind.records_complaint and not complaint.is_recorded:
@@ -265,6 +302,46 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None):
         context["step_form"] = step_form or kind.form_class(initial=kind.initial(complaint), complaint=complaint)
         context["coordinator_roles"] = [(role, complaint.sop.role_title(role)) for role in current.step.coordinators]
     return render(request, "workdesk/complaint.html", context)
+
+
+def step_left(run: StepRun, calendar, now, examining_run_id: int | None) -> TimeLeft:
+    """A step's time left; a step waiting for an examination says so (its clock is paused for it)."""
+    if run.pk == examining_run_id and run.is_open:
+        return TimeLeft(_("clock paused: waiting for the examination"), "paused")
+    return time_left(run, calendar, now)
+
+
+def _examination_context(user, complaint: Complaint, roles: set[str], now, report_form=None) -> dict:
+    items = list(complaint.examinations.select_related("assignee", "ordered_by", "submitted_by", "report"))
+    open_one = next((item for item in items if item.is_open), None)
+    may_report = bool(open_one and open_one.role in roles and open_one.assignee_id in (None, user.pk))
+    return {
+        "examinations": _examination_rows(items, now) if items else [],
+        "examination_open": open_one,
+        "report_form": (report_form or examinations.ExaminationReportForm()) if may_report else None,
+    }
+
+
+@login_required
+@require_POST
+def submit_examination(request, pk, examination_pk):
+    """The examiner hands in the examination report (LHP); the case goes back to the decision step."""
+    complaint = _visible_complaint(request.user, pk)
+    examination = get_object_or_404(Examination.objects.filter(complaint=complaint), pk=examination_pk)
+    try:
+        engine.examination_submit(examination=examination, actor=request.user, data=request.POST,
+                                  files=request.FILES)
+    except StepInputInvalid as refused:
+        form = examinations.ExaminationReportForm(request.POST, request.FILES)
+        form.is_valid()
+        _apply_errors(form, refused)
+        messages.error(request, refused.message)
+        return complaint_detail(request, pk, report_form=form)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The examination report is in; the case is back with the decision step."))
+    return redirect(complaint)
 
 
 @login_required

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('api', '0003_credential_base'),
-        ('units', '0004_pemda_portal'),
+        ('units', '0005_pemda_portal'),
     ]
 
     operations = [

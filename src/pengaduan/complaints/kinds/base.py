@@ -202,6 +202,11 @@ class StepKind:
         """Values to pre-fill the form with (e.g. the answer drafted from the decision)."""
         return {}
 
+    def orders_examination(self, cleaned: dict) -> bool:
+        """Whether these inputs order an examination instead of completing the step (the step then waits for
+        the examiner's report, see complaints/examinations.py)."""
+        return False
+
     def check_ready(self, ctx: StepContext) -> None:
         """Raise WorkflowError when the step cannot be completed yet (e.g. an open coordination request)."""
 

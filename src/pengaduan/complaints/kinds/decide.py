@@ -3,10 +3,12 @@
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.kinds.base import SafeFileField, Sample, StepContext, StepForm, StepKind
+from pengaduan.complaints import examinations
 from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import Attachment, DecisionType
 
@@ -38,11 +40,34 @@ class DecideForm(StepForm):
         help_text=_("The competent unit, when forwarding (or where a matter outside our authority belongs)."),
         widget=forms.TextInput(attrs={"data-show-when": "decision_type=forward,not_within_authority"}),
     )
+    examination_brief = forms.CharField(
+        label=_("What to examine"), required=False,
+        help_text=_("The examiner's assignment; the decision on the answer is taken when the report (LHP) is in."),
+        widget=forms.Textarea(attrs={"rows": 3, "data-show-when": "decision_type=examination"}),
+    )
+    examiner = forms.ModelChoiceField(
+        label=_("Examiner"), queryset=get_user_model().objects.none(), required=False,
+        empty_label=_("Any examiner of the unit"),
+        widget=forms.Select(attrs={"data-show-when": "decision_type=examination"}),
+    )
     reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 3}))
     order = forms.CharField(
-        label=_("Order to draft the answer"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Order to draft the answer"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
         help_text=_("What the answer must say."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.complaint is not None:
+            role = examinations.rules_for(self.complaint.sop).role
+            self.fields["examiner"].queryset = get_user_model().objects.filter(
+                is_active=True, memberships__unit_id=self.complaint.unit_id, memberships__role=role,
+            ).order_by("username").distinct()
+
+    def examination_reported(self) -> bool:
+        """An examination ordered in this (open) decision step has reported."""
+        return self.complaint is not None and self.complaint.examinations.filter(
+            submitted_at__isnull=False, step_run__done_at__isnull=True).exists()
 
     def clean(self):
         cleaned = super().clean()
@@ -59,6 +84,17 @@ class DecideForm(StepForm):
                 cleaned[field] = None
         if cleaned.get("decision_type") == DecisionType.FORWARD and not cleaned.get("forward_to", "").strip():
             self.add_error("forward_to", _("Name the unit the complaint is forwarded to."))
+        # The first decision "examination" orders one (the step then waits for its report); once its report is
+        # in, "examination" is the follow-up the answer reports, and the step completes like any decision.
+        cleaned["order_examination"] = (cleaned.get("decision_type") == DecisionType.EXAMINATION
+                                        and not self.examination_reported())
+        if cleaned["order_examination"]:
+            if not (cleaned.get("examination_brief") or "").strip():
+                self.add_error("examination_brief", _("Say what the examiner is to examine."))
+        else:
+            cleaned["examination_brief"], cleaned["examiner"] = None, None
+            if not (cleaned.get("order") or "").strip():
+                self.add_error("order", _("This field is required."))
         return cleaned
 
 
@@ -89,6 +125,15 @@ class Decide(StepKind):
 
     def sample_complaint_fields(self, sample: Sample) -> dict:
         return {"decision_type": sample.decision_type}
+
+    def orders_examination(self, cleaned: dict) -> bool:
+        return bool(cleaned.get("order_examination"))
+
+    def output(self, cleaned: dict) -> dict:
+        # The examiner is a user and the ordering a flag: the stored output keeps the decision's own values
+        # (the examination row names the examiner).
+        return super().output({key: value for key, value in cleaned.items()
+                               if key not in ("examiner", "order_examination")})
 
     def apply(self, ctx: StepContext, cleaned: dict) -> None:
         ctx.complaint.decision_type = cleaned["decision_type"]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0004_pemda_portal'),
+        ('units', '0005_pemda_portal'),
         ('workcalendar', '0002_calendar_stamp'),
     ]
 

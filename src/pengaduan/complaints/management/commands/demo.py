@@ -8,18 +8,18 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from pengaduan.complaints import channels, engine
+from pengaduan.complaints import channels, engine, examinations
 from pengaduan.complaints.kinds import Sample, get_kind
 from pengaduan.complaints.models import Complaint, DecisionType
 from pengaduan.sop.importer import import_sheet
 from pengaduan.sop.services import sop_load
 from pengaduan.units.models import Membership, Unit
+from pengaduan.units.oversight import OVERSIGHT_GROUP, OVERSIGHT_PERMISSION
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 from pengaduan.workcalendar.models import OfficeHours
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -35,7 +35,10 @@ OFFICERS = [
     ("sekretaris", "Bambang", "Setiawan", "sekretaris"),
     ("kasubag", "Dewi", "Lestari", "kasubag"),
     ("inspektur", "Agus", "Prasetyo", "inspektur"),
+    ("irban", "Hendra", "Kurniawan", "irban"),  # examines when the Inspektur decides "examination"
 ]
+# The Pemda-wide oversight role (units/oversight.py): read-only, every unit, identities masked.
+OVERSEER = ("pemda", "Sekretariat", "Daerah")
 PERFORMERS = {1: "jfu", 2: "sekretaris", 3: "inspektur", 4: "sekretaris", 5: "jfu"}
 
 COMPLAINTS = [
@@ -51,7 +54,7 @@ COMPLAINTS = [
                                    "complainant_name": "Sri Rahayu", "is_confidential": "on",
                                    "complainant_email": "sri.rahayu@warga.example"}),
     (14, 8, "email", 3, [20, 8], {"summary": "Guru sering tidak hadir mengajar", "subject": "SDN Madiun Lor 02",
-                                  "complainant_name": "Wahyu Nugroho"}),
+                                  "complainant_name": "Wahyu Nugroho", "examine": True}),
     (6, 9, "sms_whatsapp", 4, [25, 10, 2400], {"summary": "Jalan berlubang tak kunjung diperbaiki",
                                                "subject": "Dinas PUPR", "complainant_name": "Nur Aini",
                                                "complainant_email": "nur.aini@warga.example"}),
@@ -109,8 +112,6 @@ UNIT_COMPLAINTS = {
     ],
 }
 UNIT_MINUTES = [25, 60, 900, 120, 40]  # office minutes each step takes, in order
-PEMDA_LOGIN = "pemda"
-OVERSIGHT_GROUP = "Pengawasan Pemda"  # the Pemda-wide read-only oversight role (group made by a migration)
 
 
 def _intake(channel, overrides):
@@ -175,21 +176,21 @@ class Command(BaseCommand):
                 Unit.objects.filter(pk=unit.pk).update(is_triage=True)
             users = {role: self._user(username, first, last, unit, role) for username, first, last, role in OFFICERS}
             self._admin()
+            self._overseer()
         if Complaint.objects.filter(unit=unit).exists():
             self.stdout.write("Demo complaints already exist; none added.")
         else:
             self._complaints(unit, users)
         pemda = [self._pemda_unit(spec) for spec in UNITS]
-        self._pemda_login()
         self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
         self.stdout.write(f"  {unit.name} (triage unit: complaints sent with “Saya tidak tahu” arrive here)")
         for username, first, last, role in OFFICERS:
-            self.stdout.write(f"    {username:<24} {first} {last} ({sop.role_title(role)})")
+            self.stdout.write(f"    {username:<24} {first} {last} ({examinations.role_title(sop, role)})")
         for other, other_sop, officers in pemda:
             self.stdout.write(f"  {other.name}")
             for username, name, role in officers:
                 self.stdout.write(f"    {username:<24} {name} ({other_sop.role_title(role)})")
-        self.stdout.write(f"  {PEMDA_LOGIN:<26} {PEMDA} (oversight across every unit)")
+        self.stdout.write(f"  {OVERSEER[0]:<26} {OVERSEER[1]} {OVERSEER[2]} (oversight of every unit, read-only)")
         self.stdout.write(f"  {'admin':<26} administrator (Django admin at /admin/)")
 
     def _pemda_unit(self, spec):
@@ -222,16 +223,6 @@ class Command(BaseCommand):
         if not Complaint.objects.filter(unit=unit).exists():
             self._unit_complaints(unit, sop, users, UNIT_COMPLAINTS.get(code, []))
         return unit, sop, officers
-
-    def _pemda_login(self):
-        """`pemda`: the Pemda's oversight across every unit (the Sekda's office). The role is the group
-        OVERSIGHT_GROUP, made by the oversight change's migration; without that group the login has no role yet."""
-        user, _ = get_user_model().objects.get_or_create(username=PEMDA_LOGIN, defaults={
-            "first_name": "Sekretariat Daerah", "last_name": "Kota Madiun", "email": f"pemda@{DEMO_DOMAIN}",
-            "password": make_password(DEMO_PASSWORD)})
-        group = Group.objects.filter(name=OVERSIGHT_GROUP).first()
-        if group is not None:
-            user.groups.add(group)
 
     def _unit_complaints(self, unit, sop, users, scenarios):
         """Complaints through any SOP: each done step gets its kind's own plausible output."""
@@ -269,6 +260,19 @@ class Command(BaseCommand):
             user.save()
         Membership.objects.get_or_create(user=user, unit=unit, role=role)
         return user
+
+    def _overseer(self):
+        username, first, last = OVERSEER
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@{DEMO_DOMAIN}"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        group, _ = Group.objects.get_or_create(name=OVERSIGHT_GROUP)
+        app_label, codename = OVERSIGHT_PERMISSION.split(".")
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        user.groups.add(group)
 
     def _admin(self):
         admin, created = get_user_model().objects.get_or_create(
@@ -312,6 +316,13 @@ class Command(BaseCommand):
                 complaint.refresh_from_db()
                 engine.step_complete(complaint=complaint, actor=users[PERFORMERS[number]], step_number=number,
                                      data=_step_data(number, complaint, overrides), now=moment)
+            if overrides.get("examine"):
+                complaint.refresh_from_db()
+                engine.step_complete(complaint=complaint, actor=users["inspektur"], step_number=3, data={
+                    "analysis": "Ada indikasi guru tidak melaksanakan kewajiban mengajar.",
+                    "decision_type": "examination", "reasoning": "Perlu pemeriksaan oleh Irban.",
+                    "examination_brief": "Periksa daftar hadir guru dan keterangan kepala sekolah.",
+                }, now=min(now, moments[-1] + timedelta(minutes=30)))
             if overrides.get("coordinate"):
                 engine.coordination_request(
                     complaint=complaint, actor=users["sekretaris"], role="kasubag",

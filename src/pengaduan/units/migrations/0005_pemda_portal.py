@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0003_onboarding'),
+        ('units', '0004_oversight_permission'),
     ]
 
     operations = [
