@@ -40,7 +40,7 @@ class ComplaintListItem(Schema):
     channel_label: str = Field(description="The channel's name, in the language of the request.")
     complaint_type: str
     category: str
-    status: Literal["open", "closed", "set_aside"]
+    status: Literal["open", "closed", "set_aside", "returned"]
     summary: str
     subject: str
     received_at: datetime
@@ -168,6 +168,21 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class ForwardOut(Schema):
+    unit: str | None = Field(description="Code of the unit of this install; null for an outside body.")
+    unit_name: str = Field(description="The unit's name, or the outside body's.")
+    outside_body: str
+    complaint_id: int | None = Field(description="The linked complaint in the other unit (null: outside body).")
+    register_number: str = Field(description="The linked complaint's number in its unit's register.")
+    complaint_status: Literal["open", "closed", "set_aside", "returned"] | None
+    state: Literal["monitoring", "answered", "returned"]
+    decision_type: str
+    forwarded_at: datetime
+    answered_at: datetime | None
+    returned_at: datetime | None
+    return_reason: str
+
+
 class ComplaintDetail(ComplaintListItem):
     description: str
     event_place: str
@@ -177,6 +192,8 @@ class ComplaintDetail(ComplaintListItem):
     complainant: ComplainantOut | None
     decision_type: str
     linked_to: int | None
+    forwarded_from: ForwardOut | None = Field(description="The case this one was forwarded from (its unit).")
+    forwards: list[ForwardOut] = Field(description="Where this case was forwarded to, in order.")
     sop: SopRef
     steps: list[StepOut]
     current: CurrentStepOut | None
@@ -288,7 +305,7 @@ class PublicQuestionOut(Schema):
 class PublicStatusOut(Schema):
     tracking_code: str
     received_at: datetime
-    state: Literal["open", "closed", "set_aside"]
+    state: Literal["open", "closed", "set_aside", "returned"]
     headline: str
     detail: str
     steps: list[PublicStepOut]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from pengaduan.api.inputs import describe_fields
 from pengaduan.complaints import selectors
 from pengaduan.complaints.kinds import get_kind
-from pengaduan.complaints.models import Complaint, StepRun
+from pengaduan.complaints.models import Complaint, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
@@ -184,6 +184,7 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
         },
         "decision_type": complaint.decision_type,
         "linked_to": complaint.linked_to_id,
+        **forwarding(complaint),
         "sop": {"code": sop.code, "version": sop.version, "name": sop.name},
         "steps": steps,
         "current": current_out,
@@ -220,6 +221,34 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
         ],
     })
     return detail
+
+
+def _forward_out(forward, complaint, unit) -> dict:
+    return {
+        "unit": unit.code if unit else None,
+        "unit_name": unit.name if unit else forward.outside_body,
+        "outside_body": forward.outside_body,
+        "complaint_id": complaint.pk if complaint else None,
+        "register_number": complaint.register_number if complaint else "",
+        "complaint_status": complaint.status if complaint else None,
+        "state": forward.state,
+        "decision_type": forward.decision_type,
+        "forwarded_at": forward.forwarded_at,
+        "answered_at": forward.answered_at,
+        "returned_at": forward.returned_at,
+        "return_reason": forward.return_reason,
+    }
+
+
+def forwarding(complaint: Complaint) -> dict:
+    """Where the case came from and where it went: enough for an outside system to follow the path."""
+    came = (Forward.objects.filter(target=complaint).select_related("origin__unit").first())
+    went = Forward.objects.filter(origin=complaint).select_related("target_unit", "target").order_by("forwarded_at",
+                                                                                                     "pk")
+    return {
+        "forwarded_from": _forward_out(came, came.origin, came.origin.unit) if came else None,
+        "forwards": [_forward_out(forward, forward.target, forward.target_unit) for forward in went],
+    }
 
 
 def _json_initial(initial: dict) -> dict:

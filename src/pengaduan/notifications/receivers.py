@@ -8,7 +8,9 @@ from pengaduan.complaints.domain_events import (
     ComplaintClosed,
     ComplaintRecorded,
     DeadlinePassed,
+    ForwardAnswered,
     InformationRequested,
+    MonitoringDue,
     ReminderDue,
     StepAssigned,
     on,
@@ -16,6 +18,7 @@ from pengaduan.complaints.domain_events import (
 from pengaduan.notifications.services import (
     notify_complainant,
     notify_escalation,
+    notify_monitoring,
     notify_reminder,
     notify_step_assigned,
 )
@@ -52,3 +55,16 @@ def remind_performers(event: ReminderDue) -> None:
 @on(DeadlinePassed)
 def alert_superiors(event: DeadlinePassed) -> None:
     notify_escalation(reminder=event.reminder, roles=event.roles)
+
+
+@on(MonitoringDue)
+def follow_up_forward(event: MonitoringDue) -> None:
+    notify_monitoring(forward=event.forward)
+
+
+@on(ForwardAnswered)
+def tell_complainant_outside_answer(event: ForwardAnswered) -> None:
+    # A unit of this install delivered its answer itself (its own last step); an outside body's answer, once
+    # recorded, is announced here.
+    if event.forward.is_outside:
+        notify_complainant(complaint=event.forward.origin, key="complaint_answered")

@@ -29,7 +29,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from pengaduan.complaints.models import Complaint, Reminder, StepRun
+from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
+from pengaduan.complaints.selectors import citizen_tracking_code
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
@@ -277,7 +278,8 @@ def _complainant_context(complaint: Complaint, *, base_url: str) -> dict[str, An
     unit = complaint.unit
     return {
         "name": complaint.complainant.name,
-        "tracking_code": complaint.tracking_code,
+        # A case forwarded here is followed with the code the complainant was given where it began.
+        "tracking_code": citizen_tracking_code(complaint),
         "register_number": complaint.register_number,
         "reference": _reference(complaint),
         "summary": complaint.summary,
@@ -384,3 +386,19 @@ def notify_escalation(*, reminder: Reminder, roles: Sequence[str] | None = None)
         messages += notify_role(unit=complaint.unit, role=role, key="escalation", complaint=complaint,
                                 context=context, dedupe_prefix=f"escalation:{reminder.pk}")
     return messages
+
+
+def notify_monitoring(*, forward: Forward) -> list[OutboxMessage]:
+    """Tell the forwarding unit's deciding role that a forwarded case is still unanswered."""
+    origin = forward.origin
+    run = origin.step_runs.filter(number=forward.step_number).only("role").first()
+    if run is None:
+        return []
+    context = {
+        "reference": _reference(origin), "summary": origin.summary, "to": forward.to_name,
+        "target_reference": forward.target.register_number if forward.target_id else "",
+        "forwarded_at": format_datetime_id(forward.forwarded_at), "count": forward.reminders_sent,
+        "complaint_url": f"{site_url()}{origin.get_absolute_url()}", "unit_name": origin.unit.name,
+    }
+    return notify_role(unit=origin.unit, role=run.role, key="forward_monitoring", complaint=origin, context=context,
+                       dedupe_prefix=f"forward_monitoring:{forward.pk}:{forward.reminders_sent}")

@@ -6,9 +6,24 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import SafeFileField, Sample, StepContext, StepForm, StepKind
+from pengaduan.complaints.kinds.base import ForwardOrder, SafeFileField, Sample, StepContext, StepForm, StepKind
 from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import Attachment, DecisionType
+from pengaduan.units.models import Unit
+
+HANDING_OVER = (DecisionType.FORWARD, DecisionType.NOT_WITHIN_AUTHORITY)
+WHEN_HANDING_OVER = {"data-show-when": "decision_type=forward,not_within_authority"}
+
+
+class UnitCodeField(forms.ChoiceField):
+    """The other units of this install, chosen by code (the API sends the code, in any case)."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        for code, _label in self.choices:
+            if code and code.lower() == value.lower():
+                return code
+        return value
 
 
 # Meeting details are asked for only when a meeting was held (see static/pengaduan/intake.js).
@@ -33,16 +48,39 @@ class DecideForm(StepForm):
     meeting_minutes_file = SafeFileField(label=_("Minutes (notulen) file"), required=False,
                                          widget=forms.ClearableFileInput(attrs=WHEN_MEETING))
     decision_type = forms.ChoiceField(label=_("Follow-up decision"), choices=DecisionType.choices)
-    forward_to = forms.CharField(
-        label=_("Forward to"), max_length=200, required=False,
-        help_text=_("The competent unit, when forwarding (or where a matter outside our authority belongs)."),
-        widget=forms.TextInput(attrs={"data-show-when": "decision_type=forward,not_within_authority"}),
+    forward_to_unit = UnitCodeField(
+        label=_("Forward to a unit of this Pemda"), required=False,
+        help_text=_("The competent unit: it receives the complaint in its own inbox and register."),
+        error_messages={"invalid_choice": _("No other unit of this install has the code %(value)s.")},
+        widget=forms.Select(attrs=WHEN_HANDING_OVER),
     )
+    forward_to = forms.CharField(
+        label=_("Or forward to a body outside this Pemda"), max_length=200, required=False,
+        help_text=_("Its name, when the competent body is not a unit of this install: a forwarding letter "
+                    "(surat pelimpahan) is made for it."),
+        widget=forms.TextInput(attrs=WHEN_HANDING_OVER),
+    )
+    forward_address = forms.CharField(label=_("Address of the outside body"), max_length=300, required=False,
+                                      widget=forms.TextInput(attrs=WHEN_HANDING_OVER))
     reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 3}))
     order = forms.CharField(
         label=_("Order to draft the answer"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What the answer must say."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Unit.objects.order_by("name")
+        if self.complaint is not None:
+            others = others.exclude(pk=self.complaint.unit_id)
+        self.fields["forward_to_unit"].choices = [("", "---------")] + [
+            (unit.code, f"{unit.name} ({unit.code})") for unit in others.only("code", "name")]
+
+    def clean_forward_to_unit(self):
+        code = self.cleaned_data.get("forward_to_unit") or ""
+        if code and self.complaint is not None and code.lower() == self.complaint.unit.code.lower():
+            raise forms.ValidationError(_("A complaint cannot be forwarded to its own unit."))
+        return code
 
     def clean(self):
         cleaned = super().clean()
@@ -57,8 +95,23 @@ class DecideForm(StepForm):
             for field in ("meeting_date", "meeting_place", "meeting_attendees", "meeting_minutes",
                           "meeting_minutes_file"):
                 cleaned[field] = None
-        if cleaned.get("decision_type") == DecisionType.FORWARD and not cleaned.get("forward_to", "").strip():
-            self.add_error("forward_to", _("Name the unit the complaint is forwarded to."))
+        decision_type = cleaned.get("decision_type")
+        unit_code = cleaned.get("forward_to_unit") or ""
+        outside = (cleaned.get("forward_to") or "").strip()
+        if decision_type not in HANDING_OVER:
+            for field in ("forward_to_unit", "forward_to", "forward_address"):
+                cleaned[field] = ""
+        elif unit_code and outside:
+            self.add_error("forward_to", _("Choose a unit of this Pemda or name an outside body, not both."))
+        elif decision_type == DecisionType.FORWARD and not unit_code and not outside and \
+                "forward_to_unit" not in self.errors:
+            self.add_error("forward_to_unit", _("Choose the unit the complaint is forwarded to, or name the outside "
+                                                "body."))
+        elif unit_code:
+            # The unit's name, as the register's follow-up column and the answer templates read it.
+            unit = Unit.objects.filter(code=unit_code).only("name").first()
+            cleaned["forward_to"] = unit.name if unit else ""
+            cleaned["forward_address"] = ""
         return cleaned
 
 
@@ -89,6 +142,16 @@ class Decide(StepKind):
 
     def sample_complaint_fields(self, sample: Sample) -> dict:
         return {"decision_type": sample.decision_type}
+
+    def forward_order(self, cleaned: dict) -> ForwardOrder | None:
+        if cleaned.get("decision_type") not in HANDING_OVER:
+            return None
+        if cleaned.get("forward_to_unit"):
+            return ForwardOrder(cleaned["decision_type"], unit=Unit.objects.get(code=cleaned["forward_to_unit"]))
+        if (cleaned.get("forward_to") or "").strip():
+            return ForwardOrder(cleaned["decision_type"], outside_body=cleaned["forward_to"].strip(),
+                                outside_address=(cleaned.get("forward_address") or "").strip())
+        return None  # "not within our authority" naming nobody: the answer explains where it belongs
 
     def apply(self, ctx: StepContext, cleaned: dict) -> None:
         ctx.complaint.decision_type = cleaned["decision_type"]

@@ -15,7 +15,7 @@ MAIL_BATCH = 100
 
 
 class Command(BaseCommand):
-    help = "Send due reminders and escalations, then the mail outbox. Idempotent; run it every minute."
+    help = "Send due reminders, escalations and monitoring reminders, then the mail outbox. Idempotent; run it every minute."
 
     def handle(self, *args, **options):
         counts = reminders_send()
@@ -29,5 +29,6 @@ class Command(BaseCommand):
             if batch["claimed"] < MAIL_BATCH or time.monotonic() > stop:
                 break
         self.stdout.write(
-            f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, mail: {mail}"
+            f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, "
+            f"monitoring: {counts['monitoring']}, mail: {mail}"
         )

@@ -1,0 +1,175 @@
+"""Forwarding that arrives: a decision names a unit of this install (a linked complaint in its inbox, under its
+SOP and register) or an outside body (a forwarding letter); the origin is monitored until the answer comes back,
+and a target unit may return a case that is not its own."""
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from factories import EXAMPLE_SOP, intake_data, load_sop, make_unit, make_user, tiny_jpeg, wib
+from madiun_steps import STEP_DATA, advance
+
+from pengaduan.complaints import selectors
+from pengaduan.complaints.engine import (
+    complaint_record,
+    forward_answer_record,
+    forward_return,
+    step_complete,
+)
+from pengaduan.complaints.errors import NotPermitted, StepInputInvalid
+from pengaduan.complaints.models import Complaint, Event, Forward, StepRun
+
+pytestmark = pytest.mark.django_db
+
+FORWARD = {**STEP_DATA[3], "decision_type": "forward", "reasoning": "Kewenangan Dinas Kesehatan.",
+           "order": "Limpahkan."}
+
+
+@pytest.fixture
+def dinkes(db):
+    load_sop(EXAMPLE_SOP)
+    return make_unit(code="DINKES", name="Dinas Kesehatan Kota Madiun", sop_code="400.1/EX/1",
+                     register_format="{number:03d}/ADU/{unit}/{year}")
+
+
+@pytest.fixture
+def dinkes_staff(dinkes):
+    return {role: make_user(f"{role}.dinkes", unit=dinkes, roles=(role,))
+            for role in ("petugas", "kepala_bidang", "staf_teknis")}
+
+
+@pytest.fixture
+def at_decision(unit, staff):
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], now=wib(2026, 11, 2, 8, 0), data=intake_data(
+        is_confidential="on"), files={"evidence": [SimpleUploadedFile("bukti.jpg", tiny_jpeg(), "image/jpeg")]})
+    return advance(complaint, staff, to_step=3, now=wib(2026, 11, 2, 9, 0))
+
+
+def forward_to(complaint, staff, now=None, **decision):
+    step_complete(complaint=complaint, actor=staff["inspektur"], step_number=3, data={**FORWARD, **decision},
+                  now=now or wib(2026, 11, 3, 9, 0))
+    complaint.refresh_from_db()
+    return complaint.forwards.get()
+
+
+def finish_at_dinkes(target, dinkes_staff, now):
+    step_complete(complaint=target, actor=dinkes_staff["petugas"], step_number=1, now=now,
+                  data={**intake_data(is_confidential="on"), "summary": target.summary})
+    step_complete(complaint=target, actor=dinkes_staff["kepala_bidang"], step_number=2, now=now,
+                  data={"notes": "Puskesmas sudah ditegur; layanan dipulihkan."})
+    step_complete(complaint=target, actor=dinkes_staff["petugas"], step_number=3, now=now,
+                  data={"method": "in_person", "recipient": "Siti Aminah", "documentation": "Diserahkan."})
+
+
+def test_it_forwards_to_a_unit_into_its_inbox_under_its_sop_with_its_own_register_number(
+        at_decision, staff, dinkes, dinkes_staff):
+    forward = forward_to(at_decision, staff, forward_to_unit="dinkes")
+    target = forward.target
+    assert target.unit == dinkes and target.sop.code == "400.1/EX/1"
+    assert target.register_number == "001/ADU/DINKES/2026" and target.tracking_code != at_decision.tracking_code
+    # Carried over: the material, the evidence (as its own file), the identity and its confidentiality.
+    assert (target.summary, target.description) == (at_decision.summary, at_decision.description)
+    assert target.is_confidential and target.complainant.name == "Siti Aminah"
+    assert target.complainant_id != at_decision.complainant_id
+    copied = target.attachments.get()
+    assert copied.original_name == at_decision.attachments.get().original_name and copied.file.read() == tiny_jpeg()
+    received = target.events.get(kind=Event.Kind.FORWARD_RECEIVED).data
+    assert received["from_unit"] == "INSP" and received["register_number"] == at_decision.register_number
+    assert any("Pungutan liar" in value for part in received["material"] for _label, value in part["rows"])
+    # In the target's inbox, with a deadline from its own SOP (1 jam) and calendar.
+    waiting = list(selectors.steps_waiting_for(dinkes_staff["petugas"]))
+    assert [run.complaint_id for run in waiting] == [target.pk]
+    assert waiting[0].due_at == wib(2026, 11, 3, 10, 0)
+    # The origin waits, monitored, with no step open.
+    assert at_decision.status == Complaint.Status.OPEN and not at_decision.step_runs.filter(done_at=None).exists()
+    assert forward.state == Forward.State.MONITORING and forward.monitor_due_at > forward.forwarded_at
+    assert list(selectors.forwards_monitored_by(staff["inspektur"])) == [forward]
+    assert at_decision.events.filter(kind=Event.Kind.FORWARDED, data__to_unit="DINKES").exists()
+
+
+def test_it_closes_the_origin_with_the_target_units_answer(at_decision, staff, dinkes_staff):
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
+    finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
+    at_decision.refresh_from_db()
+    forward.refresh_from_db()
+    assert forward.target.status == Complaint.Status.CLOSED
+    assert at_decision.status == Complaint.Status.CLOSED and at_decision.closed_at == wib(2026, 11, 4, 9, 0)
+    assert forward.state == Forward.State.ANSWERED and "Puskesmas sudah ditegur" in forward.answer
+    came_back = at_decision.events.get(kind=Event.Kind.FORWARD_ANSWERED).data
+    assert came_back["unit"] == "DINKES" and "Puskesmas sudah ditegur" in came_back["answer"]
+    assert forward.target.events.filter(kind=Event.Kind.ANSWER_SENT_BACK).exists()
+    assert not selectors.forwards_monitored_by(staff["inspektur"]).exists()
+
+
+def test_it_brings_a_return_back_to_the_decision_step_with_its_reason(at_decision, staff, dinkes_staff):
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
+    with pytest.raises(NotPermitted):
+        forward_return(complaint=forward.target, actor=dinkes_staff["staf_teknis"], reason="Bukan kami.")
+    forward_return(complaint=forward.target, actor=dinkes_staff["petugas"], now=wib(2026, 11, 3, 10, 0),
+                   reason="Puskesmas berada di bawah Dinas Kesehatan Provinsi.")
+    at_decision.refresh_from_db()
+    forward.refresh_from_db()
+    assert forward.state == Forward.State.RETURNED and forward.target.status == Complaint.Status.RETURNED
+    assert not forward.target.step_runs.filter(done_at=None).exists()
+    run = at_decision.step_runs.get(done_at=None)
+    assert run.number == 3 and run.role == "inspektur" and run.started_at == wib(2026, 11, 3, 10, 0)
+    assert at_decision.status == Complaint.Status.OPEN and at_decision.decision_type == ""
+    returned = at_decision.events.get(kind=Event.Kind.FORWARD_RETURNED).data
+    assert returned["reason"] == "Puskesmas berada di bawah Dinas Kesehatan Provinsi."
+    # The Inspektur decides again, now to answer directly, and the SOP goes on.
+    step_complete(complaint=at_decision, actor=staff["inspektur"], step_number=3, data=STEP_DATA[3],
+                  now=wib(2026, 11, 3, 11, 0))
+    assert at_decision.step_runs.get(done_at=None).number == 4
+
+
+def test_it_refuses_a_forward_to_an_unknown_unit_or_to_itself_and_writes_nothing(at_decision, staff, dinkes):
+    for code, message in (("NOPE", "NOPE"), ("INSP", "")):
+        with pytest.raises(StepInputInvalid) as refused:
+            forward_to(at_decision, staff, forward_to_unit=code)
+        assert "forward_to_unit" in refused.value.errors and message in refused.value.errors["forward_to_unit"][0]
+    assert not Forward.objects.exists() and Complaint.objects.count() == 1
+    assert at_decision.step_runs.get(done_at=None).number == 3
+
+
+def test_it_forwards_to_an_outside_body_with_a_letter_and_reminds_until_the_answer_is_recorded(
+        at_decision, staff, client, mailoutbox):
+    staff["inspektur"].email = "inspektur@inspektorat.example"
+    staff["inspektur"].save()
+    forward = forward_to(at_decision, staff, now=wib(2026, 11, 3, 9, 0), decision_type="not_within_authority",
+                         forward_to="Balai Besar POM di Surabaya", forward_address="Jl. Karang Menjangan 20, Surabaya")
+    assert forward.is_outside and forward.target is None
+    # The forwarding letter (surat pelimpahan) on the unit's letterhead.
+    client.force_login(staff["inspektur"])
+    letter = client.get(f"/kerja/pengaduan/{at_decision.pk}/surat-pelimpahan/{forward.pk}.pdf")
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+
+    def remind(moment):
+        before = len(mailoutbox)
+        with time_machine.travel(moment, tick=False):
+            call_command("remind", stdout=open("/dev/null", "w"))
+        return [mail for mail in mailoutbox[before:] if "Pemantauan" in mail.subject]
+
+    assert remind(wib(2026, 11, 16, 9, 0)) == []  # 10 working days are not over yet
+    first = remind(wib(2026, 11, 17, 9, 1))
+    assert [mail.to for mail in first] == [["inspektur@inspektorat.example"]]
+    assert "Balai Besar POM di Surabaya" in first[0].body
+    assert remind(wib(2026, 11, 17, 9, 2)) == []  # once per period
+    assert len(remind(wib(2026, 12, 2, 9, 5))) == 1  # and again after the next period
+    assert at_decision.events.filter(kind=Event.Kind.MONITORING_REMINDED).count() == 2
+
+    forward_answer_record(complaint=at_decision, actor=staff["jfu"], now=wib(2026, 12, 3, 9, 0), data={
+        "answered_on": "2026-12-01", "reference": "HM.01/123/2026", "summary": "Sarana produksi telah diperiksa."})
+    at_decision.refresh_from_db()
+    forward.refresh_from_db()
+    assert at_decision.status == Complaint.Status.CLOSED and forward.state == Forward.State.ANSWERED
+    assert forward.answer_reference == "HM.01/123/2026"
+    assert remind(wib(2027, 1, 4, 9, 0)) == []  # answered: nothing more
+
+
+def test_it_follows_a_chain_of_hand_overs_back_to_the_first_unit(at_decision, staff, dinkes, dinkes_staff):
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
+    finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
+    path = selectors.forward_path(forward.target)
+    assert path == [forward]
+    assert selectors.citizen_tracking_code(forward.target) == at_decision.tracking_code
+    assert StepRun.objects.filter(complaint=forward.target, done_at=None).count() == 0
