@@ -149,11 +149,12 @@ def test_it_forwards_to_an_outside_body_with_a_letter_and_reminds_until_the_answ
             call_command("remind", stdout=open("/dev/null", "w"))
         return [mail for mail in mailoutbox[before:] if "Pemantauan" in mail.subject]
 
-    assert remind(wib(2026, 11, 16, 9, 0)) == []  # 10 working days are not over yet
-    first = remind(wib(2026, 11, 17, 9, 1))
+    # The monitoring period (10 working days, counted to the close of the tenth) ends Tue 17 Nov at 16:00.
+    assert remind(wib(2026, 11, 17, 15, 59)) == []
+    first = remind(wib(2026, 11, 17, 16, 1))
     assert [mail.to for mail in first] == [["inspektur@inspektorat.example"]]
     assert "Balai Besar POM di Surabaya" in first[0].body
-    assert remind(wib(2026, 11, 17, 9, 2)) == []  # once per period
+    assert remind(wib(2026, 11, 17, 16, 2)) == []  # once per period
     assert len(remind(wib(2026, 12, 2, 9, 5))) == 1  # and again after the next period
     assert at_decision.events.filter(kind=Event.Kind.MONITORING_REMINDED).count() == 2
 

@@ -603,7 +603,7 @@ def _answer_flows_back(complaint: Complaint, *, actor, now: datetime) -> None:
         "register_number": complaint.register_number, "answer": answer})
 
 
-def _may_act_on_forwarding(user, complaint: Complaint) -> bool:
+def may_handle_forwarding(user, complaint: Complaint) -> bool:
     """The roles that handle hand-overs in a unit: its SOP's first-step performer and its deciding roles."""
     sop = complaint.sop
     deciding = set(kinds.names_having("produces_decision"))
@@ -617,7 +617,7 @@ def forward_return(*, complaint: Complaint, actor, reason: str, now: datetime | 
     """The target unit hands a wrongly forwarded case back with its reason: the target case closes as returned
     and the origin's decision step waits again, the reason on its timeline."""
     now = now or timezone.now()
-    if not _may_act_on_forwarding(actor, complaint):
+    if not may_handle_forwarding(actor, complaint):
         raise NotPermitted(_("Only the front office or the deciding officer of %(unit)s may return a case.")
                            % {"unit": complaint.unit.name})
     if not reason or not reason.strip():
@@ -684,7 +684,7 @@ def forward_answer_record(*, complaint: Complaint, actor, data: dict, files=None
                           now: datetime | None = None) -> Forward:
     """An officer of the forwarding unit records the answer of the outside body; the origin closes with it."""
     now = now or timezone.now()
-    if not _may_act_on_forwarding(actor, complaint):
+    if not may_handle_forwarding(actor, complaint):
         raise NotPermitted(_("Only the front office or the deciding officer of %(unit)s may record the answer.")
                            % {"unit": complaint.unit.name})
     form = OutsideAnswerForm(data, files)
