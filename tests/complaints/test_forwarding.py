@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from factories import EXAMPLE_SOP, intake_data, load_sop, make_unit, make_user, tiny_jpeg, wib
 from madiun_steps import STEP_DATA, advance
 
@@ -174,3 +175,28 @@ def test_it_follows_a_chain_of_hand_overs_back_to_the_first_unit(at_decision, st
     assert path == [forward]
     assert selectors.citizen_tracking_code(forward.target) == at_decision.tracking_code
     assert StepRun.objects.filter(complaint=forward.target, done_at=None).count() == 0
+
+
+def test_it_writes_the_forwarding_letter_to_the_outside_body_without_a_confidential_identity(at_decision, staff):
+    from test_answer_letter import _text
+
+    from pengaduan.documents.forwarding_letter import forwarding_letter_pdf
+
+    forward = forward_to(at_decision, staff, decision_type="not_within_authority",
+                         forward_to="Balai Besar POM di Surabaya", forward_address="Jl. Karang Menjangan 20")
+    text = _text(forwarding_letter_pdf(forward, compress=False))
+    assert "Balai Besar POM di Surabaya" in text and "Jl. Karang Menjangan 20" in text
+    assert at_decision.register_number in text and "3 November 2026" in text
+    assert "Siti Aminah" not in text and "081234567890" not in text  # the complaint is confidential
+
+
+def test_it_shows_the_citizen_the_whole_path_under_one_tracking_code(client, at_decision, staff, dinkes_staff):
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
+    client.post("/lacak/", {"code": at_decision.tracking_code})
+    page = client.get(reverse("portal:status")).text
+    assert "Dinas Kesehatan Kota Madiun" in page and "001/ADU/DINKES/2026" in page
+    # Masked as the portal is: no officer's findings, no staff names.
+    assert "Pengadu dihubungi" not in page and "Ada indikasi" not in page and "Sekretaris" not in page
+    finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
+    page = client.get(reverse("portal:status")).text
+    assert "Puskesmas sudah ditegur" in page  # the target's answer, under the first tracking code

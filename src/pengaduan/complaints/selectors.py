@@ -301,3 +301,9 @@ def forwards_monitored_by(user) -> QuerySet[Forward]:
     read along `complaints_forward_monitored`)."""
     return (Forward.objects.filter(state=Forward.State.MONITORING, origin_unit_id__in=list(roles_by_unit(user)))
             .select_related("origin", "target_unit", "target").order_by("forwarded_at", "pk"))
+
+
+def path_complaints(complaint: Complaint) -> list[Complaint]:
+    """The cases of one complainant's matter along its hand-overs: the first, then each unit's linked case."""
+    root = forward_root(complaint)
+    return [root] + [forward.target for forward in forward_path(root) if forward.target_id]

@@ -15,17 +15,6 @@ HANDING_OVER = (DecisionType.FORWARD, DecisionType.NOT_WITHIN_AUTHORITY)
 WHEN_HANDING_OVER = {"data-show-when": "decision_type=forward,not_within_authority"}
 
 
-class UnitCodeField(forms.ChoiceField):
-    """The other units of this install, chosen by code (the API sends the code, in any case)."""
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        for code, _label in self.choices:
-            if code and code.lower() == value.lower():
-                return code
-        return value
-
-
 # Meeting details are asked for only when a meeting was held (see static/pengaduan/intake.js).
 WHEN_MEETING = {"data-show-when": "meeting_held"}
 
@@ -48,10 +37,11 @@ class DecideForm(StepForm):
     meeting_minutes_file = SafeFileField(label=_("Minutes (notulen) file"), required=False,
                                          widget=forms.ClearableFileInput(attrs=WHEN_MEETING))
     decision_type = forms.ChoiceField(label=_("Follow-up decision"), choices=DecisionType.choices)
-    forward_to_unit = UnitCodeField(
-        label=_("Forward to a unit of this Pemda"), required=False,
-        help_text=_("The competent unit: it receives the complaint in its own inbox and register."),
-        error_messages={"invalid_choice": _("No other unit of this install has the code %(value)s.")},
+    # A unit code (the API sends it in any case); the workdesk offers the other units as a list. Not a
+    # ChoiceField: the units are rows, read when a form is made, not when the API's schema is built.
+    forward_to_unit = forms.CharField(
+        label=_("Forward to a unit of this Pemda"), required=False, max_length=32,
+        help_text=_("The competent unit (its code): it receives the complaint in its own inbox and register."),
         widget=forms.Select(attrs=WHEN_HANDING_OVER),
     )
     forward_to = forms.CharField(
@@ -73,14 +63,19 @@ class DecideForm(StepForm):
         others = Unit.objects.order_by("name")
         if self.complaint is not None:
             others = others.exclude(pk=self.complaint.unit_id)
-        self.fields["forward_to_unit"].choices = [("", "---------")] + [
+        self.fields["forward_to_unit"].widget.choices = [("", "---------")] + [
             (unit.code, f"{unit.name} ({unit.code})") for unit in others.only("code", "name")]
 
     def clean_forward_to_unit(self):
-        code = self.cleaned_data.get("forward_to_unit") or ""
-        if code and self.complaint is not None and code.lower() == self.complaint.unit.code.lower():
+        code = (self.cleaned_data.get("forward_to_unit") or "").strip()
+        if not code:
+            return ""
+        unit = Unit.objects.filter(code__iexact=code).only("pk", "code").first()
+        if unit is None:
+            raise forms.ValidationError(_("No unit of this install has the code %(code)s.") % {"code": code})
+        if self.complaint is not None and unit.pk == self.complaint.unit_id:
             raise forms.ValidationError(_("A complaint cannot be forwarded to its own unit."))
-        return code
+        return unit.code
 
     def clean(self):
         cleaned = super().clean()
