@@ -56,3 +56,15 @@ def test_it_lists_forward_to_unit_among_the_decision_inputs(as_user, outsider):
     inputs = as_user("inspektur").get(f"/complaints/{complaint_id}").json()["current"]["inputs"]
     field = next(field for field in inputs if field["name"] == "forward_to_unit")
     assert field["type"] == "string" and not field["required"]
+
+
+def test_it_shows_the_path_on_the_public_status_under_the_first_tracking_code(as_user, outsider):
+    complaint_id = _at_decision(as_user)
+    as_user("inspektur").post(f"/complaints/{complaint_id}/steps/3", {**DECISION, "forward_to_unit": "DINKES"})
+    code = Complaint.objects.get(pk=complaint_id).tracking_code
+    status = as_user(None).get(f"/public/complaints/{code}")
+    assert status.status_code == 200, status.json()
+    body = status.json()
+    assert body["holder"] == "Dinas Kesehatan"
+    assert [(leg["from_unit"], leg["to"], leg["state"], leg["register_number"]) for leg in body["path"]] == [
+        ("Inspektorat Kota Madiun", "Dinas Kesehatan", "monitoring", "0001/PGD/DINKES/2026")]

@@ -302,6 +302,16 @@ class PublicQuestionOut(Schema):
     replied_at: datetime | None
 
 
+class PublicHandOverOut(Schema):
+    from_unit: str
+    to: str = Field(description="The unit of this install, or the outside body, it was forwarded to.")
+    at: datetime
+    state: Literal["monitoring", "answered", "returned"]
+    register_number: str = Field(description="Its number in the register of the unit it went to.")
+    answer: str
+    answered_at: datetime | None
+
+
 class PublicStatusOut(Schema):
     tracking_code: str
     received_at: datetime
@@ -313,6 +323,8 @@ class PublicStatusOut(Schema):
     answer: str
     answered_at: datetime | None
     forwarded_to: str
+    holder: str = Field(description="Who has the case now, once it was forwarded (empty before).")
+    path: list[PublicHandOverOut] = Field(description="Each hand-over of the case, in order.")
     questions: list[PublicQuestionOut]
     rating: int | None
     can_rate: bool
