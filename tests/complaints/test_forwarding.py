@@ -200,3 +200,18 @@ def test_it_shows_the_citizen_the_whole_path_under_one_tracking_code(client, at_
     finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
     page = client.get(reverse("portal:status")).text
     assert "Puskesmas sudah ditegur" in page  # the target's answer, under the first tracking code
+
+
+def test_it_counts_the_hand_overs_of_a_unit_for_the_reports(at_decision, staff, unit, dinkes, dinkes_staff):
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES", now=wib(2026, 11, 3, 9, 0))
+    forward_return(complaint=forward.target, actor=dinkes_staff["petugas"], reason="Bukan kami.",
+                   now=wib(2026, 11, 3, 10, 0))
+    step_complete(complaint=at_decision, actor=staff["inspektur"], step_number=3, now=wib(2026, 11, 4, 9, 0),
+                  data={**FORWARD, "forward_to": "Balai Besar POM"})
+    november = dict(start=wib(2026, 11, 1), end=wib(2026, 12, 1))
+    assert selectors.forward_counts(unit=unit, **november) == {
+        "out_units": 1, "out_outside": 1, "answered": 0, "returned": 1, "monitoring": 1, "received": 0,
+        "sent_back": 0}
+    assert selectors.forward_counts(unit=dinkes, **november)["received"] == 1
+    assert selectors.forward_counts(unit=dinkes, **november)["sent_back"] == 1
+    assert at_decision.events.filter(kind=Event.Kind.FORWARDED).count() == 2

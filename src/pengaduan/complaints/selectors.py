@@ -307,3 +307,18 @@ def path_complaints(complaint: Complaint) -> list[Complaint]:
     """The cases of one complainant's matter along its hand-overs: the first, then each unit's linked case."""
     root = forward_root(complaint)
     return [root] + [forward.target for forward in forward_path(root) if forward.target_id]
+
+
+def forward_counts(*, unit: Unit, start, end) -> dict[str, int]:
+    """Hand-overs of a unit in [start, end): out to other units and to outside bodies, in from other units, and
+    how those sent out stand now. For reports and rollups (read along `complaints_forward_out` / `_in`)."""
+    out = Forward.objects.filter(origin_unit=unit, forwarded_at__gte=start, forwarded_at__lt=end).aggregate(
+        out_units=Count("pk", filter=Q(target_unit__isnull=False)),
+        out_outside=Count("pk", filter=Q(target_unit__isnull=True)),
+        answered=Count("pk", filter=Q(state=Forward.State.ANSWERED)),
+        returned=Count("pk", filter=Q(state=Forward.State.RETURNED)),
+        monitoring=Count("pk", filter=Q(state=Forward.State.MONITORING)),
+    )
+    received = Forward.objects.filter(target_unit=unit, forwarded_at__gte=start, forwarded_at__lt=end)
+    return {**out, "received": received.count(),
+            "sent_back": received.filter(state=Forward.State.RETURNED).count()}
