@@ -19,6 +19,7 @@ from pengaduan.complaints.engine import (
 )
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid
 from pengaduan.complaints.models import Complaint, Event, Forward, StepRun
+from pengaduan.complaints.page import public_status
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,8 @@ def test_it_shows_the_citizen_the_whole_path_under_one_tracking_code(client, at_
     client.post("/lacak/", {"code": at_decision.tracking_code})
     page = client.get(reverse("portal:status")).text
     assert "Dinas Kesehatan Kota Madiun" in page and "001/ADU/DINKES/2026" in page
+    # Handed over: the steps the Inspektorat will not run any more are not promised to the complainant.
+    assert [step.state for step in public_status(at_decision).steps] == ["done", "done", "done"]
     # Masked as the portal is: no officer's findings, no staff names.
     assert "Pengadu dihubungi" not in page and "Ada indikasi" not in page and "Sekretaris" not in page
     finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))

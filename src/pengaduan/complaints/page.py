@@ -117,6 +117,10 @@ def _add_path(status: PublicStatus, complaint: Complaint) -> None:
         register_number=forward.target.register_number if forward.target_id else "",
         answer=forward.answer if forward.state == Forward.State.ANSWERED else "", answered_at=forward.answered_at,
     ) for forward in path]
+    own = [forward for forward in path if forward.origin_id == complaint.pk]
+    if own and own[-1].state != Forward.State.RETURNED:
+        # Handed over: this unit's remaining steps will not run; the path says what happens instead.
+        status.steps = [step for step in status.steps if step.state != "pending"]
     last = path[-1]
     status.holder = last.to_name if last.state == Forward.State.MONITORING else last.origin_unit.name
     if last.state == Forward.State.RETURNED:
