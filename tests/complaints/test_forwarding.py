@@ -218,3 +218,18 @@ def test_it_counts_the_hand_overs_of_a_unit_for_the_reports(at_decision, staff, 
     assert selectors.forward_counts(unit=dinkes, **november)["received"] == 1
     assert selectors.forward_counts(unit=dinkes, **november)["sent_back"] == 1
     assert at_decision.events.filter(kind=Event.Kind.FORWARDED).count() == 2
+
+
+def test_it_tells_the_complainant_where_the_case_went_under_the_first_tracking_code(
+        at_decision, staff, dinkes_staff, mailoutbox):
+    from pengaduan.notifications.services import send_due
+
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
+    finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
+    send_due(now=wib(2027, 1, 1, 0, 0))
+    to_complainant = [mail for mail in mailoutbox if mail.to == ["siti@example.org"]]
+    forwarded = next(mail for mail in to_complainant if "dilimpahkan" in mail.subject)
+    assert "Dinas Kesehatan Kota Madiun" in forwarded.body and at_decision.tracking_code in forwarded.body
+    answered = [mail for mail in to_complainant if "Jawaban" in mail.subject]
+    assert len(answered) == 1 and at_decision.tracking_code in answered[0].body  # once, with the one code
+    assert forward.target.tracking_code not in " ".join(mail.body for mail in to_complainant)

@@ -6,6 +6,7 @@ rows are written with the change (and rolled back with it); the outbox delivers 
 
 from pengaduan.complaints.domain_events import (
     ComplaintClosed,
+    ComplaintForwarded,
     ComplaintRecorded,
     DeadlinePassed,
     ForwardAnswered,
@@ -68,3 +69,10 @@ def tell_complainant_outside_answer(event: ForwardAnswered) -> None:
     # recorded, is announced here.
     if event.forward.is_outside:
         notify_complainant(complaint=event.forward.origin, key="complaint_answered")
+
+
+@on(ComplaintForwarded)
+def tell_complainant_forwarded(event: ComplaintForwarded) -> None:
+    forward = event.forward
+    notify_complainant(complaint=forward.origin, key="complaint_forwarded", context={"to": forward.to_name},
+                       dedupe_key=f"complaint_forwarded:{forward.pk}")

@@ -1,4 +1,5 @@
-"""The message that follows up a forwarded case (`pengaduan remind`, every monitoring period until answered)."""
+"""The messages of forwarding: to the forwarding unit's deciding officer, following up a forwarded case (`pengaduan
+remind`, every monitoring period until answered), and to the complainant, telling where the case went."""
 
 from django.db import migrations
 
@@ -24,9 +25,30 @@ Terima kasih.
 }
 
 
+FORWARDED = {
+    "key": "complaint_forwarded",
+    "description": "Kepada pengadu, saat pengaduannya dilimpahkan kepada unit kerja lain atau instansi di luar Pemda. "
+                   "Tidak dikirim untuk pengaduan anonim. Variabel: {{ name }}, {{ reference }}, {{ summary }}, "
+                   "{{ to }} (tujuan pelimpahan), {{ tracking_code }}, {{ track_url }}, {{ unit_name }}.",
+    "subject": "Pengaduan Anda {{ reference }} dilimpahkan kepada {{ to }}",
+    "body": """Yth. Bapak/Ibu {{ name }},
+
+Pengaduan Bapak/Ibu nomor {{ reference }} perihal {{ summary }} telah kami limpahkan kepada {{ to }} yang berwenang menanganinya. Kami akan memantau tindak lanjutnya sampai ada jawaban.
+
+Perkembangannya tetap dapat Bapak/Ibu ikuti di {{ track_url }} dengan kode lacak yang sama: {{ tracking_code }}.
+
+Terima kasih atas kepercayaan Bapak/Ibu.
+
+Hormat kami,
+{{ unit_name }}
+""",
+}
+
+
 def seed(apps, schema_editor):
     MessageTemplate = apps.get_model("notifications", "MessageTemplate")
-    MessageTemplate.objects.get_or_create(key=TEMPLATE["key"], defaults=TEMPLATE)
+    for template in (TEMPLATE, FORWARDED):
+        MessageTemplate.objects.get_or_create(key=template["key"], defaults=template)
 
 
 class Migration(migrations.Migration):
