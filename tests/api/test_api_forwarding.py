@@ -68,3 +68,26 @@ def test_it_shows_the_path_on_the_public_status_under_the_first_tracking_code(as
     assert body["holder"] == "Dinas Kesehatan"
     assert [(leg["from_unit"], leg["to"], leg["state"], leg["register_number"]) for leg in body["path"]] == [
         ("Inspektorat Kota Madiun", "Dinas Kesehatan", "monitoring", "0001/PGD/DINKES/2026")]
+
+
+def test_it_returns_a_case_and_records_an_outside_answer_through_the_api(as_user, outsider):
+    complaint_id = _at_decision(as_user)
+    forward = as_user("inspektur").post(f"/complaints/{complaint_id}/steps/3", {
+        **DECISION, "forward_to_unit": "DINKES"}).json()["complaint"]["forwards"][0]
+    target = as_user("outsider").get(f"/complaints/{forward['complaint_id']}").json()
+    assert "return" in target["actions"]
+    assert as_user("outsider").post(f"/complaints/{target['id']}/return", {"reason": " "}).status_code == 422
+    returned = as_user("outsider").post(f"/complaints/{target['id']}/return", {"reason": "Bukan kewenangan kami."})
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    origin = as_user("inspektur").get(f"/complaints/{complaint_id}").json()
+    assert origin["current_step"] == 3 and origin["forwards"][0]["return_reason"] == "Bukan kewenangan kami."
+
+    outside = as_user("inspektur").post(f"/complaints/{complaint_id}/steps/3", {
+        **DECISION, "forward_to": "Ombudsman RI"}).json()["complaint"]
+    assert outside["forwards"][-1]["unit"] is None and outside["forwards"][-1]["outside_body"] == "Ombudsman RI"
+    assert "forward_answer" in outside["actions"]
+    assert as_user("inspektur").post(f"/complaints/{complaint_id}/forward-answer", {}).status_code == 422
+    answered = as_user("jfu").post(f"/complaints/{complaint_id}/forward-answer", {
+        "answered_on": "2026-01-05", "reference": "B/1/2026", "summary": "Sudah ditindaklanjuti."})
+    assert answered.status_code == 200, answered.json()
+    assert answered.json()["status"] == "closed" and answered.json()["forwards"][-1]["state"] == "answered"

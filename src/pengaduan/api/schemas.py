@@ -234,6 +234,10 @@ class NoteIn(Schema):
     text: str = Field(max_length=5000)
 
 
+class ReturnIn(Schema):
+    reason: str = Field(description="Why the case is not for this unit; shown to the forwarding unit.")
+
+
 class SetAsideIn(Schema):
     reason: Literal["spam", "duplicate"]
     note: str = Field(max_length=5000)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.api.inputs import describe_fields
-from pengaduan.complaints import selectors
+from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.models import Complaint, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
@@ -119,9 +119,20 @@ def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[
     for request in complaint.coordination_requests.filter(answered_at__isnull=True):
         if request.role in roles and request.addressee_id in (None, user.pk):
             actions.append(f"coordination_answer:{request.pk}")
+    if roles and (forwarding := _forwarding_actions(user, complaint)):
+        actions += forwarding
     if roles:
         actions.append("note")
     return actions
+
+
+def _forwarding_actions(user, complaint: Complaint) -> list[str]:
+    came = Forward.objects.filter(target=complaint, state=Forward.State.MONITORING).exists()
+    outside = complaint.forwards.filter(state=Forward.State.MONITORING, target_unit__isnull=True).exists()
+    if not (came or outside) or not engine.may_handle_forwarding(user, complaint):
+        return []
+    return (["return"] if came and complaint.status == Complaint.Status.OPEN else []) + (
+        ["forward_answer"] if outside else [])
 
 
 def _username(user) -> str | None:
