@@ -233,3 +233,34 @@ def test_it_tells_the_complainant_where_the_case_went_under_the_first_tracking_c
     answered = [mail for mail in to_complainant if "Jawaban" in mail.subject]
     assert len(answered) == 1 and at_decision.tracking_code in answered[0].body  # once, with the one code
     assert forward.target.tracking_code not in " ".join(mail.body for mail in to_complainant)
+
+
+def test_it_follows_a_chain_of_hand_overs_and_closes_every_case_with_the_last_answer(at_decision, staff, outsider):
+    """Inspektorat → Dinas Kesehatan (which runs the Madiun SOP too, and forwards again) → Satpol PP."""
+    load_sop(EXAMPLE_SOP)
+    satpol = make_unit(code="SATPOL", name="Satpol PP Kota Madiun", sop_code="400.1/EX/1")
+    satpol_staff = {role: make_user(f"{role}.satpol", unit=satpol, roles=(role,))
+                    for role in ("petugas", "kepala_bidang")}
+    first = forward_to(at_decision, staff, forward_to_unit="DINKES")
+    middle = first.target
+    step_complete(complaint=middle, actor=outsider, step_number=1, data=intake_data(is_confidential="on"))
+    for number in (2,):
+        step_complete(complaint=middle, actor=outsider, step_number=number, data=STEP_DATA[number])
+    step_complete(complaint=middle, actor=outsider, step_number=3, data={**FORWARD, "forward_to_unit": "SATPOL"})
+    second = middle.forwards.get()
+    last = second.target
+    assert [forward.pk for forward in selectors.forward_path(last)] == [first.pk, second.pk]
+    assert selectors.citizen_tracking_code(last) == at_decision.tracking_code
+    assert public_status(at_decision).holder == "Satpol PP Kota Madiun"
+    finish_at_dinkes(last, satpol_staff, wib(2026, 11, 5, 9, 0))
+    for case in (middle, at_decision):
+        case.refresh_from_db()
+        assert case.status == Complaint.Status.CLOSED
+    assert "Puskesmas sudah ditegur" in at_decision.events.get(kind=Event.Kind.FORWARD_ANSWERED).data["answer"]
+    assert "Puskesmas sudah ditegur" in first.__class__.objects.get(pk=first.pk).answer
+    # The decision shows the unit it went to as a unit, not as an outside body.
+    from pengaduan.complaints.kinds import kinds
+    deciding = kinds.one("produces_decision")
+    rows = dict(deciding.output_rows(middle.step_runs.get(number=3).output))
+    assert "Satpol PP Kota Madiun (SATPOL)" in rows.values()
+    assert deciding.form_class.base_fields["forward_to"].label not in rows

@@ -69,3 +69,11 @@ def test_it_records_the_outside_answer_from_the_page(client, at_decision, staff)
     at_decision.refresh_from_db()
     assert at_decision.status == Complaint.Status.CLOSED
     assert "Laporan telah ditindaklanjuti." in client.get(reverse("workdesk:complaint", args=[at_decision.pk])).text
+
+
+def test_it_lists_the_hand_overs_read_only_in_the_admin(client, at_decision, staff, outsider, admin_user):
+    decide(client, at_decision, staff["inspektur"], forward_to_unit="DINKES")
+    client.force_login(admin_user)
+    listing = client.get("/admin/complaints/forward/")
+    assert listing.status_code == 200 and at_decision.register_number in listing.text
+    assert client.get("/admin/complaints/forward/add/").status_code == 403

@@ -4,7 +4,7 @@ editable answer templates."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.models import AnswerTemplate, Complaint, Event, StepRun
+from pengaduan.complaints.models import AnswerTemplate, Complaint, Event, Forward, StepRun
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -35,6 +35,26 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_fields = ["register_number", "tracking_code", "summary"]
     date_hierarchy = "received_at"
     inlines = [StepRunInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Forward)
+class ForwardAdmin(admin.ModelAdmin):
+    """Hand-overs between units and to outside bodies, read-only: they move through the workflow."""
+
+    list_display = ["origin", "origin_unit", "target_unit", "outside_body", "state", "forwarded_at", "monitor_due_at"]
+    list_filter = ["state", "origin_unit", "target_unit", "decision_type"]
+    list_select_related = ["origin", "origin_unit", "target_unit"]
+    search_fields = ["origin__register_number", "target__register_number", "outside_body"]
+    date_hierarchy = "forwarded_at"
 
     def has_add_permission(self, request):
         return False

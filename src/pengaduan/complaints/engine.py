@@ -581,16 +581,16 @@ def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dic
     Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED, actor=actor, created_at=now,
                          data={"by_forward": forward.pk})
     emit(ForwardAnswered(forward=forward))
-    # A chain of hand-overs (A → B → C): B's closing answers A in turn.
-    _answer_flows_back(origin, actor=actor, now=now)
+    # A chain of hand-overs (A → B → C): B's closing answers A in turn, with C's answer.
+    _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""))
 
 
-def _answer_flows_back(complaint: Complaint, *, actor, now: datetime) -> None:
+def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: str | None = None) -> None:
     """A case that was forwarded here has been answered: its answer goes back to the forwarding case."""
     forward = Forward.objects.select_for_update().filter(target=complaint, state=Forward.State.MONITORING).first()
     if forward is None:
         return
-    answer = answer_text(complaint)
+    answer = answer_text(complaint) if answer is None else answer
     forward.state, forward.answered_at, forward.answer, forward.answered_by = (
         Forward.State.ANSWERED, now, answer, actor)
     forward.monitor_due_at = None

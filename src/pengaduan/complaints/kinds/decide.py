@@ -138,6 +138,16 @@ class Decide(StepKind):
     def sample_complaint_fields(self, sample: Sample) -> dict:
         return {"decision_type": sample.decision_type}
 
+    def output_rows(self, output: dict) -> list:
+        rows = super().output_rows(output)
+        if output.get("forward_to_unit"):
+            # A unit of this install: its name and code on one line, not as an "outside body".
+            outside_label = DecideForm.base_fields["forward_to"].label
+            unit_label = DecideForm.base_fields["forward_to_unit"].label
+            rows = [(label, f"{output.get('forward_to', '')} ({value})" if label == unit_label else value)
+                    for label, value in rows if label != outside_label]
+        return rows
+
     def forward_order(self, cleaned: dict) -> ForwardOrder | None:
         if cleaned.get("decision_type") not in HANDING_OVER:
             return None
