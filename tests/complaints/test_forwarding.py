@@ -264,3 +264,13 @@ def test_it_follows_a_chain_of_hand_overs_and_closes_every_case_with_the_last_an
     rows = dict(deciding.output_rows(middle.step_runs.get(number=3).output))
     assert "Satpol PP Kota Madiun (SATPOL)" in rows.values()
     assert deciding.form_class.base_fields["forward_to"].label not in rows
+
+
+def test_it_prints_the_first_tracking_code_on_a_receipt_of_the_target_unit(at_decision, staff, dinkes):
+    from pengaduan.documents.receipt import receipt_pdf
+
+    target = forward_to(at_decision, staff, forward_to_unit="DINKES").target
+    pdf = receipt_pdf(target, compress=False)
+    # The code is printed in groups (and named in the document's title).
+    assert all(group.encode() in pdf for group in at_decision.tracking_code.split("-"))
+    assert not any(group.encode() in pdf for group in target.tracking_code.split("-"))

@@ -32,6 +32,7 @@ from reportlab.platypus import (
 )
 
 from pengaduan.complaints.models import Complaint, StepRun
+from pengaduan.complaints.selectors import citizen_tracking_code
 from pengaduan.typesetting import INK, format_date_id, format_datetime_id, letterhead
 from pengaduan.typesetting import plain_paragraph as _p
 
@@ -111,7 +112,8 @@ def _event_text(complaint: Complaint) -> str:
 
 def _details(complaint: Complaint, st: dict[str, ParagraphStyle]) -> Table:
     code_cell = [
-        SpacedText(complaint.tracking_code),
+        # A case forwarded here is followed with the code the complainant was given first.
+        SpacedText(citizen_tracking_code(complaint)),
         Spacer(0, 2),
         _p(_("Keep this code: you need it to follow your complaint."), st["small"]),
     ]
@@ -271,7 +273,7 @@ def receipt_pdf(complaint: Complaint, *, now: datetime | None = None, base_url: 
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN, topMargin=PAGE_MARGIN - 4 * mm,
         bottomMargin=PAGE_MARGIN - 6 * mm + footer_height + 4 * mm,
-        title=_("Complaint receipt %(code)s") % {"code": complaint.tracking_code}, author=complaint.unit.name,
+        title=_("Complaint receipt %(code)s") % {"code": citizen_tracking_code(complaint)}, author=complaint.unit.name,
         subject=complaint.summary, creator="pengaduan", invariant=1, pageCompression=1 if compress else 0,
     )
     story: list[Flowable] = [

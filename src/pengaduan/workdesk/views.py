@@ -289,6 +289,8 @@ def _forwarding_context(user, complaint: Complaint, outside_answer_form=None) ->
         received = complaint.events.filter(kind=Event.Kind.FORWARD_RECEIVED).only("data").first()
         material = received.data.get("material", []) if received else []
     return {
+        # The complainant follows a forwarded case with the code they were given where it began.
+        "citizen_code": selectors.citizen_tracking_code(complaint) if came_from is not None else "",
         "came_from": came_from,
         "material": material,
         "may_return": may_handle and came_from is not None and came_from.state == Forward.State.MONITORING
