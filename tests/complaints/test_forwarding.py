@@ -20,6 +20,7 @@ from pengaduan.complaints.engine import (
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid
 from pengaduan.complaints.models import Complaint, Event, Forward, StepRun
 from pengaduan.complaints.page import public_status
+from pengaduan.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,8 @@ def test_it_closes_the_origin_with_the_target_units_answer(at_decision, staff, d
 
 
 def test_it_brings_a_return_back_to_the_decision_step_with_its_reason(at_decision, staff, dinkes_staff):
+    staff["inspektur"].email = "inspektur@inspektorat.example"
+    staff["inspektur"].save()
     forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
     with pytest.raises(NotPermitted):
         forward_return(complaint=forward.target, actor=dinkes_staff["staf_teknis"], reason="Bukan kami.")
@@ -118,6 +121,9 @@ def test_it_brings_a_return_back_to_the_decision_step_with_its_reason(at_decisio
     assert at_decision.status == Complaint.Status.OPEN and at_decision.decision_type == ""
     returned = at_decision.events.get(kind=Event.Kind.FORWARD_RETURNED).data
     assert returned["reason"] == "Puskesmas berada di bawah Dinas Kesehatan Provinsi."
+    # The Inspektur is told that the decision waits again (though the step run is the same one).
+    assert OutboxMessage.objects.filter(dedupe_key__startswith=f"forward_returned:{forward.pk}:",
+                                        template_key="step_assigned").exists()
     # The Inspektur decides again, now to answer directly, and the SOP goes on.
     step_complete(complaint=at_decision, actor=staff["inspektur"], step_number=3, data=STEP_DATA[3],
                   now=wib(2026, 11, 3, 11, 0))

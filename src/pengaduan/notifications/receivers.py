@@ -10,6 +10,7 @@ from pengaduan.complaints.domain_events import (
     ComplaintRecorded,
     DeadlinePassed,
     ForwardAnswered,
+    ForwardReturned,
     InformationRequested,
     MonitoringDue,
     ReminderDue,
@@ -19,6 +20,7 @@ from pengaduan.complaints.domain_events import (
 from pengaduan.notifications.services import (
     notify_complainant,
     notify_escalation,
+    notify_forward_returned,
     notify_monitoring,
     notify_reminder,
     notify_step_assigned,
@@ -76,3 +78,8 @@ def tell_complainant_forwarded(event: ComplaintForwarded) -> None:
     forward = event.forward
     notify_complainant(complaint=forward.origin, key="complaint_forwarded", context={"to": forward.to_name},
                        dedupe_key=f"complaint_forwarded:{forward.pk}")
+
+
+@on(ForwardReturned)
+def tell_deciders_returned(event: ForwardReturned) -> None:
+    notify_forward_returned(forward=event.forward)

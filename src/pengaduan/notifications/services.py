@@ -402,3 +402,14 @@ def notify_monitoring(*, forward: Forward) -> list[OutboxMessage]:
     }
     return notify_role(unit=origin.unit, role=run.role, key="forward_monitoring", complaint=origin, context=context,
                        dedupe_prefix=f"forward_monitoring:{forward.pk}:{forward.reminders_sent}")
+
+
+def notify_forward_returned(*, forward: Forward) -> list[OutboxMessage]:
+    """The decision step waits again after a return: its performers are told as for a new step (the step run is
+    the same one, so its first "step assigned" message would be deduplicated away)."""
+    run = forward.origin.step_runs.select_related("step", "complaint__unit", "complaint__sop").filter(
+        number=forward.step_number, done_at__isnull=True).first()
+    if run is None:
+        return []
+    return notify_role(unit=run.complaint.unit, role=run.role, key="step_assigned", complaint=run.complaint,
+                       context=_step_context(run), dedupe_prefix=f"forward_returned:{forward.pk}")
