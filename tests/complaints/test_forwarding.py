@@ -280,3 +280,12 @@ def test_it_prints_the_first_tracking_code_on_a_receipt_of_the_target_unit(at_de
     # The code is printed in groups (and named in the document's title).
     assert all(group.encode() in pdf for group in at_decision.tracking_code.split("-"))
     assert not any(group.encode() in pdf for group in target.tracking_code.split("-"))
+
+
+def test_it_records_the_origins_time_to_answer_when_the_answer_comes_back(at_decision, staff, dinkes_staff):
+    from pengaduan.reports.models import ComplaintStat
+
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
+    assert not ComplaintStat.objects.filter(complaint=at_decision).exists()
+    finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
+    assert ComplaintStat.objects.filter(complaint=at_decision).exists()

@@ -573,7 +573,7 @@ def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dic
     """The forward answered: the origin (waiting, with no step open) closes with the answer."""
     origin = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=forward.origin_id)
     if origin.status != Complaint.Status.OPEN:
-        raise StepNotCurrent(_("The forwarding case is no longer waiting for this answer."))
+        return  # nothing waits there any more; the answer stays on the forward (never block the answering unit)
     origin.status, origin.closed_at = Complaint.Status.CLOSED, now
     origin.save(update_fields=["status", "closed_at"])
     Event.objects.create(complaint=origin, kind=Event.Kind.FORWARD_ANSWERED, actor=actor, created_at=now,
@@ -581,6 +581,9 @@ def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dic
     Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED, actor=actor, created_at=now,
                          data={"by_forward": forward.pk})
     emit(ForwardAnswered(forward=forward))
+    # The origin is answered now: its figures (time to answer) are recorded as at any closing.
+    if decision_run := origin.step_runs.filter(number=forward.step_number).first():
+        record_step_stats(decision_run)
     # A chain of hand-overs (A → B → C): B's closing answers A in turn, with C's answer.
     _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""))
 
