@@ -38,8 +38,16 @@ test: install-dev browser
 	env -u DATABASE_URL $(BIN)/pytest
 	scripts/with-postgres.sh $(BIN)/pytest
 
+# The reports (dashboard, year compliance, periodic report, public statistics) and the similar-case search are
+# timed at the same N on SQLite and on PostgreSQL (a throwaway server), after the pages.
+BENCH_COMPLAINTS ?= 1000000
+REPORT_PHASES := baseline,dashboard,compliance,periodic,public
 bench: install-dev
 	$(BIN)/python bench/run.py
+	env -u DATABASE_URL $(BIN)/python bench/bench_reports.py --complaints $(BENCH_COMPLAINTS) --phases $(REPORT_PHASES)
+	scripts/with-postgres.sh sh -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(BIN)/python bench/bench_reports.py --complaints $(BENCH_COMPLAINTS) --phases $(REPORT_PHASES)'
+	env -u DATABASE_URL $(BIN)/python bench/bench_similar.py --complaints $(BENCH_COMPLAINTS)
+	scripts/with-postgres.sh sh -c 'BENCH_DATABASE_URL=$$DATABASE_URL $(BIN)/python bench/bench_similar.py --complaints $(BENCH_COMPLAINTS)'
 
 messages: install-dev
 	cd src/pengaduan && PENGADUAN_DATA_DIR=$(CURDIR)/data ../../$(BIN)/pengaduan makemessages -l id --no-location --ignore 'static/*' && PENGADUAN_DATA_DIR=$(CURDIR)/data ../../$(BIN)/pengaduan compilemessages -l id

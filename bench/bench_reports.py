@@ -9,24 +9,34 @@ Madiun SOP, one unit and four officers, and fills it with bulk inserts: N compla
 `--years` years (all in one year by default, the worst case for "a year"), five step runs each (the newest 3 %
 still open), and the report figures (StepRunStat, ComplaintStat) the engine would have recorded.
 
-Then it measures, each in a fresh process so that the peak resident memory (VmHWM) is that phase's own:
+Then it builds the rollups from the figures (what the engine keeps with each event) and measures, each in a
+fresh process so that the peak resident memory (VmHWM) is that phase's own:
+  dashboard   what /laporan/ computes: open steps by step, 12 months of received and share within the SOP,
+              this month against the last, the longest waits
   compliance  per step (with median and 90th percentile), per officer, per month, open steps by age: a year
   periodic    the periodic report of the year and of its last month (figures and PDF)
-  xlsx        the Buku Pengaduan of a year as XLSX (streamed: constant memory)
   public      the public statistics of a year
-and prints time and peak RSS per phase. The baseline line is a process that only starts Django.
+  xlsx        the Buku Pengaduan of a year as XLSX (streamed: constant memory)
+and prints time and peak RSS per phase (`--phases` picks some). The baseline line is a process that only
+starts Django. With BENCH_SRC=/path/to/other/src and --reuse it times another checkout's code on the same
+database (how the figures before the rollups were measured).
 
-Measured on the 2-core AMD EPYC (24 GB) development machine, other benchmarks running alongside, 1 000 000
-complaints in one year (4.9 million finished steps), python 3.11:
-                 SQLite 3.40            PostgreSQL 15
-  generate       451 s                  ~650 s (COPY)
-  compliance      91 s,  80 MB           22 s,  79 MB
-  periodic        92 s,  81 MB           17 s,  80 MB
-  public          10 s,  76 MB          1.3 s,  79 MB
-  xlsx           217 s,  78 MB          202 s,  86 MB   (63 MB file; Django alone: 71 / 79 MB)
-At 100 000 complaints: compliance 7 s / 1.5 s, xlsx 25 s / 32 s (SQLite / PostgreSQL); times vary by a factor
-of two with the load from other processes on this machine.
-The XLSX time is XlsxWriter's own cost per cell (about 20 µs); memory stays flat whatever the number of rows.
+Reports from the rollups (2-core Xeon shared with other jobs, load average about 12, so times vary by a factor
+of two; python 3.11), one year of complaints:
+                         SQLite 3.40                          PostgreSQL 15
+  N                      50 000          200 000              50 000          200 000
+  dashboard     before   0.89 s          1.33 s               0.60 s          0.41 s
+                after    0.06 s          0.09 s               0.18 s          0.17 s
+  compliance    before  15.8 s          21.7 s                1.06 s          3.11 s
+                after    0.37 s          0.18 s               0.28 s          0.11 s
+  periodic      before  12.9 s           -                    2.24 s          3.77 s
+                after    1.42 s          0.41 s               1.28 s          0.39 s
+  public        before   1.00 s          -                    0.14 s          0.39 s
+                after    0.10 s          0.04 s               0.69 s          0.08 s
+The rollups' size grows with days, steps, officers and distinct values, not with complaints, so these times stay
+flat as N grows (the periodic report's time is mostly its two PDFs). Before the rollups, at 1 000 000 complaints:
+compliance 91 s / 22 s, periodic 92 s / 17 s, public 10 s / 1.3 s (SQLite / PostgreSQL). The XLSX export still
+reads the register (XlsxWriter's cost per cell, about 20 µs; memory flat).
 """
 
 import argparse
@@ -43,7 +53,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+# BENCH_SRC: measure another checkout's code (e.g. the version before a change) on the same database (--reuse).
+sys.path.insert(0, os.environ.get("BENCH_SRC") or str(ROOT / "src"))
 
 if "PENGADUAN_DATA_DIR" not in os.environ:
     os.environ["PENGADUAN_DATA_DIR"] = tempfile.mkdtemp(prefix="rep-bench-")
@@ -161,7 +172,8 @@ def generate(total: int, years: int) -> None:
     from django.db import connection, transaction
 
     from pengaduan.complaints.models import Complainant, Complaint, StepRun
-    from pengaduan.reports.models import ComplaintStat, StepRunStat
+    from pengaduan.complaints.figure_models import ComplaintStat, StepRunStat
+    from pengaduan.complaints.figures import rebuild_rollups
     from pengaduan.sop.services import sop_load
     from pengaduan.units.models import Membership, Unit
     from pengaduan.workcalendar.services import calendar_for_unit
@@ -191,8 +203,8 @@ def generate(total: int, years: int) -> None:
                          "category", "decision_type", "register_year", "register_seq", "register_number",
                          "recorded_at", "status", "closed_at", "created_at"]
     complaints = Inserter(Complaint, complaint_columns)
-    runs = Inserter(StepRun, ["id", "complaint_id", "step_id", "number", "role", "started_at", "due_at", "done_at",
-                              "done_by_id", "output"])
+    runs = Inserter(StepRun, ["id", "complaint_id", "unit_id", "step_id", "number", "role", "started_at", "due_at",
+                              "done_at", "done_by_id", "output"])
     step_stats = Inserter(StepRunStat, ["step_run_id", "complaint_id", "unit_id", "step_number", "role", "done_by_id",
                                         "done_at", "done_month", "office_seconds", "paused_office_seconds",
                                         "standard_seconds", "on_time"])
@@ -236,7 +248,7 @@ def generate(total: int, years: int) -> None:
                     wall = office if number != 3 else office * 3
                     done = moment + timedelta(seconds=wall)
                     output = {"decision_type": decision, "forward_to": "Dinas Perhubungan"} if number == 3 else {}
-                    r_rows.append((run_id, pk, steps[number], number, ROLES[number], moment, due, done,
+                    r_rows.append((run_id, pk, unit.pk, steps[number], number, ROLES[number], moment, due, done,
                                    users[ROLES[number]].pk, output))
                     local_done = done.astimezone(tz)
                     s_rows.append((run_id, pk, unit.pk, number, ROLES[number], users[ROLES[number]].pk, done,
@@ -245,7 +257,8 @@ def generate(total: int, years: int) -> None:
                     done_runs.append(done)
                     moment = done
                 else:
-                    r_rows.append((run_id, pk, steps[number], number, ROLES[number], moment, due, None, None, {}))
+                    r_rows.append((run_id, pk, unit.pk, steps[number], number, ROLES[number], moment, due, None, None,
+                                   {}))
             closed = done_runs[-1] if not is_open else None
             c_rows.append((
                 pk, unit.pk, sop.pk, f"B{pk:011d}", rng.choice(CHANNELS), received,
@@ -272,6 +285,9 @@ def generate(total: int, years: int) -> None:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(sql)
+    rolled = time.monotonic()
+    rebuild_rollups(unit=unit)  # what the engine keeps with each event, here from the figures in one pass
+    print(f"  rollups from the figures in {time.monotonic() - rolled:.0f}s", flush=True)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -300,6 +316,18 @@ def phase(name: str, year: int) -> dict:
     detail = ""
     if name == "baseline":
         pass
+    elif name == "dashboard":
+        # What /laporan/ computes (reports.views.dashboard), for the current month and the 12 before.
+        from pengaduan.reports.periods import current_month
+        from pengaduan.reports.views import DASHBOARD_MONTHS, _last_months
+
+        now = timezone.now()
+        waiting = selectors.waiting_by_step(unit=unit, now=now)
+        received, _shares = selectors.trend(unit=unit, months=_last_months(now, DASHBOARD_MONTHS))
+        this_month, _last = selectors.month_comparison(unit=unit, month=current_month(now))
+        selectors.waiting_longest(unit=unit, now=now, limit=5)
+        detail = (f"{sum(w.open for w in waiting):,} open, {sum(received):,} received in 12 months, "
+                  f"{this_month.answers.answered:,} answered this month")
     elif name == "compliance":
         steps = selectors.compliance_by_step(unit=unit, period=period)
         officers = selectors.compliance_by_officer(unit=unit, period=period)
@@ -332,6 +360,8 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--years", type=int, default=1, help="spread the complaints over this many years")
     parser.add_argument("--reuse", action="store_true", help="measure on the database generated last time")
+    parser.add_argument("--phases", default="baseline,dashboard,compliance,periodic,public,xlsx",
+                        help="comma-separated phases to measure (default: all)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -360,14 +390,14 @@ def main() -> None:
     print(f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {'PostgreSQL' if postgres else 'SQLite'}; year {YEAR}")
     print(f"{'phase':<11} {'time':>9} {'peak RSS':>9}  detail")
-    for name in ("baseline", "compliance", "periodic", "public", "xlsx"):
+    for name in args.phases.split(","):
         result = subprocess.run([sys.executable, __file__, "--phase", name], capture_output=True, text=True,
                                 env=os.environ)
         if result.returncode:
             print(f"{name:<11} failed:\n{result.stderr[-3000:]}")
             continue
         figures = json.loads(result.stdout.strip().splitlines()[-1])
-        print(f"{name:<11} {figures['seconds']:>8.1f}s {figures['peak_mb']:>7.0f} MB  {figures['detail']}", flush=True)
+        print(f"{name:<11} {figures['seconds']:>8.3f}s {figures['peak_mb']:>7.0f} MB  {figures['detail']}", flush=True)
 
 
 if __name__ == "__main__":

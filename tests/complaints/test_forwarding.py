@@ -283,9 +283,30 @@ def test_it_prints_the_first_tracking_code_on_a_receipt_of_the_target_unit(at_de
 
 
 def test_it_records_the_origins_time_to_answer_when_the_answer_comes_back(at_decision, staff, dinkes_staff):
-    from pengaduan.reports.models import ComplaintStat
+    from pengaduan.complaints.figure_models import ComplaintStat
 
     forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
     assert not ComplaintStat.objects.filter(complaint=at_decision).exists()
     finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
     assert ComplaintStat.objects.filter(complaint=at_decision).exists()
+
+
+def test_it_keeps_the_report_rollups_equal_to_a_rebuild_through_forwards_returns_and_answers(
+        at_decision, staff, unit, dinkes_staff):
+    from rollup_rows import rollups
+
+    from pengaduan.complaints import figures
+
+    forward = forward_to(at_decision, staff, forward_to_unit="DINKES", now=wib(2026, 11, 3, 9, 0))
+    step_complete(complaint=forward.target, actor=dinkes_staff["petugas"], step_number=1, now=wib(2026, 11, 3, 10, 0),
+                  data=intake_data(is_confidential="on"))
+    forward_return(complaint=forward.target, actor=dinkes_staff["petugas"], reason="Bukan kami.",
+                   now=wib(2026, 11, 3, 11, 0))
+    step_complete(complaint=at_decision, actor=staff["inspektur"], step_number=3, now=wib(2026, 11, 24, 9, 0),
+                  data={**FORWARD, "forward_to_unit": "DINKES"})
+    again = at_decision.forwards.get(state=Forward.State.MONITORING)
+    finish_at_dinkes(again.target, dinkes_staff, wib(2026, 11, 25, 9, 0))
+    kept = rollups()
+    assert kept["answers"] and kept["steps"]
+    figures.rebuild_stats(everything=True)
+    assert rollups() == kept

@@ -109,3 +109,23 @@ def test_the_timeline_agrees_with_the_calendar():
         end = start + timedelta(minutes=rng.randrange(20 * 24 * 60))
         assert (timeline.office_minutes_between(to_minute(start), to_minute(end))
                 == calendar.office_time_between(start, end).total_seconds() // 60)
+
+
+def test_it_writes_the_report_figures_a_rebuild_would(unit, seeded):
+    from pengaduan.complaints.figures import rebuild_stats
+    from pengaduan.complaints.models import ComplaintStat, StepRunStat
+    from rollup_rows import rollups
+
+    def facts():
+        return (sorted(StepRunStat.objects.values_list("step_run_id", "step_number", "done_by_id", "done_month",
+                                                       "office_seconds", "standard_seconds", "on_time")),
+                sorted(ComplaintStat.objects.values_list("complaint_id", "answered_month", "working_days",
+                                                         "office_seconds", "standard_seconds", "within_sop")))
+
+    seeded_facts, seeded_rollups = facts(), rollups()
+    assert seeded_facts[0] and seeded_facts[1] and seeded_rollups["answers"]
+
+    rebuild_stats(everything=True)
+
+    assert facts() == seeded_facts
+    assert rollups() == seeded_rollups

@@ -1,5 +1,23 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _after_migrate(sender, using="default", **kwargs) -> None:
+    from pengaduan.complaints.figure_models import ComplaintFigure
+    from pengaduan.complaints.figures import rebuild_stats
+    from pengaduan.complaints.models import Complaint
+    from pengaduan.complaints.search import ensure_index
+
+    # SQLite drops a table's triggers when a migration rebuilds the table: put the search index's back.
+    ensure_index(connections[using])
+    # A database from before the rollups: fill them once, so the reports are right after the upgrade.
+    connection = connections[using]
+    if ComplaintFigure._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back to before the rollups
+    if not ComplaintFigure.objects.using(using).exists() and Complaint.objects.using(using).exists():
+        rebuild_stats()
 
 
 class ComplaintsConfig(AppConfig):
@@ -11,3 +29,4 @@ class ComplaintsConfig(AppConfig):
         from pengaduan.complaints.kinds.registry import autodiscover
 
         autodiscover()
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="complaints-after-migrate")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pengaduan.complaints import clock
+from pengaduan.complaints import clock, figures
 from pengaduan.complaints.attachments import submission_total_error
 from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.domain_events import (
@@ -44,7 +44,6 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.reports.stats import record_step_stats
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop, monitoring_period
 from pengaduan.units.models import Membership, Unit
@@ -119,6 +118,7 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tup
     recording = kinds.one("records_complaint")
     recording.fill_complaint(complaint, cleaned)
     recording.save_complaint(complaint)
+    figures.complaint_counted(complaint, new=True)
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
         data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
@@ -240,7 +240,7 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
         emit(ComplaintClosed(complaint=complaint))
         _answer_flows_back(complaint, actor=ctx.actor, now=now)
-    record_step_stats(run)  # the office-time figures the reports aggregate in the database
+    figures.step_counted(run, complaint)  # the step's office time and the rollups the reports read
 
 
 def coordination_request(*, complaint: Complaint, actor, role: str, question: str, addressee=None,
@@ -330,6 +330,7 @@ def complaint_set_aside(*, complaint: Complaint, actor, reason: str, note: str, 
         complaint.set_aside_reason, complaint.set_aside_note = reason, note.strip()
         complaint.linked_to = duplicate_of
         complaint.save(update_fields=["status", "closed_at", "set_aside_reason", "set_aside_note", "linked_to"])
+        figures.complaint_counted(complaint)  # no longer counted as received
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.SET_ASIDE, actor=actor, step_number=run.number, created_at=now,
             data={"reason": reason, "note": note.strip(), "duplicate_of": duplicate_of.pk if duplicate_of else None},
@@ -433,6 +434,7 @@ def complaint_rate(*, complaint: Complaint, score, comment: str = "", now: datet
         )
         if not created:
             raise WorkflowError(_("This answer has already been rated. Thank you."))
+        figures.rating_counted(rating, complaint.unit_id)
         Event.objects.create(complaint=complaint, kind=Event.Kind.RATED, created_at=now,
                              data={"score": rating.score})
     return rating
@@ -519,6 +521,7 @@ def _forward(ctx: StepContext, order: ForwardOrder) -> Forward:
         # Recorded in the target's own register at the moment it arrives there.
         register_allocate(complaint=target, at=now)
         target.save()
+        figures.complaint_counted(target, new=True)
         forward.target_unit, forward.target = target_unit, target
         forward.save()
         attachments = _copy_attachments(origin, target, now)
@@ -581,9 +584,10 @@ def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dic
     Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED, actor=actor, created_at=now,
                          data={"by_forward": forward.pk})
     emit(ForwardAnswered(forward=forward))
-    # The origin is answered now: its figures (time to answer) are recorded as at any closing.
+    # The origin is answered now: counted as answered, with its time to answer, as at any closing.
+    figures.complaint_counted(origin)
     if decision_run := origin.step_runs.filter(number=forward.step_number).first():
-        record_step_stats(decision_run)
+        figures.step_counted(decision_run)
     # A chain of hand-overs (A → B → C): B's closing answers A in turn, with C's answer.
     _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""))
 
@@ -633,11 +637,15 @@ def forward_return(*, complaint: Complaint, actor, reason: str, now: datetime | 
                    .filter(target=target, state=Forward.State.MONITORING).first())
         if forward is None or target.status != Complaint.Status.OPEN:
             raise StepNotCurrent(_("Only an open case forwarded to this unit can be returned."))
-        for run in StepRun.objects.select_for_update().filter(complaint=target, done_at__isnull=True):
+        closed_runs = list(StepRun.objects.select_for_update().filter(complaint=target, done_at__isnull=True))
+        for run in closed_runs:
             StepRun.objects.filter(pk=run.pk).update(done_at=now, done_by=actor, output={"returned": reason})
             run.reminders.filter(sent_at__isnull=True).delete()
         target.status, target.closed_at = Complaint.Status.RETURNED, now
         target.save(update_fields=["status", "closed_at"])
+        figures.complaint_counted(target)
+        for run in closed_runs:
+            figures.step_counted(run)  # as a rebuild counts it: done (by the return) at this moment
         Event.objects.create(complaint=target, kind=Event.Kind.RETURNED, actor=actor, created_at=now,
                              data={"forward": forward.pk, "to_unit": forward.origin_unit.code, "reason": reason})
         forward.state, forward.returned_at, forward.return_reason, forward.returned_by = (
@@ -649,12 +657,14 @@ def forward_return(*, complaint: Complaint, actor, reason: str, now: datetime | 
         run = StepRun.objects.select_for_update().select_related("step").get(complaint=origin,
                                                                              number=forward.step_number)
         run.reminders.all().delete()
+        figures.step_uncounted(run)  # counted again when the decision is taken anew
         run.done_at, run.done_by, run.paused_at, run.started_at = None, None, None, now
         run.due_at = calendar_for_unit(origin.unit).add(now, run.step.duration)
         run.save(update_fields=["done_at", "done_by", "paused_at", "started_at", "due_at"])
         clock.schedule_reminders(run, calendar_for_unit(origin.unit))
         origin.decision_type = ""
         origin.save(update_fields=["decision_type"])
+        figures.complaint_counted(origin)
         Event.objects.create(
             complaint=origin, kind=Event.Kind.FORWARD_RETURNED, actor=actor, step_number=run.number, created_at=now,
             data={"forward": forward.pk, "unit": target.unit.code, "unit_name": target.unit.name,

@@ -650,3 +650,15 @@ class Forward(models.Model):
     @property
     def to_name(self) -> str:
         return self.target_unit.name if self.target_unit_id else self.outside_body
+
+
+# The report figures kept beside the complaints (facts and rollups), in a module of their own.
+from pengaduan.complaints.figure_models import (  # noqa: E402, F401
+    AnswerDay,
+    ComplaintFigure,
+    ComplaintStat,
+    DayCount,
+    StepDay,
+    StepMonth,
+    StepRunStat,
+)

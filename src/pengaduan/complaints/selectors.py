@@ -1,16 +1,14 @@
 """Reads for the workdesk: what waits for whom, a complaint's timeline, the register, similar complaints."""
 
-import heapq
 from collections import defaultdict
-from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, Substr
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from pengaduan.complaints import similarity
+from pengaduan.complaints import search, similarity
 from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, Forward, RegisterCounter, StepRun
 from pengaduan.units.models import Membership, Unit
 
@@ -138,11 +136,11 @@ def similar_complaints(
     description: str = "",
     subject: str = "",
     event_place: str = "",
+    reporter: dict | None = None,
     exclude_pk: int | None = None,
     limit: int = 5,
-    window_days: int = 180,
-    max_candidates: int = 3000,
     min_score: float = 0.2,
+    now=None,
 ) -> list[tuple[Complaint, float]]:
     """Existing complaints of `unit` that read like the given one, best first, with their score in [0, 1].
 
@@ -151,18 +149,17 @@ def similar_complaints(
     complaint being looked at. Set-aside complaints are never suggested: spam is no case to link to,
     and a duplicate's original is suggested itself. Only scores of at least `min_score` are returned.
 
-    Why a bounded window scored in Python: text similarity with stemming and typos cannot use an index
-    in SQLite, and the same code must run on SQLite and PostgreSQL. Repeats of a case arrive within
-    weeks or months, so the unit's complaints of the last `window_days`, newest first and at most
-    `max_candidates`, are read along the `complaints_unit_recent` index (unit, -received_at) and scored
-    by `pengaduan.complaints.similarity`. The cost thus depends on the window, not on the size of the
-    table (see bench/bench_similar.py). An old case repeated after the window, or beyond the newest
-    `max_candidates` in a busy unit, is not suggested: that is the trade-off. On PostgreSQL, pg_trgm
-    (a GIN trigram index with `%` and `similarity()`) could later replace this scoring and search the
-    whole history, at the price of a second code path.
+    Every complaint of the unit is searched, however old: the database's index
+    (`pengaduan.complaints.search`: FTS5 on SQLite, a pg_trgm trigram index on PostgreSQL) finds the best
+    few dozen candidates, and `pengaduan.complaints.similarity` scores them (stemmed words and trigrams, the
+    summary and subject weighing most, the place too). The order adds to the text's score a little for the
+    same reporter (`reporter`: phone or e-mail, compared, never shown) and a little for recency, so that
+    among equally similar cases the one from the same person and the newer one come first. The score
+    returned is the text's. The suggestions are complaints, shown through the same templates and masking
+    as any list: the search reveals no identity.
 
-    Two queries whatever the number of candidates: the candidates' texts as plain tuples (building
-    thousands of model instances would cost more than scoring them), then the few suggested complaints.
+    Two queries whatever the number of complaints on PostgreSQL (three on SQLite, which first reads how
+    common each word is): the candidates' texts as plain tuples, then the few suggested complaints.
     """
     new = similarity.complaint_features(
         {"summary": summary, "description": description, "subject": subject, "event_place": event_place}
@@ -171,26 +168,49 @@ def similar_complaints(
         return []
     # Fields empty in the new complaint are not scored, so not worth normalising for each candidate.
     wanted = tuple(field for field, features in new.items() if features)
-    candidates = (
-        Complaint.objects.filter(unit=unit, received_at__gte=timezone.now() - timedelta(days=window_days))
-        .exclude(status=Complaint.Status.SET_ASIDE)
-        .order_by("-received_at")
-    )
-    if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
-    scores: list[tuple[float, int, int]] = []
-    for position, (pk, *texts) in enumerate(candidates.values_list("pk", *_SIMILAR_TEXT_FIELDS)[:max_candidates]):
-        value = similarity.score_features(
-            new, similarity.complaint_features(dict(zip(_SIMILAR_TEXT_FIELDS, texts)), wanted)
-        )
-        if value >= min_score:
-            scores.append((value, -position, pk))
-    # Best first; among equal scores the newer complaint (lower position) first.
-    best = heapq.nlargest(limit, scores)
+    found = search.candidates(unit_id=unit.pk, summary=summary, description=description, subject=subject,
+                              event_place=event_place, exclude_pk=exclude_pk)
+    phone, email = _reporter_keys(reporter)
+    now = now or timezone.now()
+    # Plain tuples, the long texts cut where scoring stops reading them: building model instances for every
+    # candidate would cost more than scoring them.
+    rows = found.annotate(text_summary=Substr("summary", 1, similarity.MAX_FIELD_CHARS),
+                          text_description=Substr("description", 1, similarity.MAX_FIELD_CHARS),
+                          text_subject=Substr("subject", 1, similarity.MAX_FIELD_CHARS),
+                          text_place=Substr("event_place", 1, similarity.MAX_FIELD_CHARS)).values_list(
+        "pk", "text_summary", "text_description", "text_subject", "text_place", "received_at", "complainant__phone",
+        "complainant__email")
+    ranked: list[tuple[float, int, float]] = []
+    for pk, *texts, received_at, person_phone, person_email in rows:
+        value = similarity.score_features(new, similarity.complaint_features(
+            dict(zip(_SIMILAR_TEXT_FIELDS, texts)), wanted))
+        if value < min_score:
+            continue
+        bonus = RECENCY_WEIGHT / (1 + max((now - received_at).days, 0) / RECENCY_DAYS)
+        if (phone and _digits(person_phone) == phone) or (email and (person_email or "").strip().lower() == email):
+            bonus += REPORTER_WEIGHT
+        ranked.append((value + bonus, pk, value))
+    ranked.sort(reverse=True)
+    best = ranked[:limit]
     if not best:
         return []
-    found = Complaint.objects.in_bulk([pk for _value, _position, pk in best])
-    return [(found[pk], value) for value, _position, pk in best if pk in found]
+    complaints = Complaint.objects.in_bulk([pk for _rank, pk, _value in best])
+    return [(complaints[pk], value) for _rank, pk, value in best if pk in complaints]
+
+
+# How much the order leans on other things than the text (the text's score lies in [0, 1]).
+REPORTER_WEIGHT = 0.1
+RECENCY_WEIGHT, RECENCY_DAYS = 0.03, 90
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in (text or "") if ch.isdigit())[-9:]
+
+
+def _reporter_keys(reporter: dict | None) -> tuple[str, str]:
+    reporter = reporter or {}
+    phone = _digits(reporter.get("phone", ""))
+    return (phone if len(phone) >= 6 else ""), (reporter.get("email") or "").strip().lower()
 
 
 def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now) -> QuerySet[StepRun]:

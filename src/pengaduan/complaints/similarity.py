@@ -1,6 +1,8 @@
 """Text similarity between complaints, so the JFU sees possible duplicates while recording a new one.
 
-Pure functions, no ORM: the same code runs whatever the database is, and it can be tested without one.
+Pure functions, no ORM: the same code runs whatever the database is, and it can be tested without one. The
+database's full-text index (complaints.search) finds the candidates among every complaint; this module scores
+the few it finds.
 
 Complaints arrive in everyday Indonesian, often typed on a phone: mixed case, abbreviations, typos, and
 the same root word in many affixed forms ("membayar", "dibayar", "pembayaran"). So a text becomes:
@@ -100,6 +102,26 @@ def normalise(text: str) -> list[str]:
         # NFKC folds full-width and compatibility characters.
         words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     return [token for word in words for token in _word_tokens(word)]
+
+
+def search_terms(text: str) -> list[str]:
+    """The words a full-text index should look for: each content word as written (lower-cased, as the index's
+    tokenizer folds it) and, where the light stemmer shortens it, its stem as a prefix (marked with a trailing
+    "*"), so that "pembayaran" also finds "bayaran". Stop words, digits and money amounts are left out, as in
+    `normalise`; the order is the text's, without repeats."""
+    text = (text or "")[:MAX_FIELD_CHARS]
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    terms: dict[str, None] = {}
+    for word in words:
+        if not _word_tokens(word):
+            continue
+        terms[word] = None
+        for expanded in ABBREVIATIONS.get(word, (word,)):
+            terms[expanded] = None
+            root = stem(expanded)
+            if root != expanded and len(root) >= _MIN_STEM:
+                terms[root + "*"] = None
+    return list(terms)
 
 
 @lru_cache(maxsize=65536)

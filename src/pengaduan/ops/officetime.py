@@ -96,6 +96,13 @@ class OfficeTimeline:
             return self.add_working_days(start, amount)
         return start + amount * 24 * 60
 
+    def working_days_between(self, start: int, end: int) -> int:
+        """`BusinessCalendar.working_days_between`: working days after the start's day up to the end's day."""
+        if end <= start:
+            return 0
+        return (bisect_right(self._workdays, self.local_date(end).toordinal())
+                - bisect_right(self._workdays, self.local_date(start).toordinal()))
+
     def office_minutes_between(self, start: int, end: int) -> int:
         return max(0, self.index(end) - self.index(start))
 

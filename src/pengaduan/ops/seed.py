@@ -32,16 +32,19 @@ from django.utils import timezone
 
 from pengaduan.complaints import channels
 from pengaduan.complaints.codes import ALPHABET
+from pengaduan.complaints.figures import rebuild_rollups
 from pengaduan.complaints.kinds import Sample, StepKind, get_kind
 from pengaduan.complaints.models import (
     Complainant,
     Complaint,
+    ComplaintStat,
     Event,
     InformationRequest,
     RegisterCounter,
     Reminder,
     StepPause,
     StepRun,
+    StepRunStat,
 )
 from pengaduan.complaints.reminders import DEFAULT_ESCALATION_ROLES
 from pengaduan.ops.officetime import OfficeTimeline, from_minute, to_minute
@@ -153,7 +156,7 @@ class _Rows:
     next batch is generated. Inside one (tests) it happens in place, so that it sees the caller's rows.
     """
 
-    ORDER = [Complainant, Complaint, StepRun, StepPause, InformationRequest, Reminder, Event]
+    ORDER = [Complainant, Complaint, StepRun, StepPause, InformationRequest, Reminder, Event, StepRunStat, ComplaintStat]
 
     def __init__(self, columns: dict):
         self.columns = columns  # model → [column names], the order of each row tuple
@@ -262,6 +265,12 @@ COLUMNS = {
                          "replied_at"],
     Reminder: ["id", "step_run_id", "kind", "share", "due_at", "sent_at"],
     Event: ["id", "complaint_id", "kind", "actor_id", "step_number", "data", "created_at"],
+    # The report figures the engine keeps when a step completes (complaints.figures), measured here on the
+    # office timeline: the reports are right at once, without `report rebuild-stats`.
+    StepRunStat: ["step_run_id", "complaint_id", "unit_id", "step_number", "role", "done_by_id", "done_at",
+                  "done_month", "office_seconds", "paused_office_seconds", "standard_seconds", "on_time"],
+    ComplaintStat: ["complaint_id", "unit_id", "received_at", "answered_at", "answered_month", "working_days",
+                    "office_seconds", "paused_office_seconds", "standard_seconds", "within_sop"],
 }
 
 
@@ -355,6 +364,16 @@ class Seeder:
     def _date(self, value: date):
         return value.isoformat()
 
+    def _month(self, minute: int) -> str:
+        return self.timeline.local_date(minute).replace(day=1).isoformat()
+
+    def _working_days(self, start: int, end: int) -> int:
+        """`BusinessCalendar.working_days_between` on the timeline: working days after the start's day up to
+        the end's day."""
+        if end <= start:
+            return 0
+        return self.timeline.working_days_between(start, end)
+
     def _take(self, model) -> int:
         pk = self.next_id[model]
         self.next_id[model] = pk + 1
@@ -424,6 +443,8 @@ class Seeder:
                 tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in _Rows.ORDER)
                 vacuum = "VACUUM (ANALYZE)" if not connection.in_atomic_block else "ANALYZE"
                 cursor.execute(f"{vacuum} {tables}")
+        # The rollups the reports read, from the figures written above (their size follows days, not rows).
+        rebuild_rollups(unit=self.unit)
 
     # -- one complaint ----------------------------------------------------------------------------
 
@@ -543,6 +564,7 @@ class Seeder:
         received_at_event = received if first_actor is None or draft.runs[0][3] is None else draft.runs[0][3]
         events.append((received_at_event, "received", first_actor, None,
                        f'{{"channel": "{channel}", "received_at": "{self._iso(received)}"}}'))
+        standard_total = 0
         for index, (step, started, due, finished) in enumerate(draft.runs):
             run_id = self._take(StepRun)
             performer = self.officers[step.performer]
@@ -577,6 +599,18 @@ class Seeder:
                           self._utc(due), self._utc(finished), performer if finished is not None else None,
                           output, self._utc(paused)))
             self.result.step_runs += 1
+            if finished is not None and not draft.set_aside:
+                standard = self.timeline.office_minutes_between(started, due) * 60
+                standard_total += standard
+                add(StepRunStat, (run_id, complaint_id, self.unit.pk, step.number, step.performer, performer,
+                                  self._utc(finished), self._month(finished),
+                                  self.timeline.office_minutes_between(started, finished) * 60, 0, standard,
+                                  finished <= due))
+        if draft.status == "closed":
+            office = self.timeline.office_minutes_between(received, closed) * 60
+            add(ComplaintStat, (complaint_id, self.unit.pk, self._utc(received), self._utc(closed), self._month(closed),
+                                self._working_days(received, closed), office, 0, standard_total,
+                                office <= standard_total))
         events.sort(key=lambda event: event[0])  # stable: the engine's order within one moment is kept
         for created, kind, actor, step_number, data in events:
             add(Event, (self._take(Event), complaint_id, kind, actor, step_number,

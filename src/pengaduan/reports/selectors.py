@@ -1,10 +1,15 @@
-"""Reads for the reports. Every figure is aggregated by the database: one row per group comes back, never
-one per complaint (the only exceptions are lists capped at a handful of rows, such as the longest waits).
+"""Reads for the reports. Every figure comes from the rollups kept beside the complaints (per unit and local
+day, see complaints.figure_models): a year's report sums a few thousand rollup rows whatever the number of
+complaints. Only what is open now is read from the step runs, along their partial indexes (open steps are
+few), and lists capped at a handful of rows, such as the longest waits.
 
 Definitions used throughout:
 * received: complaints received in the period, less those set aside (spam, duplicates), which are
   counted apart; answered: complaints whose last step was done in the period (`ComplaintStat`);
-* office time and "within the SOP": see reports.stats;
+* office time and "within the SOP": see complaints.figures;
+* medians and percentiles: read from the office-time histogram of the rollups, interpolated as PostgreSQL's
+  percentile_cont does between the values around the wanted position; a value is its bucket's mean, exact
+  when the steps of a bucket took the same time and otherwise within the bucket's width (about 3 %);
 * open at the end of a period: received before its end and not answered (closed) before it.
 """
 
@@ -14,24 +19,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints import channels
+from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay, StepMonth, StepRunStat
+from pengaduan.complaints.figures import OFFICE, STANDARD, bucket
 from pengaduan.complaints.models import (
     Complaint,
     ComplaintType,
     DecisionType,
-    Rating,
     StepPause,
     StepRun,
 )
 from pengaduan.complaints.selectors import roles_by_unit, team_units
 from pengaduan.reports.formatting import share
-from pengaduan.reports.models import ComplaintStat, StepRunStat
-from pengaduan.reports.periods import Period, month_bounds
-from pengaduan.reports.sql import percentiles
+from pengaduan.reports.periods import Period
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -93,16 +97,45 @@ def received(unit: Unit, start: datetime, end: datetime) -> QuerySet[Complaint]:
     )
 
 
-def _monthly_counts(queryset: QuerySet, field_name: str, months: list[date]) -> list[int]:
-    """How many rows of `queryset` have `field_name` in each month: one query, one pass (no per-row function)."""
+def _day_counts(unit: Unit, measure: str, first: date | None, end: date) -> list[tuple[date, str, int]]:
+    """(day, value, n) of one rollup measure for the days in [first, end) (`first` None: from the beginning)."""
+    rows = DayCount.objects.filter(unit=unit, measure=measure, day__lt=end)
+    if first is not None:
+        rows = rows.filter(day__gte=first)
+    return list(rows.order_by().values("day", "value").annotate(total=Sum("n")).values_list("day", "value", "total"))
+
+
+def _by_value(rows: list[tuple[date, str, int]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _day, value, n in rows:
+        counts[value] = counts.get(value, 0) + n
+    return counts
+
+
+def _per_month(pairs, months: list[date]) -> list[int]:
+    """Sum (day, n) pairs into the given months (first days), in order."""
+    totals = dict.fromkeys(months, 0)
+    for day, n in pairs:
+        month = day.replace(day=1)
+        if month in totals:
+            totals[month] += n
+    return [totals[month] for month in months]
+
+
+def _received_days(unit: Unit, first: date | None, end: date) -> list[tuple[date, str, int]]:
+    """Complaints received per day by outcome (open, closed, set_aside)."""
+    return _day_counts(unit, "outcome", first, end)
+
+
+def _received_count(rows) -> int:
+    return sum(n for _day, value, n in rows if value != Complaint.Status.SET_ASIDE)
+
+
+def _received_by_month(unit: Unit, months: list[date], end: date) -> list[int]:
     if not months:
         return []
-    aggregates = {}
-    for index, month in enumerate(months):
-        start, end = month_bounds(month)
-        aggregates[f"m{index}"] = Count("pk", filter=Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end}))
-    result = queryset.aggregate(**aggregates)
-    return [result[f"m{index}"] for index in range(len(months))]
+    rows = _received_days(unit, months[0], end)
+    return _per_month(((day, n) for day, value, n in rows if value != Complaint.Status.SET_ASIDE), months)
 
 
 @dataclass
@@ -117,13 +150,11 @@ class Breakdown:
         return sum(count for _label, count in self.rows)
 
 
-def _breakdown(queryset: QuerySet, field_name: str, title: str, *, labels: dict | None = None,
-               empty: str = "", top: int | None = None) -> Breakdown:
-    counts = list(
-        queryset.order_by().values_list(field_name).annotate(n=Count("pk")).order_by("-n", field_name)
-    )
+def _breakdown(counts: dict[str, int], title: str, *, labels: dict | None = None, empty: str = "",
+               top: int | None = None) -> Breakdown:
+    ordered = sorted(((value, n) for value, n in counts.items() if n), key=lambda pair: (-pair[1], pair[0]))
     rows = []
-    for value, n in counts:
+    for value, n in ordered:
         label = (labels or {}).get(value, value) if value else empty
         rows.append((str(label), n))
     if top is not None and len(rows) > top:
@@ -132,11 +163,65 @@ def _breakdown(queryset: QuerySet, field_name: str, title: str, *, labels: dict 
     return Breakdown(title, rows)
 
 
+def histogram_percentiles(buckets: list[tuple[int, int, int]], fractions=(0.5, 0.9)) -> list[float | None]:
+    """Percentiles of the durations in `buckets` ([(bucket, n, seconds summed)]), interpolated linearly between
+    the values around the position p·(n−1) as percentile_cont does; each value is its bucket's mean."""
+    buckets = sorted((b, n, total) for b, n, total in buckets if n > 0)
+    count = sum(n for _b, n, _total in buckets)
+    if not count:
+        return [None for _fraction in fractions]
+
+    def value_at(index: int) -> float:
+        seen = 0
+        for _b, n, total in buckets:
+            seen += n
+            if index < seen:
+                return total / n
+        return buckets[-1][2] / buckets[-1][1]
+
+    results = []
+    for fraction in fractions:
+        position = fraction * (count - 1)
+        low = int(position)
+        weight = position - low
+        value = value_at(low)
+        if weight:
+            value = value * (1 - weight) + value_at(low + 1) * weight
+        results.append(value)
+    return results
+
+
 # -- SOP compliance -------------------------------------------------------------------------------------------
 
-def step_stats(unit: Unit, period: Period) -> QuerySet[StepRunStat]:
-    start, end = period.bounds()
-    return StepRunStat.objects.filter(unit=unit, done_at__gte=start, done_at__lt=end)
+def _step_days(unit: Unit, period: Period) -> QuerySet[StepDay]:
+    return StepDay.objects.filter(unit=unit, day__gte=period.start, day__lt=period.end).order_by()
+
+
+def _histograms(unit: Unit, period: Period, measure: str, group_by: list[str]) -> dict[tuple, list]:
+    """{group: [(bucket, n, seconds)]} of the office times in the period. Whole months (every period but a
+    range of days) read the monthly histograms; a range of days reads the buckets of its own steps' figures."""
+    if period.start.day == 1 and period.end.day == 1:
+        rows = (StepMonth.objects.filter(unit=unit, measure=measure, month__gte=period.start, month__lt=period.end)
+                .order_by().values(*group_by, "bucket").annotate(total=Sum("n"), s=Sum("seconds"))
+                .values_list(*group_by, "bucket", "total", "s"))
+    else:
+        start, end = period.bounds()
+        value = "office_seconds" if measure == OFFICE else "standard_seconds"
+        fields = {"officer_id": "done_by_id"}
+        raw = StepRunStat.objects.filter(unit=unit, done_at__gte=start, done_at__lt=end).values_list(
+            *[fields.get(name, name) for name in group_by], value)
+        sums: dict[tuple, list] = {}
+        for *group, seconds in raw.iterator():
+            key = (*[g or 0 for g in group], bucket(seconds))
+            total = sums.setdefault(key, [0, 0])
+            total[0] += 1
+            total[1] += seconds
+        rows = [(*key, n, seconds) for key, (n, seconds) in sums.items()]
+    histograms: dict[tuple, list] = {}
+    for *group, bucket_number, n, seconds in rows:
+        if n:
+            histograms.setdefault(tuple(group), []).append((bucket_number, n, seconds))
+    return histograms
 
 
 @dataclass
@@ -157,21 +242,22 @@ class StepFigures:
 def compliance_by_step(*, unit: Unit, period: Period) -> list[StepFigures]:
     """Per SOP step, the steps done in the period: how many, the share on time, the median and 90th
     percentile of their office time, and the median office time the SOP allowed them."""
-    stats = step_stats(unit, period)
     steps = sop_steps(unit)
     rows = {number: StepFigures(step) for number, step in steps.items()}
-    for number, done, on_time, paused in (
-        stats.values("step_number").annotate(done=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)),
-                                             paused=Sum("paused_office_seconds"))
-        .values_list("step_number", "done", "on_time", "paused")
+    for number, n, on_time, paused in (
+        _step_days(unit, period).values("step_number")
+        .annotate(total=Sum("n"), on=Sum("on_time"), p=Sum("paused_seconds"))
+        .values_list("step_number", "total", "on", "p")
     ):
-        row = rows.setdefault(number, StepFigures(_step_info(steps, number)))
-        row.done, row.on_time, row.paused = done, on_time, paused or 0
-    for (number,), (median, p90) in percentiles(stats, value="office_seconds", group_by=["step_number"]).items():
-        rows[number].median, rows[number].p90 = median, p90
-    for (number,), (median,) in percentiles(stats, value="standard_seconds", group_by=["step_number"],
-                                            fractions=(0.5,)).items():
-        rows[number].standard_median = median
+        if n:
+            row = rows.setdefault(number, StepFigures(_step_info(steps, number)))
+            row.done, row.on_time, row.paused = n, on_time, paused or 0
+    for (number,), histogram in _histograms(unit, period, OFFICE, ["step_number"]).items():
+        if number in rows:
+            rows[number].median, rows[number].p90 = histogram_percentiles(histogram)
+    for (number,), histogram in _histograms(unit, period, STANDARD, ["step_number"]).items():
+        if number in rows:
+            rows[number].standard_median = histogram_percentiles(histogram, (0.5,))[0]
     return [rows[number] for number in sorted(rows)]
 
 
@@ -190,20 +276,21 @@ class OfficerFigures:
 
 def compliance_by_officer(*, unit: Unit, period: Period) -> list[OfficerFigures]:
     """Per officer and step: steps done in the period, share on time, median office time."""
-    stats = step_stats(unit, period)
     steps = sop_steps(unit)
-    groups = list(
-        stats.values("done_by", "step_number").annotate(done=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-        .values_list("done_by", "step_number", "done", "on_time")
-    )
-    medians = percentiles(stats, value="office_seconds", group_by=["done_by", "step_number"], fractions=(0.5,))
-    users = get_user_model().objects.in_bulk([user_id for user_id, *_rest in groups if user_id])
+    groups = [
+        row for row in _step_days(unit, period).values("officer_id", "step_number")
+        .annotate(total=Sum("n"), on=Sum("on_time")).values_list("officer_id", "step_number", "total", "on")
+        if row[2]
+    ]
+    medians = _histograms(unit, period, OFFICE, ["officer_id", "step_number"])
+    users = get_user_model().objects.in_bulk([officer for officer, *_rest in groups if officer])
     rows = []
-    for user_id, number, done, on_time in groups:
-        user = users.get(user_id)
+    for officer, number, done, on_time in groups:
+        user = users.get(officer)
         name = (user.get_full_name() or user.get_username()) if user else _("(unknown)")
+        histogram = medians.get((officer, number), [])
         rows.append(OfficerFigures(name, _step_info(steps, number), done, on_time,
-                                   medians.get((user_id, number), [None])[0]))
+                                   histogram_percentiles(histogram, (0.5,))[0]))
     rows.sort(key=lambda row: (row.name.lower(), row.step.number))
     return rows
 
@@ -226,26 +313,33 @@ class MonthFigures:
         return share(self.within_sop, self.answered)
 
 
+def _answer_days(unit: Unit, first: date | None, end: date) -> QuerySet[AnswerDay]:
+    rows = AnswerDay.objects.filter(unit=unit, day__lt=end).order_by()
+    return rows if first is None else rows.filter(day__gte=first)
+
+
 def compliance_by_month(*, unit: Unit, period: Period) -> list[MonthFigures]:
     """The trend: per month of the period, steps done and on time, complaints answered and within the SOP."""
     rows = {month: MonthFigures(month) for month in period.months()}
-    for month, done, on_time in (
-        step_stats(unit, period).values("done_month")
-        .annotate(done=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-        .values_list("done_month", "done", "on_time")
+    for day, done, on_time in (
+        _step_days(unit, period).values("day").annotate(total=Sum("n"), on=Sum("on_time"))
+        .values_list("day", "total", "on")
     ):
-        row = rows.setdefault(month, MonthFigures(month))
-        row.steps_done, row.steps_on_time = done, on_time
-    answers = complaint_stats(unit, period)
-    for month, answered, within in (
-        answers.values("answered_month").annotate(n=Count("pk"), within=Count("pk", filter=Q(within_sop=True)))
-        .values_list("answered_month", "n", "within")
+        row = rows.setdefault(day.replace(day=1), MonthFigures(day.replace(day=1)))
+        row.steps_done, row.steps_on_time = row.steps_done + done, row.steps_on_time + on_time
+    histograms: dict[date, list] = {}
+    for day, working_days, answered, within in (
+        _answer_days(unit, period.start, period.end).values("day", "working_days")
+        .annotate(n=Sum("n"), w=Sum("within_sop")).values_list("day", "working_days", "n", "w")
     ):
+        if not answered:
+            continue
+        month = day.replace(day=1)
         row = rows.setdefault(month, MonthFigures(month))
-        row.answered, row.within_sop = answered, within
-    for (month,), (median,) in percentiles(answers, value="working_days", group_by=["answered_month"],
-                                           fractions=(0.5,)).items():
-        rows[month].median_working_days = median
+        row.answered, row.within_sop = row.answered + answered, row.within_sop + within
+        histograms.setdefault(month, []).append((working_days, answered, working_days * answered))
+    for month, histogram in histograms.items():
+        rows[month].median_working_days = histogram_percentiles(histogram, (0.5,))[0]
     return [rows[month] for month in sorted(rows)]
 
 
@@ -304,11 +398,6 @@ def waiting_longest(*, unit: Unit, now: datetime, limit: int = 10) -> list[Waiti
 
 # -- complaints answered --------------------------------------------------------------------------------------
 
-def complaint_stats(unit: Unit, period: Period) -> QuerySet[ComplaintStat]:
-    start, end = period.bounds()
-    return ComplaintStat.objects.filter(unit=unit, answered_at__gte=start, answered_at__lt=end)
-
-
 @dataclass
 class AnswerFigures:
     answered: int = 0
@@ -326,16 +415,26 @@ class AnswerFigures:
 
 def answer_figures(*, unit: Unit, period: Period) -> AnswerFigures:
     """Complaints answered in the period: how many, how fast, and how many within the SOP."""
-    answers = complaint_stats(unit, period)
-    totals = answers.aggregate(
-        answered=Count("pk"), within_sop=Count("pk", filter=Q(within_sop=True)),
-        average_working_days=Avg("working_days"), longest_working_days=Max("working_days"),
-        average_office_seconds=Avg("office_seconds"), longest_office_seconds=Max("office_seconds"),
-    )
-    figures = AnswerFigures(**totals)
-    medians = percentiles(answers, value="working_days", fractions=(0.5,))
-    if medians:
-        figures.median_working_days = medians[()][0]
+    figures = AnswerFigures()
+    histogram, days_total, office_total = [], 0, 0
+    for working_days, n, within, office, longest in (
+        _answer_days(unit, period.start, period.end).values("working_days")
+        .annotate(n=Sum("n"), w=Sum("within_sop"), s=Sum("office_seconds"), m=Max("office_max"))
+        .values_list("working_days", "n", "w", "s", "m")
+    ):
+        if not n:
+            continue
+        figures.answered += n
+        figures.within_sop += within
+        days_total += working_days * n
+        office_total += office
+        histogram.append((working_days, n, working_days * n))
+        figures.longest_working_days = max(figures.longest_working_days or 0, working_days)
+        figures.longest_office_seconds = max(figures.longest_office_seconds or 0, longest)
+    if figures.answered:
+        figures.average_working_days = days_total / figures.answered
+        figures.average_office_seconds = office_total / figures.answered
+        figures.median_working_days = histogram_percentiles(histogram, (0.5,))[0]
     return figures
 
 
@@ -350,11 +449,10 @@ class RatingFigures:
 
 def rating_figures(*, unit: Unit, period: Period) -> RatingFigures:
     """Satisfaction ratings given by complainants during the period."""
-    start, end = period.bounds()
-    ratings = Rating.objects.filter(complaint__unit=unit, created_at__gte=start, created_at__lt=end)
-    by_score = dict(ratings.order_by().values_list("score").annotate(n=Count("pk")))
+    by_score = {int(score): n for score, n in _by_value(_day_counts(unit, "rating", period.start, period.end)).items()
+                if n}
     total = sum(by_score.values())
-    average = ratings.aggregate(average=Avg("score"))["average"] if total else None
+    average = sum(score * n for score, n in by_score.items()) / total if total else None
     return RatingFigures(total, average, {score: by_score.get(score, 0) for score in range(5, 0, -1)})
 
 
@@ -368,16 +466,21 @@ def at_period_end(*, unit: Unit, period: Period) -> PeriodEnd:
     """Complaints still open when the period ended, and those among them whose step was then past its deadline
     (not counting a step waiting for the complainant at that moment).
 
+    Open at the end: received before it (not set aside) less answered before it, both from the rollups.
+    Past a deadline at the end: the steps done late whose deadline fell before the end and which were done
+    after it (rollups: late steps by day of deadline less late steps by day of completion), and the steps
+    still open whose deadline fell before the end and which were not waiting for the complainant then.
     The deadline is the one stored now: a clock paused only after the period's end moved it on, so such a
     step is not counted as overdue (rare, and in the officers' favour)."""
-    _start, end = period.bounds()
-    open_at_end = Complaint.objects.filter(unit=unit, received_at__lt=end).exclude(
-        status=Complaint.Status.SET_ASIDE).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    start, end = period.bounds()
+    received_before = _received_count(_received_days(unit, None, period.end))
+    answered_before = _answer_days(unit, None, period.end).aggregate(n=Sum("n"))["n"] or 0
+    late = _by_value(_day_counts(unit, "late_due", None, period.end)).get("", 0) - _by_value(
+        _day_counts(unit, "late_done", None, period.end)).get("", 0)
     waiting = StepPause.objects.filter(step_run=OuterRef("pk"), started_at__lt=end).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gte=end))
-    late = StepRun.objects.filter(complaint__in=open_at_end, started_at__lt=end, due_at__lt=end).filter(
-        Q(done_at__isnull=True) | Q(done_at__gte=end)).exclude(Exists(waiting))
-    return PeriodEnd(open_at_end.count(), late.values("complaint_id").distinct().count())
+    late += StepRun.objects.open().filter(unit=unit, due_at__lt=end).exclude(Exists(waiting)).count()
+    return PeriodEnd(received_before - answered_before, late)
 
 
 @dataclass
@@ -399,33 +502,33 @@ class PeriodicFigures:
 
 def periodic_figures(*, unit: Unit, period: Period) -> PeriodicFigures:
     """Everything the periodic report to the Walikota says, for one unit and period."""
-    start, end = period.bounds()
-    complaints = received(unit, start, end)
-    totals = complaints.aggregate(
-        total=Count("pk"), answered=Count("pk", filter=Q(status=Complaint.Status.CLOSED)),
-        open=Count("pk", filter=Q(status=Complaint.Status.OPEN)),
-    )
-    set_aside = Complaint.objects.filter(unit=unit, received_at__gte=start, received_at__lt=end,
-                                         status=Complaint.Status.SET_ASIDE).count()
-    outcome = Breakdown(_("Outcome (today)"),
-                        [(_("Answered"), totals["answered"]), (_("In progress"), totals["open"])])
+    outcomes = _received_days(unit, period.start, period.end)
+    by_outcome = _by_value(outcomes)
+    answered, still_open = by_outcome.get(Complaint.Status.CLOSED, 0), by_outcome.get(Complaint.Status.OPEN, 0)
+    outcome = Breakdown(_("Outcome (today)"), [(_("Answered"), answered), (_("In progress"), still_open)])
+
+    def counts(measure: str) -> dict[str, int]:
+        return _by_value(_day_counts(unit, measure, period.start, period.end))
+
     breakdowns = [
-        _breakdown(complaints, "channel", _("Channel"), labels=channels.labels()),
-        _breakdown(complaints, "complaint_type", _("Type"), labels=dict(ComplaintType.choices)),
-        _breakdown(complaints, "category", _("Category"), empty=_("(not categorised yet)"), top=TOP),
-        _breakdown(complaints, "subject", _("Subject of the complaint"), top=TOP),
-        _breakdown(complaints, "decision_type", _("Follow-up decision"), labels=dict(DecisionType.choices),
+        _breakdown(counts("channel"), _("Channel"), labels=channels.labels()),
+        _breakdown(counts("type"), _("Type"), labels=dict(ComplaintType.choices)),
+        _breakdown(counts("category"), _("Category"), empty=_("(not categorised yet)"), top=TOP),
+        _breakdown(counts("subject"), _("Subject of the complaint"), top=TOP),
+        _breakdown(counts("decision"), _("Follow-up decision"), labels=dict(DecisionType.choices),
                    empty=_("(not decided yet)")),
         outcome,
     ]
     months = period.months() if period.kind in ("year", "quarter") else []
     return PeriodicFigures(
-        unit=unit, period=period, received=totals["total"], set_aside=set_aside,
-        answered_of_received=totals["answered"], open_of_received=totals["open"], breakdowns=breakdowns,
+        unit=unit, period=period, received=answered + still_open,
+        set_aside=by_outcome.get(Complaint.Status.SET_ASIDE, 0),
+        answered_of_received=answered, open_of_received=still_open, breakdowns=breakdowns,
         answers=answer_figures(unit=unit, period=period), ratings=rating_figures(unit=unit, period=period),
         end=at_period_end(unit=unit, period=period), steps=compliance_by_step(unit=unit, period=period),
         months=compliance_by_month(unit=unit, period=period) if months else [],
-        received_by_month=_monthly_counts(complaints, "received_at", months),
+        received_by_month=_per_month(((day, n) for day, value, n in outcomes
+                                      if value != Complaint.Status.SET_ASIDE), months),
     )
 
 
@@ -445,17 +548,15 @@ class PublicStatistics:
 def public_statistics(*, unit: Unit, year: int) -> PublicStatistics:
     """What anyone may see about a year: counts only, no names, no texts of complaints."""
     period = Period.year(year)
-    start, end = period.bounds()
-    complaints = received(unit, start, end)
     months = period.months()
-    by_month = _monthly_counts(complaints, "received_at", months)
-    answered = dict(complaint_stats(unit, period).values("answered_month").annotate(n=Count("pk"))
-                    .values_list("answered_month", "n"))
+    by_month = _received_by_month(unit, months, period.end)
+    answered = _per_month(_answer_days(unit, period.start, period.end).values("day").annotate(n=Sum("n"))
+                          .values_list("day", "n"), months)
+    categories = _by_value(_day_counts(unit, "category", period.start, period.end))
     return PublicStatistics(
-        year=year, months=months, received_by_month=by_month,
-        answered_by_month=[answered.get(month, 0) for month in months], received=sum(by_month),
+        year=year, months=months, received_by_month=by_month, answered_by_month=answered, received=sum(by_month),
         answers=answer_figures(unit=unit, period=period),
-        categories=_breakdown(complaints, "category", _("Category"), empty=_("(not categorised yet)"), top=TOP),
+        categories=_breakdown(categories, _("Category"), empty=_("(not categorised yet)"), top=TOP),
     )
 
 
@@ -470,8 +571,8 @@ def month_comparison(*, unit: Unit, month: Period) -> list[Comparison]:
     """This month and the month before: received, answered, within the SOP."""
     rows = []
     for period in (month, month.previous()):
-        start, end = period.bounds()
-        rows.append(Comparison(period, received(unit, start, end).count(), answer_figures(unit=unit, period=period)))
+        rows.append(Comparison(period, _received_count(_received_days(unit, period.start, period.end)),
+                               answer_figures(unit=unit, period=period)))
     return rows
 
 
@@ -479,13 +580,13 @@ def trend(*, unit: Unit, months: list[date]) -> tuple[list[int], list[float | No
     """Received per month, and the share answered within the SOP per month, over `months`."""
     if not months:
         return [], []
-    span = Period("range", months[0], Period.month(months[-1].year, months[-1].month).end)
-    start, end = span.bounds()
-    by_month = _monthly_counts(received(unit, start, end), "received_at", months)
-    answered = {
-        month: (n, within) for month, n, within in complaint_stats(unit, span).values("answered_month")
-        .annotate(n=Count("pk"), within=Count("pk", filter=Q(within_sop=True)))
-        .values_list("answered_month", "n", "within")
-    }
-    shares = [share(answered[m][1], answered[m][0]) if m in answered else None for m in months]
+    end = Period.month(months[-1].year, months[-1].month).end
+    by_month = _received_by_month(unit, months, end)
+    answered: dict[date, list[int]] = {}
+    for day, n, within in (_answer_days(unit, months[0], end).values("day").annotate(n=Sum("n"), w=Sum("within_sop"))
+                           .values_list("day", "n", "w")):
+        pair = answered.setdefault(day.replace(day=1), [0, 0])
+        pair[0] += n
+        pair[1] += within
+    shares = [share(answered[m][1], answered[m][0]) if answered.get(m, [0])[0] else None for m in months]
     return by_month, shares

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_channel_choices_from_registry'),
+        ('complaints', '0010_search'),
         ('sop', '0001_initial'),
         ('units', '0002_workdesk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
