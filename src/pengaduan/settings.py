@@ -237,6 +237,10 @@ SERIALIZATION_MODULES = {"jsonfull": "pengaduan.ops.fulljson"}
 DPO_NAME = env_str("DPO_NAME", "")
 DPO_EMAIL = env_str("DPO_EMAIL", "")
 IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5)
+# Tracking codes are stored as HMAC-SHA256 with this secret (default: SECRET_KEY). After changing it, list the
+# old value in TRACKING_CODE_SECRET_FALLBACKS (comma-separated) so that codes already handed out keep working.
+TRACKING_CODE_SECRET = env_str("TRACKING_CODE_SECRET", "")
+TRACKING_CODE_SECRET_FALLBACKS = env_list("TRACKING_CODE_SECRET_FALLBACKS", [])
 
 # The unit whose complaints the public portal receives (a unit code); empty: the first unit.
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")

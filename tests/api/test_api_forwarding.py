@@ -2,8 +2,9 @@
 `forwarded_from` and `forwards` so that an outside system can follow the path."""
 
 from factories import intake_data
-from madiun_steps import STEP_DATA
+from madiun_steps import STEP_DATA, advance
 
+from pengaduan.complaints.engine import complaint_record
 from pengaduan.complaints.models import Complaint, Forward
 
 DECISION = {**STEP_DATA[3], "decision_type": "forward", "reasoning": "Kewenangan Dinas Kesehatan."}
@@ -58,10 +59,11 @@ def test_it_lists_forward_to_unit_among_the_decision_inputs(as_user, outsider):
     assert field["type"] == "string" and not field["required"]
 
 
-def test_it_shows_the_path_on_the_public_status_under_the_first_tracking_code(as_user, outsider):
-    complaint_id = _at_decision(as_user)
+def test_it_shows_the_path_on_the_public_status_under_the_first_tracking_code(as_user, outsider, unit, staff):
+    recorded = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    code = recorded.tracking_code  # the plain code exists only as it is issued
+    complaint_id = advance(recorded, staff, to_step=3).pk
     as_user("inspektur").post(f"/complaints/{complaint_id}/steps/3", {**DECISION, "forward_to_unit": "DINKES"})
-    code = Complaint.objects.get(pk=complaint_id).tracking_code
     status = as_user(None).get(f"/public/complaints/{code}")
     assert status.status_code == 200, status.json()
     body = status.json()

@@ -67,6 +67,8 @@ def test_it_walks_a_walk_in_complaint_through_the_sop(phone, live_server, staff,
     log_in(page, base, "jfu")
     page.click(f"text={complaint.register_number}")
     page.select_option("#id_method", "in_person")
+    assert page.input_value("#id_recipient") == ""  # not prefilled from the identity: who really received it
+    page.fill("#id_recipient", "Siti Aminah")
     page.fill("#id_documentation", "Diserahkan langsung di ruang pengaduan.")
     page.click("#langkah button.primary")
     page.wait_for_selector(".badge-closed")

@@ -74,9 +74,9 @@ def test_it_leaves_the_receipt_to_the_outbox_job_when_not_sending_immediately(
 
 def test_it_stores_what_to_attach_not_the_pdf(online):
     message = schedule_receipt_email(online, base_url="https://pengaduan.example.go.id/")
-    assert message.attachments == [
-        {"kind": "receipt", "complaint": online.pk, "base_url": "https://pengaduan.example.go.id"}
-    ]
+    # The code rides along (it is known only now: the database keeps its hash) until the mail has gone.
+    assert message.attachments == [{"kind": "receipt", "complaint": online.pk,
+                                    "base_url": "https://pengaduan.example.go.id", "code": online.tracking_code}]
     assert message.complaint == online
     assert message.dedupe_key == f"complaint_received:{online.pk}"
 

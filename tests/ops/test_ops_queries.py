@@ -61,7 +61,7 @@ def measure(client, staff, complaint, unrecorded):
         counts[name] = count_queries(client, url)
     client.logout()
     session = client.session
-    session[SESSION_KEY] = complaint.tracking_code
+    session[SESSION_KEY] = complaint.tracking_code_hash
     session.save()
     counts["public status"] = count_queries(client, reverse("portal:status"))
     return counts

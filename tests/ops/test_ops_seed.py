@@ -34,6 +34,14 @@ def test_it_adds_the_complaints_with_their_steps_and_events(unit, seeded):
     assert kinds[:3] == ["received", "step_started", "recorded"] and kinds[-1] == "closed"
 
 
+def test_its_anonymous_complaints_keep_nothing_that_identifies_the_person(seeded):
+    anonymous = Complaint.objects.filter(is_anonymous=True)
+    assert anonymous.exists()
+    assert not anonymous.exclude(caller_number="", source_link="").exists()
+    outputs = StepRun.objects.filter(complaint__is_anonymous=True).values_list("output", flat=True)
+    assert not any(output.get("recipient") for output in outputs)
+
+
 def test_it_numbers_the_register_gaplessly_per_year_in_the_order_of_recording(unit, seeded):
     years = Complaint.objects.filter(register_year__isnull=False).values("register_year").annotate(
         n=Count("pk"), last=Max("register_seq"))

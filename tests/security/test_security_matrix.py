@@ -70,7 +70,6 @@ def test_the_staff_pages_show_a_units_complaints_only_to_its_officers(client, un
     pages = {
         reverse("workdesk:complaint", args=[complaint.pk]): members,
         reverse("workdesk:attachment", args=[attachment.pk]): members,
-        reverse("workdesk:receipt", args=[complaint.pk]): members,
         reverse("workdesk:answer_letter", args=[complaint.pk]): members,
     }
     for url, allowed in pages.items():
@@ -111,3 +110,22 @@ def test_an_outsider_cannot_act_on_another_units_complaint(client, unit, people,
     response = as_visitor(client, people, "outsider").post(reverse(f"workdesk:{action}", args=[complaint.pk]), data)
     assert response.status_code == 404
     assert complaint.events.count() == events
+
+
+def test_only_the_recording_role_prints_a_receipt_and_so_issues_a_new_tracking_code(client, unit, people):
+    complaint = complaint_record(unit=unit, actor=people["jfu"], data=intake_data())
+    url = reverse("workdesk:receipt", args=[complaint.pk])
+    for who in VISITORS:
+        before = complaint.events.filter(kind="code_issued").count()
+        response = as_visitor(client, people, who).post(url)
+        issued = complaint.events.filter(kind="code_issued").count() - before
+        if who == "jfu":
+            assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        elif who == "anonymous":
+            assert response.status_code == 302 and reverse("login") in response.url
+        elif who == "outsider":
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 302 and response.url == complaint.get_absolute_url()
+        assert issued == (1 if who == "jfu" else 0), who
+        assert as_visitor(client, people, who).get(url).status_code in (302, 405), who  # never on GET

@@ -94,7 +94,7 @@ def test_it_asks_the_complainant_from_the_complaint_page(client, unit, staff):
 
 def test_it_prints_the_receipt_for_a_walk_in_complainant(client, unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
-    response = login(client, staff["jfu"]).get(reverse("workdesk:receipt", args=[complaint.pk]))
+    response = login(client, staff["jfu"]).post(reverse("workdesk:receipt", args=[complaint.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
 
 

@@ -15,7 +15,7 @@ from pengaduan.api.inputs import form_input, request_body
 from pengaduan.api.limits import client_ip, over_limit
 from pengaduan.api.schemas import PUBLIC_ERRORS, PublicQuestionOut, PublicStatusOut, RatingIn, RatingOut, ReceivedOut
 from pengaduan.complaints import engine, selectors
-from pengaduan.complaints.codes import normalise_tracking_code
+from pengaduan.complaints.codes import normalise_tracking_code, tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Complaint, InformationRequest, Rating
 from pengaduan.complaints.page import public_status
@@ -36,11 +36,11 @@ def _throttle(request, which) -> None:
 
 def _tracked(request, code: str) -> Complaint:
     _throttle(request, throttle.LOOKUP.name)
-    complaint = Complaint.objects.select_related("unit", "sop").filter(
-        tracking_code=normalise_tracking_code(code[:40])).first()
+    complaint = Complaint.objects.select_related("unit", "sop").filter(tracking_code_filter(code[:40])).first()
     if complaint is None:
         # The same answer whatever was wrong: no hint that a code exists or what it looks like.
         raise ApiError(404, NOT_FOUND)
+    complaint.tracking_code = normalise_tracking_code(code[:40])  # the caller's own code, echoed back
     return complaint
 
 

@@ -33,7 +33,6 @@ class MeOut(Schema):
 
 class ComplaintListItem(Schema):
     id: int
-    tracking_code: str
     register_number: str
     unit: str = Field(description="Unit code.")
     channel: str
@@ -61,10 +60,15 @@ class ComplaintPage(Schema):
 
 
 class ComplainantOut(Schema):
+    """Shown only to those who may see it (a confidential complainant: the roles that deal with them; every
+    showing is written to the access log); null for an anonymous complaint and when it is kept from you."""
+
     name: str
     phone: str
     email: str
     address: str
+    caller_number: str = Field(description="The number a telephone complaint came from.")
+    source_link: str = Field(description="The social-media post the complaint came from.")
 
 
 class SopRef(Schema):

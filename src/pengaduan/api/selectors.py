@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from pengaduan.api.inputs import describe_fields
 from pengaduan.complaints import engine, selectors
+from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.kinds import get_kind
+from pengaduan.complaints.privacy import identity_visible_q, masked_output
 from pengaduan.complaints.models import Complaint, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.sop.selectors import current_sop
@@ -25,7 +27,8 @@ def complaints_for_api(user, *, filters: dict, now: datetime) -> QuerySet[Compla
     """The complaints of the caller's units, with the current step's number, role and deadline, filtered.
 
     Filters as in the inbox: unit (code), status, step (the current one), channel, complaint_type, category,
-    overdue, received_from/received_to (dates), q (register number, tracking code, summary, subject, name).
+    overdue, received_from/received_to (dates), q (register number, the exact tracking code, summary, subject,
+    and the complainant's name only where the caller may see it: a search must not reveal a masked name).
     """
     complaints = (
         selectors.complaints_visible_to(user)
@@ -59,8 +62,8 @@ def complaints_for_api(user, *, filters: dict, now: datetime) -> QuerySet[Compla
         complaints = complaints.filter(received_at__lt=_start_of(filters["received_to"] + timedelta(days=1)))
     if text := (filters.get("q") or "").strip():
         complaints = complaints.filter(
-            Q(register_number__icontains=text) | Q(tracking_code__icontains=text) | Q(summary__icontains=text)
-            | Q(subject__icontains=text) | Q(complainant__name__icontains=text)
+            Q(register_number__icontains=text) | tracking_code_filter(text) | Q(summary__icontains=text)
+            | Q(subject__icontains=text) | (Q(complainant__name__icontains=text) & identity_visible_q(user))
         )
     return complaints
 
@@ -74,7 +77,6 @@ def list_item(complaint: Complaint, now: datetime) -> dict:
     paused = getattr(complaint, "current_paused_at", None) is not None
     return {
         "id": complaint.pk,
-        "tracking_code": complaint.tracking_code,
         "register_number": complaint.register_number,
         "unit": complaint.unit.code,
         "channel": complaint.channel,
@@ -143,9 +145,11 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
     """The complaint as the JSON API shows it to an officer of its unit: the SOP timeline, the current step with
     its inputs, the actions open to the caller, coordination, questions, notes, attachments and events.
 
-    Read by the same complaint-page selector as the workdesk page; the complainant's identity is shown as the
-    privacy rule allows it for this caller."""
+    Read by the same complaint-page selector as the workdesk page; the identity follows the web's rule
+    (complaints.privacy): hidden from roles that may not see it, in the step outputs and form inputs too, and
+    every confidential identity shown is logged with `where` (the endpoint)."""
     page = complaint_page(user, complaint, where=where)
+    identity = page.complainant
     sop = page.sop
     steps = []
     for line in page.steps:
@@ -180,9 +184,9 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
             "overdue": current.paused_at is None and current.due_at < now,
             "coordinators": list(current.step.coordinators or []),
             "inputs": describe_fields(kind.form_class),
-            "initial": _json_initial(kind.initial(complaint)) if current.role in roles else {},
+            "initial": (_json_initial(masked_output(kind.initial(complaint), shown=identity is not None, drop=True))
+                        if current.role in roles else {}),
         }
-    person = page.complainant
     detail = list_item(complaint, now)
     detail.update({
         "description": complaint.description,
@@ -190,9 +194,7 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
         "event_date": complaint.event_date,
         "is_anonymous": complaint.is_anonymous,
         "is_confidential": complaint.is_confidential,
-        "complainant": None if person is None else {
-            "name": person.name, "phone": person.phone, "email": person.email, "address": person.address,
-        },
+        "complainant": None if identity is None else identity.as_dict(),
         "decision_type": complaint.decision_type,
         "linked_to": complaint.linked_to_id,
         **forwarding(complaint),

@@ -136,7 +136,8 @@ class ComplaintFilters(Schema):
     overdue: bool | None = Field(None, description="true: the current step's deadline has passed.")
     received_from: date | None = Field(None, ge=EARLIEST, le=LATEST)
     received_to: date | None = Field(None, ge=EARLIEST, le=LATEST)
-    q: str | None = Field(None, max_length=200, description="Register number, tracking code, title, subject, name.")
+    q: str | None = Field(None, max_length=200, description="Register number, the exact tracking code, title, "
+                                                             "subject, and names you may see.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 

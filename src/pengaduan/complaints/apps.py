@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +31,9 @@ class ComplaintsConfig(AppConfig):
 
         autodiscover()
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="complaints-after-migrate")
+
+        from pengaduan.complaints import appendonly
+
+        # Events and the access log are append-only in the database (see appendonly.py).
+        connection_created.connect(appendonly.register_sqlite_function, dispatch_uid="pengaduan_append_only_fn")
+        post_migrate.connect(appendonly.install_after_migrate, sender=self, dispatch_uid="pengaduan_append_only")

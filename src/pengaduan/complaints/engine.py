@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from pengaduan.complaints import clock, figures
 from pengaduan.complaints.attachments import submission_total_error
-from pengaduan.complaints.codes import new_tracking_code
 from pengaduan.complaints.domain_events import (
     ComplaintClosed,
     ComplaintForwarded,
@@ -114,7 +113,8 @@ def _current_run_for_performer(complaint: Complaint, actor) -> StepRun:
 def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tuple[Complaint, StepRun]:
     """The complaint with its first step started; returns both."""
     sop = _current_sop(unit)
-    complaint = Complaint(unit=unit, sop=sop, tracking_code=new_tracking_code(), received_at=now, created_at=now)
+    complaint = Complaint(unit=unit, sop=sop, received_at=now, created_at=now)
+    complaint.issue_tracking_code()  # the plain code stays on this instance only: for the receipt and its e-mail
     recording = kinds.one("records_complaint")
     recording.fill_complaint(complaint, cleaned)
     recording.save_complaint(complaint)
@@ -511,8 +511,12 @@ def _forward(ctx: StepContext, order: ForwardOrder) -> Forward:
         if target_unit.pk == origin.unit_id:
             raise WorkflowError(_("A complaint cannot be forwarded to its own unit."))
         sop = _current_sop(target_unit)
-        target = Complaint(unit=target_unit, sop=sop, tracking_code=new_tracking_code(), created_at=now,
+        target = Complaint(unit=target_unit, sop=sop, created_at=now,
                            **{field: getattr(origin, field) for field in _COPIED_FIELDS})
+        # A code of its own (the column is unique), handed to nobody: the complainant follows the whole path
+        # with the code of the case they began with.
+        target.issue_tracking_code()
+        target.tracking_code = ""
         if origin.complainant_id is not None:
             person = origin.complainant
             # The target unit keeps its own copy of the identity, under the same confidentiality flags.
@@ -726,3 +730,21 @@ def forward_answer_record(*, complaint: Complaint, actor, data: dict, files=None
             "reference": forward.answer_reference, "answer": forward.answer,
             "attachment": attachment.pk if attachment else None})
     return forward
+
+
+def tracking_code_reissue(*, complaint: Complaint, actor, now: datetime | None = None) -> str:
+    """A new tracking code for the receipt the recording officer prints; the previous code stops working.
+
+    Only the performer of the first step (who records complaints and hands out receipts) may do it; the event
+    says that a code was issued, never the code."""
+    now = now or timezone.now()
+    first = complaint.sop.steps.order_by("number").first()
+    _require_role(actor, complaint.unit, first.performer, complaint.sop)
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        code = locked.issue_tracking_code()
+        locked.save(update_fields=["tracking_code_hash"])
+        Event.objects.create(complaint=complaint, kind=Event.Kind.CODE_ISSUED, actor=actor, created_at=now,
+                             data={"reissued": True})
+    complaint.tracking_code, complaint.tracking_code_hash = code, locked.tracking_code_hash
+    return code

@@ -73,7 +73,7 @@ def _answer_run(complaint: Complaint) -> StepRun:
 
 def _subject(complaint: Complaint) -> str:
     return pgettext("answer letter", "Answer to complaint number %(number)s") % {
-        "number": complaint.register_number or complaint.tracking_code
+        "number": complaint.reference
     }
 
 

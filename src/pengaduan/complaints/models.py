@@ -60,7 +60,10 @@ class Complaint(models.Model):
         Sop, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("SOP version"),
         help_text=_("The SOP version this complaint started under; it keeps it to the end."),
     )
-    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    # Only the keyed hash of the tracking code is stored (complaints/codes.py): the code is the complainant's
+    # credential. The plain code exists only on the instance that issued it, as `tracking_code` (below).
+    tracking_code_hash = models.CharField(_("tracking code (keyed hash)"), max_length=64, unique=True,
+                                          editable=False)
     # The channels register themselves (complaints/channels/); the stored value is the channel's code.
     channel = models.CharField(_("channel"), max_length=20, choices=channels.choices)
     received_at = models.DateTimeField(_("received at"))
@@ -144,11 +147,27 @@ class Complaint(models.Model):
             models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
         ]
 
+    # The plain tracking code, set only on the instance that has just issued it (engine), to show it once.
+    tracking_code = ""
+
     def __str__(self):
-        return self.register_number or self.tracking_code
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """How staff and letters name the case: its register number, or its number before it is recorded."""
+        return self.register_number or _("complaint no. %(pk)s") % {"pk": self.pk}
 
     def get_absolute_url(self):
         return reverse("workdesk:complaint", args=[self.pk])
+
+    def issue_tracking_code(self) -> str:
+        """A new code for this complaint (not saved): its hash replaces the previous one, which stops working."""
+        from pengaduan.complaints.codes import new_tracking_code, tracking_code_hash
+
+        self.tracking_code = new_tracking_code()
+        self.tracking_code_hash = tracking_code_hash(self.tracking_code)
+        return self.tracking_code
 
     # For lists: Django's get_FOO_display rebuilds the field's choices on every call, which costs more than
     # the rest of a register row; these read a table made once.
@@ -476,6 +495,7 @@ class AccessLog(models.Model):
         VIEW_IDENTITY = "view_identity", _("Viewed a confidential identity")
         EXPORT = "export", _("Exported the data of a data subject")
         ERASE = "erase", _("Erased an identity at the end of its retention")
+        ERASE_REQUESTED = "erase_request", _("Erased an identity at the data subject's request")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+", verbose_name=_("by"))
@@ -489,10 +509,81 @@ class AccessLog(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["complaint", "at"], name="complaints_accesslog_by_case")]
+        indexes = [
+            models.Index(fields=["complaint", "at"], name="complaints_accesslog_by_case"),
+            # The data-protection officer's pages: newest first, filtered by officer or action.
+            models.Index(fields=["-at"], name="complaints_accesslog_recent"),
+            models.Index(fields=["user", "-at"], name="complaints_accesslog_by_user"),
+        ]
+        permissions = [("act_as_dpo", _("Act as the data-protection officer (access log, data-subject requests)"))]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.complaint_id}"
+
+
+class DataSubjectRequest(models.Model):
+    """A data subject's request under UU 27/2022 (access, correction, erasure, objection) and its answer.
+
+    The law gives 3 × 24 hours, counted in real hours (not office time), from receipt to the answer. The
+    entry stays after an erasure, without the requester's identity."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access (a copy of the data)")
+        CORRECTION = "correction", _("Correction")
+        ERASURE = "erasure", _("Erasure")
+        OBJECTION = "objection", _("Objection to processing")
+
+    class Outcome(models.TextChoices):
+        EXPORTED = "exported", _("Data exported and handed over")
+        ERASED = "erased", _("Identity erased")
+        CORRECTED = "corrected", _("Data corrected")
+        REFUSED = "refused", _("Refused, with reasons")
+        OTHER = "other", _("Answered otherwise")
+
+    kind = models.CharField(_("request"), max_length=12, choices=Kind.choices)
+    requester = models.CharField(_("requester"), max_length=200, blank=True,
+                                 help_text=_("Name as given; emptied when the identity is erased."))
+    reference = models.CharField(
+        _("e-mail, telephone number or tracking code"), max_length=254, blank=True,
+        help_text=_("How the requester's complaints are found; emptied when the identity is erased."),
+    )
+    details = models.TextField(_("details"), blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("answer due by"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered by"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    complaints = models.JSONField(_("complaints concerned"), default=list, blank=True)
+    overdue_alerted_at = models.DateTimeField(_("overdue alert sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_at__gt=models.F("received_at")),
+                                   name="complaints_dsr_due_after_receipt"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, outcome="")
+                | (Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(outcome="")),
+                name="complaints_dsr_answered_has_outcome",
+            ),
+        ]
+        indexes = [
+            # The DPO's inbox and the overdue alert: open requests by deadline.
+            models.Index(fields=["due_at"], condition=Q(answered_at__isnull=True), name="complaints_dsr_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
 
 
 class EventImmutable(Exception):
@@ -528,6 +619,7 @@ class Event(models.Model):
         RETURNED = "returned", _("Returned to the forwarding unit")
         FORWARD_RETURNED = "forward_returned", _("Returned by the unit it was forwarded to")
         MONITORING_REMINDED = "monitoring_reminded", _("Monitoring reminder sent")
+        CODE_ISSUED = "code_issued", _("New tracking code issued on a reprinted receipt (the old one is void)")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from pengaduan.complaints import selectors
 from pengaduan.complaints.kinds import StepKind, get_kind, kinds
 from pengaduan.complaints.models import Complaint, DecisionType, Forward, StepRun
-from pengaduan.complaints.privacy import identity_for
+from pengaduan.complaints.privacy import identity_for, masked_output
 from pengaduan.sop.models import Sop, SopStep
 
 
@@ -168,7 +168,7 @@ class ComplaintPage:
     current: StepRun | None
     current_kind: StepKind | None
     roles: set[str]  # the viewer's roles in the complaint's unit
-    complainant: Any  # the Complainant when this viewer may see the identity, else None
+    complainant: Any  # the privacy.Identity when this viewer may see it, else None
     public: PublicStatus
     answer_drafted: bool
 
@@ -184,6 +184,8 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "") -> Complain
     `where` names the page or endpoint for the access log when a confidential identity is shown."""
     sop = complaint.sop
     masked = viewer is None
+    # One decision (and one access-log row) for the whole page: the identity card, the step outputs, the forms.
+    identity = None if masked else identity_for(viewer, complaint, where=where)
     runs = list(complaint.step_runs.select_related("done_by", "step"))
     by_number = {run.number: run for run in runs}
     sop_steps = list(sop.steps.all())
@@ -191,7 +193,9 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "") -> Complain
     for step in sop_steps:
         run = by_number.get(step.number)
         kind = get_kind(step.kind)
-        output = dict(run.output or {}) if run and run.done_at and not masked else {}
+        # Identity keys of an output (the caller's number, "received by") are masked unless the identity is shown.
+        output = (masked_output(dict(run.output or {}), shown=identity is not None)
+                  if run and run.done_at and not masked else {})
         lines.append(StepLine(step, kind, sop.role_title(step.performer), run, output,
                               kind.output_rows(output) if output else []))
     current = next((run for run in runs if run.is_open), None)
@@ -204,7 +208,7 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "") -> Complain
         current=current,
         current_kind=get_kind(current.step.kind) if current else None,
         roles=set() if masked else selectors.roles_by_unit(viewer).get(complaint.unit_id, set()),
-        complainant=None if masked else identity_for(viewer, complaint, where=where),
+        complainant=identity,
         public=public_status(complaint, runs=runs, sop_steps=sop_steps),
         answer_drafted=any(run.done_at and run.step.kind in answering for run in runs),
     )

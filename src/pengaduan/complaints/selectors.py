@@ -51,7 +51,7 @@ def _unit_role_filter(roles: dict[int, set[str]], unit_field: str, role_field: s
 # step's inputs would cost more to read and build than the whole rest of the page.
 _STEP_LIST_FIELDS = (
     "unit_id", "number", "role", "started_at", "due_at", "done_at", "paused_at",
-    "complaint__sop_id", "complaint__unit_id", "complaint__register_number", "complaint__tracking_code",
+    "complaint__sop_id", "complaint__unit_id", "complaint__register_number",
     "complaint__summary", "complaint__channel", "step__kind",
 )
 
@@ -213,8 +213,11 @@ def _reporter_keys(reporter: dict | None) -> tuple[str, str]:
     return (phone if len(phone) >= 6 else ""), (reporter.get("email") or "").strip().lower()
 
 
-def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now) -> QuerySet[StepRun]:
-    """Inbox filters: step, channel, type, category, overdue, date range of receipt, and a text search."""
+def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now, user=None) -> QuerySet[StepRun]:
+    """Inbox filters: step, channel, type, category, overdue, date range of receipt, and a text search.
+
+    The search matches a complainant's name only where `user` may see it (complaints.privacy): otherwise a
+    masked name could be found out by searching for it. Without a user, names are not searched at all."""
     if filters.get("step"):
         runs = runs.filter(number=filters["step"])
     if filters.get("channel"):
@@ -230,10 +233,15 @@ def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now) -> QuerySet
     if filters.get("received_to"):
         runs = runs.filter(complaint__received_at__date__lte=filters["received_to"])
     if text := (filters.get("q") or "").strip():
+        from pengaduan.complaints.codes import tracking_code_filter
+        from pengaduan.complaints.privacy import identity_visible_q
+
+        names = (Q(complaint__complainant__name__icontains=text) & identity_visible_q(user, prefix="complaint__")
+                 if user is not None else Q(pk__in=[]))
         runs = runs.filter(
-            Q(complaint__register_number__icontains=text) | Q(complaint__tracking_code__icontains=text)
+            Q(complaint__register_number__icontains=text) | tracking_code_filter(text, prefix="complaint__")
             | Q(complaint__summary__icontains=text) | Q(complaint__subject__icontains=text)
-            | Q(complaint__complainant__name__icontains=text)
+            | names
         )
     return runs
 
@@ -292,11 +300,6 @@ def forward_root(complaint: Complaint) -> Complaint:
             break
         current = link.origin
     return current
-
-
-def citizen_tracking_code(complaint: Complaint) -> str:
-    """The one tracking code the complainant holds for this case, wherever it was forwarded since."""
-    return forward_root(complaint).tracking_code
 
 
 def forward_path(complaint: Complaint) -> list[Forward]:

@@ -32,7 +32,6 @@ from reportlab.platypus import (
 )
 
 from pengaduan.complaints.models import Complaint, StepRun
-from pengaduan.complaints.selectors import citizen_tracking_code
 from pengaduan.typesetting import INK, format_date_id, format_datetime_id, letterhead
 from pengaduan.typesetting import plain_paragraph as _p
 
@@ -111,9 +110,11 @@ def _event_text(complaint: Complaint) -> str:
 
 
 def _details(complaint: Complaint, st: dict[str, ParagraphStyle]) -> Table:
+    # Only a hash of the code is stored: the code is printed when it has just been issued (to the complainant
+    # after submitting, on the receipt an officer prints, in the receipt mail); later copies point to it.
     code_cell = [
-        # A case forwarded here is followed with the code the complainant was given first.
-        SpacedText(citizen_tracking_code(complaint)),
+        SpacedText(complaint.tracking_code) if complaint.tracking_code
+        else _p(_("As on the receipt you were first given."), st["value"]),
         Spacer(0, 2),
         _p(_("Keep this code: you need it to follow your complaint."), st["small"]),
     ]
@@ -273,7 +274,7 @@ def receipt_pdf(complaint: Complaint, *, now: datetime | None = None, base_url: 
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN, topMargin=PAGE_MARGIN - 4 * mm,
         bottomMargin=PAGE_MARGIN - 6 * mm + footer_height + 4 * mm,
-        title=_("Complaint receipt %(code)s") % {"code": citizen_tracking_code(complaint)}, author=complaint.unit.name,
+        title=_("Complaint receipt %(code)s") % {"code": complaint.tracking_code}, author=complaint.unit.name,
         subject=complaint.summary, creator="pengaduan", invariant=1, pageCompression=1 if compress else 0,
     )
     story: list[Flowable] = [

@@ -17,7 +17,9 @@ from pengaduan.complaints.domain_events import (
     StepAssigned,
     on,
 )
+from pengaduan.complaints.pdp import identity_erased
 from pengaduan.notifications.services import (
+    erase_complainant_messages,
     notify_complainant,
     notify_escalation,
     notify_forward_returned,
@@ -83,3 +85,11 @@ def tell_complainant_forwarded(event: ComplaintForwarded) -> None:
 @on(ForwardReturned)
 def tell_deciders_returned(event: ForwardReturned) -> None:
     notify_forward_returned(forward=event.forward)
+
+
+def forget_the_complainants_messages(sender, complaint, email="", **kwargs) -> None:
+    """Erasure of a complainant's identity (complaints.pdp): the messages sent to them go too."""
+    erase_complainant_messages(complaint=complaint, email=email)
+
+
+identity_erased.connect(forget_the_complainants_messages, dispatch_uid="notifications_forget_complainant")

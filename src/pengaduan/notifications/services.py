@@ -28,9 +28,9 @@ from django.db.models import QuerySet
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
-from pengaduan.complaints.selectors import citizen_tracking_code
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
@@ -137,8 +137,11 @@ def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complai
 
 def _render_receipt(spec: Mapping[str, Any]) -> tuple[str, bytes, str]:
     complaint = Complaint.objects.select_related("unit", "sop", "complainant").get(pk=spec["complaint"])
+    # Only a hash of the code is stored: the receipt mail carries the code it was queued with.
+    complaint.tracking_code = spec.get("code", "")
     pdf = receipt_pdf(complaint, base_url=spec.get("base_url", ""))
-    return f"tanda-terima-{complaint.tracking_code}.pdf", pdf, "application/pdf"
+    name = complaint.tracking_code or complaint.reference.replace("/", "-").replace(" ", "-")
+    return f"tanda-terima-{name}.pdf", pdf, "application/pdf"
 
 
 ATTACHMENT_RENDERERS = {"receipt": _render_receipt}
@@ -163,7 +166,24 @@ def _succeeded(message: OutboxMessage, *, now: datetime, external_id: str | None
     OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error="",
         external_id=(external_id or "")[:200],
+        **_forget_tracking_code(message),
     )
+
+
+def _forget_tracking_code(message: OutboxMessage) -> dict:
+    """Once sent, the outbox keeps no tracking code (a credential shown once): out of the attachment specs, and
+    masked in the subject and body that the admin's outbox shows."""
+    codes = [spec["code"] for spec in message.attachments or [] if spec.get("code")]
+    if not codes:
+        return {}
+    subject, body = message.subject, message.body
+    for code in codes:
+        subject, body = subject.replace(code, CODE_MASK), body.replace(code, CODE_MASK)
+    attachments = [{key: value for key, value in spec.items() if key != "code"} for spec in message.attachments]
+    return {"subject": subject, "body": body, "attachments": attachments}
+
+
+CODE_MASK = "•••••-•••••-•••••"
 
 
 def _failed(message: OutboxMessage, error: BaseException, *, now: datetime) -> str:
@@ -271,15 +291,15 @@ def retry_now(*, messages: QuerySet[OutboxMessage], now: datetime | None = None)
 # --- who is told what ---------------------------------------------------------------------------
 
 def _reference(complaint: Complaint) -> str:
-    return complaint.register_number or complaint.tracking_code
+    return complaint.reference
 
 
 def _complainant_context(complaint: Complaint, *, base_url: str) -> dict[str, Any]:
     unit = complaint.unit
     return {
         "name": complaint.complainant.name,
-        # A case forwarded here is followed with the code the complainant was given where it began.
-        "tracking_code": citizen_tracking_code(complaint),
+        # The code is known only when it has just been issued; later messages point to the receipt.
+        "tracking_code": complaint.tracking_code or _("(as on your receipt)"),
         "register_number": complaint.register_number,
         "reference": _reference(complaint),
         "summary": complaint.summary,
@@ -305,7 +325,12 @@ def notify_complainant(*, complaint: Complaint, key: str, base_url: str = "",
         return None
     medium, address = route
     base_url = (base_url or site_url()).rstrip("/")
-    attachments = [{"kind": "receipt", "complaint": complaint.pk, "base_url": base_url}] if key in RECEIPT_KEYS else []
+    attachments = []
+    if key in RECEIPT_KEYS:
+        spec = {"kind": "receipt", "complaint": complaint.pk, "base_url": base_url}
+        if complaint.tracking_code:  # just issued: the receipt mail is the one place it goes besides the page
+            spec["code"] = complaint.tracking_code
+        attachments.append(spec)
     return enqueue(
         key=key, to=address, medium=medium, complaint=complaint, attachments=attachments,
         reply_to=complaint.unit.email,
@@ -341,7 +366,7 @@ def _step_context(step_run: StepRun) -> dict[str, Any]:
     complaint = step_run.complaint
     return {
         "reference": _reference(complaint),
-        "tracking_code": complaint.tracking_code,
+        "tracking_code": "",  # the complainant's credential: never in a message to staff
         "register_number": complaint.register_number,
         "summary": complaint.summary,
         "step_number": step_run.number,
@@ -413,3 +438,42 @@ def notify_forward_returned(*, forward: Forward) -> list[OutboxMessage]:
         return []
     return notify_role(unit=run.complaint.unit, role=run.role, key="step_assigned", complaint=run.complaint,
                        context=_step_context(run), dedupe_prefix=f"forward_returned:{forward.pk}")
+
+
+# --- personal data -----------------------------------------------------------------------------------------------
+
+# The messages sent to the complainant (notify_complainant), on any medium: their address, subject and body are
+# personal data, emptied when the complainant's identity is erased. (The address may not be empty: a marker.)
+COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested",
+                            "complaint_forwarded")
+ERASED_ADDRESS = "[erased]"
+OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": []}
+
+
+def erase_complainant_messages(*, complaint: Complaint, email: str = "") -> int:
+    """Empty the messages sent to a complaint's complainant (complaints.pdp erasure)."""
+    from django.db.models import Q
+
+    to_them = Q(template_key__in=COMPLAINANT_MESSAGE_KEYS)
+    if email:
+        to_them |= Q(address__iexact=email)
+    return OutboxMessage.objects.filter(to_them, complaint=complaint).update(**OUTBOX_PERSONAL_FIELDS)
+
+
+def alert_overdue_requests(*, now: datetime | None = None) -> int:
+    """Tell the data-protection officer, once, of each data-subject request past its 3 × 24 hours."""
+    from pengaduan.complaints import pdp
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = pdp.claim_overdue_requests(now=now)
+        addresses = pdp.dpo_addresses() if claimed else []
+        for request in claimed:
+            for address in addresses:
+                enqueue(key="pdp_request_overdue", to=address,
+                        dedupe_key=f"pdp_overdue:{request.pk}:{address}"[:100],
+                        context={"request_kind": request.get_kind_display(), "request_id": request.pk,
+                                 "received_at": format_datetime_id(request.received_at),
+                                 "due_at": format_datetime_id(request.due_at),
+                                 "url": f"{site_url()}{reverse('workdesk:pdp_requests')}"})
+    return len(claimed)

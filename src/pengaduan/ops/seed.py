@@ -31,7 +31,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pengaduan.complaints import channels
-from pengaduan.complaints.codes import ALPHABET
+from pengaduan.complaints.codes import ALPHABET, tracking_code_hash
 from pengaduan.complaints.figures import rebuild_rollups
 from pengaduan.complaints.kinds import Sample, StepKind, get_kind
 from pengaduan.complaints.models import (
@@ -252,7 +252,7 @@ class _Rows:
 
 COLUMNS = {
     Complainant: ["id", "name", "phone", "email", "address", "created_at"],
-    Complaint: ["id", "unit_id", "sop_id", "tracking_code", "channel", "received_at", "complainant_id",
+    Complaint: ["id", "unit_id", "sop_id", "tracking_code_hash", "channel", "received_at", "complainant_id",
                 "is_anonymous", "is_confidential", "summary", "description", "subject", "event_place", "event_date",
                 "complaint_type", "category", "decision_type", "caller_number", "letter_number", "letter_date",
                 "box_opened_at", "source_link", "lapor_id", "linked_to_id", "set_aside_reason", "set_aside_note",
@@ -524,11 +524,12 @@ class Seeder:
             add(Complainant, (complainant_id, name, f"08{serial:010d}"[:12], email,
                               f"Jl. {LANDMARKS[landmark]} No. {weeks}, {PLACES[place]}", self._utc(received)))
         channel = draft.channel
-        caller = f"08{serial % 10**10:010d}"[:12] if channel == "telephone" else ""
+        # An anonymous complaint keeps nothing that identifies the person: no number, no link to the post.
+        caller = f"08{serial % 10**10:010d}"[:12] if channel == "telephone" and not draft.anonymous else ""
         letter_number = f"{serial % 900 + 100}/RW{weeks:02d}/{received_date:%m/%Y}" if channel == "letter" else ""
         letter_date = self._date(received_date - timedelta(days=weeks)) if channel == "letter" else None
         box_opened = self._utc(received) if channel == "complaint_box" else None
-        source_link = f"https://social.example/posts/{serial}" if channel == "social_media" else ""
+        source_link = f"https://social.example/posts/{serial}" if channel == "social_media" and not draft.anonymous else ""
         lapor_id = f"LAP-{received_date:%Y%m%d}-{serial % 10000:04d}" if channel == "lapor" else ""
         number_data = None
         register = (None, None, "", None)
@@ -644,8 +645,9 @@ class Seeder:
             events.append((paused, "paused", performer, step.number, {"reason": question}))
 
     def _tracking_code(self) -> str:
+        # Stored as its keyed hash, like a real one; nobody ever holds a generated complaint's code.
         symbols = "".join(self.rng.choices(ALPHABET, k=15))
-        return f"{symbols[:5]}-{symbols[5:10]}-{symbols[10:]}"
+        return tracking_code_hash(f"{symbols[:5]}-{symbols[5:10]}-{symbols[10:]}")
 
     def _step_output(self, kind: StepKind, sample: Sample) -> str:
         """The kind's sample output as stored JSON (the kind declares what a plausible output is)."""

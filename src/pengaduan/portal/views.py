@@ -1,7 +1,9 @@
 """Public pages: how to complain, the complaint form, the receipt, tracking, replies and the rating.
 
-No account is needed. The tracking code is the complainant's key: after a successful look-up it is kept in
-the session, so that it does not stay in addresses, browser history or server logs.
+No account is needed. The tracking code is the complainant's key: after a successful look-up the session
+keeps the code's keyed hash (the database stores nothing else), so that the code does not stay in addresses,
+browser history or server logs. The plain code is shown once, on the page right after submitting (and on
+that page's receipt PDF and in the receipt mail).
 """
 
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.attachments import attachment_response
-from pengaduan.complaints.codes import normalise_tracking_code
+from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.letters import answer_letter_pdf
@@ -27,7 +29,8 @@ from pengaduan.portal.selectors import complainant_files, office_hours, service_
 from pengaduan.throttle import services as throttle
 from pengaduan.units.selectors import portal_unit
 
-SESSION_KEY = "tracked_complaint"
+SESSION_KEY = "tracked_complaint"  # the keyed hash of the code, as stored on the complaint
+ISSUED_KEY = "issued_tracking_code"  # the plain code just issued to this browser: for its receipt only
 
 
 def _unit_or_404():
@@ -43,17 +46,31 @@ def _too_many(request, what):
     return response
 
 
-def _remember(request, code: str) -> None:
-    """Keep the code in the session under a new session key: a key planted or seen before the code was entered
-    (session fixation) opens nothing."""
+def _remember(request, code_hash: str) -> None:
+    """Keep the code's keyed hash in the session under a new session key: a key planted or seen before the code
+    was entered (session fixation) opens nothing. (cycle_key keeps the data: a code just issued stays
+    with it, and a look-up drops it below.)"""
     request.session.cycle_key()
-    request.session[SESSION_KEY] = code
+    request.session.pop(ISSUED_KEY, None)
+    request.session[SESSION_KEY] = code_hash
 
 
 def _tracked(request) -> Complaint:
-    code = request.session.get(SESSION_KEY)
-    complaint = Complaint.objects.select_related("unit", "sop").filter(tracking_code=code).first() if code else None
+    code_hash = request.session.get(SESSION_KEY)
+    complaint = (Complaint.objects.select_related("unit", "sop").filter(tracking_code_hash=code_hash).first()
+                 if code_hash else None)
     if complaint is None:
+        raise Http404
+    return complaint
+
+
+def _just_issued(request, *, required: bool = True) -> Complaint:
+    """The tracked complaint, with its plain code when this browser has just submitted it (known only then)."""
+    complaint = _tracked(request)
+    issued = request.session.get(ISSUED_KEY) or {}
+    if issued.get("complaint") == complaint.pk:
+        complaint.tracking_code = issued["code"]
+    elif required:
         raise Http404
     return complaint
 
@@ -87,7 +104,8 @@ def complain(request):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                _remember(request, complaint.tracking_code)
+                _remember(request, complaint.tracking_code_hash)
+                request.session[ISSUED_KEY] = {"complaint": complaint.pk, "code": complaint.tracking_code}
                 schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
                 return redirect("portal:received")
         form.data = form.data.copy()
@@ -96,17 +114,18 @@ def complain(request):
 
 
 def received(request):
-    complaint = _tracked(request)
+    complaint = _just_issued(request)
     return render(request, "portal/received.html", {
         "complaint": complaint, "status": public_status(complaint),
     })
 
 
 def receipt(request):
-    complaint = _tracked(request)
+    # Later copies (from the tracking page) carry no code: the database holds only its hash.
+    complaint = _just_issued(request, required=False)
     pdf = receipt_pdf(complaint, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="tanda-terima-{complaint.tracking_code}.pdf"'
+    response["Content-Disposition"] = 'inline; filename="tanda-terima.pdf"'
     return response
 
 
@@ -118,10 +137,10 @@ def track(request):
         if not throttle.hit(throttle.LOOKUP, throttle.client_ip(request)):
             return _too_many(request, _("look-ups"))
         if form.is_valid():
-            code = normalise_tracking_code(form.cleaned_data["code"])
-            complaint = Complaint.objects.filter(tracking_code=code).only("tracking_code").first()
+            complaint = (Complaint.objects.filter(tracking_code_filter(form.cleaned_data["code"]))
+                         .only("tracking_code_hash").first())
             if complaint is not None:
-                _remember(request, complaint.tracking_code)
+                _remember(request, complaint.tracking_code_hash)
                 return redirect("portal:status")
         # The same answer whatever was wrong: no hint that a code exists or what it looks like.
         form = TrackForm(initial={"code": request.POST.get("code", "")})
@@ -204,7 +223,7 @@ def answer_letter(request):
     except ValueError:
         raise Http404 from None
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="surat-jawaban-{complaint.tracking_code}.pdf"'
+    response["Content-Disposition"] = 'inline; filename="surat-jawaban.pdf"'
     return response
 
 
@@ -217,4 +236,5 @@ def own_file(request, pk):
 @require_POST
 def forget(request):
     request.session.pop(SESSION_KEY, None)
+    request.session.pop(ISSUED_KEY, None)
     return redirect("portal:track")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pengaduan.workdesk import twofactor, views
+from pengaduan.workdesk import pdp_views, twofactor, views
 
 app_name = "workdesk"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("pengaduan/<int:pk>/catatan/", views.add_note, name="add_note"),
     path("buku-pengaduan/", views.register, name="register"),
     path("lampiran/<int:pk>/", views.attachment, name="attachment"),
+    path("pdp/log-akses/", pdp_views.access_log, name="pdp_access_log"),
+    path("pdp/permintaan/", pdp_views.requests_inbox, name="pdp_requests"),
+    path("pdp/permintaan/<int:pk>/", pdp_views.request_detail, name="pdp_request"),
+    path("pdp/permintaan/<int:pk>/ekspor.json", pdp_views.request_export, name="pdp_request_export"),
 ]

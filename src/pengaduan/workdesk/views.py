@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.attachments import attachment_response
-from pengaduan.complaints.codes import normalise_tracking_code
+from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind, kinds
 from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Event, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
-from pengaduan.complaints.privacy import identity_for
+from pengaduan.complaints.privacy import channel_details, identity_for
 from pengaduan.documents.forwarding_letter import forwarding_letter_pdf
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.sop.models import Sop, SopStep
@@ -99,7 +99,7 @@ def inbox(request):
     filters = InboxFilterForm(request.GET or None)
     runs = selectors.steps_waiting_for(request.user)
     if filters.is_valid():
-        runs = selectors.filter_step_runs(runs, filters=filters.cleaned_data, now=now)
+        runs = selectors.filter_step_runs(runs, filters=filters.cleaned_data, now=now, user=request.user)
     # The total for the pager and the overdue count in one aggregate, read along the same partial index.
     counts = runs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now, paused_at__isnull=True)))
     paginator = Paginator(runs, INBOX_PAGE)
@@ -256,11 +256,14 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, out
         "my_roles": page.roles,
         # The output the current performer works from (e.g. the clarification for the Inspektur) opens by itself.
         "previous_number": current.number - 1 if current else None,
+        # Who may print the receipt (and so issue a new tracking code): the first step's performer.
+        "intake_role": bool(page.steps) and page.steps[0].step.performer in page.roles,
     }
     context.update(_forwarding_context(request.user, complaint, outside_answer_form))
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")
     context["complainant"] = page.complainant
+    context["channel_details"] = channel_details(complaint, shown=page.complainant is not None)
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
     if page.may_act:
@@ -289,8 +292,6 @@ def _forwarding_context(user, complaint: Complaint, outside_answer_form=None) ->
         received = complaint.events.filter(kind=Event.Kind.FORWARD_RECEIVED).only("data").first()
         material = received.data.get("material", []) if received else []
     return {
-        # The complainant follows a forwarded case with the code they were given where it began.
-        "citizen_code": selectors.citizen_tracking_code(complaint) if came_from is not None else "",
         "came_from": came_from,
         "material": material,
         "may_return": may_handle and came_from is not None and came_from.state == Forward.State.MONITORING
@@ -450,7 +451,7 @@ def _find_case(user, complaint, reference: str) -> Complaint | None:
     if reference.isdigit():
         return cases.filter(pk=int(reference)).first()
     return (cases.filter(register_number__iexact=reference).first()
-            or cases.filter(tracking_code=normalise_tracking_code(reference)).first())
+            or cases.filter(tracking_code_filter(reference)).first())
 
 
 @login_required
@@ -510,12 +511,21 @@ def answer_letter(request, pk):
 
 
 @login_required
+@require_POST
 def receipt(request, pk):
-    """The receipt to print and hand over to a complainant who came in person."""
+    """The receipt to print and hand over to the complainant, with a new tracking code.
+
+    Only the code's hash is stored, so printing issues a new code (the previous one stops working, and the
+    timeline says a code was issued): the recording officer prints it for the complainant in front of them."""
     complaint = _visible_complaint(request.user, pk)
     _require_identity(request, complaint)
+    try:
+        engine.tracking_code_reissue(complaint=complaint, actor=request.user)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+        return redirect(complaint)
     return _pdf_response(receipt_pdf(complaint, base_url=request.build_absolute_uri("/")),
-                         f"tanda-terima-{complaint.tracking_code}.pdf")
+                         f"tanda-terima-{complaint.pk}.pdf")
 
 
 @login_required

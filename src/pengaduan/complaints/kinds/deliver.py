@@ -29,7 +29,10 @@ class DeliverForm(StepForm):
         label=_("Delivered at"), required=False, help_text=_("Empty: now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    recipient = forms.CharField(label=_("Received by"), max_length=200)
+    # Not prefilled from the identity: the form would show a confidential name to whoever delivers (and it is
+    # whoever really received the answer that counts). An identity field: masked and logged like the name.
+    recipient = forms.CharField(label=_("Received by"), max_length=200, required=False,
+                                help_text=_("Not recorded for anonymous complaints."))
     proof = SafeFileField(
         label=_("Proof (receipt, photo, screenshot)"), required=False
     )
@@ -40,6 +43,11 @@ class DeliverForm(StepForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.complaint is not None and self.complaint.is_anonymous:
+            # Anonymous keeps nothing that identifies the person, not even who picked the answer up.
+            cleaned["recipient"] = ""
+        elif not cleaned.get("recipient", "").strip() and "recipient" not in self.errors:
+            self.add_error("recipient", _("This field is required."))
         delivered_at = cleaned.get("delivered_at")
         if delivered_at and delivered_at > timezone.now() + timedelta(minutes=5):
             self.add_error("delivered_at", _("The delivery time cannot be in the future."))
@@ -61,8 +69,10 @@ class Deliver(StepKind):
 
     def sample_output(self, sample: Sample) -> dict:
         method = "portal" if sample.is_anonymous else "in_person"
-        return {"method": method, "recipient": "Pengadu", "documentation": "Jawaban diserahkan dan diterima."}
+        output = {"method": method, "documentation": "Jawaban diserahkan dan diterima."}
+        if not sample.is_anonymous:  # an anonymous complaint keeps no name of whoever received the answer
+            output["recipient"] = "Pengadu"
+        return output
 
     def initial(self, complaint):
-        person = complaint.complainant
-        return {"recipient": person.name if person else ""}
+        return {}

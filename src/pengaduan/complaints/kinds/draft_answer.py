@@ -80,7 +80,7 @@ def fill_template(body: str, values: dict[str, str]) -> str:
 
 def _template_values(complaint: Complaint, decision: dict) -> dict[str, str]:
     return {
-        "register_number": complaint.register_number or complaint.tracking_code,
+        "register_number": complaint.reference,
         "received_date": format_date_id(complaint.received_at),
         "summary": complaint.summary,
         "forward_to": decision.get("forward_to", ""),

@@ -30,6 +30,11 @@ def _channel_fields() -> list[str]:
     return list(channels.detail_fields())
 
 
+# Channel details that identify the complainant (the caller's number; the post, which shows the poster): not
+# kept for an anonymous complaint (complaints/privacy.py: COMPLAINT_IDENTITY_FIELDS).
+ANONYMOUS_DROPS = ("caller_number", "source_link")
+
+
 class IntakeForm(StepForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=channels.choices)
     received_at = forms.DateTimeField(
@@ -80,13 +85,20 @@ class IntakeForm(StepForm):
     def clean(self):
         cleaned = super().clean()
         # What the channel must bring along, so that the case can be traced back to where it came from.
+        anonymous = cleaned.get("is_anonymous")
         channel = channels.get(cleaned.get("channel") or "")
         for field in channel.required_details if channel else ():
+            if anonymous and field in ANONYMOUS_DROPS:
+                continue
             if not cleaned.get(field) and field not in self.errors:
                 self.add_error(field, REQUIRED_MESSAGE)
-        if cleaned.get("is_anonymous"):
-            for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
+        if anonymous:
+            # Anonymous means nothing that identifies the person is kept: the caller's number and the link to
+            # the post (which shows the poster) go with the name.
+            for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address",
+                          *ANONYMOUS_DROPS):
                 cleaned[field] = ""
+                self.errors.pop(field, None)
             cleaned["is_confidential"] = False
         elif not cleaned.get("complainant_name", "").strip():
             self.add_error(

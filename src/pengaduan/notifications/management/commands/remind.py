@@ -1,4 +1,5 @@
-"""`pengaduan remind`: reminders, escalations and the mail outbox. Safe to run every minute."""
+"""`pengaduan remind`: reminders, escalations, overdue data-subject requests and the mail outbox. Safe to run
+every minute."""
 
 import time
 
@@ -6,7 +7,7 @@ from django.core.management.base import BaseCommand
 
 from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
-from pengaduan.notifications.services import send_due
+from pengaduan.notifications.services import alert_overdue_requests, send_due
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
 # complaints is mailed within the minute and one run still ends before the timer starts the next.
@@ -19,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = reminders_send()
+        overdue_requests = alert_overdue_requests()  # data-subject requests past 3 × 24 hours: alert the DPO
         remove_stale_uploads()
         mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
         stop = time.monotonic() + MAIL_SECONDS
@@ -30,5 +32,5 @@ class Command(BaseCommand):
                 break
         self.stdout.write(
             f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, "
-            f"monitoring: {counts['monitoring']}, mail: {mail}"
+            f"monitoring: {counts['monitoring']}, overdue data-subject requests: {overdue_requests}, mail: {mail}"
         )

@@ -52,6 +52,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0003_outbox_media")]
+    dependencies = [("notifications", "0004_pdp_request_overdue")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
