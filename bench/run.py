@@ -16,6 +16,9 @@ a free loopback port, and:
 * p50/p95 latency of staff pages over HTTP, one request at a time, logged in as the page's user.
 * SQL queries per page, counted in-process with CaptureQueriesContext.
 
+Then (unless BENCH_ONLY=own) the side-by-side run with django-helpdesk, bench/peer.py, on each database;
+BENCH_ONLY=peer runs only that.
+
 Bounded: each load phase runs BENCH_SECONDS (default 10), each page at most 40 requests (after warm-up requests for every worker) or 30 s (a request
 cut by gunicorn's 30 s timeout counts as failed).
 """
@@ -122,12 +125,25 @@ def table(results: dict, count: int, seconds: float) -> str:
 
 
 def parent(count: int, backends: list[str]) -> None:
-    started = time.monotonic()
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="pengaduan-bench-") as tmp:
+    only = os.environ.get("BENCH_ONLY", "").strip()
+    if only not in ("", "own", "peer"):
+        sys.exit("BENCH_ONLY is own (this table) or peer (side by side with django-helpdesk, bench/peer.py).")
+    if only != "peer":
+        started = time.monotonic()
+        results = {}
+        with tempfile.TemporaryDirectory(prefix="pengaduan-bench-") as tmp:
+            for backend in backends:
+                results[backend] = run_child(backend, count, Path(tmp) / f"{backend}.json")
+        print(table(results, count, time.monotonic() - started), flush=True)
+    if only != "own":
+        # The side-by-side part: seeding the peer is slower than ours, so it gets at most 100 000 by default.
+        peer_count = int(os.environ.get("BENCH_PEER_COMPLAINTS") or min(count, 100_000))
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
         for backend in backends:
-            results[backend] = run_child(backend, count, Path(tmp) / f"{backend}.json")
-    print(table(results, count, time.monotonic() - started))
+            argv = [PYTHON, str(ROOT / "bench" / "peer.py"), "--complaints", str(peer_count)]
+            if backend == "postgresql":
+                argv = [str(ROOT / "scripts" / "with-postgres.sh"), *argv]
+            subprocess.run(argv, env=env, cwd=ROOT)
 
 
 # -- the child: one database ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ OUR_COMMANDS = {
     "apitoken": "personal API tokens for staff (apitoken create --user U --name N | list | revoke ID)",
     "apikey": "Open311 API keys (apikey create --name N | list | revoke NAME|ID)",
     "backup": "back up the database and the attachments (backup FILE; restore FILE [--force])",
+    "status": "is it ready: database, migrations, data folder, background jobs (exit 1 when not)",
     "report": "Buku Pengaduan PDF/XLSX, periodic report, SOP compliance (report register|periodic|compliance)",
     "serve": "serve the site (--production: gunicorn with checked settings; see docs/deploy.md)",
     "seed": "add N realistic complaints for benchmarks (seed --complaints N)",

@@ -43,6 +43,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_map(name: str) -> dict[str, int]:
+    """`a=5,b=15` → {"a": 5, "b": 15}."""
+    result = {}
+    for item in env_list(name, []):
+        key, _sep, raw = item.partition("=")
+        try:
+            result[key.strip()] = int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must look like name=minutes,name=minutes, not {item!r}") from None
+    return result
+
+
 def data_dir() -> Path:
     path = Path(os.environ.get("PENGADUAN_DATA_DIR", Path.cwd() / "data")).resolve()
     path.mkdir(mode=0o700, parents=True, exist_ok=True)

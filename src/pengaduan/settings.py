@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from pengaduan.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+from pengaduan.env import data_dir, env_bool, env_int, env_int_map, env_list, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -35,10 +35,13 @@ INSTALLED_APPS = [
     "pengaduan.notifications",
     "pengaduan.api",
     "pengaduan.reports",
+    "pengaduan.jobs",
     "pengaduan.ops",
 ]
 
 MIDDLEWARE = [
+    "pengaduan.ops.logs.RequestIdMiddleware",
+    "pengaduan.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pengaduan.portal.context_processors.portal",
+                "pengaduan.ops.context_processors.job_alerts",
             ],
         },
     },
@@ -153,6 +157,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 10 * 3600  # one office day
 SECURE_REFERRER_POLICY = "same-origin"
+# Monitors and Prometheus ask gunicorn directly over plain HTTP on the private address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy: no inline scripts or styles, nothing from other sites (see pengaduan.middleware).
@@ -244,3 +250,19 @@ TRACKING_CODE_SECRET_FALLBACKS = env_list("TRACKING_CODE_SECRET_FALLBACKS", [])
 
 # The unit whose complaints the public portal receives (a unit code); empty: the first unit.
 PORTAL_UNIT = env_str("PORTAL_UNIT", "")
+
+# Operations (docs/deploy.md, "Monitoring"). Background jobs: overdue after JOB_STALE_AFTER minutes without a
+# success (per job, e.g. "remind=5"; defaults in pengaduan.jobs.services.JOBS) or JOB_FAILURES_ALERT failures in a
+# row; the newest JOB_RUNS_KEPT runs of each job are kept.
+JOB_STALE_AFTER = env_int_map("JOB_STALE_AFTER")
+JOB_FAILURES_ALERT = env_int("JOB_FAILURES_ALERT", 3)
+JOB_RUNS_KEPT = env_int("JOB_RUNS_KEPT", 10_000)
+# /metrics answers loopback, or anyone presenting this bearer token.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# LOG_FORMAT=json: one JSON object per log line, with the request id (also in the X-Request-ID header).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")  # applied by pengaduan.ops (OpsConfig.ready) when LOG_FORMAT=json
+# The optional error reporter (pip install 'pengaduan[sentry]'): off unless SENTRY_DSN is set; personal data
+# is scrubbed before anything leaves (pengaduan.ops.reporting).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")

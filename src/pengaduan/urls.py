@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("pengaduan.api.urls")),
     path("open311/v2/", include("pengaduan.api.open311.urls")),
+    path("", include("pengaduan.ops.urls")),
     path("statistik/", include("pengaduan.reports.public_urls")),
     path("", include("pengaduan.portal.urls")),
 ]

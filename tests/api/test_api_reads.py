@@ -63,7 +63,7 @@ def test_it_shows_one_complaint_with_its_timeline_and_the_callers_actions(as_use
     assert detail["deadline"] == detail["due_at"] == detail["current"]["due_at"]
     assert detail["actions"] == ["complete_step:3", "information_request", "note"]
     assert detail["complainant"]["name"] == "Hendra"
-    assert [event["kind"] for event in detail["events"]][:2] == ["received", "step_started"]
+    assert [event["kind"] for event in detail["events"]][:2] == ["received", "recorded"]  # received: step 1 started
     # Others see the same complaint, but may only write notes.
     assert as_user("kasubag").get(f"/complaints/{phone.pk}").json()["actions"] == ["note"]
     assert as_user("kasubag").get(f"/complaints/{phone.pk}").json()["current"]["initial"] == {}

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from factories import intake_data, wib
 from pengaduan.complaints import domain_events
-from pengaduan.complaints.domain_events import StepAssigned, emit, on, receivers
+from pengaduan.complaints.domain_events import ComplaintArriving, StepAssigned, emit, on, receivers
 from pengaduan.complaints.engine import complaint_receive
 from pengaduan.complaints.models import Complaint
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
@@ -32,17 +32,20 @@ def test_it_lets_the_notifications_receive_what_the_engine_emits():
     from pengaduan.notifications import receivers as notification_receivers
 
     assert notification_receivers.tell_performers in receivers(StepAssigned)
+    assert notification_receivers.prepare_arrival_messages in receivers(ComplaintArriving)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_writes_the_outbox_row_inside_the_engines_transaction(unit, jfu_with_mail, monkeypatch):
+    # A new complaint's first step: the receivers prepare before the transaction and write inside it.
     seen = []
 
     def spy(event):
-        seen.append((connection.in_atomic_block, event.step_run.complaint.pk,
-                     OutboxMessage.objects.filter(template_key="step_assigned").count()))
+        assert not connection.in_atomic_block and event.complaint.pk is None  # before: nothing saved, no lock
+        event.writes.append(lambda: seen.append((connection.in_atomic_block, event.complaint.pk,
+                                                 OutboxMessage.objects.filter(template_key="step_assigned").count())))
 
-    _add_receiver(monkeypatch, StepAssigned, spy)
+    _add_receiver(monkeypatch, ComplaintArriving, spy)
     complaint = complaint_receive(unit=unit, data=intake_data(channel="web"), now=RECEIVED)
     assert seen == [(True, complaint.pk, 1)]
 
@@ -50,9 +53,12 @@ def test_it_writes_the_outbox_row_inside_the_engines_transaction(unit, jfu_with_
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_no_outbox_row_of_an_action_that_failed_after_the_event(unit, jfu_with_mail, monkeypatch):
     def failing(event):
-        raise RuntimeError("the disk is full")
+        def write():
+            raise RuntimeError("the disk is full")
 
-    _add_receiver(monkeypatch, StepAssigned, failing)
+        event.writes.append(write)
+
+    _add_receiver(monkeypatch, ComplaintArriving, failing)
     with pytest.raises(RuntimeError):
         complaint_receive(unit=unit, data=intake_data(channel="web"), now=RECEIVED)
     assert not Complaint.objects.exists()

@@ -170,3 +170,26 @@ def test_it_really_serves_over_loopback(tmp_path):
         server.terminate()
         server.wait(timeout=10)
         server.stderr.close()
+
+
+def test_it_recycles_workers_and_logs_access_only_when_the_environment_says_so():
+    default = serving.gunicorn_argv(workers=3, environ={})
+    assert default[default.index("--max-requests") + 1] == "100000" and "--access-logfile" not in default
+    assert default[default.index("--max-requests-jitter") + 1] == "10000"
+    assert "--max-requests" not in serving.gunicorn_argv(workers=3, environ={"PENGADUAN_MAX_REQUESTS": "0"})
+    argv = serving.gunicorn_argv(workers=3, environ={"PENGADUAN_MAX_REQUESTS": "50000", "PENGADUAN_ACCESS_LOG": "-"})
+    assert argv[argv.index("--max-requests") + 1] == "50000"
+    assert argv[argv.index("--max-requests-jitter") + 1] == "5000"  # a tenth: workers are not replaced together
+    assert argv[argv.index("--access-logfile") + 1] == "-"
+    argv = serving.gunicorn_argv(workers=3, environ={"PENGADUAN_MAX_REQUESTS": "100",
+                                                     "PENGADUAN_MAX_REQUESTS_JITTER": "7",
+                                                     "PENGADUAN_ACCESS_LOG": "off"})
+    assert argv[argv.index("--max-requests-jitter") + 1] == "7" and "--access-logfile" not in argv
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_recycling_count_that_is_not_a_number(safe_settings, no_exec, monkeypatch):
+    monkeypatch.setenv("PENGADUAN_MAX_REQUESTS", "lots")
+    with pytest.raises(CommandError, match="PENGADUAN_MAX_REQUESTS must be a whole number"):
+        call_command("serve", "--production")
+    assert no_exec == {}

@@ -20,7 +20,6 @@ from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Complaint, InformationRequest, Rating
 from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
-from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.throttle import services as throttle
 from pengaduan.units.selectors import portal_unit
 
@@ -99,8 +98,8 @@ def complaint_submit(request):
     if not form.is_valid():
         raise StepInputInvalid(_("Please correct the marked fields."),
                                {field: [str(m) for m in messages] for field, messages in form.errors.items()})
-    complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files)
-    schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
+    complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files,
+                                         receipt_base_url=request.build_absolute_uri("/"))
     return Status(201, {"tracking_code": complaint.tracking_code, "received_at": complaint.received_at,
                         "status": status_out(complaint)})
 

@@ -20,6 +20,11 @@ def _office_minutes(span: timedelta) -> int:
 
 def schedule_reminders(run: StepRun, calendar: BusinessCalendar) -> None:
     """A reminder at each configured share of the step's office time (e.g. 50 % and 80 %), and the breach."""
+    Reminder.objects.bulk_create(plan_reminders(run, calendar))
+
+
+def plan_reminders(run: StepRun, calendar: BusinessCalendar) -> list[Reminder]:
+    """schedule_reminders' rows, not saved: computed before a write transaction that saves them with the run."""
     total = _office_minutes(calendar.office_time_between(run.started_at, run.due_at))
     reminders = []
     for share in sorted(set(getattr(settings, "REMINDER_SHARES", [50, 80]))):
@@ -27,7 +32,7 @@ def schedule_reminders(run: StepRun, calendar: BusinessCalendar) -> None:
             due_at = calendar.add(run.started_at, Duration(math.floor(total * share / 100), DurationUnit.MINUTES))
             reminders.append(Reminder(step_run=run, kind=Reminder.Kind.REMINDER, share=share, due_at=due_at))
     reminders.append(Reminder(step_run=run, kind=Reminder.Kind.BREACH, share=100, due_at=run.due_at))
-    Reminder.objects.bulk_create(reminders)
+    return reminders
 
 
 def pause(run: StepRun, *, reason: str, now: datetime, actor) -> StepPause:

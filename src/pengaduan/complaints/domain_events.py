@@ -12,7 +12,7 @@ action's error. These are not Django model signals: nothing fires on a save, onl
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pengaduan.complaints.models import Complaint, Forward, InformationRequest, Reminder, StepRun
@@ -23,6 +23,20 @@ class StepAssigned:
     """A step now waits for the holders of its performer role (a new complaint's first step, or the next one)."""
 
     step_run: StepRun
+
+
+@dataclass(frozen=True)
+class ComplaintArriving:
+    """A new complaint is about to be stored: emitted before its write transaction, with the complaint and its
+    first step run built but not saved (no ids yet), so that receivers read and render now, while no write lock
+    is held, and append to `writes` what to insert; the engine calls those inside the transaction, after the
+    complaint and the step run are saved. For a new complaint it stands for StepAssigned (its first step) and,
+    with `receipt_base_url`, the receipt to the complainant."""
+
+    complaint: Complaint
+    step_run: StepRun
+    receipt_base_url: str | None = None
+    writes: list[Callable[[], Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pengaduan.complaints import clock, figures
 from pengaduan.complaints.attachments import submission_total_error
 from pengaduan.complaints.domain_events import (
+    ComplaintArriving,
     ComplaintClosed,
     ComplaintForwarded,
     ComplaintRecorded,
@@ -39,14 +40,16 @@ from pengaduan.complaints.models import (
     InformationRequest,
     InternalNote,
     Rating,
+    Reminder,
     StepRun,
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
+from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop, monitoring_period
 from pengaduan.units.models import Membership, Unit
-from pengaduan.workcalendar.services import calendar_for_unit
+from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
 
 
 def user_has_role(user, unit: Unit, role: str) -> bool:
@@ -83,7 +86,8 @@ def _refuse_too_many_bytes(files) -> None:
         raise StepInputInvalid(_("Please correct the marked fields."), {"evidence": error.messages})
 
 
-def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, now: datetime, actor=None) -> StepRun:
+def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, now: datetime, actor=None,
+                event: bool = True) -> StepRun:
     calendar = calendar_for_unit(complaint.unit)
     due_at = calendar.add(started_at, step.duration)
     run = StepRun.objects.create(
@@ -91,6 +95,8 @@ def _start_step(complaint: Complaint, step: SopStep, *, started_at: datetime, no
         started_at=started_at, due_at=due_at,
     )
     clock.schedule_reminders(run, calendar)
+    if not event:  # the caller's event says it (_received_event)
+        return run
     Event.objects.create(
         complaint=complaint, kind=Event.Kind.STEP_STARTED, actor=actor, step_number=step.number,
         data={"role": step.performer, "started_at": started_at.isoformat(), "due_at": due_at.isoformat()},
@@ -110,6 +116,16 @@ def _current_run_for_performer(complaint: Complaint, actor) -> StepRun:
     return run
 
 
+def _received_event(complaint: Complaint, run: StepRun, *, actor, now: datetime) -> Event:
+    """One event says both that the complaint arrived and that its first step started (same moment, same
+    actor): the step's number, performer and deadline ride along with the channel."""
+    return Event(
+        complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, step_number=run.number, created_at=now,
+        data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat(), "role": run.role,
+              "started_at": run.started_at.isoformat(), "due_at": run.due_at.isoformat()},
+    )
+
+
 def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tuple[Complaint, StepRun]:
     """The complaint with its first step started; returns both."""
     sop = _current_sop(unit)
@@ -119,20 +135,35 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tup
     recording.fill_complaint(complaint, cleaned)
     recording.save_complaint(complaint)
     figures.complaint_counted(complaint, new=True)
-    Event.objects.create(
-        complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
-        data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat()},
-    )
     first_step = sop.steps.order_by("number").first()
-    run = _start_step(complaint, first_step, started_at=min(complaint.received_at, now), now=now, actor=actor)
+    run = _start_step(complaint, first_step, started_at=min(complaint.received_at, now), now=now, actor=actor,
+                      event=False)
+    _received_event(complaint, run, actor=actor, now=now).save()
     return complaint, run
 
 
-def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: datetime | None = None) -> Complaint:
+def _intake_plan(unit: Unit):
+    """The current SOP, its first step and the unit's calendar, from the per-process caches (sop.cache,
+    workcalendar.services): two small reads, outside any write transaction."""
+    try:
+        sop, first_step = current_sop_with_first_step(unit.sop_code)
+    except Sop.DoesNotExist:
+        _current_sop(unit)  # raises the WorkflowError that says what to do
+        raise
+    return sop, first_step, cached_calendar_for_unit(unit)
+
+
+def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: datetime | None = None,
+                      receipt_base_url: str | None = None) -> Complaint:
     """A complaint arrives without an officer recording it (web form, API, gateway).
 
     It waits in the performer's inbox for the first step (the JFU records it in the Buku Pengaduan);
-    the first step's clock runs from the moment of receipt.
+    the first step's clock runs from the moment of receipt. With `receipt_base_url` the receipt e-mail is
+    queued with it (as portal.emails.schedule_receipt_email).
+
+    Everything is read, computed and rendered first (the SOP and calendar from per-process caches, the
+    deadline, the reminders, the messages); the write transaction only inserts, each table once, so that on
+    SQLite the database's one write lock is held as briefly as possible (bench/bench_intake.py).
     """
     now = now or timezone.now()
     _refuse_too_many_bytes(files)
@@ -140,10 +171,29 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     form = recording.form_class(data, files)
     if not form.is_valid():
         raise _invalid(form)
+    sop, first_step, calendar = _intake_plan(unit)
+    complaint = Complaint(unit=unit, sop=sop, received_at=now, created_at=now)
+    complaint.issue_tracking_code()  # the plain code stays on this instance only: for the receipt and its e-mail
+    recording.fill_complaint(complaint, form.cleaned_data, save_complainant=False)
+    started_at = min(complaint.received_at, now)
+    run = StepRun(complaint=complaint, unit_id=unit.pk, step=first_step, number=first_step.number,
+                  role=first_step.performer, started_at=started_at, due_at=calendar.add(started_at, first_step.duration))
+    reminders = clock.plan_reminders(run, calendar)
+    event = _received_event(complaint, run, actor=actor, now=now)
+    # The layers above read and render now, outside the write transaction, and leave their inserts in `writes`.
+    arriving = ComplaintArriving(complaint=complaint, step_run=run, receipt_base_url=receipt_base_url)
+    emit(arriving)
     with transaction.atomic():
-        complaint, first_run = _create_complaint(unit=unit, cleaned=form.cleaned_data, actor=actor, now=now)
+        if complaint.complainant is not None and complaint.complainant.pk is None:
+            complaint.complainant.save()
+        recording.save_complaint(complaint)
+        figures.complaint_counted(complaint, new=True)
+        run.save()
+        Reminder.objects.bulk_create(reminders)
+        event.save()
         recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
-        emit(StepAssigned(step_run=first_run))
+        for write in arriving.writes:  # what the receivers prepared (the messages), now that the ids exist
+            write()
     return complaint
 
 

@@ -145,6 +145,8 @@ class Complaint(models.Model):
             models.Index(fields=["lapor_id"], condition=~Q(lapor_id=""), name="complaints_lapor_id"),
             # Duplicate suggestions: a unit's recent complaints.
             models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
+            # /metrics: complaints received per unit and channel, counted from the index alone.
+            models.Index(fields=["unit", "channel"], name="complaints_by_channel"),
         ]
 
     # The plain tracking code, set only on the instance that has just issued it (engine), to show it once.

@@ -129,6 +129,8 @@ class OutboxMessage(models.Model):
                          name="notifications_outbox_due"),
             # The complaint page and the admin: messages about one complaint.
             models.Index(fields=["complaint", "created_at"], name="notifications_outbox_complaint"),
+            # /metrics and the outbox alert: the messages given up on (few; a partial index of them alone).
+            models.Index(fields=["created_at"], condition=Q(status="failed"), name="notifications_outbox_failed"),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ rows are written with the change (and rolled back with it); the outbox delivers 
 """
 
 from pengaduan.complaints.domain_events import (
+    ComplaintArriving,
     ComplaintClosed,
     ComplaintForwarded,
     ComplaintRecorded,
@@ -26,7 +27,17 @@ from pengaduan.notifications.services import (
     notify_monitoring,
     notify_reminder,
     notify_step_assigned,
+    prepare_new_complaint_messages,
+    save_prepared_messages,
 )
+
+
+@on(ComplaintArriving)
+def prepare_arrival_messages(event: ComplaintArriving) -> None:
+    # Rendered now, outside the engine's write transaction; inserted in it, in one statement.
+    messages = prepare_new_complaint_messages(complaint=event.complaint, step_run=event.step_run,
+                                              receipt_base_url=event.receipt_base_url)
+    event.writes.append(lambda: save_prepared_messages(messages, complaint=event.complaint, step_run=event.step_run))
 
 
 @on(StepAssigned)

@@ -17,7 +17,7 @@ workers, or a worker and a request, never send the same row twice. A claimed row
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -58,9 +58,15 @@ def site_url() -> str:
 
 # --- queueing -----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    # Compiling costs more than rendering; the same few templates render all day (an edit is a new source).
+    return Template(source)
+
+
 def _render(source: str, context: Mapping[str, Any]) -> str:
     # Plain text: nothing is HTML-escaped.
-    return Template(source).render(Context(dict(context), autoescape=False))
+    return _compiled(source).render(Context(dict(context), autoescape=False))
 
 
 def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None,
@@ -345,12 +351,8 @@ def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], 
 
     Each recipient's dedupe key is `<dedupe_prefix>:<user id>`; the context gains `recipient_name`.
     """
-    users = (
-        get_user_model().objects.filter(memberships__unit=unit, memberships__role=role, is_active=True)
-        .exclude(email="").distinct().order_by("pk")
-    )
     messages = []
-    for user in users:
+    for user in _role_users(unit, role):
         message = _queue(
             key=key, to=user.email, complaint=complaint, attachments=(), reply_to="",
             context={**context, "recipient_name": user.get_full_name() or user.get_username()},
@@ -362,7 +364,14 @@ def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], 
     return messages
 
 
-def _step_context(step_run: StepRun) -> dict[str, Any]:
+def _role_users(unit: Unit, role: str) -> QuerySet:
+    return (
+        get_user_model().objects.filter(memberships__unit=unit, memberships__role=role, is_active=True)
+        .exclude(email="").distinct().order_by("pk")
+    )
+
+
+def _step_context(step_run: StepRun, *, complaint_url: str | None = None) -> dict[str, Any]:
     complaint = step_run.complaint
     return {
         "reference": _reference(complaint),
@@ -373,7 +382,7 @@ def _step_context(step_run: StepRun) -> dict[str, Any]:
         "step_description": step_run.step.description,
         "role_title": complaint.sop.role_title(step_run.role),
         "due_at": format_datetime_id(step_run.due_at),
-        "complaint_url": f"{site_url()}{complaint.get_absolute_url()}",
+        "complaint_url": complaint_url or f"{site_url()}{complaint.get_absolute_url()}",
         "unit_name": complaint.unit.name,
     }
 
@@ -477,3 +486,90 @@ def alert_overdue_requests(*, now: datetime | None = None) -> int:
                                  "due_at": format_datetime_id(request.due_at),
                                  "url": f"{site_url()}{reverse('workdesk:pdp_requests')}"})
     return len(claimed)
+
+
+# --- a new complaint's messages, rendered before its write transaction --------------------------
+
+# Stands for what only the insert knows (the complaint's address); replaced when the rows are saved.
+_PENDING_COMPLAINT_URL = "\ue000complaint-url\ue000"
+# An unrecorded complaint is named by its number (Complaint.reference), which only the insert gives it.
+_PENDING_REFERENCE = "\ue000reference\ue000"
+
+
+def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
+                                   receipt_base_url: str | None = None) -> list[OutboxMessage]:
+    """The messages a new complaint sends, rendered now from unsaved rows, so that the write transaction
+    only inserts them (save_prepared_messages): "step_assigned" to the performers of its first step and,
+    with `receipt_base_url`, the receipt to the complainant ("complaint_received", as notify_complainant).
+
+    Reads (templates, performers) happen here, outside the transaction. Ids, dedupe keys and the
+    complaint's address are filled in by save_prepared_messages.
+    """
+    wanted = ["step_assigned"]
+    route = complainant_route(complaint) if receipt_base_url is not None else None
+    if route is not None:
+        wanted.append("complaint_received")
+    templates = {template.key: template for template in MessageTemplate.objects.filter(key__in=wanted)}
+    messages = []
+
+    def add(key, to, context, dedupe, attachments=(), reply_to="", medium="email"):
+        template = templates.get(key)
+        if template is None or not template.is_active:
+            logger.info("Message template %r is missing or switched off: nothing is sent to %s", key, to)
+            return
+        adapter = media.get(medium)
+        if adapter is None:
+            logger.warning("No notification medium %r: message %r is not sent", medium, key)
+            return
+        try:
+            to = adapter.normalise(to)
+        except ValidationError:
+            logger.warning("Not a valid %s address: message %r is not sent to %r", medium, key, to)
+            return
+        try:
+            subject = " ".join(_render(template.subject, context).split())
+            body = _render(template.body, context).strip() + "\n"
+        except Exception:
+            logger.exception("Could not render message template %r", key)
+            return
+        message = OutboxMessage(template_key=key, medium=medium, address=to, reply_to=reply_to, subject=subject,
+                                body=body, attachments=[dict(spec) for spec in attachments])
+        message._dedupe_format = dedupe
+        messages.append(message)
+
+    context = {**_step_context(step_run, complaint_url=_PENDING_COMPLAINT_URL), "reference": _PENDING_REFERENCE}
+    for user in _role_users(complaint.unit, step_run.role):
+        add("step_assigned", user.email, {**context, "recipient_name": user.get_full_name() or user.get_username()},
+            dedupe=f"step_assigned:{{run}}:{user.pk}")
+    if route is not None:
+        medium, address = route
+        base_url = (receipt_base_url or site_url()).rstrip("/")
+        add("complaint_received", address,
+            {**_complainant_context(complaint, base_url=base_url), "reference": _PENDING_REFERENCE}, medium=medium,
+            dedupe="complaint_received:{complaint}", reply_to=complaint.unit.email,
+            # The code is known only now, just issued: the receipt mail is the one place it goes besides the page.
+            attachments=[{"kind": "receipt", "complaint": None, "base_url": base_url, "code": complaint.tracking_code}])
+    return messages
+
+
+def save_prepared_messages(messages: Sequence[OutboxMessage], *, complaint: Complaint,
+                           step_run: StepRun) -> list[OutboxMessage]:
+    """Insert prepare_new_complaint_messages' rows (one statement) now that the complaint and its first step run
+    are saved; inside the action's transaction. Sent after the commit, as `enqueue`."""
+    if not messages:
+        return []
+    pending = {_PENDING_COMPLAINT_URL: f"{site_url()}{complaint.get_absolute_url()}",
+               _PENDING_REFERENCE: complaint.reference}
+    for message in messages:
+        message.complaint = complaint
+        for placeholder, value in pending.items():
+            message.subject = message.subject.replace(placeholder, value)
+            message.body = message.body.replace(placeholder, value)
+        message.subject = message.subject[:300]
+        message.dedupe_key = message._dedupe_format.format(complaint=complaint.pk, run=step_run.pk)
+        for spec in message.attachments:
+            if spec.get("complaint", 0) is None:
+                spec["complaint"] = complaint.pk
+    saved = OutboxMessage.objects.bulk_create(messages)
+    _deliver_after_commit(saved)
+    return saved

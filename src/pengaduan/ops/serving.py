@@ -9,6 +9,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from pengaduan.ops.logs import logging_config
+
 PRODUCTION_SETTINGS_MODULE = "pengaduan.ops.production_settings"
 WSGI_APP = "pengaduan.ops.wsgi:application"
 DEFAULT_BIND = "127.0.0.1:8000"
@@ -45,14 +47,10 @@ def production_overrides(base: Mapping[str, Any], *, insecure_http: bool, bench_
         "SECURE_REFERRER_POLICY": "same-origin",
         "SESSION_COOKIE_HTTPONLY": True,
         "X_FRAME_OPTIONS": "DENY",
-        "LOGGING": {
-            # Errors to stderr (journald under systemd); without this, DEBUG off would drop them silently.
-            "version": 1,
-            "disable_existing_loggers": False,
-            "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-            "root": {"handlers": ["stderr"], "level": "WARNING"},
-            "loggers": {"django.request": {"level": "ERROR"}},  # server errors, not every 404
-        },
+        # Errors to stderr (journald under systemd); without this, DEBUG off would drop them silently.
+        # LOG_FORMAT=json: one JSON object per line, for a log collector.
+        "LOGGING": logging_config(json_lines=environ.get("LOG_FORMAT", "text") == "json",
+                                  level=environ.get("LOG_LEVEL", "WARNING")),
     }
     if not insecure_http:
         overrides.update({
@@ -73,24 +71,68 @@ def production_overrides(base: Mapping[str, Any], *, insecure_http: bool, bench_
     return overrides
 
 
+# Chosen by measurement (bench/peer.py --serving; docs/deploy.md "Worker recycling and the access log"): the
+# access log cost about 15 % of the server's CPU per bare request and nginx logs every request anyway; a worker
+# replaced every ~100 000 requests keeps the guard against slow leaks at no measurable cost (every 2 000 it
+# also cost a cold worker every few seconds under load).
+DEFAULT_MAX_REQUESTS = 100_000
+DEFAULT_ACCESS_LOG = ""
+
+
+def recycling(environ: Mapping[str, str] = os.environ) -> tuple[int, int]:
+    """(max requests, jitter) from PENGADUAN_MAX_REQUESTS (0: workers are never replaced) and
+    PENGADUAN_MAX_REQUESTS_JITTER (default a tenth, so the workers are not all replaced at once)."""
+    count = _whole_number(environ, "PENGADUAN_MAX_REQUESTS", DEFAULT_MAX_REQUESTS)
+    return count, _whole_number(environ, "PENGADUAN_MAX_REQUESTS_JITTER", count // 10)
+
+
+def _whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number of requests (0 for none), not {raw!r}.")
+    return int(raw)
+
+
+def access_log(environ: Mapping[str, str] = os.environ) -> str:
+    """Where gunicorn writes one line per request: PENGADUAN_ACCESS_LOG "-" (stdout, journald under systemd),
+    a file path, or empty/"off" for none (nginx in front keeps its own access log)."""
+    value = environ.get("PENGADUAN_ACCESS_LOG", DEFAULT_ACCESS_LOG).strip()
+    return "" if value.lower() in ("", "off", "false", "no", "0") else value
+
+
+def describe(environ: Mapping[str, str] = os.environ) -> str:
+    count, jitter = recycling(environ)
+    log = access_log(environ)
+    return ", ".join([
+        f"workers replaced after {count} (+-{jitter}) requests" if count else "no worker recycling",
+        {"": "no access log", "-": "access log to stdout"}.get(log, f"access log to {log}"),
+    ])
+
+
 def gunicorn_argv(*, bind: str = DEFAULT_BIND, workers: int, timeout: int = 30,
-                  python: str = sys.executable) -> list[str]:
+                  python: str = sys.executable, environ: Mapping[str, str] = os.environ) -> list[str]:
     """The command that runs the production server (serve replaces itself with it, so systemd's signals reach it)."""
-    return [
+    argv = [
         python, "-m", "gunicorn", WSGI_APP,
         "--bind", bind,
         "--workers", str(workers),
         "--worker-class", "sync",  # nginx buffers slow clients, so plain sync workers are enough
         "--timeout", str(timeout),
         "--graceful-timeout", str(timeout),
-        # A worker is replaced after this many requests: a slow leak never grows without bound.
-        "--max-requests", "2000",
-        "--max-requests-jitter", "200",
         "--preload",  # load (and warm, see ops.wsgi) the app once in the master; workers fork warm
-        "--access-logfile", "-",
         "--error-logfile", "-",
         "--no-control-socket",  # systemd sends the signals; the service user needs no writable home
     ]
+    count, jitter = recycling(environ)
+    if count:
+        # A worker is replaced after about this many requests: a slow leak never grows without bound.
+        argv += ["--max-requests", str(count), "--max-requests-jitter", str(jitter)]
+    log = access_log(environ)
+    if log:
+        argv += ["--access-logfile", log]
+    return argv
 
 
 def gunicorn_environ(*, insecure_http: bool, environ: Mapping[str, str] = os.environ) -> dict[str, str]:

@@ -23,7 +23,6 @@ from pengaduan.complaints.models import Complaint, InformationRequest, Rating
 from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.documents.receipt import receipt_pdf
-from pengaduan.notifications.emails import schedule_receipt_email
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
 from pengaduan.throttle import services as throttle
@@ -50,7 +49,10 @@ def _remember(request, code_hash: str) -> None:
     """Keep the code's keyed hash in the session under a new session key: a key planted or seen before the code
     was entered (session fixation) opens nothing. (cycle_key keeps the data: a code just issued stays
     with it, and a look-up drops it below.)"""
-    request.session.cycle_key()
+    if request.session.session_key:
+        # A request that came without a session has no key to fix; the session middleware gives the new
+        # session a fresh key when it saves it (one write instead of an insert now and an update then).
+        request.session.cycle_key()
     request.session.pop(ISSUED_KEY, None)
     request.session[SESSION_KEY] = code_hash
 
@@ -98,7 +100,9 @@ def complain(request):
             return _too_many(request, _("complaints"))
         if form.is_valid():
             try:
-                complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES)
+                # The receipt e-mail is queued in the complaint's own transaction.
+                complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES,
+                                                     receipt_base_url=request.build_absolute_uri("/"))
             except StepInputInvalid as refused:
                 for field, errors in refused.errors.items():
                     for error in errors:
@@ -106,7 +110,6 @@ def complain(request):
             else:
                 _remember(request, complaint.tracking_code_hash)
                 request.session[ISSUED_KEY] = {"complaint": complaint.pk, "code": complaint.tracking_code}
-                schedule_receipt_email(complaint, base_url=request.build_absolute_uri("/"))
                 return redirect("portal:received")
         form.data = form.data.copy()
         form.data["token"] = form_token()

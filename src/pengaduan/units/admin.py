@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from pengaduan.units.models import Membership, Unit
+from pengaduan.units.models import Invitation, Membership, Unit
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,6 +16,23 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "sop_code", "register_code"]
     search_fields = ["code", "name"]
     inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made on the onboarding pages (the token goes out by e-mail only); here they are looked at."""
+
+    list_display = ["email", "unit", "created_at", "expires_at", "accepted_at", "user"]
+    list_filter = ["unit"]
+    search_fields = ["email", "name"]
+    fields = ["unit", "email", "name", "roles", "invited_by", "created_at", "expires_at", "accepted_at", "user"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Membership)

@@ -1,5 +1,7 @@
 """Units (Inspektorat, Dinas, OPD) and who holds which SOP role in each."""
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -12,9 +14,26 @@ role_code_validator = RegexValidator(
 )
 
 
+def logo_path(instance, filename: str) -> str:
+    # The content decides the extension (the upload was checked and re-encoded); the code keeps units apart.
+    return f"units/logos/{instance.code}{PurePosixPath(filename).suffix.lower()}"
+
+
 class Unit(models.Model):
+    class Kind(models.TextChoices):
+        INSPEKTORAT = "inspektorat", _("Inspektorat")
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        KANTOR = "kantor", _("Kantor / Satuan")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        KELURAHAN = "kelurahan", _("Kelurahan / Desa")
+        OTHER = "other", _("Other unit")
+
     code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_("Short code, e.g. INSP."))
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind of unit"), max_length=20, choices=Kind.choices, blank=True)
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True,
+                            help_text=_("PNG or JPEG, printed on the letterhead."))
     parent_name = models.CharField(
         _("government"), max_length=200, blank=True, help_text=_("e.g. Pemerintah Kota Madiun")
     )
@@ -45,11 +64,15 @@ class Unit(models.Model):
         default=DEFAULT_REGISTER_FORMAT,
         help_text=_("Placeholders: {number}, {unit}, {year}, {month}. Default: 0042/PGD/INSP/2026."),
     )
+    # Office hours: the unit's own OfficeHours rows, or (this flag, no rows) the Pemda's calendar. The flag records
+    # that an administrator chose it, which the onboarding checklist needs to tell "decided" from "forgotten".
+    office_hours_from_pemda = models.BooleanField(_("office hours as the Pemda calendar"), default=False)
 
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
+        permissions = [("onboard_unit", _("Can bring a new unit on board (create it, load its SOP, invite officers)"))]
 
     def __str__(self):
         return self.name
@@ -78,3 +101,37 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.role} · {self.unit.code}"
+
+
+class Invitation(models.Model):
+    """An officer invited by e-mail to hold roles in a unit: the link (a one-time token) lets them set a password.
+
+    Only a hash of the token is stored, so the database alone gives no working link. A token works once
+    (`accepted_at`) and until `expires_at`.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("unit"))
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    roles = models.JSONField(_("roles"), default=list)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="invitations", verbose_name=_("account"))
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
+                                   name="units_invitation_expires_after_created"),
+        ]
+        indexes = [models.Index(fields=["unit", "accepted_at"], name="units_invitation_unit_accepted")]
+
+    def __str__(self):
+        return f"{self.email} · {self.unit.code}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import threading
+import uuid
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,7 +12,7 @@ from django.db.models import Q
 
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import DEFAULT_WEEK, BusinessCalendar, Period
-from pengaduan.workcalendar.models import CalendarException, OfficeHours
+from pengaduan.workcalendar.models import CalendarException, CalendarStamp, OfficeHours
 
 
 def calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
@@ -48,3 +50,59 @@ def calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
         days_off=days_off,
         extra_working_days=extra_working_days,
     )
+
+
+# (unit id or None, time zone, stamp) -> calendar; a few units per process, so it stays small.
+_calendars: dict[tuple[int | None, str, str], BusinessCalendar] = {}
+_calendars_lock = threading.Lock()
+MAX_CACHED_CALENDARS = 256
+
+
+def calendar_stamp() -> str:
+    """The current stamp of all calendar rows ("" before the first change): one indexed read."""
+    return CalendarStamp.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
+
+
+def calendar_changed(**kwargs) -> None:
+    """Signal receiver: a calendar row changed, so every app server's cached calendars are stale. Runs in the
+    editor's transaction, so a rolled-back change leaves the old stamp."""
+    CalendarStamp.objects.update_or_create(pk=1, defaults={"stamp": uuid.uuid4().hex})
+
+
+def cached_calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
+    """calendar_for_unit, built once per process and calendar stamp: one small read instead of two queries over
+    the calendar rows, for paths that must read little (the public intake)."""
+    key = (unit.pk if unit is not None else None, settings.TIME_ZONE, calendar_stamp())
+    calendar = _calendars.get(key)
+    if calendar is None:
+        calendar = calendar_for_unit(unit)
+        with _calendars_lock:
+            if len(_calendars) >= MAX_CACHED_CALENDARS:
+                _calendars.clear()
+            _calendars[key] = calendar
+    return calendar
+
+
+def office_hours_set(unit: Unit, week: dict[int, list[tuple[time, time]]] | None) -> None:
+    """Replace the unit's office hours: `week` maps a weekday (0 = Monday) to its open periods (a day with a
+    break has two); a weekday absent or empty is closed. None: no own rows, the Pemda calendar applies."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        OfficeHours.objects.filter(unit=unit).delete()
+        if week is not None:
+            OfficeHours.objects.bulk_create([
+                OfficeHours(unit=unit, weekday=weekday, opens=opens, closes=closes)
+                for weekday, periods in sorted(week.items()) for opens, closes in periods
+            ])
+        unit.office_hours_from_pemda = week is None
+        unit.save(update_fields=["office_hours_from_pemda"])
+        calendar_changed()  # bulk_create sends no signal: every app server's cached calendars are stale now
+
+
+def office_hours_of(unit: Unit) -> dict[int, list[tuple[time, time]]]:
+    """The unit's own office hours by weekday (empty when it follows the Pemda calendar)."""
+    week: dict[int, list[tuple[time, time]]] = {}
+    for weekday, opens, closes in OfficeHours.objects.filter(unit=unit).values_list("weekday", "opens", "closes"):
+        week.setdefault(weekday, []).append((opens, closes))
+    return week

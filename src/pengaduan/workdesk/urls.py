@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pengaduan.workdesk import pdp_views, twofactor, views
+from pengaduan.workdesk import onboarding, pdp_views, twofactor, views
 
 app_name = "workdesk"
 
@@ -32,4 +32,13 @@ urlpatterns = [
     path("pdp/permintaan/", pdp_views.requests_inbox, name="pdp_requests"),
     path("pdp/permintaan/<int:pk>/", pdp_views.request_detail, name="pdp_request"),
     path("pdp/permintaan/<int:pk>/ekspor.json", pdp_views.request_export, name="pdp_request_export"),
+    # Bringing a new unit on board (administrators), and the invited officer's link.
+    path("unit/", onboarding.units, name="onboarding_units"),
+    path("unit/baru/", onboarding.unit_form, name="onboarding_new"),
+    path("unit/<slug:code>/", onboarding.checklist, name="onboarding_checklist"),
+    path("unit/<slug:code>/ubah/", onboarding.unit_form, name="onboarding_edit"),
+    path("unit/<slug:code>/jam-kerja/", onboarding.office_hours, name="onboarding_hours"),
+    path("unit/<slug:code>/sop/", onboarding.sop, name="onboarding_sop"),
+    path("unit/<slug:code>/petugas/", onboarding.officers, name="onboarding_officers"),
+    path("undangan/<str:token>/", onboarding.accept_invitation, name="invitation"),
 ]

@@ -168,8 +168,9 @@ class StepKind:
     # Buku Pengaduan columns read from this kind's stored output: {column name: output key}.
     register_columns: dict[str, str] = {}
 
-    def fill_complaint(self, complaint: Complaint, cleaned: dict) -> None:
-        """A kind that records the complaint: copy its inputs onto a new (unsaved) complaint."""
+    def fill_complaint(self, complaint: Complaint, cleaned: dict, *, save_complainant: bool = True) -> None:
+        """A kind that records the complaint: copy its inputs onto a new (unsaved) complaint. With
+        save_complainant False a new complainant is attached unsaved too (the caller saves it first)."""
         raise NotImplementedError(f"step kind {self.name!r} does not record complaints")
 
     def save_complaint(self, complaint: Complaint) -> None:

@@ -134,8 +134,9 @@ def _initial_value(value):
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if isinstance(value, datetime) else value
 
 
-def fill_complaint(complaint: Complaint, cleaned: dict) -> None:
-    """Copy the intake inputs onto the complaint (and its complainant). Does not save the complaint."""
+def fill_complaint(complaint: Complaint, cleaned: dict, *, save_complainant: bool = True) -> None:
+    """Copy the intake inputs onto the complaint (and its complainant). Does not save the complaint; with
+    save_complainant False not a new complainant either (the caller saves it first, in its transaction)."""
     for field in ("channel", "summary", "description", "subject", "event_place", "event_date",
                   "is_anonymous", "is_confidential"):
         setattr(complaint, field, cleaned[field])
@@ -160,7 +161,9 @@ def fill_complaint(complaint: Complaint, cleaned: dict) -> None:
         "address": cleaned["complainant_address"].strip(),
     }
     if previous is None:
-        complaint.complainant = Complainant.objects.create(**identity)
+        complaint.complainant = Complainant(**identity)
+        if save_complainant:
+            complaint.complainant.save()
     else:
         for key, value in identity.items():
             setattr(previous, key, value)
@@ -212,8 +215,8 @@ class Intake(StepKind):
             **{field: _initial_value(getattr(complaint, field)) for field in _channel_fields()},
         }
 
-    def fill_complaint(self, complaint: Complaint, cleaned: dict) -> None:
-        fill_complaint(complaint, cleaned)
+    def fill_complaint(self, complaint: Complaint, cleaned: dict, *, save_complainant: bool = True) -> None:
+        fill_complaint(complaint, cleaned, save_complainant=save_complainant)
 
     def save_complaint(self, complaint: Complaint) -> None:
         save_complaint(complaint)

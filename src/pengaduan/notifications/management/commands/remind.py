@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
+from pengaduan.jobs.services import job_run
 from pengaduan.notifications.services import alert_overdue_requests, send_due
 
 # The outbox is sent in batches until it is empty or this much time has passed, so that a burst of
@@ -19,17 +20,20 @@ class Command(BaseCommand):
     help = "Send due reminders, escalations and monitoring reminders, then the mail outbox. Idempotent; run it every minute."
 
     def handle(self, *args, **options):
-        counts = reminders_send()
-        overdue_requests = alert_overdue_requests()  # data-subject requests past 3 × 24 hours: alert the DPO
-        remove_stale_uploads()
-        mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
-        stop = time.monotonic() + MAIL_SECONDS
-        while True:
-            batch = send_due(limit=MAIL_BATCH)
-            for key, value in batch.items():
-                mail[key] = mail.get(key, 0) + value
-            if batch["claimed"] < MAIL_BATCH or time.monotonic() > stop:
-                break
+        with job_run("remind") as run:  # its heartbeat: /readyz and the workdesk tell when it stops
+            counts = reminders_send()
+            overdue_requests = alert_overdue_requests()  # data-subject requests past 3 × 24 hours: alert the DPO
+            remove_stale_uploads()
+            mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
+            stop = time.monotonic() + MAIL_SECONDS
+            while True:
+                batch = send_due(limit=MAIL_BATCH)
+                for key, value in batch.items():
+                    mail[key] = mail.get(key, 0) + value
+                if batch["claimed"] < MAIL_BATCH or time.monotonic() > stop:
+                    break
+            run.count(**counts, overdue_requests=overdue_requests,
+                      **{f"mail_{key}": value for key, value in mail.items()})
         self.stdout.write(
             f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, "
             f"monitoring: {counts['monitoring']}, overdue data-subject requests: {overdue_requests}, mail: {mail}"

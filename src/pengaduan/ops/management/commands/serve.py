@@ -56,6 +56,10 @@ class Command(BaseCommand):
         workers = options["workers"] or serving.default_workers()
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
+        try:
+            serving.recycling()
+        except ValueError as problem:
+            raise CommandError(str(problem)) from None
         insecure_http = options["insecure_http"]
         problems = deployment_problems(
             production_config(insecure_http=insecure_http), workers=workers, bind=options["bind"],
@@ -76,7 +80,7 @@ class Command(BaseCommand):
                 raise CommandError("collectstatic failed (see above); not starting.")
         argv = serving.gunicorn_argv(bind=options["bind"], workers=workers)
         self.stderr.write(f"Serving on {options['bind']} with {workers} worker(s) "
-                          f"({'plain HTTP' if insecure_http else 'HTTPS behind the proxy'}).")
+                          f"({'plain HTTP' if insecure_http else 'HTTPS behind the proxy'}; {serving.describe()}).")
         sys.stderr.flush()
         sys.stdout.flush()
         connections.close_all()

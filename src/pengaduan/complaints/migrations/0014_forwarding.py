@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0012_pdp_register'),
+        ('complaints', '0013_channel_index'),
         ('sop', '0001_initial'),
         ('units', '0002_workdesk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -52,6 +52,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0004_pdp_request_overdue")]
+    dependencies = [("notifications", "0006_invitation_template")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

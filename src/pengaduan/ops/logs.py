@@ -1,0 +1,87 @@
+"""Log lines with a request id, as text or (LOG_FORMAT=json) one JSON object per line for a log collector.
+
+Every request gets an id: the one nginx sent (X-Request-ID, when it looks like one) or a new one. It is
+returned in the response's X-Request-ID header and added to every log line written while the request runs,
+so a person who reports "the page said error" with the id (or its time) leads to the lines about it.
+"""
+
+import contextvars
+import json
+import logging
+import re
+import uuid
+from datetime import UTC, datetime
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+_ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+HEADER = "X-Request-ID"
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Gives each request its id (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        offered = request.headers.get(HEADER, "")
+        request_id = offered if _ACCEPTED_ID.match(offered) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response.headers[HEADER] = request_id
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` to every record (empty outside a request), for both formats."""
+
+    def filter(self, record):
+        if not getattr(record, "request_id", ""):
+            record.request_id = current_request_id()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, request id, and the traceback if any."""
+
+    def format(self, record):
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if getattr(record, "request_id", ""):
+            line["request_id"] = record.request_id
+        status = getattr(record, "status_code", None)
+        if status is not None:
+            line["status"] = status
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def logging_config(*, json_lines: bool, level: str = "WARNING") -> dict:
+    """Django's LOGGING: everything from `level` up to stderr (journald under systemd), server errors of
+    django.request, not every 404."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "pengaduan.ops.logs.RequestIdFilter"}},
+        "formatters": {
+            "json": {"()": "pengaduan.ops.logs.JsonFormatter"},
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        },
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                                "formatter": "json" if json_lines else "text"}},
+        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": {"django.request": {"level": "ERROR"}},
+    }

@@ -1,0 +1,92 @@
+"""What a piece of code does to the database's write lock: its transactions, their statements and how long each
+was open, and the writes made outside any transaction (each of which takes the lock on its own).
+
+Used by bench/bench_intake.py and by the tests that keep the public intake's write transaction short. On
+SQLite (BEGIN IMMEDIATE) a transaction holds the database's one write lock from BEGIN to COMMIT, so the time
+between them is the lock time; on PostgreSQL it is the time the transaction's row locks may be held.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@dataclass
+class Transaction:
+    statements: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def writes(self) -> int:
+        return sum(1 for sql in self.statements if sql.lstrip().upper().startswith(WRITES))
+
+
+class WriteTrace:
+    """Context manager: `with WriteTrace(connection) as trace: ...`, then `trace.transactions` and
+    `trace.autocommit_writes` ((sql, seconds) of each write outside a transaction)."""
+
+    def __init__(self, connection):
+        if hasattr(connection, "_alias"):  # django.db.connection is a proxy; its methods cannot be wrapped
+            connection = connection._connections[connection._alias]
+        self.connection = connection
+        self.transactions: list[Transaction] = []
+        self.autocommit_writes: list[tuple[str, float]] = []
+        self.statements = 0  # every statement, reads outside a transaction included
+        self._open: Transaction | None = None
+        self._started = 0.0
+
+    # -- statements
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        self.statements += 1
+        if sql.lstrip().upper().startswith("BEGIN"):
+            self._begin(started)
+            return execute(sql, params, many, context)
+        if self._open is None and self.connection.in_atomic_block:
+            self._begin(started)  # PostgreSQL: the transaction starts with its first statement
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            if self._open is not None:
+                self._open.statements.append(sql)
+            elif sql.lstrip().upper().startswith(WRITES):
+                self.autocommit_writes.append((sql, time.perf_counter() - started))
+
+    def _begin(self, at: float) -> None:
+        self._open = Transaction()
+        self._started = at
+
+    def _end(self, method):
+        def wrapped(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            finally:
+                if self._open is not None:
+                    self._open.seconds = time.perf_counter() - self._started
+                    self.transactions.append(self._open)
+                    self._open = None
+        return wrapped
+
+    # -- context
+    def __enter__(self):
+        self._wrapper = self.connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        self.connection.commit = self._end(type(self.connection).commit.__get__(self.connection))
+        self.connection.rollback = self._end(type(self.connection).rollback.__get__(self.connection))
+        return self
+
+    def __exit__(self, *exc):
+        del self.connection.commit
+        del self.connection.rollback
+        return self._wrapper.__exit__(*exc)
+
+    # -- summaries
+    @property
+    def write_transactions(self) -> list[Transaction]:
+        return [txn for txn in self.transactions if txn.writes]
+
+    @property
+    def lock_seconds(self) -> float:
+        """Time the write lock was held: write transactions BEGIN to COMMIT, plus each write outside one."""
+        return sum(txn.seconds for txn in self.write_transactions) + sum(s for _sql, s in self.autocommit_writes)
