@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pengaduan.sop.errors import SopFileError, SopProblem
-from pengaduan.sop.importer import MAX_SHEET_BYTES, ImportWarning, SopImportError, import_sheet_bytes
+from pengaduan.sop.forms import SheetUploadForm
+from pengaduan.sop.importer import ImportWarning
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.schema import parse_sop_text
 from pengaduan.sop.services import sop_load
@@ -63,13 +64,6 @@ class SopStepInline(ReadOnlyMixin, admin.TabularInline):
         "notes",
     ]
     readonly_fields = fields
-
-
-class SheetUploadForm(forms.Form):
-    sheet = forms.FileField(
-        label=gettext_lazy("SOP sheet"),
-        help_text=gettext_lazy("Text extracted from the PDF (.txt, tab-separated) or a Word document (.docx)."),
-    )
 
 
 class DraftReviewForm(forms.Form):
@@ -145,25 +139,17 @@ class SopAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
         upload = SheetUploadForm(request.POST or None, request.FILES or None)
         if action == "upload" and upload.is_valid():
-            sheet = upload.cleaned_data["sheet"]
-            if sheet.size > MAX_SHEET_BYTES:
-                upload.add_error("sheet", _("The file is too large for an SOP sheet."))
-            else:
-                try:
-                    result = import_sheet_bytes(sheet.read(), Path(sheet.name).name)
-                except SopImportError as error:
-                    upload.add_error("sheet", error.message)
-                else:
-                    review = DraftReviewForm(
-                        initial={
-                            "document": result.document_toml,
-                            "source_text": result.source_text,
-                            "source_name": result.source_name,
-                            "warnings": _warnings_json(result.warnings),
-                        }
-                    )
-                    return self._render_review(request, review, result.source_text, result.source_name,
-                                               result.warnings)  # fmt: skip
+            result = upload.result
+            review = DraftReviewForm(
+                initial={
+                    "document": result.document_toml,
+                    "source_text": result.source_text,
+                    "source_name": result.source_name,
+                    "warnings": _warnings_json(result.warnings),
+                }
+            )
+            return self._render_review(request, review, result.source_text, result.source_name,
+                                       result.warnings)  # fmt: skip
         return TemplateResponse(
             request, "admin/sop/sop/import.html", {**self._context(request, _("Import an SOP sheet")), "upload": upload}
         )

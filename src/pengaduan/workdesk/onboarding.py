@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from pengaduan.notifications.invitations import invite_officer
 from pengaduan.sop.errors import SopFileError
-from pengaduan.sop.importer import MAX_SHEET_BYTES, ImportWarning, SopImportError, import_sheet_bytes
+from pengaduan.sop.forms import SheetUploadForm
+from pengaduan.sop.importer import ImportWarning
 from pengaduan.sop.onboarding import (
     CORRECTED_FIELDS,
     apply_corrections,
@@ -45,7 +46,6 @@ from pengaduan.workdesk.onboarding_forms import (
     DraftForm,
     InviteForm,
     OfficeHoursForm,
-    SheetUploadForm,
     StepFormSet,
     UnitForm,
     format_periods,
@@ -140,21 +140,12 @@ def sop(request, code: str):
         return _review(request, unit)
     upload = SheetUploadForm(request.POST or None, request.FILES or None)
     if action == "upload" and upload.is_valid():
-        sheet = upload.cleaned_data["sheet"]
-        if sheet.size > MAX_SHEET_BYTES:
-            upload.add_error("sheet", _("The file is too large for an SOP sheet."))
-        else:
-            try:
-                result = import_sheet_bytes(sheet.read(), Path(sheet.name).name)
-            except SopImportError as error:
-                upload.add_error("sheet", error.message)
-            else:
-                draft = DraftForm(initial={"document": result.document_toml, "source_text": result.source_text,
-                                           "source_name": result.source_name,
-                                           "warnings": _warnings_json(result.warnings)})
-                data = draft_data(result.document_toml)
-                steps = StepFormSet(initial=_step_initial(data), roles=_roles(data), prefix="steps")
-                return _render_review(request, unit, draft, steps, data, result.warnings)
+        result = upload.result
+        draft = DraftForm(initial={"document": result.document_toml, "source_text": result.source_text,
+                                   "source_name": result.source_name, "warnings": _warnings_json(result.warnings)})
+        data = draft_data(result.document_toml)
+        steps = StepFormSet(initial=_step_initial(data), roles=_roles(data), prefix="steps")
+        return _render_review(request, unit, draft, steps, data, result.warnings)
     return render(request, "workdesk/onboarding/sop_upload.html",
                   {"upload": upload, "unit": unit, "sop": current_sop(unit) if unit.sop_code else None})
 

@@ -126,13 +126,6 @@ class OfficeHoursForm(forms.Form):
         return data
 
 
-class SheetUploadForm(forms.Form):
-    sheet = forms.FileField(
-        label=gettext_lazy("SOP sheet"),
-        help_text=gettext_lazy("Text extracted from the PDF (.txt, tab-separated) or a Word document (.docx)."),
-    )
-
-
 class DraftForm(forms.Form):
     """The draft (editable as a whole for what the step form does not cover) and what the review shows again."""
 
