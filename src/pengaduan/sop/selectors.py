@@ -7,3 +7,15 @@ def current_sop(unit) -> Sop | None:
     """The newest loaded version of the unit's SOP (the one new complaints start under), or None when the unit's
     SOP is not loaded yet. `unit` is anything with a `sop_code` (a Unit; the SOP layer does not import units)."""
     return Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+
+
+# A forwarded case is followed up after this long when the SOP does not say (`[sop] monitoring_period`).
+DEFAULT_MONITORING_PERIOD = "10 hari kerja"
+
+
+def monitoring_period(sop: Sop):
+    """How long a forwarded case waits before its forwarding unit is reminded (a workcalendar Duration)."""
+    from pengaduan.workcalendar.durations import parse_duration
+
+    text = (sop.document or {}).get("sop", {}).get("monitoring_period") or DEFAULT_MONITORING_PERIOD
+    return parse_duration(text)
