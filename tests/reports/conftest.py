@@ -7,7 +7,7 @@ SOP 3.1.1.10 limits: step 1 30 min, step 2 10 min, step 3 10 working days, step 
 A  walk-in, Siti Aminah, recorded Mon 2 Nov 08:00; all steps on time; answered Wed 4 Nov 10:45.
 B  web, anonymous; received Tue 3 Nov 09:00, recorded late at 10:00; step 2 waits for the complainant from
    10:05 (question, clock paused) to Thu 5 Nov 10:00, done 10:08 (3 min after the moved deadline);
-   forwarded to Dinas Kependudukan; steps 4 and 5 late; answered Fri 6 Nov 13:10.
+   not within our authority; steps 4 and 5 late; answered Fri 6 Nov 13:10.
 C  telephone, confidential (Budi Santoso), recorded Mon 21 Dec 08:00; step 3 runs across 24–25 Dec;
    answered Mon 28 Dec 09:50.
 D  letter, Rahmat, recorded Mon 23 Nov 09:00; step 2 late (09:20); step 3 open, due Mon 7 Dec 16:00.
@@ -86,8 +86,10 @@ def build_data_set(unit, staff) -> DataSet:
     information_reply(request=question, reply="Selasa pagi.", now=wib(2026, 11, 5, 10, 0))
     _step(b, staff, "sekretaris", 2, {**STEP_DATA[2], "category": "Administrasi kependudukan"},
           wib(2026, 11, 5, 10, 8))
-    _step(b, staff, "inspektur", 3, {**STEP_DATA[3], "decision_type": "forward",
-                                     "forward_to": "Dinas Kependudukan dan Pencatatan Sipil"}, wib(2026, 11, 6, 9, 0))
+    # Not within our authority, naming nobody: the answer explains where it belongs (a named unit or body
+    # would hand the case over and wait for its answer instead; see tests/complaints/test_forwarding.py).
+    _step(b, staff, "inspektur", 3, {**STEP_DATA[3], "decision_type": "not_within_authority"},
+          wib(2026, 11, 6, 9, 0))
     _step(b, staff, "sekretaris", 4, STEP_DATA[4], wib(2026, 11, 6, 11, 0))
     _step(b, staff, "jfu", 5, {**STEP_DATA[5], "method": "portal", "recipient": "Pengadu"}, wib(2026, 11, 6, 13, 10))
     b.refresh_from_db()

@@ -69,8 +69,7 @@ def test_it_writes_the_register_of_a_year_as_a_spreadsheet(data_set):
     ]
     assert [(row[7], row[8] and when(row[8]), row[9]) for row in entries] == [
         ("Dijawab langsung", datetime(2026, 11, 4, 10, 45), "Selesai"),
-        ("Diteruskan kepada unit kerja yang berwenang: Dinas Kependudukan dan Pencatatan Sipil",
-         datetime(2026, 11, 6, 13, 10), "Selesai"),
+        ("Bukan kewenangan kami", datetime(2026, 11, 6, 13, 10), "Selesai"),
         (None, None, "Dalam proses"),
         ("Dijawab langsung", datetime(2026, 12, 28, 9, 50), "Selesai"),
     ]

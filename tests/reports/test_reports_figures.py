@@ -161,7 +161,7 @@ def test_it_builds_the_periodic_figures(data_set):
         "Subject of the complaint": [("Dinas Kependudukan dan Pencatatan Sipil", 1), ("Dinas Perhubungan", 1),
                                      ("Kelurahan Manguharjo", 1), ("Kelurahan Taman", 1)],
         "Follow-up decision": [("(not decided yet)", 2), ("Answer directly", 1),
-                               ("Forward to the competent unit", 1)],
+                               ("Not within our authority", 1)],
         "Outcome (today)": [("Answered", 2), ("In progress", 2)],
     }
     assert (figures.ratings.count, figures.ratings.average, figures.ratings.by_score) == (

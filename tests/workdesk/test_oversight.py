@@ -126,3 +126,23 @@ def test_an_officer_still_lists_only_their_own_units(client, outsider, cases):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=outsider, name='o')[1]}"}
     assert client.get("/api/v1/complaints", {"unit": "INSP"}, **headers).json()["count"] == 0
     assert client.get(f"/api/v1/complaints/{cases['forwarded'].pk}", **headers).status_code == 404
+
+
+def test_the_dashboard_lists_cases_returned_between_units_and_forwards_still_waiting(client, pemda, unit, staff, dinkes):
+    from pengaduan.complaints.engine import forward_return
+
+    petugas = make_user("petugas.dinkes", unit=dinkes, roles=("petugas",))
+    returned, waiting = (complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary=summary))
+                         for summary in ("Antrean puskesmas", "Obat habis di puskesmas"))
+    for complaint in (returned, waiting):
+        advance(complaint, staff, to_step=3)
+        step_complete(complaint=complaint, actor=staff["inspektur"], step_number=3,
+                      data={**STEP_DATA[3], "decision_type": "forward", "forward_to_unit": "DINKES"})
+    forward_return(complaint=returned.forwards.get().target, actor=petugas,
+                   reason="Puskesmas ini di bawah Dinas Kesehatan Provinsi.")
+    client.force_login(pemda)
+    forwarding = client.get(reverse("workdesk:oversight")).context["forwarding"]
+    [bounced] = forwarding.bounced
+    assert bounced.complaint == returned and bounced.to == "Dinas Kesehatan"
+    assert "Dinas Kesehatan Provinsi" in bounced.state
+    assert [line.complaint for line in forwarding.oldest_unanswered] == [waiting]

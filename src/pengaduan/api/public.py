@@ -22,10 +22,10 @@ from pengaduan.api.schemas import (
     RatingOut,
     ReceivedOut,
 )
-from pengaduan.complaints import engine
+from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.codes import normalise_tracking_code, tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid
-from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.models import Complaint, InformationRequest, Rating
 from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
 from pengaduan.sop.selectors import with_loaded_sop
@@ -68,9 +68,15 @@ def status_out(complaint: Complaint) -> dict:
         "answer": status.answer,
         "answered_at": status.answered_at,
         "forwarded_to": status.forwarded_to,
+        "holder": status.holder,
+        "path": [{"from_unit": leg.from_unit, "to": leg.to, "at": leg.at, "state": leg.state,
+                  "register_number": leg.register_number, "answer": leg.answer, "answered_at": leg.answered_at}
+                 for leg in status.path],
         "questions": [{"id": item.pk, "question": item.question, "asked_at": item.asked_at, "reply": item.reply,
                        "replied_at": item.replied_at}
-                      for item in complaint.information_requests.order_by("asked_at")],
+                      # Every unit's questions along the hand-overs: one tracking code for the whole path.
+                      for item in InformationRequest.objects.filter(
+                          complaint__in=selectors.path_complaints(complaint)).order_by("asked_at")],
         "rating": rating.score if rating else None,
         "can_rate": complaint.status == Complaint.Status.CLOSED and rating is None,
     }
@@ -145,7 +151,8 @@ def question_reply(request, code: str, question_id: int):
     """JSON `{"reply": "..."}`, or multipart/form-data with files (field `evidence`). A paused step's clock
     runs again once every question is answered."""
     complaint = _tracked(request, code)
-    question = complaint.information_requests.filter(pk=question_id).first()
+    question = InformationRequest.objects.filter(complaint__in=selectors.path_complaints(complaint),
+                                                 pk=question_id).first()
     if question is None:
         raise ApiError(404, _("This complaint has no such question."))
     _throttle(request, throttle.REPLY.name)

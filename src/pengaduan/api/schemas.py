@@ -39,7 +39,7 @@ class ComplaintListItem(Schema):
     channel_label: str = Field(description="The channel's name, in the language of the request.")
     complaint_type: str
     category: str
-    status: Literal["open", "closed", "set_aside"]
+    status: Literal["open", "closed", "set_aside", "returned"]
     summary: str
     subject: str
     received_at: datetime
@@ -191,6 +191,21 @@ class ExaminationOut(Schema):
     report: int | None = Field(description="Attachment id of the examination report (LHP).")
 
 
+class ForwardOut(Schema):
+    unit: str | None = Field(description="Code of the unit of this install; null for an outside body.")
+    unit_name: str = Field(description="The unit's name, or the outside body's.")
+    outside_body: str
+    complaint_id: int | None = Field(description="The linked complaint in the other unit (null: outside body).")
+    register_number: str = Field(description="The linked complaint's number in its unit's register.")
+    complaint_status: Literal["open", "closed", "set_aside", "returned"] | None
+    state: Literal["monitoring", "answered", "returned"]
+    decision_type: str
+    forwarded_at: datetime
+    answered_at: datetime | None
+    returned_at: datetime | None
+    return_reason: str
+
+
 class ComplaintDetail(ComplaintListItem):
     description: str
     event_place: str
@@ -200,6 +215,8 @@ class ComplaintDetail(ComplaintListItem):
     complainant: ComplainantOut | None
     decision_type: str
     linked_to: int | None
+    forwarded_from: ForwardOut | None = Field(description="The case this one was forwarded from (its unit).")
+    forwards: list[ForwardOut] = Field(description="Where this case was forwarded to, in order.")
     sop: SopRef
     steps: list[StepOut]
     current: CurrentStepOut | None
@@ -240,6 +257,10 @@ class InformationRequestIn(Schema):
 
 class NoteIn(Schema):
     text: str = Field(max_length=5000)
+
+
+class ReturnIn(Schema):
+    reason: str = Field(description="Why the case is not for this unit; shown to the forwarding unit.")
 
 
 class SetAsideIn(Schema):
@@ -310,10 +331,20 @@ class PublicQuestionOut(Schema):
     replied_at: datetime | None
 
 
+class PublicHandOverOut(Schema):
+    from_unit: str
+    to: str = Field(description="The unit of this install, or the outside body, it was forwarded to.")
+    at: datetime
+    state: Literal["monitoring", "answered", "returned"]
+    register_number: str = Field(description="Its number in the register of the unit it went to.")
+    answer: str
+    answered_at: datetime | None
+
+
 class PublicStatusOut(Schema):
     tracking_code: str
     received_at: datetime
-    state: Literal["open", "closed", "set_aside"]
+    state: Literal["open", "closed", "set_aside", "returned"]
     headline: str
     detail: str
     steps: list[PublicStepOut]
@@ -321,6 +352,8 @@ class PublicStatusOut(Schema):
     answer: str
     answered_at: datetime | None
     forwarded_to: str
+    holder: str = Field(description="Who has the case now, once it was forwarded (empty before).")
+    path: list[PublicHandOverOut] = Field(description="Each hand-over of the case, in order.")
     questions: list[PublicQuestionOut]
     rating: int | None
     can_rate: bool

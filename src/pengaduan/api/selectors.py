@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.api.inputs import describe_fields
-from pengaduan.complaints import selectors
+from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints.privacy import identity_visible_q, masked_output
-from pengaduan.complaints.models import Complaint, StepRun
+from pengaduan.complaints.models import Complaint, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
@@ -138,9 +138,20 @@ def actions_for(user, complaint: Complaint, current: StepRun | None, roles: set[
     for examination in complaint.examinations.filter(submitted_at__isnull=True):
         if examination.role in roles and examination.assignee_id in (None, user.pk):
             actions.append(f"examination_report:{examination.pk}")
+    if roles and (forwarding := _forwarding_actions(user, complaint)):
+        actions += forwarding
     if roles:
         actions.append("note")
     return actions
+
+
+def _forwarding_actions(user, complaint: Complaint) -> list[str]:
+    came = Forward.objects.filter(target=complaint, state=Forward.State.MONITORING).exists()
+    outside = complaint.forwards.filter(state=Forward.State.MONITORING, target_unit__isnull=True).exists()
+    if not (came or outside) or not engine.may_handle_forwarding(user, complaint):
+        return []
+    return (["return"] if came and complaint.status == Complaint.Status.OPEN else []) + (
+        ["forward_answer"] if outside else [])
 
 
 def _username(user) -> str | None:
@@ -206,6 +217,7 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
         "complainant": None if identity is None else identity.as_dict(),
         "decision_type": complaint.decision_type,
         "linked_to": complaint.linked_to_id,
+        **forwarding(complaint),
         "sop": {"code": sop.code, "version": sop.version, "name": sop.name},
         "steps": steps,
         "current": current_out,
@@ -252,6 +264,34 @@ def complaint_detail(user, complaint: Complaint, *, now: datetime, where: str = 
         ],
     })
     return detail
+
+
+def _forward_out(forward, complaint, unit) -> dict:
+    return {
+        "unit": unit.code if unit else None,
+        "unit_name": unit.name if unit else forward.outside_body,
+        "outside_body": forward.outside_body,
+        "complaint_id": complaint.pk if complaint else None,
+        "register_number": complaint.register_number if complaint else "",
+        "complaint_status": complaint.status if complaint else None,
+        "state": forward.state,
+        "decision_type": forward.decision_type,
+        "forwarded_at": forward.forwarded_at,
+        "answered_at": forward.answered_at,
+        "returned_at": forward.returned_at,
+        "return_reason": forward.return_reason,
+    }
+
+
+def forwarding(complaint: Complaint) -> dict:
+    """Where the case came from and where it went: enough for an outside system to follow the path."""
+    came = (Forward.objects.filter(target=complaint).select_related("origin__unit").first())
+    went = Forward.objects.filter(origin=complaint).select_related("target_unit", "target").order_by("forwarded_at",
+                                                                                                     "pk")
+    return {
+        "forwarded_from": _forward_out(came, came.origin, came.origin.unit) if came else None,
+        "forwards": [_forward_out(forward, forward.target, forward.target_unit) for forward in went],
+    }
 
 
 def _json_initial(initial: dict) -> dict:

@@ -40,6 +40,7 @@ from pengaduan.api.schemas import (
     NoteIn,
     NoteOut,
     RegisterPage,
+    ReturnIn,
     SetAsideIn,
     StepDoneOut,
 )
@@ -126,7 +127,7 @@ def channel_list(request):
 
 class ComplaintFilters(Schema):
     unit: str | None = Field(None, max_length=32, description="Unit code.")
-    status: Literal["open", "closed", "set_aside"] | None = None
+    status: Literal["open", "closed", "set_aside", "returned"] | None = None
     step: int | None = Field(None, ge=1, le=99, description="Complaints whose current step is this one.")
     channel: str | None = Field(None, max_length=20, description="A channel code, as GET /channels lists them.")
     complaint_type: Literal[tuple(ComplaintType.values)] | None = Field(  # type: ignore[valid-type]
@@ -304,6 +305,28 @@ def complaint_set_aside(request, complaint_id: int, payload: SetAsideIn):
                            {"duplicate_of": [_("Choose another complaint of this unit.")]})
     engine.complaint_set_aside(complaint=complaint, actor=_user(request), reason=payload.reason, note=payload.note,
                                duplicate_of=duplicate_of)
+    return _detail(request, complaint)
+
+
+@router.post("/complaints/{complaint_id}/return", response={200: ComplaintDetail, **ERRORS},
+             summary="Return a case forwarded to your unit that is not for it")
+def forward_return(request, complaint_id: int, payload: ReturnIn):
+    """The case closes here as `returned`; the forwarding unit's decision step opens again with your reason.
+    For the first step's performer or a deciding role of your unit."""
+    complaint = _complaint(request, complaint_id)
+    engine.forward_return(complaint=complaint, actor=_user(request), reason=payload.reason)
+    return _detail(request, complaint)
+
+
+@router.post("/complaints/{complaint_id}/forward-answer", response={200: ComplaintDetail, **ERRORS},
+             summary="Record the answer of the outside body a case was forwarded to",
+             openapi_extra={"requestBody": request_body(engine.OutsideAnswerForm, title="OutsideAnswerInput")})
+def forward_answer(request, complaint_id: int):
+    """`answered_on` (date), `reference`, `summary`, and as multipart/form-data an optional `file`; the case
+    closes with the answer."""
+    complaint = _complaint(request, complaint_id)
+    data, files = form_input(request, engine.OutsideAnswerForm)
+    engine.forward_answer_record(complaint=complaint, actor=_user(request), data=data, files=files)
     return _detail(request, complaint)
 
 

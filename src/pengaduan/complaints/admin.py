@@ -4,7 +4,7 @@ editable answer templates."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.models import AnswerTemplate, Complaint, Event, StepRun
+from pengaduan.complaints.models import AnswerTemplate, Complaint, Event, Forward, StepRun
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -37,6 +37,26 @@ class ComplaintAdmin(admin.ModelAdmin):
     inlines = [StepRunInline, EventInline]
     # The identity is shown by one rule, with a log (complaints.privacy): on the workdesk page, not here.
     exclude = ["complainant", "caller_number", "source_link"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Forward)
+class ForwardAdmin(admin.ModelAdmin):
+    """Hand-overs between units and to outside bodies, read-only: they move through the workflow."""
+
+    list_display = ["origin", "origin_unit", "target_unit", "outside_body", "state", "forwarded_at", "monitor_due_at"]
+    list_filter = ["state", "origin_unit", "target_unit", "decision_type"]
+    list_select_related = ["origin", "origin_unit", "target_unit"]
+    search_fields = ["origin__register_number", "target__register_number", "outside_body"]
+    date_hierarchy = "forwarded_at"
 
     def has_add_permission(self, request):
         return False

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pengaduan.complaints.models import Complaint, Examination, InformationRequest, Reminder, StepRun
+from pengaduan.complaints.models import Complaint, Examination, Forward, InformationRequest, Reminder, StepRun
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,35 @@ class ExaminationReminderDue:
     examination: Examination
     breach: bool
     roles: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ComplaintForwarded:
+    """A decision handed the case over (to another unit: `forward.target` is its new complaint there)."""
+
+    forward: Forward
+
+
+@dataclass(frozen=True)
+class ForwardAnswered:
+    """The answer of a forwarded case came back (from the target unit or recorded from an outside body): the
+    origin is closed with it."""
+
+    forward: Forward
+
+
+@dataclass(frozen=True)
+class ForwardReturned:
+    """The target unit returned the case as not its own; the origin's decision step waits again."""
+
+    forward: Forward
+
+
+@dataclass(frozen=True)
+class MonitoringDue:
+    """A forwarded case has waited a monitoring period without an answer: the forwarding unit follows it up."""
+
+    forward: Forward
 
 
 E = TypeVar("E")

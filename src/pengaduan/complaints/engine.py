@@ -8,6 +8,8 @@ notifications decide there what to send, and the engine imports nothing of them.
 
 from datetime import datetime
 
+from django import forms
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,31 +19,38 @@ from pengaduan.complaints.attachments import safe_display_name, submission_total
 from pengaduan.complaints.domain_events import (
     ComplaintArriving,
     ComplaintClosed,
+    ComplaintForwarded,
     ComplaintRecorded,
     ExaminationOrdered,
     ExaminationReported,
+    ForwardAnswered,
+    ForwardReturned,
     InformationRequested,
     StepAssigned,
     emit,
 )
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind, kinds
+from pengaduan.complaints.kinds.base import ForwardOrder, SafeFileField
 from pengaduan.complaints.models import (
     Attachment,
+    Complainant,
     Complaint,
     CoordinationRequest,
     Event,
     Examination,
+    Forward,
     InformationRequest,
     InternalNote,
     Rating,
     Reminder,
     StepRun,
 )
+from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
-from pengaduan.sop.selectors import current_sop
+from pengaduan.sop.selectors import current_sop, monitoring_period
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
@@ -354,7 +363,10 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
         data={"kind": kind.name, "due_at": run.due_at.isoformat(), "on_time": run.on_time},
     )
     next_step = complaint.sop.steps.filter(number__gt=run.number).order_by("number").first()
-    if next_step is not None:
+    if (order := kind.forward_order(cleaned)) is not None:
+        # Handed over: the rest of this SOP waits; the case is monitored until the answer comes back.
+        _forward(ctx, order)
+    elif next_step is not None:
         next_run = _start_step(complaint, next_step, started_at=now, now=now, actor=ctx.actor)
         emit(StepAssigned(step_run=next_run))
     else:
@@ -362,6 +374,7 @@ def _finish_step(kind, ctx: StepContext, cleaned: dict) -> None:
         complaint.save(update_fields=["status", "closed_at"])
         Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, actor=ctx.actor, created_at=now)
         emit(ComplaintClosed(complaint=complaint))
+        _answer_flows_back(complaint, actor=ctx.actor, now=now)
     figures.step_counted(run, complaint)  # the step's office time and the rollups the reports read
 
 
@@ -578,6 +591,284 @@ def note_add(*, complaint: Complaint, actor, text: str, now: datetime | None = N
         Event.objects.create(complaint=complaint, kind=Event.Kind.NOTE, actor=actor, created_at=now,
                              data={"note": note.pk})
     return note
+
+
+# -- forwarding -----------------------------------------------------------------------------------------------
+# A decision "forward" or "not within our authority" that names a unit of this install creates a linked
+# complaint there, in the same transaction, under that unit's current SOP, register and calendar; one that
+# names an outside body is followed up with a forwarding letter. Either way the origin waits, monitored, until
+# the answer comes back (or the target unit returns the case).
+
+_COPIED_FIELDS = ("channel", "received_at", "is_anonymous", "is_confidential", "summary", "description", "subject",
+                  "event_place", "event_date", "complaint_type", "category", "caller_number", "letter_number",
+                  "letter_date", "box_opened_at", "source_link", "lapor_id")
+
+
+def _monitor_due(complaint: Complaint, now: datetime) -> datetime:
+    return calendar_for_unit(complaint.unit).add(now, monitoring_period(complaint.sop))
+
+
+def _material(origin: Complaint) -> list[dict]:
+    """What the origin's officers found (clarification, decision...), step by step, for the target's officers."""
+    material = []
+    runs = origin.step_runs.filter(done_at__isnull=False).select_related("step").order_by("number")
+    for run in runs:
+        kind = get_kind(run.step.kind)
+        if kind.records_complaint:
+            continue  # summary, description and evidence travel as the complaint itself
+        rows = [[str(label), str(value)] for label, value in kind.output_rows(run.output or {})]
+        if rows:
+            material.append({"step": run.number, "what": str(kind.label), "rows": rows})
+    return material
+
+
+def _copy_attachments(origin: Complaint, target: Complaint, now: datetime) -> list[int]:
+    """The origin's evidence and minutes, as files of the target's own (erasing one case leaves the other whole)."""
+    ids = []
+    for item in origin.attachments.filter(purpose__in=[Attachment.Purpose.EVIDENCE, Attachment.Purpose.MINUTES]):
+        with item.file.open("rb") as handle:
+            content = ContentFile(handle.read(), name=item.original_name)
+        copy = Attachment.objects.create(
+            complaint=target, purpose=item.purpose, file=content, original_name=item.original_name,
+            content_type=item.content_type, size=item.size, uploaded_by=item.uploaded_by, uploaded_at=now,
+        )
+        ids.append(copy.pk)
+    return ids
+
+
+def _forward(ctx: StepContext, order: ForwardOrder) -> Forward:
+    origin, now, actor = ctx.complaint, ctx.now, ctx.actor
+    forward = Forward(
+        origin=origin, origin_unit_id=origin.unit_id, step_number=ctx.run.number, decision_type=order.decision_type,
+        forwarded_at=now, forwarded_by=actor, monitor_due_at=_monitor_due(origin, now),
+    )
+    if order.unit is None:
+        forward.outside_body, forward.outside_address = order.outside_body, order.outside_address
+        forward.save()
+    else:
+        target_unit = order.unit
+        if target_unit.pk == origin.unit_id:
+            raise WorkflowError(_("A complaint cannot be forwarded to its own unit."))
+        sop = _current_sop(target_unit)
+        target = Complaint(unit=target_unit, sop=sop, created_at=now,
+                           **{field: getattr(origin, field) for field in _COPIED_FIELDS})
+        # A code of its own (the column is unique), handed to nobody: the complainant follows the whole path
+        # with the code of the case they began with.
+        target.issue_tracking_code()
+        target.tracking_code = ""
+        if origin.complainant_id is not None:
+            person = origin.complainant
+            # The target unit keeps its own copy of the identity, under the same confidentiality flags.
+            target.complainant = Complainant.objects.create(
+                name=person.name, phone=person.phone, email=person.email, address=person.address, created_at=now)
+        # Recorded in the target's own register at the moment it arrives there.
+        register_allocate(complaint=target, at=now)
+        target.save()
+        figures.complaint_counted(target, new=True)
+        forward.target_unit, forward.target = target_unit, target
+        forward.save()
+        attachments = _copy_attachments(origin, target, now)
+        Event.objects.create(
+            complaint=target, kind=Event.Kind.RECEIVED, actor=actor, created_at=now,
+            data={"channel": target.channel, "received_at": target.received_at.isoformat(),
+                  "forwarded_from": origin.unit.code},
+        )
+        Event.objects.create(
+            complaint=target, kind=Event.Kind.FORWARD_RECEIVED, actor=actor, created_at=now,
+            data={"from_unit": origin.unit.code, "from_unit_name": origin.unit.name,
+                  "register_number": origin.register_number, "decision_type": order.decision_type,
+                  "material": _material(origin), "attachments": attachments},
+        )
+        Event.objects.create(
+            complaint=target, kind=Event.Kind.RECORDED, actor=actor, created_at=now,
+            data={"register_number": target.register_number},
+        )
+        # The target's first step waits for its own front office, who checks what arrived (or returns it).
+        first_step = sop.steps.order_by("number").first()
+        first_run = _start_step(target, first_step, started_at=now, now=now, actor=actor)
+        emit(StepAssigned(step_run=first_run))
+    Event.objects.create(
+        complaint=origin, kind=Event.Kind.FORWARDED, actor=actor, step_number=ctx.run.number, created_at=now,
+        data={"decision_type": order.decision_type, "forward": forward.pk,
+              "to_unit": order.unit.code if order.unit else "", "to": forward.to_name,
+              "outside": order.unit is None,
+              "register_number": forward.target.register_number if forward.target_id else "",
+              "monitor_due_at": forward.monitor_due_at.isoformat()},
+    )
+    emit(ComplaintForwarded(forward=forward))
+    return forward
+
+
+def answer_text(complaint: Complaint) -> str:
+    """The answer a case gave: the drafted answer when its SOP has a step that produces one, else what its
+    steps after the intake recorded (a short SOP's notes and delivery)."""
+    runs = list(complaint.step_runs.filter(done_at__isnull=False).select_related("step").order_by("number"))
+    answering = set(kinds.names_having("produces_answer"))
+    for run in reversed(runs):
+        if run.step.kind in answering and (run.output or {}).get("answer", "").strip():
+            return run.output["answer"].strip()
+    lines = []
+    for run in runs:
+        kind = get_kind(run.step.kind)
+        if not kind.records_complaint:
+            lines += [f"{label}: {value}" for label, value in kind.output_rows(run.output or {})]
+    return "\n".join(lines)
+
+
+def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dict) -> None:
+    """The forward answered: the origin (waiting, with no step open) closes with the answer."""
+    origin = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=forward.origin_id)
+    if origin.status != Complaint.Status.OPEN:
+        return  # nothing waits there any more; the answer stays on the forward (never block the answering unit)
+    origin.status, origin.closed_at = Complaint.Status.CLOSED, now
+    origin.save(update_fields=["status", "closed_at"])
+    Event.objects.create(complaint=origin, kind=Event.Kind.FORWARD_ANSWERED, actor=actor, created_at=now,
+                         data={"forward": forward.pk, **data})
+    Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED, actor=actor, created_at=now,
+                         data={"by_forward": forward.pk})
+    emit(ForwardAnswered(forward=forward))
+    # The origin is answered now: counted as answered, with its time to answer, as at any closing.
+    figures.complaint_counted(origin)
+    if decision_run := origin.step_runs.filter(number=forward.step_number).first():
+        figures.step_counted(decision_run)
+    # A chain of hand-overs (A → B → C): B's closing answers A in turn, with C's answer.
+    _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""))
+
+
+def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: str | None = None) -> None:
+    """A case that was forwarded here has been answered: its answer goes back to the forwarding case."""
+    forward = Forward.objects.select_for_update().filter(target=complaint, state=Forward.State.MONITORING).first()
+    if forward is None:
+        return
+    answer = answer_text(complaint) if answer is None else answer
+    forward.state, forward.answered_at, forward.answer, forward.answered_by = (
+        Forward.State.ANSWERED, now, answer, actor)
+    forward.monitor_due_at = None
+    forward.save(update_fields=["state", "answered_at", "answer", "answered_by", "monitor_due_at"])
+    Event.objects.create(complaint=complaint, kind=Event.Kind.ANSWER_SENT_BACK, actor=actor, created_at=now,
+                         data={"forward": forward.pk, "to_unit": forward.origin_unit.code,
+                               "register_number": forward.origin.register_number})
+    _close_forwarded_origin(forward, actor=actor, now=now, data={
+        "unit": complaint.unit.code, "unit_name": complaint.unit.name,
+        "register_number": complaint.register_number, "answer": answer})
+
+
+def may_handle_forwarding(user, complaint: Complaint) -> bool:
+    """The roles that handle hand-overs in a unit: its SOP's first-step performer and its deciding roles."""
+    sop = complaint.sop
+    deciding = set(kinds.names_having("produces_decision"))
+    roles = {step.performer for step in sop.steps.all() if step.kind in deciding}
+    first = sop.steps.order_by("number").first()
+    roles.add(first.performer)
+    return any(user_has_role(user, complaint.unit, role) for role in roles)
+
+
+def forward_return(*, complaint: Complaint, actor, reason: str, now: datetime | None = None) -> Forward:
+    """The target unit hands a wrongly forwarded case back with its reason: the target case closes as returned
+    and the origin's decision step waits again, the reason on its timeline."""
+    now = now or timezone.now()
+    if not may_handle_forwarding(actor, complaint):
+        raise NotPermitted(_("Only the front office or the deciding officer of %(unit)s may return a case.")
+                           % {"unit": complaint.unit.name})
+    if not reason or not reason.strip():
+        raise StepInputInvalid(_("Please correct the marked fields."),
+                               {"reason": [_("Write why the case is not for this unit.")]})
+    reason = reason.strip()
+    with transaction.atomic():
+        target = Complaint.objects.select_for_update().select_related("unit").get(pk=complaint.pk)
+        forward = (Forward.objects.select_for_update().select_related("origin_unit")
+                   .filter(target=target, state=Forward.State.MONITORING).first())
+        if forward is None or target.status != Complaint.Status.OPEN:
+            raise StepNotCurrent(_("Only an open case forwarded to this unit can be returned."))
+        closed_runs = list(StepRun.objects.select_for_update().filter(complaint=target, done_at__isnull=True))
+        for run in closed_runs:
+            StepRun.objects.filter(pk=run.pk).update(done_at=now, done_by=actor, output={"returned": reason})
+            run.reminders.filter(sent_at__isnull=True).delete()
+        target.status, target.closed_at = Complaint.Status.RETURNED, now
+        target.save(update_fields=["status", "closed_at"])
+        figures.complaint_counted(target)
+        for run in closed_runs:
+            figures.step_counted(run)  # as a rebuild counts it: done (by the return) at this moment
+        Event.objects.create(complaint=target, kind=Event.Kind.RETURNED, actor=actor, created_at=now,
+                             data={"forward": forward.pk, "to_unit": forward.origin_unit.code, "reason": reason})
+        forward.state, forward.returned_at, forward.return_reason, forward.returned_by = (
+            Forward.State.RETURNED, now, reason, actor)
+        forward.monitor_due_at = None
+        forward.save(update_fields=["state", "returned_at", "return_reason", "returned_by", "monitor_due_at"])
+        origin = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=forward.origin_id)
+        # The decision step opens again, with a new deadline from now.
+        run = StepRun.objects.select_for_update().select_related("step").get(complaint=origin,
+                                                                             number=forward.step_number)
+        run.reminders.all().delete()
+        figures.step_uncounted(run)  # counted again when the decision is taken anew
+        run.done_at, run.done_by, run.paused_at, run.started_at = None, None, None, now
+        run.due_at = calendar_for_unit(origin.unit).add(now, run.step.duration)
+        run.save(update_fields=["done_at", "done_by", "paused_at", "started_at", "due_at"])
+        clock.schedule_reminders(run, calendar_for_unit(origin.unit))
+        origin.decision_type = ""
+        origin.save(update_fields=["decision_type"])
+        figures.complaint_counted(origin)
+        Event.objects.create(
+            complaint=origin, kind=Event.Kind.FORWARD_RETURNED, actor=actor, step_number=run.number, created_at=now,
+            data={"forward": forward.pk, "unit": target.unit.code, "unit_name": target.unit.name,
+                  "register_number": target.register_number, "reason": reason},
+        )
+        Event.objects.create(
+            complaint=origin, kind=Event.Kind.STEP_STARTED, actor=actor, step_number=run.number, created_at=now,
+            data={"role": run.role, "started_at": now.isoformat(), "due_at": run.due_at.isoformat(),
+                  "reopened": True},
+        )
+        emit(ForwardReturned(forward=forward))
+        emit(StepAssigned(step_run=run))
+    return forward
+
+
+class OutsideAnswerForm(forms.Form):
+    answered_on = forms.DateField(label=_("Date of the answer"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Reference (letter number)"), max_length=100, required=False)
+    summary = forms.CharField(label=_("What the outside body answered"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = SafeFileField(label=_("The answer (file)"), required=False)
+
+    def clean_answered_on(self):
+        answered_on = self.cleaned_data["answered_on"]
+        if answered_on > timezone.localdate():
+            raise forms.ValidationError(_("The date of the answer cannot be in the future."))
+        return answered_on
+
+
+def forward_answer_record(*, complaint: Complaint, actor, data: dict, files=None,
+                          now: datetime | None = None) -> Forward:
+    """An officer of the forwarding unit records the answer of the outside body; the origin closes with it."""
+    now = now or timezone.now()
+    if not may_handle_forwarding(actor, complaint):
+        raise NotPermitted(_("Only the front office or the deciding officer of %(unit)s may record the answer.")
+                           % {"unit": complaint.unit.name})
+    form = OutsideAnswerForm(data, files)
+    if not form.is_valid():
+        raise _invalid(form)
+    cleaned = form.cleaned_data
+    with transaction.atomic():
+        forward = (Forward.objects.select_for_update()
+                   .filter(origin=complaint, state=Forward.State.MONITORING, target_unit__isnull=True).first())
+        if forward is None:
+            raise StepNotCurrent(_("This complaint is not waiting for the answer of an outside body."))
+        attachment = None
+        if cleaned.get("file"):
+            upload = cleaned["file"]
+            attachment = Attachment.objects.create(
+                complaint=complaint, purpose=Attachment.Purpose.OTHER, file=upload, original_name=upload.name,
+                content_type=(getattr(upload, "content_type", "") or "")[:100], size=upload.size,
+                uploaded_by=actor, uploaded_at=now)
+        forward.state, forward.answered_at, forward.answered_by = Forward.State.ANSWERED, now, actor
+        forward.answered_on, forward.answer_reference, forward.answer = (
+            cleaned["answered_on"], cleaned["reference"].strip(), cleaned["summary"].strip())
+        forward.answer_file, forward.monitor_due_at = attachment, None
+        forward.save()
+        _close_forwarded_origin(forward, actor=actor, now=now, data={
+            "outside_body": forward.outside_body, "answered_on": cleaned["answered_on"].isoformat(),
+            "reference": forward.answer_reference, "answer": forward.answer,
+            "attachment": attachment.pk if attachment else None})
+    return forward
 
 
 def tracking_code_reissue(*, complaint: Complaint, actor, now: datetime | None = None) -> str:

@@ -292,6 +292,21 @@ def step_counted(step_run: StepRun, complaint: Complaint | None = None) -> StepR
 record_step_stats = step_counted  # the name the reports knew
 
 
+def step_uncounted(step_run: StepRun) -> None:
+    """Take a done step's figures out again: its step opens once more (a forwarded case returned to its decision
+    step), and is counted anew when it is done again. Call it before the run's deadline and completion change."""
+    old = StepRunStat.objects.filter(pk=step_run.pk).first()
+    if old is None:
+        return
+    rows = _StepRows()
+    rows.add(old, -1)
+    rows.write()
+    late = Counter()
+    late.subtract(_late_keys(step_run.due_at, step_run.done_at))
+    _count_days(old.unit_id, late)
+    old.delete()
+
+
 def _answer_row(stat: ComplaintStat, sign: int = 1) -> dict[tuple, tuple]:
     return {(stat.unit_id, day_of(stat.answered_at), stat.working_days):
             (sign, sign * stat.within_sop, sign * stat.office_seconds)}

@@ -48,6 +48,8 @@ class Complaint(models.Model):
         OPEN = "open", _("In progress")
         CLOSED = "closed", _("Finished")
         SET_ASIDE = "set_aside", _("Set aside")
+        # A case forwarded here that this unit handed back to the forwarding unit as not its own.
+        RETURNED = "returned", _("Returned to the forwarding unit")
 
     class SetAsideReason(models.TextChoices):
         SPAM = "spam", _("Spam or abuse")
@@ -127,7 +129,7 @@ class Complaint(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="open", closed_at__isnull=True)
-                | Q(status__in=["closed", "set_aside"], closed_at__isnull=False),
+                | Q(status__in=["closed", "set_aside", "returned"], closed_at__isnull=False),
                 name="complaints_complaint_closed_has_time",
             ),
             models.CheckConstraint(
@@ -697,6 +699,14 @@ class Event(models.Model):
         NOTE = "note", _("Internal note")
         REMINDED = "reminded", _("Reminder sent")
         ESCALATED = "escalated", _("Deadline passed; superiors alerted")
+        # Forwarding (complaints.engine: complaint_forward and what follows it).
+        FORWARDED = "forwarded", _("Forwarded")
+        FORWARD_RECEIVED = "forward_received", _("Received by forwarding")
+        FORWARD_ANSWERED = "forward_answered", _("The forwarded case was answered")
+        ANSWER_SENT_BACK = "answer_sent_back", _("Answer reported to the forwarding unit")
+        RETURNED = "returned", _("Returned to the forwarding unit")
+        FORWARD_RETURNED = "forward_returned", _("Returned by the unit it was forwarded to")
+        MONITORING_REMINDED = "monitoring_reminded", _("Monitoring reminder sent")
         CODE_ISSUED = "code_issued", _("New tracking code issued on a reprinted receipt (the old one is void)")
         EXAMINATION_ORDERED = "examination_ordered", _("Examination by an Irban ordered")
         EXAMINATION_REPORTED = "examination_reported", _("Examination report (LHP) submitted")
@@ -730,6 +740,98 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise EventImmutable("Events are append-only and cannot be deleted.")
+
+
+class Forward(models.Model):
+    """A hand-over decided at a decision step: to another unit of this install (a linked complaint there, under
+    its own SOP and register) or to a body outside it (a forwarding letter). The origin waits while the forward
+    is monitored, with a reminder every monitoring period, until the answer comes back (or the case is returned).
+    """
+
+    class State(models.TextChoices):
+        MONITORING = "monitoring", _("Monitoring")
+        ANSWERED = "answered", _("Answered")
+        RETURNED = "returned", _("Returned")
+
+    origin = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="forwards",
+                               verbose_name=_("forwarded complaint"))
+    # The origin's unit, copied (a complaint never changes unit): the check below and the monitoring lists.
+    origin_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit"))
+    step_number = models.PositiveSmallIntegerField(_("decided at step"),
+                                                   help_text=_("The decision step that reopens on a return."))
+    decision_type = models.CharField(_("follow-up decision"), max_length=24, choices=DecisionType.choices)
+    target_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="forwards_received", verbose_name=_("to unit"))
+    target = models.OneToOneField(Complaint, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="forwarded_from_link", verbose_name=_("complaint in the target unit"))
+    outside_body = models.CharField(_("outside body"), max_length=200, blank=True)
+    outside_address = models.CharField(_("address of the outside body"), max_length=300, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.MONITORING)
+    forwarded_at = models.DateTimeField(_("forwarded at"))
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("forwarded by"))
+    monitor_due_at = models.DateTimeField(_("next monitoring reminder"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("monitoring reminders sent"), default=0)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_on = models.DateField(_("date of the answer"), null=True, blank=True)
+    answer_reference = models.CharField(_("reference of the answer"), max_length=100, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answer_file = models.ForeignKey(Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("answer file"))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answer recorded by"))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for the return"), blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("returned by"))
+
+    class Meta:
+        verbose_name = _("forward")
+        verbose_name_plural = _("forwards")
+        ordering = ["forwarded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_unit__isnull=False, outside_body="")
+                | Q(target_unit__isnull=True, target__isnull=True) & ~Q(outside_body=""),
+                name="complaints_forward_unit_or_outside_body",
+            ),
+            models.CheckConstraint(condition=~Q(target_unit=models.F("origin_unit")),
+                                   name="complaints_forward_not_to_itself"),
+            models.UniqueConstraint(fields=["origin"], condition=Q(state="monitoring"),
+                                    name="complaints_forward_one_open_per_origin"),
+            models.CheckConstraint(
+                condition=Q(state="monitoring", monitor_due_at__isnull=False)
+                | (~Q(state="monitoring") & Q(monitor_due_at__isnull=True)),
+                name="complaints_forward_monitored_while_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="returned") | (Q(returned_at__isnull=False) & ~Q(return_reason="")),
+                name="complaints_forward_returned_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(state="answered") | Q(answered_at__isnull=False),
+                                   name="complaints_forward_answered_has_time"),
+        ]
+        indexes = [
+            # `pengaduan remind`: monitored forwards whose reminder is due.
+            models.Index(fields=["monitor_due_at"], condition=Q(state="monitoring"), name="complaints_forward_due"),
+            # The inbox and team view of the forwarding unit: its forwards still monitored, oldest first.
+            models.Index(fields=["origin_unit", "forwarded_at"], condition=Q(state="monitoring"),
+                         name="complaints_forward_monitored"),
+            # Reports: forwards out of a unit (and into one) in a period.
+            models.Index(fields=["origin_unit", "forwarded_at"], name="complaints_forward_out"),
+            models.Index(fields=["target_unit", "forwarded_at"], name="complaints_forward_in"),
+        ]
+
+    def __str__(self):
+        return f"{self.origin} → {self.target_unit or self.outside_body}"
+
+    @property
+    def is_outside(self) -> bool:
+        return self.target_unit_id is None
+
+    @property
+    def to_name(self) -> str:
+        return self.target_unit.name if self.target_unit_id else self.outside_body
 
 
 # The report figures kept beside the complaints (facts and rollups), in a module of their own.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pengaduan.complaints import selectors
 from pengaduan.complaints.kinds import StepKind, get_kind, kinds
-from pengaduan.complaints.models import Complaint, DecisionType, StepRun
+from pengaduan.complaints.models import Complaint, DecisionType, Forward, StepRun
 from pengaduan.complaints.privacy import identity_for, masked_output
 from pengaduan.sop.models import Sop, SopStep
 
@@ -42,6 +42,21 @@ class PublicStatus:
     answer: str = ""
     answered_at: datetime | None = None
     forwarded_to: str = ""
+    path: list["PublicHandOver"] = field(default_factory=list)
+    holder: str = ""  # the unit (or outside body) that has the case now
+
+
+@dataclass
+class PublicHandOver:
+    """One hand-over as the complainant sees it: no officers, no reasons written for staff."""
+
+    from_unit: str
+    to: str
+    at: datetime
+    state: str  # monitoring, answered, returned
+    register_number: str = ""
+    answer: str = ""
+    answered_at: datetime | None = None
 
 
 def public_stage(kind_name: str) -> str:
@@ -88,7 +103,36 @@ def public_status(complaint: Complaint, *, runs: list[StepRun] | None = None,
     if complaint.decision_type == DecisionType.FORWARD:
         decision = _first_done(done, "produces_decision")
         status.forwarded_to = decision.output.get("forward_to", "") if decision else ""
+    _add_path(status, complaint)
     return status
+
+
+def _add_path(status: PublicStatus, complaint: Complaint) -> None:
+    """The whole way of the case through the units: who has it now, each hand-over, what was answered."""
+    path = selectors.forward_path(complaint)
+    if not path:
+        return
+    status.path = [PublicHandOver(
+        from_unit=forward.origin_unit.name, to=forward.to_name, at=forward.forwarded_at, state=forward.state,
+        register_number=forward.target.register_number if forward.target_id else "",
+        answer=forward.answer if forward.state == Forward.State.ANSWERED else "", answered_at=forward.answered_at,
+    ) for forward in path]
+    own = [forward for forward in path if forward.origin_id == complaint.pk]
+    if own and own[-1].state != Forward.State.RETURNED:
+        # Handed over: this unit's remaining steps will not run; the path says what happens instead.
+        status.steps = [step for step in status.steps if step.state != "pending"]
+    last = path[-1]
+    status.holder = last.to_name if last.state == Forward.State.MONITORING else last.origin_unit.name
+    if last.state == Forward.State.RETURNED:
+        status.holder = last.origin_unit.name
+    if complaint.status == Complaint.Status.OPEN and last.state == Forward.State.MONITORING:
+        status.forwarded_to = path[0].to_name if path[0].state == Forward.State.MONITORING else status.forwarded_to
+        status.headline = _("Your complaint is now handled by %(unit)s") % {"unit": status.holder}
+        status.detail = _("It was forwarded to the competent unit. You can follow it here with the same tracking code.")
+    elif complaint.status == Complaint.Status.CLOSED and not status.answer:
+        answered = next((forward for forward in reversed(path) if forward.state == Forward.State.ANSWERED), None)
+        if answered is not None:
+            status.answer, status.answered_at = answered.answer, answered.answered_at
 
 
 def _first_done(done_runs: list[StepRun], flag: str) -> StepRun | None:

@@ -9,8 +9,16 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from pengaduan.complaints.domain_events import DeadlinePassed, ExaminationReminderDue, ReminderDue, emit
-from pengaduan.complaints.models import Event, Examination, Reminder
+from pengaduan.complaints.domain_events import (
+    DeadlinePassed,
+    ExaminationReminderDue,
+    MonitoringDue,
+    ReminderDue,
+    emit,
+)
+from pengaduan.complaints.models import Event, Examination, Forward, Reminder
+from pengaduan.sop.selectors import monitoring_period
+from pengaduan.workcalendar.services import calendar_for_unit
 
 DEFAULT_ESCALATION_ROLES = ("sekretaris", "inspektur")
 
@@ -26,7 +34,7 @@ def escalation_roles(run) -> list[str]:
 def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send the reminders and escalations that are due; steps done or waiting for the complainant are skipped."""
     now = now or timezone.now()
-    counts = {"reminders": 0, "escalations": 0}
+    counts = {"reminders": 0, "escalations": 0, "monitoring": monitoring_send(now=now, limit=limit)}
     due = (
         Reminder.objects.filter(sent_at__isnull=True, due_at__lte=now,
                                 step_run__done_at__isnull=True, step_run__paused_at__isnull=True)
@@ -100,3 +108,28 @@ def examination_reminders_send(*, now: datetime, limit: int = 500) -> dict[str, 
                                  data={"examination": examination.pk})
             counts["reminders"] += 1
     return counts
+
+
+def monitoring_send(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Remind the forwarding units of forwarded cases still unanswered after a monitoring period; each such
+    case is reminded again one period later, until its answer is in (or it is returned)."""
+    now = now or timezone.now()
+    sent = 0
+    due = (Forward.objects.filter(state=Forward.State.MONITORING, monitor_due_at__lte=now)
+           .select_related("origin__unit", "origin__sop", "target_unit").order_by("monitor_due_at")[:limit])
+    for forward in list(due):
+        origin = forward.origin
+        following = calendar_for_unit(origin.unit).add(now, monitoring_period(origin.sop))
+        with transaction.atomic():
+            # Claimed by moving the deadline on: a second run of the command finds it not due any more.
+            if not Forward.objects.filter(pk=forward.pk, state=Forward.State.MONITORING,
+                                          monitor_due_at=forward.monitor_due_at).update(
+                    monitor_due_at=following, reminders_sent=forward.reminders_sent + 1):
+                continue
+            forward.monitor_due_at, forward.reminders_sent = following, forward.reminders_sent + 1
+            Event.objects.create(complaint=origin, kind=Event.Kind.MONITORING_REMINDED, created_at=now,
+                                 data={"forward": forward.pk, "to": forward.to_name, "count": forward.reminders_sent,
+                                       "next_at": following.isoformat()})
+            emit(MonitoringDue(forward=forward))
+            sent += 1
+    return sent

@@ -9,7 +9,15 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from pengaduan.complaints import search, similarity
-from pengaduan.complaints.models import Complaint, CoordinationRequest, Event, Examination, RegisterCounter, StepRun
+from pengaduan.complaints.models import (
+    Complaint,
+    CoordinationRequest,
+    Event,
+    Examination,
+    Forward,
+    RegisterCounter,
+    StepRun,
+)
 from pengaduan.units.models import Membership, Unit
 
 
@@ -312,3 +320,64 @@ def team_counts(unit_ids: list[int], *, now) -> list[dict]:
         .values("number").order_by("number")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now, paused_at__isnull=True)))
     )
+
+
+# -- forwarding -------------------------------------------------------------------------------------------------
+
+MAX_HANDOVERS = 20  # a path longer than this is cut (a loop A → B → A is possible: each hand-over is a new case)
+
+
+def forward_root(complaint: Complaint) -> Complaint:
+    """The case the complainant began with: up the chain of hand-overs that led to this one."""
+    current = complaint
+    for _hop in range(MAX_HANDOVERS):
+        link = Forward.objects.filter(target=current).select_related("origin").first()
+        if link is None:
+            break
+        current = link.origin
+    return current
+
+
+def forward_path(complaint: Complaint) -> list[Forward]:
+    """Every hand-over from the case the complainant began with, in order (each with its units and state)."""
+    path: list[Forward] = []
+    current = forward_root(complaint)
+    while len(path) < MAX_HANDOVERS:
+        forwards = list(Forward.objects.filter(origin=current)
+                        .select_related("origin_unit", "target_unit", "target__unit").order_by("forwarded_at", "pk"))
+        if not forwards:
+            break
+        path += forwards
+        # The path goes on from the latest hand-over (earlier ones were returned).
+        if forwards[-1].target is None:
+            break
+        current = forwards[-1].target
+    return path
+
+
+def forwards_monitored_by(user) -> QuerySet[Forward]:
+    """Forwarded cases of the user's units still waiting for their answer, oldest first (the inbox and team view;
+    read along `complaints_forward_monitored`)."""
+    return (Forward.objects.filter(state=Forward.State.MONITORING, origin_unit_id__in=list(roles_by_unit(user)))
+            .select_related("origin", "target_unit", "target").order_by("forwarded_at", "pk"))
+
+
+def path_complaints(complaint: Complaint) -> list[Complaint]:
+    """The cases of one complainant's matter along its hand-overs: the first, then each unit's linked case."""
+    root = forward_root(complaint)
+    return [root] + [forward.target for forward in forward_path(root) if forward.target_id]
+
+
+def forward_counts(*, unit: Unit, start, end) -> dict[str, int]:
+    """Hand-overs of a unit in [start, end): out to other units and to outside bodies, in from other units, and
+    how those sent out stand now. For reports and rollups (read along `complaints_forward_out` / `_in`)."""
+    out = Forward.objects.filter(origin_unit=unit, forwarded_at__gte=start, forwarded_at__lt=end).aggregate(
+        out_units=Count("pk", filter=Q(target_unit__isnull=False)),
+        out_outside=Count("pk", filter=Q(target_unit__isnull=True)),
+        answered=Count("pk", filter=Q(state=Forward.State.ANSWERED)),
+        returned=Count("pk", filter=Q(state=Forward.State.RETURNED)),
+        monitoring=Count("pk", filter=Q(state=Forward.State.MONITORING)),
+    )
+    received = Forward.objects.filter(target_unit=unit, forwarded_at__gte=start, forwarded_at__lt=end)
+    return {**out, "received": received.count(),
+            "sent_back": received.filter(state=Forward.State.RETURNED).count()}

@@ -7,12 +7,16 @@ rows are written with the change (and rolled back with it); the outbox delivers 
 from pengaduan.complaints.domain_events import (
     ComplaintArriving,
     ComplaintClosed,
+    ComplaintForwarded,
     ComplaintRecorded,
     DeadlinePassed,
     ExaminationOrdered,
     ExaminationReminderDue,
     ExaminationReported,
+    ForwardAnswered,
+    ForwardReturned,
     InformationRequested,
+    MonitoringDue,
     ReminderDue,
     StepAssigned,
     on,
@@ -23,6 +27,8 @@ from pengaduan.notifications.services import (
     notify_complainant,
     notify_escalation,
     notify_examination,
+    notify_forward_returned,
+    notify_monitoring,
     notify_reminder,
     notify_step_assigned,
     prepare_new_complaint_messages,
@@ -91,6 +97,31 @@ def remind_examiners(event: ExaminationReminderDue) -> None:
                            dedupe="examination_escalation", share=100)
     else:
         notify_examination(examination=examination, key="reminder", dedupe="examination_reminder", share=80)
+
+
+@on(MonitoringDue)
+def follow_up_forward(event: MonitoringDue) -> None:
+    notify_monitoring(forward=event.forward)
+
+
+@on(ForwardAnswered)
+def tell_complainant_outside_answer(event: ForwardAnswered) -> None:
+    # A unit of this install delivered its answer itself (its own last step); an outside body's answer, once
+    # recorded, is announced here.
+    if event.forward.is_outside:
+        notify_complainant(complaint=event.forward.origin, key="complaint_answered")
+
+
+@on(ComplaintForwarded)
+def tell_complainant_forwarded(event: ComplaintForwarded) -> None:
+    forward = event.forward
+    notify_complainant(complaint=forward.origin, key="complaint_forwarded", context={"to": forward.to_name},
+                       dedupe_key=f"complaint_forwarded:{forward.pk}")
+
+
+@on(ForwardReturned)
+def tell_deciders_returned(event: ForwardReturned) -> None:
+    notify_forward_returned(forward=event.forward)
 
 
 def forget_the_complainants_messages(sender, complaint, email="", **kwargs) -> None:

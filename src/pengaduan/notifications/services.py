@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints.examinations import role_title
-from pengaduan.complaints.models import Complaint, Reminder, StepRun
+from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
@@ -441,11 +441,39 @@ def notify_escalation(*, reminder: Reminder, roles: Sequence[str] | None = None)
     return messages
 
 
+def notify_monitoring(*, forward: Forward) -> list[OutboxMessage]:
+    """Tell the forwarding unit's deciding role that a forwarded case is still unanswered."""
+    origin = forward.origin
+    run = origin.step_runs.filter(number=forward.step_number).only("role").first()
+    if run is None:
+        return []
+    context = {
+        "reference": _reference(origin), "summary": origin.summary, "to": forward.to_name,
+        "target_reference": forward.target.register_number if forward.target_id else "",
+        "forwarded_at": format_datetime_id(forward.forwarded_at), "count": forward.reminders_sent,
+        "complaint_url": f"{site_url()}{origin.get_absolute_url()}", "unit_name": origin.unit.name,
+    }
+    return notify_role(unit=origin.unit, role=run.role, key="forward_monitoring", complaint=origin, context=context,
+                       dedupe_prefix=f"forward_monitoring:{forward.pk}:{forward.reminders_sent}")
+
+
+def notify_forward_returned(*, forward: Forward) -> list[OutboxMessage]:
+    """The decision step waits again after a return: its performers are told as for a new step (the step run is
+    the same one, so its first "step assigned" message would be deduplicated away)."""
+    run = forward.origin.step_runs.select_related("step", "complaint__unit", "complaint__sop").filter(
+        number=forward.step_number, done_at__isnull=True).first()
+    if run is None:
+        return []
+    return notify_role(unit=run.complaint.unit, role=run.role, key="step_assigned", complaint=run.complaint,
+                       context=_step_context(run), dedupe_prefix=f"forward_returned:{forward.pk}")
+
+
 # --- personal data -----------------------------------------------------------------------------------------------
 
 # The messages sent to the complainant (notify_complainant), on any medium: their address, subject and body are
 # personal data, emptied when the complainant's identity is erased. (The address may not be empty: a marker.)
-COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested")
+COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested",
+                            "complaint_forwarded")
 ERASED_ADDRESS = "[erased]"
 OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": []}
 

@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pengaduan.complaints import engine
+from pengaduan.complaints import engine, selectors
 from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
+from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.letters import answer_letter_pdf
-from pengaduan.complaints.models import Complaint, Rating
+from pengaduan.complaints.models import Complaint, InformationRequest, Rating
 from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.documents.receipt import receipt_pdf
@@ -181,9 +182,22 @@ def track(request):
     return render(request, "portal/track.html", {"form": form})
 
 
+def _letter_complaint(complaint: Complaint) -> Complaint | None:
+    """Whose answer letter the complainant downloads: this case's own, else that of the unit it was forwarded to
+    that answered it (the last along the path)."""
+    answering = kinds.names_having("produces_answer")
+    for case in reversed(selectors.path_complaints(complaint)):
+        if case.status == Complaint.Status.CLOSED and case.step_runs.filter(
+                done_at__isnull=False, step__kind__in=answering).exists():
+            return case
+    return None
+
+
 def status(request):
     complaint = _tracked(request)
-    questions = list(complaint.information_requests.order_by("asked_at"))
+    # One tracking code for the whole path: the questions of every unit the case went through are answered here.
+    questions = list(InformationRequest.objects.filter(complaint__in=selectors.path_complaints(complaint))
+                     .order_by("asked_at"))
     return render(request, "portal/status.html", {
         "complaint": complaint,
         # The public's view of the complaint page: masked (no identity, no step outputs, no staff names).
@@ -193,13 +207,15 @@ def status(request):
         "files": complainant_files(complaint),
         "rating": Rating.objects.filter(complaint=complaint).first(),
         "rating_form": RatingForm() if complaint.status == Complaint.Status.CLOSED else None,
+        "has_letter": complaint.status == Complaint.Status.CLOSED and _letter_complaint(complaint) is not None,
     })
 
 
 @require_POST
 def reply(request, pk):
     complaint = _tracked(request)
-    question = get_object_or_404(complaint.information_requests, pk=pk)
+    question = get_object_or_404(InformationRequest.objects.filter(
+        complaint__in=selectors.path_complaints(complaint)), pk=pk)
     if not throttle.hit(throttle.REPLY, throttle.client_ip(request)):
         return _too_many(request, _("replies"))
     try:
@@ -233,8 +249,11 @@ def answer_letter(request):
     complaint = _tracked(request)
     if complaint.status != Complaint.Status.CLOSED:
         raise Http404
+    answering = _letter_complaint(complaint)
+    if answering is None:
+        raise Http404
     try:
-        content = answer_letter_pdf(complaint)
+        content = answer_letter_pdf(answering)
     except ValueError:
         raise Http404 from None
     response = HttpResponse(content, content_type="application/pdf")

@@ -2,9 +2,8 @@
 
 Who may read them is `units.oversight.oversees`; nothing here writes. Each figure is one aggregate grouped by
 unit (or by unit and step), so the page costs the same whatever the number of complaints. Forwarding between
-units is read in one place, `forwarding_overview`: today a forward is a decision ("forward", "not within our
-authority") naming the competent body; when forwards are recorded as links between units, that function is the
-one to extend (cases returned between units, forwards still waiting for the answer).
+units is read in one place, `forwarding_overview`, from the forwards the engine records (complaints.Forward):
+cases returned between units, forwards still waiting for the answer.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from pengaduan.complaints.figure_models import AnswerDay, StepDay
 from pengaduan.complaints.kinds import kinds
-from pengaduan.complaints.models import Complaint, DecisionType, Examination, StepRun
+from pengaduan.complaints.models import Complaint, DecisionType, Examination, Forward, StepRun
 from pengaduan.reports.formatting import share
 from pengaduan.reports.periods import Period
 from pengaduan.sop.selectors import current_sop
@@ -147,28 +146,22 @@ class ForwardLine:
 class ForwardingOverview:
     bounced: list[ForwardLine] = field(default_factory=list)  # cases sent back between units
     oldest_unanswered: list[ForwardLine] = field(default_factory=list)
-    # Whether forwards between units are tracked as links; until then, "bounced" cannot be known.
-    links_tracked: bool = False
 
 
 def forwarding_overview(*, limit: int = OLDEST) -> ForwardingOverview:
-    """Forwarding across the Pemda: cases bounced between units and the oldest forwards still unanswered.
-
-    The one place that reads forwarding. Today a forward is the decision itself (the target named in the decision
-    output) and the case closes when the answer saying so is delivered, so "unanswered" means: forwarded, the
-    answer not yet delivered."""
-    decision_kinds = kinds.names_having("produces_decision")
-    runs = (StepRun.objects.filter(step__kind__in=decision_kinds, done_at__isnull=False,
-                                   complaint__decision_type__in=FORWARDING_DECISIONS,
-                                   complaint__status=Complaint.Status.OPEN)
-            .select_related("complaint__unit").only(
-                "done_at", "output", "complaint__register_number",
-                "complaint__summary", "complaint__status", "complaint__decision_type", "complaint__unit__name",
-                "complaint__unit__code")
-            .order_by("done_at", "pk")[:limit])
-    return ForwardingOverview(oldest_unanswered=[
-        ForwardLine(run.complaint, run.done_at, run.output.get("forward_to", ""), run.complaint.get_status_display())
-        for run in runs])
+    """Forwarding across the Pemda: cases returned between units (the latest) and the oldest forwards still
+    waiting for their answer. The one place that reads forwarding for the oversight dashboard."""
+    rows = Forward.objects.select_related("origin__unit", "target_unit").only(
+        "forwarded_at", "returned_at", "return_reason", "state", "outside_body", "target_unit__name",
+        "origin__register_number", "origin__summary", "origin__status", "origin__unit__name", "origin__unit__code")
+    bounced = rows.filter(state=Forward.State.RETURNED).order_by("-returned_at", "-pk")[:limit]
+    waiting = rows.filter(state=Forward.State.MONITORING).order_by("forwarded_at", "pk")[:limit]
+    return ForwardingOverview(
+        bounced=[ForwardLine(forward.origin, forward.forwarded_at, forward.to_name,
+                             f"{forward.get_state_display()}: {forward.return_reason}") for forward in bounced],
+        oldest_unanswered=[ForwardLine(forward.origin, forward.forwarded_at, forward.to_name,
+                                       forward.get_state_display()) for forward in waiting],
+    )
 
 
 def overseen_complaints() -> QuerySet[Complaint]:

@@ -135,6 +135,19 @@ class SopIdentity(_Model):
     # (settings EXAMINATION_ROLE and EXAMINATION_TIME_LIMIT). See docs/sop-format.md.
     examination: ExaminationRules | None = None
 
+    # How long a forwarded case waits before the forwarding unit is reminded to follow it up (and again after
+    # each such period until the answer is in), e.g. "10 hari kerja"; absent: DEFAULT_MONITORING_PERIOD.
+    monitoring_period: Text100 | None = None
+
+    @field_validator("monitoring_period")
+    @classmethod
+    def _parsable_monitoring_period(cls, value: str | None) -> str | None:
+        from pengaduan.workcalendar.durations import parse_duration
+
+        if value is not None:
+            parse_duration(value)  # its ValueError names what is wrong
+        return value
+
 
 class Role(_Model):
     """A performer role: one Pelaksana column of the procedure table."""

@@ -13,3 +13,15 @@ def with_loaded_sop(units):
     """Of `units` (a queryset of units), those whose SOP is loaded: only they can receive a complaint (a unit
     being set up, its sheet not loaded yet, is not offered to citizens)."""
     return units.filter(sop_code__in=Sop.objects.values("code"))
+
+
+# A forwarded case is followed up after this long when the SOP does not say (`[sop] monitoring_period`).
+DEFAULT_MONITORING_PERIOD = "10 hari kerja"
+
+
+def monitoring_period(sop: Sop):
+    """How long a forwarded case waits before its forwarding unit is reminded (a workcalendar Duration)."""
+    from pengaduan.workcalendar.durations import parse_duration
+
+    text = (sop.document or {}).get("sop", {}).get("monitoring_period") or DEFAULT_MONITORING_PERIOD
+    return parse_duration(text)

@@ -21,9 +21,10 @@ from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind, kinds
 from pengaduan.complaints.letters import answer_letter_pdf
-from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Examination, StepRun
+from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Event, Examination, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.complaints.privacy import channel_details, identity_for
+from pengaduan.documents.forwarding_letter import forwarding_letter_pdf
 from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
@@ -147,9 +148,20 @@ def inbox(request):
         "overdue_count": counts["overdue"],
         "questions": selectors.coordination_waiting_for(request.user),
         "examinations": _examination_rows(list(selectors.examinations_waiting_for(request.user)), now),
+        "monitored": _monitored(request.user, units),
         "intake_units": _intake_units(request.user, units),
         "has_team": bool(selectors.team_units(request.user, units)),
     })
+
+
+MONITORED_ROWS = 50
+
+
+def _monitored(user, units: list[Unit]) -> list[Forward]:
+    """Forwarded cases of the user's units still waiting for their answer, for those who handle hand-overs there
+    (the front office and the deciding roles; the superiors in the team view)."""
+    forwards = list(selectors.forwards_monitored_by(user)[:MONITORED_ROWS])
+    return [forward for forward in forwards if engine.may_handle_forwarding(user, forward.origin)]
 
 
 TEAM_ROWS_PER_STEP = 10
@@ -192,9 +204,11 @@ def team(request):
     for count in counts:
         rows = rows_by_step.get(count["number"], [])
         groups.append({**count, "label": rows[0].kind_label if rows else "", "rows": rows})
+    monitored = list(selectors.forwards_monitored_by(request.user).filter(origin_unit_id__in=unit_ids)[:MONITORED_ROWS])
     return render(request, "workdesk/team.html", {
         "groups": groups, "page": page, "chosen": chosen, "pager_query": _pager_query(request),
         "examinations": [] if chosen else _examination_rows(list(selectors.team_examinations(unit_ids)), now),
+        "monitored": monitored, "now": now,
     })
 
 
@@ -254,7 +268,8 @@ def _visible_complaint(user, pk) -> Complaint:
 
 
 @login_required
-def complaint_detail(request, pk, step_form=None, question_form_errors=None, report_form=None):
+def complaint_detail(request, pk, step_form=None, question_form_errors=None, report_form=None,
+                     outside_answer_form=None):
     complaint = _visible_complaint(request.user, pk)
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
@@ -281,6 +296,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         # Who may print the receipt (and so issue a new tracking code): the first step's performer.
         "intake_role": bool(page.steps) and page.steps[0].step.performer in page.roles,
     }
+    context.update(_forwarding_context(request.user, complaint, outside_answer_form))
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["notes"] = complaint.internal_notes.select_related("author")
     context["complainant"] = page.complainant
@@ -322,6 +338,26 @@ def _examination_context(user, complaint: Complaint, roles: set[str], now, repor
     }
 
 
+def _forwarding_context(user, complaint: Complaint, outside_answer_form=None) -> dict:
+    """Where the case came from (with what the forwarding unit found) and where it went."""
+    came_from = Forward.objects.filter(target=complaint).select_related("origin", "origin_unit").first()
+    forwards = list(complaint.forwards.select_related("target_unit", "target"))
+    may_handle = (came_from is not None or bool(forwards)) and engine.may_handle_forwarding(user, complaint)
+    material = []
+    if came_from is not None:
+        received = complaint.events.filter(kind=Event.Kind.FORWARD_RECEIVED).only("data").first()
+        material = received.data.get("material", []) if received else []
+    return {
+        "came_from": came_from,
+        "material": material,
+        "may_return": may_handle and came_from is not None and came_from.state == Forward.State.MONITORING
+        and complaint.status == Complaint.Status.OPEN,
+        "forwards": forwards,
+        "may_handle_forwarding": may_handle,
+        "outside_answer_form": outside_answer_form or engine.OutsideAnswerForm(),
+    }
+
+
 @login_required
 @require_POST
 def submit_examination(request, pk, examination_pk):
@@ -342,6 +378,47 @@ def submit_examination(request, pk, examination_pk):
     else:
         messages.success(request, _("The examination report is in; the case is back with the decision step."))
     return redirect(complaint)
+
+
+@login_required
+@require_POST
+def forward_return(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.forward_return(complaint=complaint, actor=request.user, reason=request.POST.get("reason", ""))
+    except StepInputInvalid as refused:
+        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The case has been returned to the forwarding unit with your reason."))
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def forward_answer(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.forward_answer_record(complaint=complaint, actor=request.user, data=request.POST, files=request.FILES)
+    except StepInputInvalid as refused:
+        form = engine.OutsideAnswerForm(request.POST, request.FILES)
+        form.is_valid()
+        messages.error(request, refused.message)
+        return complaint_detail(request, pk, outside_answer_form=form)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The answer of the outside body is recorded; the case is closed."))
+    return redirect(complaint)
+
+
+@login_required
+def forwarding_letter(request, pk, forward_pk):
+    """The surat pelimpahan to the outside body, on the unit's letterhead."""
+    complaint = _visible_complaint(request.user, pk)
+    forward = get_object_or_404(complaint.forwards.filter(target_unit__isnull=True), pk=forward_pk)
+    return _pdf_response(forwarding_letter_pdf(forward), f"surat-pelimpahan-{complaint.pk}-{forward.pk}.pdf")
 
 
 @login_required

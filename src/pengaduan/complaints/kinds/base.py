@@ -115,6 +115,16 @@ class Sample:
 IDENTITY_FIELDS = ("name", "phone", "email", "address")
 
 
+@dataclass(frozen=True)
+class ForwardOrder:
+    """A decision that hands the case over: to a unit of this install, or to a body outside it."""
+
+    decision_type: str
+    unit: Any = None  # a Unit of this install, or None for an outside body
+    outside_body: str = ""
+    outside_address: str = ""
+
+
 class StepKind:
     """Everything about one kind of step. Subclass it in a module of `pengaduan.complaints.kinds` (or an app's
     `step_kinds` module) and decorate the class with `@register`; see docs/extending.md "Add a step kind".
@@ -206,6 +216,10 @@ class StepKind:
         """Whether these inputs order an examination instead of completing the step (the step then waits for
         the examiner's report, see complaints/examinations.py)."""
         return False
+
+    def forward_order(self, cleaned: dict) -> "ForwardOrder | None":
+        """A kind whose step may hand the case over says so here, from its cleaned inputs; None: no hand-over."""
+        return None
 
     def check_ready(self, ctx: StepContext) -> None:
         """Raise WorkflowError when the step cannot be completed yet (e.g. an open coordination request)."""

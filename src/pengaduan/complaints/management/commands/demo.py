@@ -64,7 +64,8 @@ COMPLAINTS = [
                                                   "subject": "Dinas Perdagangan", "complainant_name": "Sulastri"}),
     (20, 9, "web", 6, [60, 40, 3600, 120, 90], {"summary": "Sampah tidak diangkut seminggu",
                                                  "subject": "Dinas Lingkungan Hidup", "is_anonymous": "on"}),
-    (9, 10, "social_media", 6, [25, 10, 900, 40, 20], {"summary": "Keluhan parkir liar di alun-alun",
+    # Forwarded to a body outside this install: it waits, monitored, for the answer an officer records.
+    (9, 10, "social_media", 4, [25, 10, 900], {"summary": "Keluhan parkir liar di alun-alun",
                                                        "subject": "Dinas Perhubungan", "complainant_name": "Bayu Saputra",
                                                        "decision": "forward"}),
 ]

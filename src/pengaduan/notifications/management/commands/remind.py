@@ -17,7 +17,7 @@ MAIL_BATCH = 100
 
 
 class Command(BaseCommand):
-    help = "Send due reminders and escalations, then the mail outbox. Idempotent; run it every minute."
+    help = "Send due reminders, escalations and monitoring reminders, then the mail outbox. Idempotent; run it every minute."
 
     def handle(self, *args, **options):
         with job_run("remind") as run:  # its heartbeat: /readyz and the workdesk tell when it stops
@@ -36,5 +36,5 @@ class Command(BaseCommand):
                       **{f"mail_{key}": value for key, value in mail.items()})
         self.stdout.write(
             f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, "
-            f"overdue data-subject requests: {overdue_requests}, mail: {mail}"
+            f"monitoring: {counts['monitoring']}, overdue data-subject requests: {overdue_requests}, mail: {mail}"
         )
