@@ -33,6 +33,9 @@ def test_the_demo_builds_a_pemda_with_units_logins_and_complaints_and_is_idempot
         assert set(Complaint.objects.filter(unit=unit).values_list("sop", flat=True)) == {current_sop(unit).pk}
         assert Complaint.objects.filter(unit=unit, status=Complaint.Status.CLOSED).exists()
         assert StepRun.objects.open().filter(complaint__unit=unit).values("number").distinct().count() >= 2
+    # An Inspektorat case forwarded to the Dinkes: a linked complaint under the Dinkes' SOP, in its register.
+    forwarded = Complaint.objects.filter(unit=dinkes, summary="Obat kosong di puskesmas sejak sebulan").get()
+    assert forwarded.sop == current_sop(dinkes)
     assert calendar_for_unit(satpolpp).week[5] and not calendar_for_unit(dinkes).week[5]  # a unit's override
 
     for username in ("jfu.dinkes", "kepala_dinas.dinkes", "jfu.satpolpp", "kasatpol.satpolpp", "jfu", "pemda"):

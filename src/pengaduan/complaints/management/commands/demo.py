@@ -68,6 +68,10 @@ COMPLAINTS = [
     (9, 10, "social_media", 4, [25, 10, 900], {"summary": "Keluhan parkir liar di alun-alun",
                                                        "subject": "Dinas Perhubungan", "complainant_name": "Bayu Saputra",
                                                        "decision": "forward"}),
+    # Forwarded to a unit of this Pemda: a linked complaint in the Dinkes' register; the case here is monitored.
+    (4, 9, "web", 4, [20, 10, 600], {"summary": "Obat kosong di puskesmas sejak sebulan",
+                                     "subject": "Puskesmas Demangan", "complainant_name": "Rina Marlina",
+                                     "decision": "forward", "forward_to_unit": "DINKES"}),
 ]
 
 
@@ -126,7 +130,7 @@ def _intake(channel, overrides):
         "subject": "Perangkat daerah",
         "event_place": "Kota Madiun",
     }
-    data.update({k: v for k, v in overrides.items() if k not in {"coordinate", "decision"}})
+    data.update({k: v for k, v in overrides.items() if k not in {"coordinate", "decision", "forward_to_unit"}})
     return data
 
 
@@ -145,7 +149,8 @@ def _step_data(number, complaint, overrides):
             "report": "Aduan sudah terklarifikasi dan layak ditindaklanjuti."},
         3: {"analysis": "Aduan berkaitan dengan kewenangan perangkat daerah terkait.",
             "decision_type": "forward" if forward else "answer",
-            "forward_to": "Satpol PP Kota Madiun" if forward else "",
+            "forward_to": "Satpol PP Kota Madiun" if forward and not overrides.get("forward_to_unit") else "",
+            "forward_to_unit": overrides.get("forward_to_unit", ""),
             "reasoning": "Sesuai tugas dan fungsi perangkat daerah.",
             "order": "Sampaikan jawaban tertulis kepada pengadu."},
         4: {"letter_number": f"700/{complaint.pk:03d}/401.105/{timezone.localdate().year}",
@@ -178,11 +183,12 @@ class Command(BaseCommand):
             users = {role: self._user(username, first, last, unit, role) for username, first, last, role in OFFICERS}
             self._admin()
             self._overseer()
+        # The other units first: an Inspektorat case is forwarded to the Dinkes.
+        pemda = [self._pemda_unit(spec) for spec in UNITS]
         if Complaint.objects.filter(unit=unit).exists():
             self.stdout.write("Demo complaints already exist; none added.")
         else:
             self._complaints(unit, users)
-        pemda = [self._pemda_unit(spec) for spec in UNITS]
         self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
         self.stdout.write(f"  {unit.name} (triage unit: complaints sent with “Saya tidak tahu” arrive here)")
         for username, first, last, role in OFFICERS:
