@@ -165,7 +165,7 @@ class Decide(StepKind):
         forwarded = sample.decision_type in (DecisionType.FORWARD, DecisionType.NOT_WITHIN_AUTHORITY)
         return {"analysis": "Aduan berkaitan dengan tugas dan fungsi perangkat daerah terkait.",
                 "meeting_held": False, "decision_type": sample.decision_type,
-                **({"forward_to": "Satpol PP Kota Madiun"} if forwarded else {}),
+                **({"forward_to": "Polres Madiun Kota"} if forwarded else {}),
                 "reasoning": "Sesuai kewenangan dan tugas pokok.", "order": "Siapkan jawaban tertulis kepada pengadu."}
 
     def sample_complaint_fields(self, sample: Sample) -> dict:

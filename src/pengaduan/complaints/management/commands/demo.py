@@ -149,7 +149,7 @@ def _step_data(number, complaint, overrides):
             "report": "Aduan sudah terklarifikasi dan layak ditindaklanjuti."},
         3: {"analysis": "Aduan berkaitan dengan kewenangan perangkat daerah terkait.",
             "decision_type": "forward" if forward else "answer",
-            "forward_to": "Satpol PP Kota Madiun" if forward and not overrides.get("forward_to_unit") else "",
+            "forward_to": "Polres Madiun Kota" if forward and not overrides.get("forward_to_unit") else "",
             "forward_to_unit": overrides.get("forward_to_unit", ""),
             "reasoning": "Sesuai tugas dan fungsi perangkat daerah.",
             "order": "Sampaikan jawaban tertulis kepada pengadu."},
