@@ -96,7 +96,7 @@ def test_it_needs_an_officer_for_every_role(unit, jfu):
 
 def test_the_command_creates_the_demo_unit_when_missing(madiun_sop, capsys):
     call_command("seed", "--complaints", "30", "--years", "0.5")
-    assert Complaint.objects.filter(unit__code="INSP").count() == 30 + 12  # the demo's own twelve
+    assert Complaint.objects.filter(unit__code="INSP").count() == 30 + 14  # the demo's own fourteen
     assert "30 complaints" in capsys.readouterr().out
 
 

@@ -36,6 +36,12 @@ def test_the_demo_builds_a_pemda_with_units_logins_and_complaints_and_is_idempot
     # An Inspektorat case forwarded to the Dinkes: a linked complaint under the Dinkes' SOP, in its register.
     forwarded = Complaint.objects.filter(unit=dinkes, summary="Obat kosong di puskesmas sejak sebulan").get()
     assert forwarded.sop == current_sop(dinkes)
+    # Forwards in every state: waiting in a unit, waiting on an outside body, answered (and so closed), returned.
+    from pengaduan.complaints.models import Forward
+
+    states = {(forward.is_outside, forward.state) for forward in Forward.objects.all()}
+    assert states == {(False, "monitoring"), (True, "monitoring"), (False, "answered"), (False, "returned")}
+    assert Forward.objects.get(state="answered").origin.status == Complaint.Status.CLOSED
     assert calendar_for_unit(satpolpp).week[5] and not calendar_for_unit(dinkes).week[5]  # a unit's override
 
     for username in ("jfu.dinkes", "kepala_dinas.dinkes", "jfu.satpolpp", "kasatpol.satpolpp", "jfu", "pemda"):

@@ -41,7 +41,7 @@ def test_it_builds_the_demo_with_every_step_and_is_safe_to_run_twice(capsys):
     call_command("demo")
     output = capsys.readouterr().out
     assert "demo-pengaduan" in output and "sekretaris" in output
-    assert Complaint.objects.filter(unit__code="INSP").count() == 12
+    assert Complaint.objects.filter(unit__code="INSP").count() == 14
     assert sorted(Membership.objects.filter(unit__code="INSP").values_list("role", flat=True)) == [
         "inspektur", "irban", "jfu", "kasubag", "sekretaris"]
     # One examination under way, and the read-only oversight login.

@@ -72,6 +72,15 @@ COMPLAINTS = [
     (4, 9, "web", 4, [20, 10, 600], {"summary": "Obat kosong di puskesmas sejak sebulan",
                                      "subject": "Puskesmas Demangan", "complainant_name": "Rina Marlina",
                                      "decision": "forward", "forward_to_unit": "DINKES"}),
+    # Forwarded to the Dinkes, which answered it: the answer came back and closed the case here too.
+    (10, 9, "telephone", 4, [20, 10, 600], {"summary": "Vaksin anak tidak tersedia di posyandu",
+                                            "subject": "Puskesmas Patihan", "complainant_name": "Dian Pratiwi",
+                                            "decision": "forward", "forward_to_unit": "DINKES",
+                                            "then": "answered"}),
+    # Forwarded to the Dinkes, which returned it as not its own: the decision waits here again, with the reason.
+    (8, 10, "letter", 4, [20, 10, 600], {"summary": "Izin praktik bidan swasta dipersoalkan",
+                                         "subject": "Praktik bidan swasta", "complainant_name": "Sugeng Riyanto",
+                                         "decision": "forward", "forward_to_unit": "DINKES", "then": "returned"}),
 ]
 
 
@@ -130,7 +139,7 @@ def _intake(channel, overrides):
         "subject": "Perangkat daerah",
         "event_place": "Kota Madiun",
     }
-    data.update({k: v for k, v in overrides.items() if k not in {"coordinate", "decision", "forward_to_unit"}})
+    data.update({k: v for k, v in overrides.items() if k not in {"coordinate", "decision", "forward_to_unit", "then"}})
     return data
 
 
@@ -304,6 +313,31 @@ class Command(BaseCommand):
                 return moments
             days_ago += 1
 
+    def _forward_followed_up(self, complaint, outcome, decided_at, now):
+        """What the target unit did with a case forwarded to it: returned it, or answered it through its SOP."""
+        target = complaint.forwards.get().target
+        users = {membership.role: membership.user
+                 for membership in Membership.objects.filter(unit=target.unit).select_related("user")}
+        steps = list(target.sop.steps.order_by("number"))
+        moments = iter(min(now, decided_at + timedelta(minutes=30 * (index + 1))) for index in range(len(steps) + 1))
+        if outcome == "returned":
+            engine.forward_return(complaint=target, actor=users[steps[0].performer], now=next(moments),
+                                  reason="Izin praktik bidan swasta diterbitkan oleh DPMPTSP, bukan Dinas Kesehatan.")
+            return
+        data = _intake(target.channel, {"summary": target.summary, "subject": target.subject})
+        data.update(channels.get(target.channel).sample_details(timezone.localtime(target.received_at)))
+        engine.step_complete(complaint=target, actor=users[steps[0].performer], step_number=steps[0].number,
+                             data=data, now=next(moments))
+        for step in steps[1:]:
+            target.refresh_from_db()
+            sample = Sample(channel=target.channel, received_at=timezone.localtime(target.received_at).strftime(
+                                "%Y-%m-%dT%H:%M"), summary=target.summary,
+                            is_anonymous=target.is_anonymous, category="Pelayanan kesehatan",
+                            decision_type=DecisionType.ANSWER, register_year=target.register_year or 0,
+                            register_seq=target.register_seq or 0)
+            engine.step_complete(complaint=target, actor=users[step.performer], step_number=step.number,
+                                 data=get_kind(step.kind).sample_output(sample), now=next(moments))
+
     def _complaints(self, unit, users):
         calendar = calendar_for_unit(unit)
         now = timezone.now()
@@ -330,6 +364,8 @@ class Command(BaseCommand):
                     "decision_type": "examination", "reasoning": "Perlu pemeriksaan oleh Irban.",
                     "examination_brief": "Periksa daftar hadir guru dan keterangan kepala sekolah.",
                 }, now=min(now, moments[-1] + timedelta(minutes=30)))
+            if overrides.get("then"):
+                self._forward_followed_up(complaint, overrides["then"], moments[-1], now)
             if overrides.get("coordinate"):
                 engine.coordination_request(
                     complaint=complaint, actor=users["sekretaris"], role="kasubag",
