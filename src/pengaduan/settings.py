@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "pengaduan.workcalendar",
     "pengaduan.sop",
     "pengaduan.complaints",
+    "pengaduan.documents",
     "pengaduan.workdesk",
     "pengaduan.portal",
     "pengaduan.throttle",

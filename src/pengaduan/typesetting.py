@@ -1,22 +1,33 @@
 """What our printed documents (the receipt, the answer letter, the SOP sheet, the reports) share: Indonesian
-dates and the letterhead.
+dates, the letterhead and the verification stamp.
 
 Documents are printed on cheap office printers: black on white, ReportLab's built-in fonts only
-(Helvetica), no images or downloaded fonts.
+(Helvetica), no downloaded fonts. Two images only, both because an official letter needs them: the unit's
+logo in the letterhead (a kop surat without the regional emblem is not taken for an official letter; the logo
+passed the upload checks and is drawn small, so it prints on any printer), and the QR code that leads to
+the verification page (drawn as vector squares, not an image). A logo that cannot be read is left out rather
+than failing the letter.
 """
 
+import logging
 import re
 from datetime import date, datetime
+from io import BytesIO
+from typing import Protocol
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, HRFlowable, Paragraph
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, HRFlowable, Image, Paragraph, Table, TableStyle
 
 from pengaduan.units.models import Unit
 
@@ -33,6 +44,10 @@ ZONE_NAMES_ID: dict[str, str] = {
 }  # fmt: skip
 
 INK = colors.black
+LOGO_SIZE = 22 * mm
+QR_SIZE = 22 * mm
+
+logger = logging.getLogger(__name__)
 
 # "Pemerintah Kota Madiun" -> region "Kota Madiun", city "Madiun".
 _GOVERNMENT = re.compile(r"^\s*pemerintah\s+", re.I)
@@ -104,8 +119,47 @@ def _display_url(url: str) -> str:
     return re.sub(r"^https?://", "", url).rstrip("/")
 
 
-def letterhead(unit: Unit) -> list[Flowable]:
-    """The kop surat: government, unit, address and contacts, centred, over the double rule."""
+def _logo(unit: Unit) -> Image | None:
+    """The unit's logo at letterhead size, its proportions kept; None without one or when it cannot be read."""
+    if not unit.logo:
+        return None
+    try:
+        with unit.logo.open("rb") as handle:
+            data = BytesIO(handle.read())
+        width, height = ImageReader(data).getSize()
+        data.seek(0)
+    except Exception:  # a missing or damaged file must not stop a letter
+        logger.warning("The logo of unit %s cannot be read; the letterhead is printed without it.", unit.code)
+        return None
+    scale = LOGO_SIZE / max(width, height)
+    return Image(data, width=width * scale, height=height * scale)
+
+
+def letterhead(unit: Unit, *, width: float | None = None) -> list[Flowable]:
+    """The kop surat: the logo on the left, government, unit, address and contacts centred, over the double
+    rule. `width` is the frame's width (needed to centre the text beside a logo)."""
+    flow = _letterhead_text(unit)
+    logo = _logo(unit)
+    if logo is not None and width:
+        # The text is centred on the page, as without a logo: the logo's column is mirrored by an empty one.
+        side = LOGO_SIZE + 2 * mm
+        table = Table([[logo, flow, ""]], colWidths=[side, width - 2 * side, side])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (0, 0), (0, 0), "LEFT"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        flow = [table]
+    # The double rule of an Indonesian letterhead: thick over thin.
+    flow.append(HRFlowable(width="100%", thickness=1.6, color=INK, spaceBefore=5, spaceAfter=1.2))
+    flow.append(HRFlowable(width="100%", thickness=0.5, color=INK, spaceBefore=0, spaceAfter=8))
+    return flow
+
+
+def _letterhead_text(unit: Unit) -> list[Flowable]:
     st = _letterhead_styles()
     flow: list[Flowable] = []
     if unit.parent_name:
@@ -121,7 +175,58 @@ def letterhead(unit: Unit) -> list[Flowable]:
     for parts in lines:
         if parts := [part for part in parts if part]:
             flow.append(plain_paragraph(" \u00b7 ".join(parts), st["contact"]))
-    # The double rule of an Indonesian letterhead: thick over thin.
-    flow.append(HRFlowable(width="100%", thickness=1.6, color=INK, spaceBefore=5, spaceAfter=1.2))
-    flow.append(HRFlowable(width="100%", thickness=0.5, color=INK, spaceBefore=0, spaceAfter=8))
     return flow
+
+
+# --- the verification stamp --------------------------------------------------------------------------------
+
+class VerificationStamp(Protocol):
+    """What a document prints to be verified (documents.verification.Stamp)."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def display_code(self) -> str: ...
+
+
+class QrCode(Flowable):
+    """A QR code of `value`, black on white, drawn as vector squares."""
+
+    def __init__(self, value: str, size: float = QR_SIZE):
+        super().__init__()
+        self.value, self.size = value, size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        widget = QrCodeWidget(self.value, barLevel="M", barFillColor=INK, barStrokeColor=INK)
+        x1, y1, x2, y2 = widget.getBounds()
+        drawing = Drawing(self.size, self.size,
+                          transform=[self.size / (x2 - x1), 0, 0, self.size / (y2 - y1), 0, 0])
+        drawing.add(widget)
+        drawing.drawOn(self.canv, 0, 0)
+
+
+def verification_block(stamp: VerificationStamp, *, width: float, font_size: float = 8) -> Table:
+    """The QR code beside the sentence that says where and how to check the document (the address printed in
+    full, for readers without a QR app)."""
+    style = ParagraphStyle("verify", fontName="Helvetica", fontSize=font_size, leading=font_size * 1.3,
+                           textColor=INK)
+    lines = [
+        plain_paragraph(_("The authenticity of this document can be checked: scan the QR code or open"), style),
+        plain_paragraph(stamp.url, ParagraphStyle("verify_url", style, fontName="Courier-Bold")),
+        plain_paragraph(_("Verification code: %(code)s. A copy whose content differs from the document as issued "
+                          "is reported there as not matching.") % {"code": stamp.display_code}, style),
+    ]
+    table = Table([[QrCode(stamp.url), lines]], colWidths=[QR_SIZE + 4 * mm, width - QR_SIZE - 4 * mm],
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table

@@ -33,7 +33,15 @@ from reportlab.platypus import (
 
 from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import Complaint, StepRun
-from pengaduan.typesetting import INK, city_of, format_date_id, letterhead, plain_paragraph
+from pengaduan.typesetting import (
+    INK,
+    VerificationStamp,
+    city_of,
+    format_date_id,
+    letterhead,
+    plain_paragraph,
+    verification_block,
+)
 
 LETTER_LANGUAGE = "id"
 NO_NUMBER = "\u2026"  # "…": the number is written in by hand when the Sekretaris left it empty
@@ -75,6 +83,13 @@ def _subject(complaint: Complaint) -> str:
     return pgettext("answer letter", "Answer to complaint number %(number)s") % {
         "number": complaint.reference
     }
+
+
+def answer_letter_facts(complaint: Complaint) -> tuple[str, datetime, str]:
+    """The letter's number (as drafted; may be empty), its date and its subject, for the record of its issue."""
+    run = _answer_run(complaint)
+    with override(LETTER_LANGUAGE):
+        return (run.output or {}).get("letter_number", "").strip(), run.done_at, _subject(complaint)
 
 
 def _date_line(complaint: Complaint, day: datetime, st) -> Paragraph:
@@ -156,12 +171,14 @@ def _draw_page_number(canvas, doc) -> None:
     canvas.restoreState()
 
 
-def answer_letter_pdf(complaint: Complaint, *, now: datetime | None = None, compress: bool = True) -> bytes:
+def answer_letter_pdf(complaint: Complaint, *, now: datetime | None = None, compress: bool = True,
+                      stamp: VerificationStamp | None = None) -> bytes:
     """The answer letter of one complaint as PDF bytes.
 
     Uses the answer and letter number as drafted in the `draft_answer` step; raises ValueError while that
     step is not done. `now` is the letter's date; it defaults to the day the answer was drafted, so that
     every download prints the same letter. `compress=False` leaves the page streams readable for tests.
+    `stamp` is the verification code it carries (documents.verification issues letters with one).
     """
     run = _answer_run(complaint)
     output = run.output
@@ -169,7 +186,7 @@ def answer_letter_pdf(complaint: Complaint, *, now: datetime | None = None, comp
         st = _styles()
         story: list[Flowable] = [
             NextPageTemplate("later"),
-            *letterhead(complaint.unit),
+            *letterhead(complaint.unit, width=CONTENT_WIDTH),
             _date_line(complaint, now or run.done_at, st),
             Spacer(0, 8),
             _reference_block(complaint, output.get("letter_number", "").strip(), st),
@@ -181,6 +198,8 @@ def answer_letter_pdf(complaint: Complaint, *, now: datetime | None = None, comp
         # The last paragraph goes with the signature: a signature never stands alone on a page.
         story += body[:-1]
         story.append(KeepTogether([*body[-1:], Spacer(0, 10), _signature(complaint, st)]))
+        if stamp is not None:
+            story += [Spacer(0, 12), verification_block(stamp, width=CONTENT_WIDTH)]
 
         buffer = BytesIO()
         doc = BaseDocTemplate(

@@ -35,10 +35,17 @@ from pengaduan.complaints.letters import (
     _styles,
 )
 from pengaduan.complaints.models import Forward
-from pengaduan.typesetting import city_of, format_date_id, letterhead, plain_paragraph
+from pengaduan.typesetting import (
+    VerificationStamp,
+    city_of,
+    format_date_id,
+    letterhead,
+    plain_paragraph,
+    verification_block,
+)
 
 
-def _subject(forward: Forward) -> str:
+def forwarding_subject(forward: Forward) -> str:
     complaint = forward.origin
     return pgettext("forwarding letter", "Forwarding of complaint number %(number)s") % {
         "number": complaint.register_number or complaint.tracking_code}
@@ -79,7 +86,8 @@ def _text(forward: Forward) -> str:
     return "\n\n".join(paragraphs)
 
 
-def forwarding_letter_pdf(forward: Forward, *, compress: bool = True) -> bytes:
+def forwarding_letter_pdf(forward: Forward, *, compress: bool = True,
+                          stamp: VerificationStamp | None = None) -> bytes:
     """The surat pelimpahan of one forward to an outside body, as PDF bytes, dated the day of the forward."""
     if not forward.is_outside:
         raise ValueError(f"Forward {forward.pk} goes to a unit of this install; it needs no letter.")
@@ -94,7 +102,7 @@ def forwarding_letter_pdf(forward: Forward, *, compress: bool = True) -> bytes:
             (pgettext("answer letter", "Number"), NO_NUMBER),
             (pgettext("answer letter", "Nature"), pgettext("answer letter", "Ordinary")),
             (pgettext("answer letter", "Enclosure"), pgettext("forwarding letter", "1 (one) file")),
-            (pgettext("answer letter", "Subject"), _subject(forward)),
+            (pgettext("answer letter", "Subject"), forwarding_subject(forward)),
         ]
         to = [pgettext("forwarding letter", "To %(body)s") % {"body": forward.outside_body}]
         if forward.outside_address:
@@ -102,7 +110,7 @@ def forwarding_letter_pdf(forward: Forward, *, compress: bool = True) -> bytes:
         to.append(pgettext("answer letter", "at your address"))
         story: list[Flowable] = [
             NextPageTemplate("later"),
-            *letterhead(unit),
+            *letterhead(unit, width=CONTENT_WIDTH),
             plain_paragraph(date_text, st["date"]),
             Spacer(0, 8),
             *[plain_paragraph(f"{label}\u00a0: {value}", st["base"]) for label, value in reference],
@@ -113,10 +121,12 @@ def forwarding_letter_pdf(forward: Forward, *, compress: bool = True) -> bytes:
         body = _body(_text(forward), st)
         story += body[:-1]
         story.append(KeepTogether([*body[-1:], Spacer(0, 10), _signature(complaint, st)]))
+        if stamp is not None:
+            story += [Spacer(0, 12), verification_block(stamp, width=CONTENT_WIDTH)]
         buffer = BytesIO()
         doc = BaseDocTemplate(
             buffer, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM, title=_subject(forward), author=unit.name, subject=_subject(forward),
+            bottomMargin=MARGIN_BOTTOM, title=forwarding_subject(forward), author=unit.name, subject=forwarding_subject(forward),
             creator="pengaduan", invariant=1, pageCompression=1 if compress else 0,
         )
         frame = {"x1": MARGIN_LEFT, "width": CONTENT_WIDTH, "leftPadding": 0, "rightPadding": 0,
@@ -130,4 +140,4 @@ def forwarding_letter_pdf(forward: Forward, *, compress: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["forwarding_letter_pdf"]
+__all__ = ["forwarding_letter_pdf", "forwarding_subject"]

@@ -3,7 +3,8 @@
 A complainant leaves the complaint room or the web form with this sheet: it is the proof that the
 unit received the complaint, and it carries the tracking code they need to follow it up. It is
 printed on cheap office printers and read over the telephone, hence black on white, large type for
-the code, and no images or downloaded fonts (ReportLab's built-in Helvetica/Courier only).
+the code, and no downloaded fonts (ReportLab's built-in Helvetica/Courier only); the only images are the
+unit's logo and the verification QR code (see pengaduan.typesetting).
 """
 
 from collections.abc import Iterable
@@ -32,7 +33,14 @@ from reportlab.platypus import (
 )
 
 from pengaduan.complaints.models import Complaint, StepRun
-from pengaduan.typesetting import INK, format_date_id, format_datetime_id, letterhead
+from pengaduan.typesetting import (
+    INK,
+    VerificationStamp,
+    format_date_id,
+    format_datetime_id,
+    letterhead,
+    verification_block,
+)
 from pengaduan.typesetting import plain_paragraph as _p
 
 __all__ = ["TRACK_PATH", "format_date_id", "format_datetime_id", "receipt_pdf"]
@@ -241,7 +249,7 @@ def _sop_warning(complaint: Complaint) -> str:
 
 
 def receipt_pdf(complaint: Complaint, *, now: datetime | None = None, base_url: str = "",
-                compress: bool = True) -> bytes:
+                compress: bool = True, stamp: VerificationStamp | None = None) -> bytes:
     """The receipt of one complaint, in the active language, as PDF bytes.
 
     `now` is the printing time shown in the footer (tests pass it; the document is otherwise
@@ -278,11 +286,13 @@ def receipt_pdf(complaint: Complaint, *, now: datetime | None = None, base_url: 
         subject=complaint.summary, creator="pengaduan", invariant=1, pageCompression=1 if compress else 0,
     )
     story: list[Flowable] = [
-        *letterhead(complaint.unit),
+        *letterhead(complaint.unit, width=CONTENT_WIDTH),
         _p(_("COMPLAINT RECEIPT"), st["title"]),
         _details(complaint, st),
         *_steps(complaint, st),
         *_rights_and_tracking(st, base_url),
     ]
+    if stamp is not None:
+        story += [Spacer(0, 10), verification_block(stamp, width=CONTENT_WIDTH)]
     doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
     return buffer.getvalue()

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
-from pengaduan.documents.receipt import receipt_pdf
+from pengaduan.documents.issued import issue_receipt
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications.routing import complainant_route
@@ -146,7 +146,7 @@ def _render_receipt(spec: Mapping[str, Any]) -> tuple[str, bytes, str]:
     complaint = Complaint.objects.select_related("unit", "sop", "complainant").get(pk=spec["complaint"])
     # Only a hash of the code is stored: the receipt mail carries the code it was queued with.
     complaint.tracking_code = spec.get("code", "")
-    pdf = receipt_pdf(complaint, base_url=spec.get("base_url", ""))
+    pdf, _issued = issue_receipt(complaint, base_url=spec.get("base_url", ""))
     name = complaint.tracking_code or complaint.reference.replace("/", "-").replace(" ", "-")
     return f"tanda-terima-{name}.pdf", pdf, "application/pdf"
 

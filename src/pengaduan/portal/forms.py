@@ -1,5 +1,7 @@
 """The public complaint form: mobile first, safe choices easy, spam held back without outside services."""
 
+import hashlib
+
 from django import forms
 from django.core import signing
 from django.utils import timezone
@@ -64,3 +66,43 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=40,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false", "placeholder": "XXXXX-XXXXX-XXXXX"}))
+
+
+VERIFY_MAX_BYTES = 20 * 1024 * 1024  # our letters are a few hundred kilobytes; a scan-sized PDF at most
+
+
+class VerifyForm(forms.Form):
+    """A copy of a document to compare with the one issued: the PDF itself, or its SHA-256 pasted."""
+
+    document = forms.FileField(label=_("The PDF you received"), required=False,
+                               help_text=_("It is read to compute its hash and is not kept."))
+    sha256 = forms.CharField(label=_("Or paste its SHA-256 hash"), required=False, max_length=80,
+                             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload and upload.size > VERIFY_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than any document we issue."))
+        return upload
+
+    def clean_sha256(self):
+        value = "".join((self.cleaned_data.get("sha256") or "").split()).lower()
+        if value and (len(value) != 64 or any(ch not in "0123456789abcdef" for ch in value)):
+            raise forms.ValidationError(_("A SHA-256 hash is 64 characters, digits 0-9 and letters a-f."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("document") and not data.get("sha256"):
+            raise forms.ValidationError(_("Choose the PDF file, or paste its hash."))
+        return data
+
+    def digest(self) -> str:
+        """The SHA-256 of the uploaded PDF (read in chunks), else the pasted one."""
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return self.cleaned_data["sha256"]
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()

@@ -19,4 +19,6 @@ urlpatterns = [
     path("lacak/nilai/", views.rate, name="rate"),
     path("lacak/lampiran/<int:pk>/", views.own_file, name="own_file"),
     path("lacak/selesai/", views.forget, name="forget"),
+    path("verifikasi/", views.verify_start, name="verify_start"),
+    path("verifikasi/<str:code>/", views.verify, name="verify"),
 ]

@@ -18,12 +18,12 @@ from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import kinds
-from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Complaint, InformationRequest, Rating
 from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.documents.receipt import receipt_pdf
-from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
+from pengaduan.documents import verification
+from pengaduan.documents.issued import issue_answer_letter, issue_receipt
+from pengaduan.portal.forms import PublicComplaintForm, TrackForm, VerifyForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
 from pengaduan.sop.selectors import with_loaded_sop
 from pengaduan.throttle import services as throttle
@@ -157,7 +157,7 @@ def received(request):
 def receipt(request):
     # Later copies (from the tracking page) carry no code: the database holds only its hash.
     complaint = _just_issued(request, required=False)
-    pdf = receipt_pdf(complaint, base_url=request.build_absolute_uri("/"))
+    pdf, _issued = issue_receipt(complaint, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="tanda-terima.pdf"'
     return response
@@ -253,7 +253,7 @@ def answer_letter(request):
     if answering is None:
         raise Http404
     try:
-        content = answer_letter_pdf(answering)
+        content, _issued = issue_answer_letter(answering)
     except ValueError:
         raise Http404 from None
     response = HttpResponse(content, content_type="application/pdf")
@@ -272,3 +272,32 @@ def forget(request):
     request.session.pop(SESSION_KEY, None)
     request.session.pop(ISSUED_KEY, None)
     return redirect("portal:track")
+
+
+def verify_start(request):
+    """Where a reader types the code printed on a document (without a QR app)."""
+    code = verification.normalise_code(request.GET.get("code", ""))
+    if code:
+        return redirect("portal:verify", code=code)
+    return render(request, "portal/verify_start.html")
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, code):
+    """The public record of an issued document, and the check of a copy against it.
+
+    Shows what was issued (kind, number, date, unit, content hash), never who complained. A copy is compared by
+    its SHA-256: a document that was changed after it was issued, by one byte, does not match."""
+    if not throttle.hit(throttle.VERIFY, throttle.client_ip(request)):
+        return _too_many(request, _("look-ups"))
+    document = verification.find(code)
+    if document is None:
+        return render(request, "portal/verify_unknown.html", status=404)
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = "match" if form.digest() == document.sha256 else "mismatch"
+    return render(request, "portal/verify.html", {
+        "document": document, "display_code": verification.display_code(document.code), "form": form,
+        "result": result,
+    }, status=200)

@@ -23,6 +23,8 @@ class Limit:
 SUBMIT = Limit("submit", hits=5, window=timedelta(hours=1))
 LOOKUP = Limit("lookup", hits=30, window=timedelta(minutes=10))
 REPLY = Limit("reply", hits=10, window=timedelta(hours=1))
+# The verification page of issued documents: as the tracking look-up (codes must not be guessable by trying).
+VERIFY = Limit("verify", hits=30, window=timedelta(minutes=10))
 
 
 def client_ip(request) -> str:

@@ -20,12 +20,10 @@ from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.kinds import get_kind, kinds
-from pengaduan.complaints.letters import answer_letter_pdf
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Event, Examination, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.complaints.privacy import channel_details, identity_for
-from pengaduan.documents.forwarding_letter import forwarding_letter_pdf
-from pengaduan.documents.receipt import receipt_pdf
+from pengaduan.documents.issued import issue_answer_letter, issue_forwarding_letter, issue_receipt
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
@@ -418,7 +416,8 @@ def forwarding_letter(request, pk, forward_pk):
     """The surat pelimpahan to the outside body, on the unit's letterhead."""
     complaint = _visible_complaint(request.user, pk)
     forward = get_object_or_404(complaint.forwards.filter(target_unit__isnull=True), pk=forward_pk)
-    return _pdf_response(forwarding_letter_pdf(forward), f"surat-pelimpahan-{complaint.pk}-{forward.pk}.pdf")
+    content, _issued = issue_forwarding_letter(forward, actor=request.user)
+    return _pdf_response(content, f"surat-pelimpahan-{complaint.pk}-{forward.pk}.pdf")
 
 
 @login_required
@@ -585,7 +584,8 @@ def answer_letter(request, pk):
                                       done_at__isnull=False).exists():
         raise Http404
     _require_identity(request, complaint)
-    return _pdf_response(answer_letter_pdf(complaint), f"surat-jawaban-{complaint.pk}.pdf")
+    content, _issued = issue_answer_letter(complaint, actor=request.user)
+    return _pdf_response(content, f"surat-jawaban-{complaint.pk}.pdf")
 
 
 @login_required
@@ -602,8 +602,8 @@ def receipt(request, pk):
     except WorkflowError as refused:
         messages.error(request, refused.message)
         return redirect(complaint)
-    return _pdf_response(receipt_pdf(complaint, base_url=request.build_absolute_uri("/")),
-                         f"tanda-terima-{complaint.pk}.pdf")
+    content, _issued = issue_receipt(complaint, base_url=request.build_absolute_uri("/"), actor=request.user)
+    return _pdf_response(content, f"tanda-terima-{complaint.pk}.pdf")
 
 
 @login_required
