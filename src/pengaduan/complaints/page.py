@@ -171,6 +171,7 @@ class ComplaintPage:
     complainant: Any  # the privacy.Identity when this viewer may see it, else None
     public: PublicStatus
     answer_drafted: bool
+    decision_reached: bool = False  # the step that decides the follow-up has started: its disposition sheet
 
     @property
     def may_act(self) -> bool:
@@ -216,4 +217,5 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "", oversight: 
         complainant=identity,
         public=public_status(complaint, runs=runs, sop_steps=sop_steps),
         answer_drafted=any(run.done_at and run.step.kind in answering for run in runs),
+        decision_reached=any(run.step.kind in set(kinds.names_having("produces_decision")) for run in runs),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import override, pgettext
 
 from pengaduan.complaints.letters import LETTER_LANGUAGE, answer_letter_facts, answer_letter_pdf
 from pengaduan.complaints.models import Complaint, Forward
+from pengaduan.documents.disposition import disposition_facts, disposition_pdf
 from pengaduan.documents.forwarding_letter import forwarding_letter_pdf, forwarding_subject
 from pengaduan.documents.models import IssuedDocument
 from pengaduan.documents.receipt import receipt_pdf
@@ -51,4 +52,14 @@ def issue_forwarding_letter(forward: Forward, *, actor=None) -> tuple[bytes, Iss
         kind=Kind.FORWARDING_LETTER, unit=forward.origin.unit, complaint=forward.origin, forward=forward,
         number=forward.origin.register_number, dated=local_datetime(forward.forwarded_at).date(), summary=subject, actor=actor,
         render=lambda stamp: forwarding_letter_pdf(forward, stamp=stamp),
+    )
+
+
+def issue_disposition(complaint: Complaint, *, actor=None) -> tuple[bytes, IssuedDocument]:
+    """The lembar disposisi; a reprint of the same state is the same issue (ticked after the decision: new)."""
+    number, day, subject = disposition_facts(complaint)
+    return issue_pdf(
+        kind=Kind.DISPOSITION, unit=complaint.unit, complaint=complaint, number=number,
+        dated=local_datetime(day).date(), summary=subject, actor=actor,
+        render=lambda stamp: disposition_pdf(complaint, stamp=stamp),
     )

@@ -16,6 +16,9 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "sop_code", "register_code", "on_portal", "is_triage"]
     search_fields = ["code", "name"]
     inlines = [MembershipInline]
+    # The logo is printed on every letter: it is uploaded on the unit's onboarding page, where it passes the
+    # attachments' checks (type, size, pixels, re-encoding), which this layer cannot call.
+    readonly_fields = ["logo"]
 
 
 @admin.register(Invitation)

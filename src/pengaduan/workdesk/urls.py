@@ -22,6 +22,7 @@ urlpatterns = [
     path("pengaduan/<int:pk>/tanya-pengadu/", views.ask_complainant, name="ask_complainant"),
     path("pengaduan/<int:pk>/tanda-terima.pdf", views.receipt, name="receipt"),
     path("pengaduan/<int:pk>/surat-jawaban.pdf", views.answer_letter, name="answer_letter"),
+    path("pengaduan/<int:pk>/lembar-disposisi.pdf", views.disposition_sheet, name="disposition_sheet"),
     path("pengaduan/<int:pk>/lanjutkan/", views.resume, name="resume"),
     path("pengaduan/<int:pk>/kembalikan/", views.forward_return, name="forward_return"),
     path("pengaduan/<int:pk>/jawaban-pelimpahan/", views.forward_answer, name="forward_answer"),

@@ -23,7 +23,12 @@ from pengaduan.complaints.kinds import get_kind, kinds
 from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Event, Examination, Forward, StepRun
 from pengaduan.complaints.page import complaint_page
 from pengaduan.complaints.privacy import channel_details, identity_for
-from pengaduan.documents.issued import issue_answer_letter, issue_forwarding_letter, issue_receipt
+from pengaduan.documents.issued import (
+    issue_answer_letter,
+    issue_disposition,
+    issue_forwarding_letter,
+    issue_receipt,
+)
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
@@ -301,6 +306,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     context["channel_details"] = channel_details(complaint, shown=page.complainant is not None)
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
+    context["decision_reached"] = page.decision_reached
     context.update(_examination_context(request.user, complaint, page.roles, now, report_form))
     if page.may_act and not context["examination_open"]:
         kind = page.current_kind
@@ -586,6 +592,16 @@ def answer_letter(request, pk):
     _require_identity(request, complaint)
     content, _issued = issue_answer_letter(complaint, actor=request.user)
     return _pdf_response(content, f"surat-jawaban-{complaint.pk}.pdf")
+
+
+@login_required
+def disposition_sheet(request, pk):
+    """The lembar disposisi of the step that decides the follow-up, once the case has reached it."""
+    complaint = _visible_complaint(request.user, pk)
+    if not complaint.step_runs.filter(step__kind__in=kinds.names_having("produces_decision")).exists():
+        raise Http404
+    content, _issued = issue_disposition(complaint, actor=request.user)
+    return _pdf_response(content, f"lembar-disposisi-{complaint.pk}.pdf")
 
 
 @login_required
