@@ -235,6 +235,9 @@ MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", True)
 # (Unit.escalation_roles) are alerted too.
 REMINDER_SHARES = [int(share) for share in env_list("REMINDER_SHARES", ["50", "80"])]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The role of a unit's head (register corrections, the top of the line of superiors) when the unit's escalation
+# chain names none: see complaints/hierarchy.py.
+UNIT_HEAD_ROLE = env_str("UNIT_HEAD_ROLE", "")
 
 # Backups keep times to the microsecond (Django's own JSON keeps milliseconds).
 SERIALIZATION_MODULES = {"jsonfull": "pengaduan.ops.fulljson"}

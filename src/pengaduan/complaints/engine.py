@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pengaduan.complaints import clock, examinations, figures
+from pengaduan.complaints import clock, examinations, figures, hierarchy
 from pengaduan.complaints.attachments import safe_display_name, submission_total_error
 from pengaduan.complaints.domain_events import (
     ComplaintArriving,
@@ -52,7 +52,7 @@ from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop, monitoring_period
 from pengaduan.units.models import Membership, Unit
-from pengaduan.workcalendar.durations import Duration, DurationUnit
+from pengaduan.workcalendar.durations import Duration, DurationUnit, parse_duration
 from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
 
 
@@ -887,3 +887,134 @@ def tracking_code_reissue(*, complaint: Complaint, actor, now: datetime | None =
                              data={"reissued": True})
     complaint.tracking_code, complaint.tracking_code_hash = code, locked.tracking_code_hash
     return code
+
+
+# --- corrections of the register and extensions of a deadline ------------------------------------------------
+
+class RegisterCorrectionForm(forms.ModelForm):
+    """What a register entry may be corrected in: the case's own fields, never its number, date or identity."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Complaint
+        fields = ["summary", "subject", "complaint_type", "category", "event_place", "event_date"]
+        widgets = {"event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+def _require_unit_head(actor, complaint: Complaint) -> None:
+    role = hierarchy.unit_head_role(complaint.unit, complaint.sop)
+    if not role:
+        raise NotPermitted(_("%(unit)s has no unit head role: set its escalation roles, or UNIT_HEAD_ROLE.")
+                           % {"unit": complaint.unit.name})
+    _require_role(actor, complaint.unit, role, complaint.sop)
+
+
+def _recorded_for_update(complaint: Complaint) -> Complaint:
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not locked.is_recorded:
+        raise StepNotCurrent(_("Only an entry of the Buku Pengaduan can be corrected or voided."))
+    if locked.register_mark == Complaint.RegisterMark.VOID:
+        raise StepNotCurrent(_("This register entry is void; it cannot be changed any more."))
+    return locked
+
+
+def register_correct(*, complaint: Complaint, actor, data: dict, now: datetime | None = None) -> Complaint:
+    """The unit head corrects a register entry with a reason: the number stays, the entry is marked corrected,
+    and the event keeps each changed field's old and new value (the register stays gapless and auditable)."""
+    now = now or timezone.now()
+    _require_unit_head(actor, complaint)
+    form = RegisterCorrectionForm(data, instance=Complaint.objects.get(pk=complaint.pk))
+    if not form.is_valid():
+        raise _invalid(form)
+    reason = form.cleaned_data["reason"].strip()
+    with transaction.atomic():
+        locked = _recorded_for_update(complaint)
+        changes = {}
+        for field in RegisterCorrectionForm.Meta.fields:
+            old, new = getattr(locked, field), form.cleaned_data[field]
+            if old != new:
+                changes[field] = [old.isoformat() if hasattr(old, "isoformat") else old,
+                                  new.isoformat() if hasattr(new, "isoformat") else new]
+                setattr(locked, field, new)
+        if not changes:
+            raise StepInputInvalid(_("Please correct the marked fields."),
+                                   {"__all__": [_("Nothing was changed: correct at least one field.")]})
+        locked.register_mark, locked.register_note = Complaint.RegisterMark.CORRECTED, reason
+        locked.save(update_fields=[*changes, "register_mark", "register_note"])
+        figures.complaint_counted(locked)  # the type or category may have moved
+        Event.objects.create(complaint=locked, kind=Event.Kind.REGISTER_CORRECTED, actor=actor, created_at=now,
+                             data={"register_number": locked.register_number, "reason": reason, "changes": changes})
+    return locked
+
+
+def register_void(*, complaint: Complaint, actor, reason: str, now: datetime | None = None) -> Complaint:
+    """The unit head voids a register entry made in error, with a reason: the number stays in the register,
+    marked void, so the numbering stays gapless. The case must not be in progress (a void entry has no handling
+    to finish); its figures stay as they were."""
+    now = now or timezone.now()
+    _require_unit_head(actor, complaint)
+    if not (reason or "").strip():
+        raise StepInputInvalid(_("Please correct the marked fields."),
+                               {"reason": [_("Write the reason; it stays in the register and the audit trail.")]})
+    with transaction.atomic():
+        locked = _recorded_for_update(complaint)
+        if locked.status == Complaint.Status.OPEN:
+            raise StepNotCurrent(_("This case is still in progress: finish it before voiding its register entry."))
+        locked.register_mark, locked.register_note = Complaint.RegisterMark.VOID, reason.strip()
+        locked.save(update_fields=["register_mark", "register_note"])
+        Event.objects.create(complaint=locked, kind=Event.Kind.REGISTER_VOIDED, actor=actor, created_at=now,
+                             data={"register_number": locked.register_number, "reason": reason.strip()})
+    return locked
+
+
+def may_extend(user, run: StepRun) -> bool:
+    """Whether `user` may extend this step's deadline: its performer's superior, once, while it is open."""
+    complaint = run.complaint
+    role = hierarchy.superior_role(complaint.unit, complaint.sop, run.role)
+    return (run.done_at is None and run.extended_from is None and bool(role)
+            and user_has_role(user, complaint.unit, role))
+
+
+def deadline_extend(*, complaint: Complaint, actor, extension: str, reason: str,
+                    now: datetime | None = None) -> StepRun:
+    """The performer's superior extends the deadline of the step in progress, once, with a reason.
+
+    `extension` is office time on the unit's calendar ("3 hari kerja", "2 jam"), added to the current deadline.
+    The step is then measured against the extended deadline (its reminder of the breach moves with it), and
+    the register, the workdesk and the compliance report show it as extended."""
+    now = now or timezone.now()
+    errors = {}
+    try:
+        duration = parse_duration(extension or "")
+    except ValueError:
+        duration = None
+        errors["extension"] = [_("Write the extension as office time, e.g. 3 hari kerja or 4 jam.")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Write the reason; it stays in the audit trail.")]
+    if errors:
+        raise StepInputInvalid(_("Please correct the marked fields."), errors)
+    with transaction.atomic():
+        run = StepRun.objects.select_for_update().select_related("complaint__unit", "complaint__sop").filter(
+            complaint=complaint, done_at__isnull=True).first()
+        if run is None:
+            raise StepNotCurrent(_("This complaint has no step in progress."))
+        role = hierarchy.superior_role(run.complaint.unit, run.complaint.sop, run.role)
+        if not role:
+            raise NotPermitted(_("%(unit)s has no unit head role: set its escalation roles, or UNIT_HEAD_ROLE.")
+                               % {"unit": complaint.unit.name})
+        _require_role(actor, complaint.unit, role, complaint.sop)
+        if run.extended_from is not None:
+            raise StepNotCurrent(_("The deadline of this step has been extended once already."))
+        calendar = calendar_for_unit(complaint.unit)
+        old_due = run.due_at
+        run.due_at = calendar.add(old_due, duration)
+        run.extended_from, run.extended_by, run.extension_reason = old_due, actor, reason.strip()
+        run.save(update_fields=["due_at", "extended_from", "extended_by", "extension_reason"])
+        # The breach is now the extended deadline's (a breach already alerted stays in the history).
+        run.reminders.filter(kind=Reminder.Kind.BREACH, sent_at__isnull=True).update(due_at=run.due_at)
+        Event.objects.create(complaint=complaint, kind=Event.Kind.DEADLINE_EXTENDED, actor=actor,
+                             step_number=run.number, created_at=now,
+                             data={"reason": reason.strip(), "extension": extension.strip(),
+                                   "due_at_before": old_due.isoformat(), "due_at": run.due_at.isoformat()})
+    return run

@@ -51,6 +51,10 @@ class Complaint(models.Model):
         # A case forwarded here that this unit handed back to the forwarding unit as not its own.
         RETURNED = "returned", _("Returned to the forwarding unit")
 
+    class RegisterMark(models.TextChoices):
+        CORRECTED = "corrected", _("Corrected")
+        VOID = "void", _("Void")
+
     class SetAsideReason(models.TextChoices):
         SPAM = "spam", _("Spam or abuse")
         DUPLICATE = "duplicate", _("Duplicate of another complaint")
@@ -106,6 +110,10 @@ class Complaint(models.Model):
     register_seq = models.PositiveIntegerField(_("register sequence"), null=True, blank=True)
     register_number = models.CharField(_("register number"), max_length=60, blank=True)
     recorded_at = models.DateTimeField(_("recorded in the register at"), null=True, blank=True)
+    # A register entry is never renumbered nor removed: the unit head corrects it or voids it, with a reason
+    # (engine.register_correct / register_void; the events keep every old value), and the entry is marked.
+    register_mark = models.CharField(_("register entry"), max_length=10, choices=RegisterMark.choices, blank=True)
+    register_note = models.TextField(_("reason for the correction or voiding"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -126,6 +134,11 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=Q(is_anonymous=False) | Q(complainant__isnull=True),
                 name="complaints_complaint_anonymous_keeps_no_identity",
+            ),
+            models.CheckConstraint(
+                condition=Q(register_mark="", register_note="") | (~Q(register_mark="") & Q(register_seq__isnull=False)
+                                                                   & ~Q(register_note="")),
+                name="complaints_complaint_register_mark_has_entry_and_reason",
             ),
             models.CheckConstraint(
                 condition=Q(status="open", closed_at__isnull=True)
@@ -235,6 +248,14 @@ class StepRun(models.Model):
         _("waiting for the complainant since"), null=True, blank=True,
         help_text=_("While set, the step's clock stands still; the deadline moves on when it resumes."),
     )
+    # One extension of the deadline, by the performer's superior with a reason (engine.deadline_extend): the
+    # deadline before it is kept here, `due_at` is the extended one, and the step is measured against it.
+    extended_from = models.DateTimeField(_("deadline before the extension"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("extended by"),
+    )
 
     objects = StepRunQuerySet.as_manager()
 
@@ -252,6 +273,12 @@ class StepRun(models.Model):
                 name="complaints_steprun_done_has_performer",
             ),
             models.CheckConstraint(condition=Q(due_at__gte=models.F("started_at")), name="complaints_steprun_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(extended_from__isnull=True, extension_reason="", extended_by__isnull=True)
+                | (Q(extended_from__isnull=False, extended_by__isnull=False, due_at__gt=models.F("extended_from"))
+                   & ~Q(extension_reason="")),
+                name="complaints_steprun_extension_complete",
+            ),
         ]
         indexes = [
             # Inboxes: a unit's open steps of a role, nearest deadline first (read in order, never sorted).
@@ -710,6 +737,9 @@ class Event(models.Model):
         CODE_ISSUED = "code_issued", _("New tracking code issued on a reprinted receipt (the old one is void)")
         EXAMINATION_ORDERED = "examination_ordered", _("Examination by an Irban ordered")
         EXAMINATION_REPORTED = "examination_reported", _("Examination report (LHP) submitted")
+        REGISTER_CORRECTED = "register_corrected", _("Register entry corrected by the unit head")
+        REGISTER_VOIDED = "register_voided", _("Register entry voided by the unit head")
+        DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended by the superior")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -124,8 +124,14 @@ def register_entries(*, unit: Unit, year: int) -> QuerySet[Complaint]:
     return (
         Complaint.objects.filter(unit=unit, register_year=year)
         .select_related("complainant")
+        .annotate(deadline_extended=deadline_extended())
         .order_by("register_seq")
     )
+
+
+def deadline_extended() -> Exists:
+    """Whether a step deadline of the complaint was extended by a superior (the register marks it)."""
+    return Exists(StepRun.objects.filter(complaint=OuterRef("pk"), extended_from__isnull=False))
 
 
 class RegisterYear:

@@ -29,6 +29,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTem
 from pengaduan.complaints import channels
 from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.models import Complaint, DecisionType, StepRun
+from pengaduan.complaints.selectors import deadline_extended
 from pengaduan.reports.periods import Period
 from pengaduan.typesetting import INK, format_datetime_id, letterhead, local_datetime, plain_paragraph
 from pengaduan.units.models import Unit
@@ -57,7 +58,7 @@ class RegisterTooLong(Exception):
 
 FIELDS = ("register_seq", "received_at", "register_number", "is_anonymous", "is_confidential", "complainant__name",
           "channel", "summary", "subject", "decision_type", "forward_to", "status", "closed_at", "lapor_id",
-          "linked_to__register_number")
+          "linked_to__register_number", "register_mark", "register_note", "deadline_extended")
 
 
 def register_entries(*, unit: Unit, period: Period) -> QuerySet[Complaint]:
@@ -70,7 +71,7 @@ def register_entries(*, unit: Unit, period: Period) -> QuerySet[Complaint]:
     return (
         Complaint.objects.filter(unit=unit, register_year__in=range(period.start.year, period.last_day.year + 1),
                                  recorded_at__gte=start, recorded_at__lt=end)
-        .annotate(**_output_columns())
+        .annotate(**_output_columns(), deadline_extended=deadline_extended())
         .order_by("register_year", "register_seq")
     )
 
@@ -103,6 +104,7 @@ def _labels() -> dict[str, dict]:
         "channel": channels.labels(),
         "decision": dict(DecisionType.choices),
         "status": dict(Complaint.Status.choices),
+        "mark": dict(Complaint.RegisterMark.choices),
     }
 
 
@@ -115,8 +117,13 @@ def _follow_up(decision: str, forward_to, labels: dict) -> str:
     return text
 
 
-def _remarks(status: str, lapor_id: str, linked_to: str | None, labels: dict) -> str:
-    parts = [str(labels["status"].get(status, status))]
+def _remarks(status: str, lapor_id: str, linked_to: str | None, labels: dict, mark: str = "", note: str = "",
+             extended: bool = False) -> str:
+    # A corrected or void entry says so first, with the unit head's reason: the number stays in the register.
+    parts = [f"{str(labels['mark'].get(mark, mark)).upper()}: {note}"] if mark else []
+    parts.append(str(labels["status"].get(status, status)))
+    if extended:
+        parts.append(_("deadline extended"))
     if lapor_id:
         parts.append(_("SP4N-LAPOR! %(id)s") % {"id": lapor_id})
     if linked_to:
@@ -128,12 +135,12 @@ def display_row(row: tuple, labels: dict) -> list:
     """One register line as shown: [no., received (aware datetime), register number, complainant, channel,
     summary, subject, follow-up, answered (aware datetime or None), remarks]."""
     (seq, received_at, number, anonymous, confidential, name, channel, summary, subject, decision, forward_to,
-     status, closed_at, lapor_id, linked_to) = row
+     status, closed_at, lapor_id, linked_to, mark, note, extended) = row
     answered = closed_at if status == Complaint.Status.CLOSED else None
     return [
         seq, received_at, number, complainant_text(anonymous, confidential, name),
         str(labels["channel"].get(channel, channel)), summary, subject, _follow_up(decision, forward_to, labels),
-        answered, _remarks(status, lapor_id, linked_to, labels),
+        answered, _remarks(status, lapor_id, linked_to, labels, mark, note, extended),
     ]
 
 

@@ -240,6 +240,7 @@ class StepFigures:
     p90: float | None = None
     standard_median: float | None = None
     paused: int = 0  # office seconds spent waiting for the complainant
+    extended: int = 0  # of the steps done, those whose deadline the superior extended (measured against it)
 
     @property
     def on_time_share(self) -> float | None:
@@ -265,6 +266,13 @@ def compliance_by_step(*, unit: Unit, period: Period) -> list[StepFigures]:
     for (number,), histogram in _histograms(unit, period, STANDARD, ["step_number"]).items():
         if number in rows:
             rows[number].standard_median = histogram_percentiles(histogram, (0.5,))[0]
+    # Extensions are rare: counted from the step runs themselves, not from a rollup.
+    start, end = period.bounds()
+    for number, n in (StepRun.objects.filter(unit=unit, extended_from__isnull=False, done_at__gte=start,
+                                             done_at__lt=end)
+                      .values("number").annotate(n=Count("id")).values_list("number", "n")):
+        if number in rows:
+            rows[number].extended = n
     return [rows[number] for number in sorted(rows)]
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pengaduan.complaints import engine, examinations, selectors
+from pengaduan.complaints import engine, examinations, hierarchy, selectors
 from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
@@ -272,7 +272,7 @@ def _visible_complaint(user, pk) -> Complaint:
 
 @login_required
 def complaint_detail(request, pk, step_form=None, question_form_errors=None, report_form=None,
-                     outside_answer_form=None):
+                     outside_answer_form=None, correction_form=None):
     complaint = _visible_complaint(request.user, pk)
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
@@ -307,6 +307,11 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
     context["decision_reached"] = page.decision_reached
+    context["may_extend"] = current is not None and engine.may_extend(request.user, current)
+    if complaint.is_recorded and complaint.register_mark != Complaint.RegisterMark.VOID and \
+            engine.user_has_role(request.user, complaint.unit,
+                                 hierarchy.unit_head_role(complaint.unit, complaint.sop)):
+        context["correction_form"] = correction_form or engine.RegisterCorrectionForm(instance=complaint)
     context.update(_examination_context(request.user, complaint, page.roles, now, report_form))
     if page.may_act and not context["examination_open"]:
         kind = page.current_kind
@@ -592,6 +597,57 @@ def answer_letter(request, pk):
     _require_identity(request, complaint)
     content, _issued = issue_answer_letter(complaint, actor=request.user)
     return _pdf_response(content, f"surat-jawaban-{complaint.pk}.pdf")
+
+
+@login_required
+@require_POST
+def extend_deadline(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        run = engine.deadline_extend(complaint=complaint, actor=request.user,
+                                     extension=request.POST.get("extension", ""), reason=request.POST.get("reason", ""))
+    except StepInputInvalid as refused:
+        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The deadline of step %(number)s is extended.") % {"number": run.number})
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def register_correct(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.register_correct(complaint=complaint, actor=request.user, data=request.POST)
+    except StepInputInvalid as refused:
+        form = engine.RegisterCorrectionForm(request.POST, instance=complaint)
+        form.is_valid()
+        for error in refused.errors.get("__all__", []):
+            form.add_error(None, error)
+        messages.error(request, refused.message)
+        return complaint_detail(request, pk, correction_form=form)
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The register entry is corrected; the old values stay in the history."))
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def register_void(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    try:
+        engine.register_void(complaint=complaint, actor=request.user, reason=request.POST.get("reason", ""))
+    except StepInputInvalid as refused:
+        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
+    except WorkflowError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The register entry is void; its number stays in the register."))
+    return redirect(complaint)
 
 
 @login_required
