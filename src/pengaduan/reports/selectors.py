@@ -266,11 +266,12 @@ def compliance_by_step(*, unit: Unit, period: Period) -> list[StepFigures]:
     for (number,), histogram in _histograms(unit, period, STANDARD, ["step_number"]).items():
         if number in rows:
             rows[number].standard_median = histogram_percentiles(histogram, (0.5,))[0]
-    # Extensions are rare: counted from the step runs themselves, not from a rollup.
+    # Extensions are rare: counted from the step runs themselves along their small partial index
+    # (complaints_steprun_extended), not from a rollup.
     start, end = period.bounds()
     for number, n in (StepRun.objects.filter(unit=unit, extended_from__isnull=False, done_at__gte=start,
                                              done_at__lt=end)
-                      .values("number").annotate(n=Count("id")).values_list("number", "n")):
+                      .order_by().values("number").annotate(n=Count("id")).values_list("number", "n")):
         if number in rows:
             rows[number].extended = n
     return [rows[number] for number in sorted(rows)]
