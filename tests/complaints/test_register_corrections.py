@@ -242,3 +242,11 @@ def test_it_offers_the_forms_only_to_those_who_may_use_them(client, recorded, st
     assert response.status_code == 302
     recorded.refresh_from_db()
     assert recorded.summary != "Lain"
+
+
+def test_it_marks_an_extended_deadline_in_the_inbox(client, recorded, staff):
+    advance(recorded, staff, to_step=2)
+    deadline_extend(complaint=recorded, actor=staff["inspektur"], extension="2 hari kerja", reason="Menunggu.")
+    client.force_login(staff["sekretaris"])
+    page = client.get("/kerja/").content.decode()
+    assert recorded.register_number in page and "(diperpanjang)" in page

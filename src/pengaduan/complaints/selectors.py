@@ -58,7 +58,7 @@ def _unit_role_filter(roles: dict[int, set[str]], unit_field: str, role_field: s
 # What a list of steps shows (inboxes, the team view): a complaint's long texts, its unit's letterhead or a
 # step's inputs would cost more to read and build than the whole rest of the page.
 _STEP_LIST_FIELDS = (
-    "unit_id", "number", "role", "started_at", "due_at", "done_at", "paused_at",
+    "unit_id", "number", "role", "started_at", "due_at", "done_at", "paused_at", "extended_from",
     "complaint__sop_id", "complaint__unit_id", "complaint__register_number",
     "complaint__summary", "complaint__channel", "step__kind",
 )
