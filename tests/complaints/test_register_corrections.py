@@ -250,3 +250,11 @@ def test_it_marks_an_extended_deadline_in_the_inbox(client, recorded, staff):
     client.force_login(staff["sekretaris"])
     page = client.get("/kerja/").content.decode()
     assert recorded.register_number in page and "(diperpanjang)" in page
+
+
+def test_it_shows_the_corrected_fields_by_their_labels_in_the_history(client, recorded, inspektur):
+    register_correct(complaint=recorded, actor=inspektur,
+                     data=_correction(recorded, summary="Pungutan liar pada pengurusan KK"))
+    client.force_login(inspektur)
+    page = client.get(f"/kerja/pengaduan/{recorded.pk}/").content.decode()
+    assert "Ringkasan: Pungutan liar pada pengurusan KTP → Pungutan liar pada pengurusan KK" in page

@@ -290,7 +290,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         "complaint": complaint,
         "steps": steps,
         "current": current,
-        "events": selectors.complaint_timeline(complaint),
+        "events": _with_change_rows(selectors.complaint_timeline(complaint)),
         "attachments": complaint.attachments.all(),
         "questions": complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"),
         "my_roles": page.roles,
@@ -327,6 +327,17 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         context["step_form"] = step_form or kind.form_class(initial=kind.initial(complaint), complaint=complaint)
         context["coordinator_roles"] = [(role, complaint.sop.role_title(role)) for role in current.step.coordinators]
     return render(request, "workdesk/complaint.html", context)
+
+
+def _with_change_rows(events) -> list:
+    """A register correction's changes as (field label, old, new), for the history."""
+    events = list(events)
+    labels = {name: field.label for name, field in engine.RegisterCorrectionForm.base_fields.items()}
+    for event in events:
+        if event.kind == Event.Kind.REGISTER_CORRECTED:
+            event.change_rows = [(labels.get(name, name), old, new)
+                                 for name, (old, new) in (event.data.get("changes") or {}).items()]
+    return events
 
 
 def step_left(run: StepRun, calendar, now, examining_run_id: int | None) -> TimeLeft:
