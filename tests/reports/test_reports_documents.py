@@ -114,7 +114,7 @@ def test_it_refuses_to_print_a_register_longer_than_a_printed_one_should_be(data
 
 def test_it_prints_many_pages_with_the_column_heads_on_each(data_set, monkeypatch):
     rows = [(n, wib(2026, 11, 2, 8, 0), f"{n:04d}/PGD/INSP/2026", False, False, f"Pengadu {n}", "walk_in",
-             "Ringkasan", "Objek", "", "", "open", None, "", None) for n in range(1, 121)]
+             "Ringkasan", "Objek", "", "", "open", None, "", None, "", "", False) for n in range(1, 121)]
     monkeypatch.setattr(register, "register_rows", lambda entries: iter(rows))
     text = pdf_text(register.register_pdf(unit=data_set.unit, period=Period.year(2026)))
     pages = text.split("\f")[:-1]

@@ -112,7 +112,7 @@ def test_the_receipt_printed_in_the_workdesk_carries_the_new_code(client, unit, 
         printed["code"] = case.tracking_code
         return b"%PDF-1.4 fake"
 
-    monkeypatch.setattr("pengaduan.workdesk.views.receipt_pdf", fake_pdf)
+    monkeypatch.setattr("pengaduan.documents.issued.receipt_pdf", fake_pdf)  # every receipt is issued there
     client.force_login(staff["jfu"])
     assert client.post(reverse("workdesk:receipt", args=[complaint.pk])).status_code == 200
     assert printed["code"] and printed["code"] != complaint.tracking_code
