@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from pengaduan.complaints.channels.lapor import normalize_lapor_id
 from pengaduan.complaints.models import ComplaintType
@@ -54,7 +55,7 @@ def flag(value: Any, field: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise MappingError(field, f"{value!r} is neither yes nor no")
+    raise MappingError(field, _("%(value)s is neither yes nor no.") % {"value": repr(value)})
 
 
 def moment(value: Any, field: str) -> datetime | None:
@@ -72,7 +73,7 @@ def moment(value: Any, field: str) -> datetime | None:
         if parsed is None:
             parsed = _day_first(raw)
         if parsed is None:
-            raise MappingError(field, f"{raw!r} is not a date and time")
+            raise MappingError(field, _("%(value)s is not a date and time.") % {"value": repr(raw)})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -91,7 +92,7 @@ def day(value: Any, field: str) -> date | None:
         found = _day_first(raw)
         parsed = found.date() if found else None
     if parsed is None:
-        raise MappingError(field, f"{raw!r} is not a date")
+        raise MappingError(field, _("%(value)s is not a date.") % {"value": repr(raw)})
     return parsed
 
 
@@ -115,15 +116,15 @@ def report_to_intake(report: dict[str, Any], *, unit_name: str, now: datetime | 
     now = now or timezone.now()
     tracking_id = normalize_lapor_id(text(report.get("tracking_id")))
     if not tracking_id:
-        raise MappingError("tracking_id", "the report has no tracking ID")
+        raise MappingError("tracking_id", _("The report has no tracking ID."))
     if len(tracking_id) > 50:
-        raise MappingError("tracking_id", "the tracking ID is longer than 50 characters")
+        raise MappingError("tracking_id", _("The tracking ID is longer than 50 characters."))
     title, content = text(report.get("title")), text(report.get("content"))
     if not content and not title:
-        raise MappingError("content", "the report has neither a title nor a content")
+        raise MappingError("content", _("The report has neither a title nor a content."))
     kind = text(report.get("type")).lower().replace("-", "_")
     if kind and kind not in REPORT_TYPES and kind.replace("_", " ") not in REPORT_TYPES:
-        raise MappingError("type", f"unknown report type {report.get('type')!r}")
+        raise MappingError("type", _("Unknown report type %(value)s.") % {"value": repr(report.get("type"))})
     received = moment(report.get("disposed_at"), "disposed_at") or moment(report.get("created_at"), "created_at")
     received = min(received or now, now)  # LAPOR!'s clock running ahead must not refuse the report
     event_date = day(report.get("event_date"), "event_date")
@@ -131,7 +132,7 @@ def report_to_intake(report: dict[str, Any], *, unit_name: str, now: datetime | 
         event_date = None  # an impossible date is dropped, not the report
     reporter = report.get("reporter") or {}
     if not isinstance(reporter, dict):
-        raise MappingError("reporter", "the reporter is not an object")
+        raise MappingError("reporter", _("The reporter is not an object."))
     name = text(reporter.get("name"))
     anonymous = flag(report.get("is_anonymous", False), "is_anonymous") or not name
     subject = text(report.get("category")) or text((report.get("disposition") or {}).get("institution_name")) \
