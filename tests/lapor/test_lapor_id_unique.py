@@ -35,7 +35,7 @@ def test_it_refuses_a_taken_lapor_id_naming_the_complaint_that_has_it(unit, jfu)
     with pytest.raises(StepInputInvalid) as refused:
         complaint_record(unit=unit, actor=jfu, data=intake_data(channel="lapor", lapor_id="#1916449"))
     assert refused.value.errors["lapor_id"] == [
-        f"SP4N-LAPOR! report 1916449 is already complaint {first.register_number} of {unit.name}."]
+        f"Laporan SP4N-LAPOR! 1916449 sudah tercatat sebagai pengaduan {first.register_number} pada {unit.name}."]
     assert Complaint.objects.count() == 1
 
 

@@ -124,24 +124,24 @@ def test_it_lists_the_errors_of_a_malformed_file_and_writes_nothing(unit, tmp_pa
 
     assert Complaint.objects.count() == 0
     assert "row 2: 1916449 new" in text
-    assert "row 3: - error: Tracking ID: The report has no tracking ID." in text
-    assert "row 4: 1916451 error: Tanggal Disposisi: 'kemarin sore' is not a date and time." in text
-    assert "row 5: 1916452 error: Isi Laporan: The report has neither a title nor a content." in text
-    assert "row 6: 1916453 error: Klasifikasi: Unknown report type 'Keluhan'." in text
-    assert "row 7: 1916454 error: Anonim: 'mungkin' is neither yes nor no." in text
-    assert "row 8: 1916449 error: The same LAPOR! ID is on row 2 too." in text
+    assert "row 3: - error: Tracking ID: Laporan tidak memiliki tracking ID." in text
+    assert "row 4: 1916451 error: Tanggal Disposisi: 'kemarin sore' bukan tanggal dan waktu." in text
+    assert "row 5: 1916452 error: Isi Laporan: Laporan tidak memiliki judul maupun isi." in text
+    assert "row 6: 1916453 error: Klasifikasi: Jenis laporan 'Keluhan' tidak dikenal." in text
+    assert "row 7: 1916454 error: Anonim: 'mungkin' bukan ya maupun tidak." in text
+    assert "row 8: 1916449 error: ID LAPOR! yang sama juga ada pada baris 2." in text
 
 
 def test_it_refuses_a_file_that_is_not_a_spreadsheet_with_one_line(unit, tmp_path):
-    with pytest.raises(CommandError, match="not a readable XLSX workbook"):
+    with pytest.raises(CommandError, match="bukan buku kerja XLSX"):
         run_import(tmp_path, b"PK\x03\x04 this is no workbook", name="export.xlsx")
-    with pytest.raises(CommandError, match="not a readable XLSX workbook"):
+    with pytest.raises(CommandError, match="bukan buku kerja XLSX"):
         run_import(tmp_path, b"\x00\x01\x02garbage", name="export.xlsx")
     assert Complaint.objects.count() == 0
 
 
 def test_it_names_the_required_column_that_is_missing(unit, tmp_path):
-    with pytest.raises(CommandError, match='No column for "tracking id" was found'):
+    with pytest.raises(CommandError, match='Kolom "tracking id" tidak ditemukan pada baris pertama'):
         run_import(tmp_path, csv_file(header=["Nomor", *HEADER[1:]]))
 
 
@@ -174,5 +174,5 @@ def test_it_refuses_to_write_a_file_with_errors(unit):
 
 
 def test_it_says_an_empty_file_is_empty(unit):
-    with pytest.raises(ImportFileError, match="empty"):
+    with pytest.raises(ImportFileError, match="Berkas kosong"):
         import_preview(unit=unit, handle=io.BytesIO(b""), name="lapor.csv")
