@@ -202,3 +202,18 @@ def test_it_uses_the_units_own_token_over_the_default(lapor_account, lapor_serve
 def test_it_refuses_an_unknown_unit_with_one_line(db):
     with pytest.raises(CommandError, match="no SP4N-LAPOR! account"):
         sync("--unit", "NOPE")
+
+
+def test_the_admin_keeps_the_token_when_left_empty_and_never_shows_it(lapor_account, client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "sandi-uji-yang-panjang")
+    client.force_login(admin_user)
+    LaporAccount.objects.filter(pk=lapor_account.pk).update(token="rahasia-unit")
+    url = f"/admin/lapor/laporaccount/{lapor_account.pk}/change/"
+
+    assert "rahasia-unit" not in client.get(url).content.decode()
+    response = client.post(url, {"unit": lapor_account.unit_id, "institution_id": "INST-2", "enabled": "on",
+                                 "base_url": "", "token": ""})
+
+    assert response.status_code == 302
+    lapor_account.refresh_from_db()
+    assert (lapor_account.institution_id, lapor_account.token) == ("INST-2", "rahasia-unit")

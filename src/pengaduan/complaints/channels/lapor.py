@@ -32,5 +32,6 @@ LAPOR = register(Channel(
     details={"lapor_id": LaporIdField(label=_("SP4N-LAPOR! tracking ID"), max_length=50, required=False,
                                       help_text=_("Kept for cross-reference with the national portal; "
                                                   "one complaint per LAPOR! report."))},
-    sample=lambda received, serial: {"lapor_id": f"LAP-{received:%Y%m%d}-{serial or 42:04d}"},
+    # Unique per install: the moment of receipt to the second tells the demo's samples apart.
+    sample=lambda received, serial: {"lapor_id": f"LAP-{received:%Y%m%d-%H%M%S}{f'-{serial}' if serial else ''}"},
 ))
