@@ -196,15 +196,23 @@ def _lapor_error(lapor_id: str, other: Complaint | None) -> StepInputInvalid:
 def save_complaint(complaint: Complaint) -> None:
     """Save the recorded complaint; a LAPOR! ID another complaint carries is a form error on that field (checked
     first for the message, and by the unique constraint against two officers saving at the same moment)."""
+    if not complaint.lapor_id:
+        # The common case (and the public form's write path) stays one plain insert: no read, no savepoint.
+        _save(complaint)
+        return
     if error := lapor_id_taken_error(complaint):
         raise error
     try:
         with transaction.atomic():
-            complaint.save()
+            _save(complaint)
     except IntegrityError as integrity:
         if LAPOR_ID_CONSTRAINT not in str(integrity) and "lapor_id" not in str(integrity):
             raise
         raise lapor_id_taken_error(complaint) or _lapor_error(complaint.lapor_id, None) from integrity
+
+
+def _save(complaint: Complaint) -> None:
+    complaint.save()
     orphan = getattr(complaint, "_orphaned_complainant", None)
     if orphan is not None and not orphan.complaints.exists():
         orphan.delete()
