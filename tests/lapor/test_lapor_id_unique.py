@@ -98,7 +98,7 @@ def test_a_forwarded_case_leaves_the_lapor_id_with_its_origin(unit, staff):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_duplicates_aside_and_reports_them(unit, capsys):
     executor = MigrationExecutor(connection)
-    before = [("complaints", "0016_event_kinds_examinations_and_forwards")]
+    before = [("complaints", "0017_complainant_and_inbound_messages")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("complaints", "Complaint")
     sop_id = Sop.objects.get().pk

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('complaints', '0017_lapor_id_unique'),
+        ('complaints', '0018_lapor_id_unique'),
         ('units', '0005_pemda_portal'),
     ]
 

@@ -47,7 +47,7 @@ def move_duplicates_aside(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0016_event_kinds_examinations_and_forwards'),
+        ('complaints', '0017_complainant_and_inbound_messages'),
         ('sop', '0001_initial'),
         ('units', '0005_pemda_portal'),
     ]
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='event',
             name='kind',
-            field=models.CharField(choices=[('received', 'Complaint received'), ('recorded', 'Recorded in the Buku Pengaduan'), ('step_started', 'Step started'), ('step_completed', 'Step completed'), ('coordination_requested', 'Coordination requested'), ('coordination_answered', 'Coordination answered'), ('closed', 'Case closed'), ('set_aside', 'Set aside'), ('information_requested', 'More information asked of the complainant'), ('information_given', 'Complainant added information'), ('rated', 'Complainant rated the answer'), ('linked', 'Linked to another complaint'), ('paused', 'Waiting for the complainant'), ('resumed', 'Clock resumed'), ('note', 'Internal note'), ('reminded', 'Reminder sent'), ('escalated', 'Deadline passed; superiors alerted'), ('forwarded', 'Forwarded'), ('forward_received', 'Received by forwarding'), ('forward_answered', 'The forwarded case was answered'), ('answer_sent_back', 'Answer reported to the forwarding unit'), ('returned', 'Returned to the forwarding unit'), ('forward_returned', 'Returned by the unit it was forwarded to'), ('monitoring_reminded', 'Monitoring reminder sent'), ('code_issued', 'New tracking code issued on a reprinted receipt (the old one is void)'), ('examination_ordered', 'Examination by an Irban ordered'), ('examination_reported', 'Examination report (LHP) submitted'), ('lapor_id_cleared', 'SP4N-LAPOR! ID moved aside: another complaint carries it')], max_length=32, verbose_name='event'),
+            field=models.CharField(choices=[('received', 'Complaint received'), ('recorded', 'Recorded in the Buku Pengaduan'), ('step_started', 'Step started'), ('step_completed', 'Step completed'), ('coordination_requested', 'Coordination requested'), ('coordination_answered', 'Coordination answered'), ('closed', 'Case closed'), ('set_aside', 'Set aside'), ('information_requested', 'More information asked of the complainant'), ('information_given', 'Complainant added information'), ('rated', 'Complainant rated the answer'), ('linked', 'Linked to another complaint'), ('paused', 'Waiting for the complainant'), ('resumed', 'Clock resumed'), ('note', 'Internal note'), ('reminded', 'Reminder sent'), ('escalated', 'Deadline passed; superiors alerted'), ('forwarded', 'Forwarded'), ('forward_received', 'Received by forwarding'), ('forward_answered', 'The forwarded case was answered'), ('answer_sent_back', 'Answer reported to the forwarding unit'), ('returned', 'Returned to the forwarding unit'), ('forward_returned', 'Returned by the unit it was forwarded to'), ('monitoring_reminded', 'Monitoring reminder sent'), ('code_issued', 'New tracking code issued on a reprinted receipt (the old one is void)'), ('examination_ordered', 'Examination by an Irban ordered'), ('examination_reported', 'Examination report (LHP) submitted'), ('complainant_wrote', 'The complainant wrote'), ('lapor_id_cleared', 'SP4N-LAPOR! ID moved aside: another complaint carries it')], max_length=32, verbose_name='event'),
         ),
         migrations.RunPython(move_duplicates_aside, migrations.RunPython.noop),
         migrations.AddConstraint(
