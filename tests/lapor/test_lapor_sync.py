@@ -217,3 +217,61 @@ def test_the_admin_keeps_the_token_when_left_empty_and_never_shows_it(lapor_acco
     assert response.status_code == 302
     lapor_account.refresh_from_db()
     assert (lapor_account.institution_id, lapor_account.token) == ("INST-2", "rahasia-unit")
+
+
+def test_a_unit_that_cannot_receive_does_not_stop_the_others(lapor_account, lapor_server, madiun_sop):
+    from factories import make_unit
+
+    no_sop = make_unit(code="KEC", name="Kecamatan Taman", sop_code="TIDAK-ADA")
+    LaporAccount.objects.create(unit=no_sop, institution_id="INST-KEC")
+    lapor_server.state.dispose("INST-KEC", report("3000001"))
+    lapor_server.state.dispose("INST-1", report("1916449"))
+
+    results = {result.unit: result for result in lapor_sync()}
+
+    assert results["KEC"].errors and results["INSP"].created == 1
+    assert LaporAccount.objects.get(unit=no_sop).last_error
+
+
+def test_two_servers_storing_one_report_at_once_keep_one_complaint(lapor_account, monkeypatch):
+    """The second server did not see the first one's row when it looked: the constraint refuses its insert and
+    it takes the first one's complaint."""
+    from lapor_contract import report as a_report
+
+    from pengaduan.complaints.kinds import intake
+    from pengaduan.lapor import services
+    from pengaduan.lapor.mapping import report_to_intake
+
+    data = report_to_intake(a_report("1916449"), unit_name="Inspektorat")
+    first = services.report_receive(unit=lapor_account.unit, data=data)
+    monkeypatch.setattr(intake, "lapor_id_taken_error", lambda complaint: None)
+    real_filter = Complaint.objects.filter
+    monkeypatch.setattr(Complaint.objects, "filter", lambda *a, **kw: (
+        real_filter(pk__in=[]) if kw == {"lapor_id": "1916449"} else real_filter(*a, **kw)))
+
+    second = services.report_receive(unit=lapor_account.unit, data=data)
+
+    monkeypatch.undo()
+    assert not second.created and second.complaint == first.complaint
+    assert Complaint.objects.count() == 1
+
+
+def test_an_entry_claimed_by_another_server_is_not_sent_twice(lapor_account, lapor_server, staff):
+    from datetime import timedelta
+
+    lapor_server.state.dispose("INST-1", report("1916449"))
+    sync()
+    complaint = Complaint.objects.get()
+    step_complete(complaint=complaint, actor=staff["jfu"], step_number=1,
+                  data=intake_data(channel="lapor", lapor_id="1916449"))
+    from pengaduan.lapor.services import push_plan
+
+    push_plan(unit=lapor_account.unit)
+    LaporPush.objects.update(claimed_until=NOW + timedelta(minutes=5))  # the other server is sending it
+
+    sync()
+
+    assert lapor_server.state.followups == {}
+    LaporPush.objects.update(claimed_until=NOW - timedelta(seconds=1))  # it died: the claim ran out
+    sync()
+    assert len(lapor_server.state.entries_for("1916449")) == 1

@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from pengaduan.complaints import engine
-from pengaduan.complaints.errors import StepInputInvalid
+from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
 from pengaduan.complaints.models import Complaint, StepRun
 from pengaduan.complaints.page import public_stage, public_status
 from pengaduan.lapor.client import LaporClient, LaporError
@@ -243,7 +243,7 @@ def lapor_sync(*, unit_code: str | None = None, max_pages: int | None = None, no
             result.created, result.matched, result.pages = pulled.created, pulled.matched, pulled.pages
             result.planned, result.sent, result.failed = pushed.planned, pushed.sent, pushed.failed
             LaporAccount.objects.filter(pk=account.pk).update(last_error="")
-        except LaporError as error:
+        except (LaporError, WorkflowError) as error:  # e.g. the unit's SOP is not loaded: this unit only
             result.errors.append(str(error))
             LaporAccount.objects.filter(pk=account.pk).update(last_error=scrub_text(str(error))[:500])
         results.append(result)
