@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
-from factories import PASSWORD, intake_data, make_unit, make_user
+from factories import PASSWORD, intake_data, make_unit
 
 from pengaduan.complaints import appendonly
 from pengaduan.complaints.engine import complaint_receive, complaint_record, step_complete

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.urls import reverse
 from factories import PASSWORD
-from test_lapor_import import HEADER, ROWS, csv_file
+from test_lapor_import import ROWS, csv_file
 
 from pengaduan.complaints.models import Complaint
 

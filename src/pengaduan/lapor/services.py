@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
