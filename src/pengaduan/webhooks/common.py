@@ -1,0 +1,68 @@
+"""What both webhooks share: JSON answers, rate limits, and handing a message to the complaints."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+from pengaduan.throttle.services import Limit, client_ip, hit, used_up
+from pengaduan.units.models import Unit
+
+logger = logging.getLogger("pengaduan.webhooks")
+
+# A provider retries and batches, but never sends thousands a minute to one unit; a flood is not a provider.
+DELIVERIES = Limit("webhook", hits=600, window=timedelta(minutes=1))
+# Requests with a bad signature or secret: a few are a misconfiguration, many are someone guessing.
+REFUSED = Limit("webhook-refused", hits=20, window=timedelta(minutes=10))
+
+
+def answer(status: int, message: str = "", **extra) -> JsonResponse:
+    body = {"ok": status < 400, **extra}
+    if message:
+        body["error" if status >= 400 else "detail"] = message
+    return JsonResponse(body, status=status)
+
+
+def too_many(request) -> JsonResponse | None:
+    """429 when this address has been refused too often, or sends more than any provider would."""
+    who = client_ip(request)
+    if used_up(REFUSED, who) or not hit(DELIVERIES, who):
+        return answer(429, _("Too many requests. Please try again later."))
+    return None
+
+
+def hit_refused(request) -> None:
+    hit(REFUSED, client_ip(request))
+
+
+def refused(request, why: str) -> JsonResponse:
+    hit_refused(request)
+    logger.warning("Webhook %s refused from %s: %s", request.path, client_ip(request), why)
+    return answer(403, _("This request is not signed by the provider."))
+
+
+@dataclass(frozen=True)
+class FileFetch:
+    """A file a message carries, fetched from the provider only when the message is new."""
+
+    name: str
+    fetch: Callable[[], UploadedFile]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One message from outside, as the provider described it."""
+
+    channel: str
+    external_id: str
+    unit: Unit
+    sender: str  # E.164
+    text: str
+    received_at: datetime
+    name: str = ""
+    files: list[FileFetch] = field(default_factory=list)
