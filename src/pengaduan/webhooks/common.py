@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from pengaduan.complaints import inbound
+from pengaduan.complaints.models import InboundMessage
 from pengaduan.throttle.services import Limit, client_ip, hit, used_up
 from pengaduan.units.models import Unit
 
@@ -66,3 +68,33 @@ class Arrival:
     received_at: datetime
     name: str = ""
     files: list[FileFetch] = field(default_factory=list)
+
+
+# A message that is only one of these words asks us to stop writing to that number (Indonesian and English).
+OPT_OUT_KEYWORDS = frozenset({"STOP", "BERHENTI"})
+
+
+def is_opt_out(text: str) -> bool:
+    return " ".join(text.split()).strip(" .!").upper() in OPT_OUT_KEYWORDS
+
+
+def arrive(arrival: Arrival) -> inbound.Arrival:
+    """Hand one message to the complaints: the reply on the sender's open case in that unit, else a new complaint;
+    an opt-out keyword is recorded as such. A message recorded before is not fetched or recorded again."""
+    earlier = InboundMessage.objects.filter(channel=arrival.channel, external_id=arrival.external_id).first()
+    if earlier is not None:
+        return inbound.Arrival(earlier, created=False)
+    if is_opt_out(arrival.text) and not arrival.files:
+        # Recorded as its own result, so that the opt-out service can honour it.
+        return inbound.message_ignored(
+            unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, sender=arrival.sender,
+            reason=f"{OPT_OUT_NOTE}: {arrival.text.strip()[:50]}", now=None)
+    files = [item.fetch() for item in arrival.files]
+    case = inbound.open_case_of(unit=arrival.unit, phone=arrival.sender)
+    return inbound.message_arrives(
+        unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, text=arrival.text,
+        sender=arrival.sender, name=arrival.name, phone=arrival.sender, files=files, reply_to=case,
+        received_at=arrival.received_at)
+
+
+OPT_OUT_NOTE = "opt-out keyword"
