@@ -179,7 +179,7 @@ def _claim(candidates: Iterable[tuple[int, str, datetime]], *, now: datetime) ->
 def _succeeded(message: OutboxMessage, *, now: datetime, external_id: str | None = None) -> None:
     OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error="",
-        external_id=(external_id or "")[:200],
+        external_id=(external_id or "")[:200], segments=message.segments,  # as the adapter counted what it sent
         **_forget_tracking_code(message),
     )
 
@@ -560,8 +560,13 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
         except Exception:
             logger.exception("Could not render message template %r", key)
             return
+        try:
+            extra = adapter.prepare(template=template, context=context, subject=subject, body=body, render=_render)
+        except Exception:
+            logger.exception("Could not prepare message template %r for %s", key, medium)
+            return
         message = OutboxMessage(template_key=key, medium=medium, address=to, reply_to=reply_to, subject=subject,
-                                body=body, attachments=[dict(spec) for spec in attachments])
+                                body=body, attachments=[dict(spec) for spec in attachments], **extra)
         message._dedupe_format = dedupe
         messages.append(message)
 
@@ -590,9 +595,12 @@ def save_prepared_messages(messages: Sequence[OutboxMessage], *, complaint: Comp
                _PENDING_REFERENCE: complaint.reference}
     for message in messages:
         message.complaint = complaint
+        medium_data = json.dumps(message.medium_data or {})
         for placeholder, value in pending.items():
             message.subject = message.subject.replace(placeholder, value)
             message.body = message.body.replace(placeholder, value)
+            medium_data = medium_data.replace(placeholder, value)
+        message.medium_data = json.loads(medium_data)
         message.subject = message.subject[:300]
         message.dedupe_key = message._dedupe_format.format(complaint=complaint.pk, run=step_run.pk)
         for spec in message.attachments:

@@ -94,7 +94,7 @@ def arrive(arrival: Arrival) -> inbound.Arrival:
     return inbound.message_arrives(
         unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, text=arrival.text,
         sender=arrival.sender, name=arrival.name, phone=arrival.sender, files=files, reply_to=case,
-        received_at=arrival.received_at)
+        received_at=arrival.received_at, receipt_base_url="")  # "": SITE_URL, the receipt's links
 
 
 OPT_OUT_NOTE = "opt-out keyword"

@@ -123,7 +123,9 @@ class Sms(PhoneMedium):
             raise MediumNotConfigured("SMS sending is not configured on this server (SMS_GATEWAY_URL)")
         gateway = profile()
         reference = f"pgd-{message.pk}"
-        payload = gateway.outbound(message.address, sms_text(message.subject, message.body), reference)
+        text = sms_text(message.subject, message.body)
+        message.segments = segments.count(text)  # recorded with the outcome: what the operator bills
+        payload = gateway.outbound(message.address, text, reference)
         headers: dict[str, str] = {}
         secret = settings.SMS_GATEWAY_SECRET
         if secret and settings.SMS_GATEWAY_USERNAME:
