@@ -35,7 +35,7 @@ class MessageTemplate(models.Model):
         _("WhatsApp template name"), max_length=512, blank=True,
         help_text=_("The name of the template approved in the WhatsApp Manager for this message. Without it the "
                     "message goes by WhatsApp only within 24 hours of the complainant's last message."))
-    whatsapp_language = models.CharField(_("WhatsApp template language"), max_length=15, default="id",
+    whatsapp_language = models.CharField(_("WhatsApp template language"), max_length=15, default="id", blank=True,
                                          help_text=_("The language code of the approved template, e.g. id or en."))
     whatsapp_parameters = models.TextField(
         _("WhatsApp template parameters"), blank=True,

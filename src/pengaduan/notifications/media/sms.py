@@ -120,7 +120,7 @@ class Sms(PhoneMedium):
 
     def send(self, message, attachments=()) -> str:
         if not settings.SMS_GATEWAY_URL:
-            raise MediumNotConfigured("SMS sending is not configured on this server (SMS_GATEWAY_URL)")
+            raise MediumNotConfigured("SMS sending is not configured on this server")
         gateway = profile()
         reference = f"pgd-{message.pk}"
         text = sms_text(message.subject, message.body)

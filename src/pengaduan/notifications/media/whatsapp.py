@@ -114,7 +114,7 @@ class WhatsApp(PhoneMedium):
         if not settings.WHATSAPP_TOKEN:
             from pengaduan.notifications.media.base import MediumNotConfigured
 
-            raise MediumNotConfigured("WhatsApp sending is not configured on this server (WHATSAPP_TOKEN)")
+            raise MediumNotConfigured("WhatsApp sending is not configured on this server")
         complaint = message.complaint
         sender = sender_number(medium=self.code, unit=complaint.unit if complaint else None)
         if not sender:
