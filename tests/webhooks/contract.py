@@ -40,7 +40,8 @@ class ContractServer:
         self.media: dict[str, tuple[bytes, str]] = {}
         self.approved_templates: set[str] = set()
         self.closed_windows: set[str] = set()  # wa_ids Meta refuses free text to (131047)
-        self.fail_next: list[tuple[int, dict]] = []
+        self.fail_next: list[tuple[int, dict]] = []  # answers to the next POSTs instead of the real ones
+        self.fail_get: list[tuple[int, dict]] = []  # the same for the next GETs (media)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         server = self
@@ -95,6 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = urlparse(self.path).path
         self._record(None)
+        if self.contract.fail_get:
+            status, payload = self.contract.fail_get.pop(0)
+            return self._reply(status, payload)
         if not self._bearer_ok():
             return self._reply(401, graph_error(190, "Invalid OAuth access token."))
         if path.startswith("/download/"):

@@ -119,11 +119,29 @@ def test_it_keeps_the_message_but_not_a_document_the_upload_checks_refuse(client
     assert "bukti.html" in note and ".html" in complaint.description
 
 
-def test_it_asks_meta_to_deliver_again_when_the_media_cannot_be_fetched(client, messaging):
-    message = {"from": COMPLAINANT, "id": "wamid.IMG2", "timestamp": "1764735600", "type": "image",
-               "image": {"id": "missing-media"}}
+def test_it_asks_meta_to_deliver_again_when_the_media_cannot_be_fetched_now(client, messaging):
+    messaging.media["77"] = (tiny_jpeg(), "image/jpeg")
+    messaging.fail_get = [(500, {"error": {"message": "Service unavailable", "code": 2}})]
+    message = {"from": COMPLAINANT, "id": "wamid.IMG2", "timestamp": "1764735600", "type": "image", "image": {"id": "77"}}
     response = post_signed(client, whatsapp_body(messages=[message]))
-    assert response.status_code == 503 and not InboundMessage.objects.exists()
+    assert response.status_code == 503 and response.json()["ok"] is False
+    assert not InboundMessage.objects.exists() and not Complaint.objects.exists()
+    assert post_signed(client, whatsapp_body(messages=[message])).status_code == 200  # Meta's next delivery
+    assert Complaint.objects.get().attachments.count() == 1
+
+
+def test_it_keeps_the_message_when_its_media_is_gone_or_too_large(client, messaging, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    messaging.media["big"] = (b"%PDF-1.4" + b"0" * 4096, "application/pdf")
+    gone = {"from": COMPLAINANT, "id": "wamid.IMG3", "timestamp": "1764735600", "type": "image",
+            "image": {"id": "missing-media", "caption": "Foto jalan"}}
+    big = {"from": COMPLAINANT, "id": "wamid.DOC3", "timestamp": "1764735600", "type": "document",
+           "document": {"id": "big", "filename": "laporan.pdf"}}
+    assert post_signed(client, whatsapp_body(messages=[gone, big])).status_code == 200
+    complaint = Complaint.objects.get()  # the second message is the reply on the case the first one opened
+    assert "Foto jalan" in complaint.description and "whatsapp-image" in complaint.description
+    assert not complaint.attachments.exists()
+    assert "laporan.pdf" in complaint.complainant_messages.get().text
 
 
 def test_it_updates_the_outbox_row_from_the_delivery_statuses(client, messaging):

@@ -48,6 +48,10 @@ def refused(request, why: str) -> JsonResponse:
     return answer(403, _("This request is not signed by the provider."))
 
 
+class FileRefused(Exception):
+    """A file a message names can never be fetched (too large, gone at the provider): the message goes on without."""
+
+
 @dataclass(frozen=True)
 class FileFetch:
     """A file a message carries, fetched from the provider only when the message is new."""
@@ -89,10 +93,16 @@ def arrive(arrival: Arrival) -> inbound.Arrival:
         return inbound.message_ignored(
             unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, sender=arrival.sender,
             reason=f"{OPT_OUT_NOTE}: {arrival.text.strip()[:50]}", now=None)
-    files = [item.fetch() for item in arrival.files]
+    files, text = [], arrival.text
+    for item in arrival.files:
+        try:
+            files.append(item.fetch())
+        except FileRefused as refusal:
+            # The message is kept; the officer reads which file did not come and why.
+            text = f"{text}\n\n{_('Attachment refused: %(reason)s') % {'reason': f'{item.name}: {refusal}'}}".strip()
     case = inbound.open_case_of(unit=arrival.unit, phone=arrival.sender)
     return inbound.message_arrives(
-        unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, text=arrival.text,
+        unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, text=text,
         sender=arrival.sender, name=arrival.name, phone=arrival.sender, files=files, reply_to=case,
         received_at=arrival.received_at, receipt_base_url="")  # "": SITE_URL, the receipt's links
 

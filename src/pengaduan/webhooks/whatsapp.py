@@ -32,7 +32,8 @@ from pengaduan.notifications.media.http import ProviderError
 from pengaduan.notifications.media.phone import normalise_phone
 from pengaduan.notifications.messaging import delivery_report, unit_for_number
 from pengaduan.webhooks import common
-from pengaduan.webhooks.common import Arrival, FileFetch, answer, refused, too_many
+from pengaduan.complaints.attachments import TOO_LARGE
+from pengaduan.webhooks.common import Arrival, FileFetch, FileRefused, answer, refused, too_many
 
 logger = logging.getLogger("pengaduan.webhooks")
 
@@ -158,7 +159,15 @@ def _content(message: dict, kind: str) -> tuple[str, list[FileFetch]]:
 
 
 def _fetch(media_id: str, name: str) -> SimpleUploadedFile:
-    content, mime = graph.fetch_media(media_id, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    try:
+        content, mime = graph.fetch_media(media_id, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    except ProviderError as error:
+        if error.status == 413:
+            raise FileRefused(TOO_LARGE % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}) from None
+        if 400 <= error.status < 500 and error.status != 429:
+            # Unknown or expired at Meta: asking again would get the same answer.
+            raise FileRefused(_("The file is no longer available at WhatsApp.")) from None
+        raise  # unreachable or failing for now: Meta delivers the whole message again later
     return SimpleUploadedFile(name, content, content_type=mime)
 
 
