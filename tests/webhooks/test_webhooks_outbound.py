@@ -6,12 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import COMPLAINANT, post_signed, text_message, whatsapp_body
+from webhook_payloads import post_signed, text_message, whatsapp_body
 from contract import graph_error
 from django.utils import timezone
-from factories import intake_data
 
-from pengaduan.complaints.engine import complaint_record
 from pengaduan.complaints.inbound import message_ignored
 from pengaduan.complaints.models import Complaint
 from pengaduan.notifications.media import segments

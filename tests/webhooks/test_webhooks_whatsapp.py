@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import APP_SECRET, COMPLAINANT, PHONE_NUMBER_ID, VERIFY_TOKEN, post_signed, sign, text_message, whatsapp_body
+from webhook_payloads import COMPLAINANT, VERIFY_TOKEN, post_signed, sign, text_message, whatsapp_body
 from factories import intake_data, make_unit, tiny_jpeg
 
 from pengaduan.complaints.engine import complaint_record, information_request
