@@ -173,3 +173,17 @@ def test_it_retries_an_sms_when_the_gateway_is_down(messaging, settings):
     message = queue(key="complaint_recorded", medium="sms")
     message.refresh_from_db()
     assert message.status == "pending" and "cannot reach" in message.last_error
+
+
+def test_it_does_not_render_the_receipt_pdf_for_a_whatsapp_message(client, messaging, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    from pengaduan.notifications import services
+
+    def no_pdf(spec):
+        raise AssertionError("the receipt PDF was rendered for a medium that cannot carry it")
+
+    monkeypatch.setitem(services.ATTACHMENT_RENDERERS, "receipt", no_pdf)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_signed(client, whatsapp_body(messages=[text_message("Lampu jalan mati.")]))
+    message = OutboxMessage.objects.get(template_key="complaint_received")
+    assert message.status == "sent" and message.attachments  # the spec stays; only its rendering is spared

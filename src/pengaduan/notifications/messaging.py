@@ -5,7 +5,6 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from pengaduan.notifications.models import Delivery, MessagingNumber, OutboxMessage
@@ -69,8 +68,7 @@ def delivery_report(*, medium: str, external_id: str, status: str, error: str = 
     if status == Delivery.FAILED:
         changes["last_error"] = (error or "failed")[:2000]
     # Conditional on the report it replaces, so two reports racing each other keep the furthest one.
-    OutboxMessage.objects.filter(pk=message.pk).filter(
-        Q(delivery=message.delivery)).update(**changes)
+    OutboxMessage.objects.filter(pk=message.pk, delivery=message.delivery).update(**changes)
     message.refresh_from_db()
     if status == Delivery.FAILED:
         logger.warning("%s message %s to %s was not delivered: %s", medium, message.pk, message.address, error)

@@ -245,7 +245,7 @@ def _send(messages: Sequence[OutboxMessage], *, now: datetime) -> dict[str, int]
         try:
             for message in batch:
                 try:
-                    external_id = send(message, _attachments(message))
+                    external_id = send(message, _attachments(message) if adapter.takes_attachments else ())
                 except Exception as error:
                     fail(message, error)
                 else:

@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -73,7 +74,7 @@ def _message(data, profile: gateway.Profile):
         return answer(400, _("The message needs an id, a sender and a text."))
     try:
         sender = normalise_phone(gateway.pick(data, profile.sender))
-    except Exception:
+    except ValidationError:
         return answer(400, _("The sender is not a valid telephone number."))
     unit = unit_for_number(medium="sms", identifier=gateway.pick(data, profile.receiver))
     if unit is None:

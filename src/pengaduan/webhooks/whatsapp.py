@@ -20,6 +20,7 @@ import logging
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.utils import timezone
@@ -123,8 +124,8 @@ def _message(message, number_id: str, names: dict[str, str]) -> bool:
         return False
     try:
         sender = normalise_phone(str(message["from"]))
-    except Exception:
-        sender = "+" + str(message["from"]).lstrip("+")
+    except ValidationError:
+        sender = "+" + str(message["from"]).lstrip("+")  # WhatsApp's wa_id is the number in E.164 without the plus
     kind = message.get("type", "")
     text, files = _content(message, kind)
     if not text and not files:

@@ -32,6 +32,9 @@ class Medium:
     label: str | Promise = ""
     # The complainant's field holding their address on this medium (Complainant.email, Complainant.phone).
     complainant_field: str = "email"
+    # Whether `send` uses the rendered attachments (the receipt PDF); media that cannot carry them are spared the
+    # rendering.
+    takes_attachments: bool = True
 
     def normalise(self, address: str) -> str:
         """The address in the form this medium stores it; django.core.exceptions.ValidationError if invalid."""
