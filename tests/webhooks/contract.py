@@ -13,6 +13,17 @@ Built from the documented request and response shapes, not from a recording of t
 - An SMS gateway in the shape of "SMS Gateway for Android" (local server, `POST /message` with
   `{"id", "textMessage": {"text"}, "phoneNumbers"}` and Basic auth, answered `{"id", "state": "Pending",
   "recipients"}`) and of the flat bridge used with Gammu (`{"to", "text", "id"}` with the X-Gateway-Secret header).
+
+Sources (read for the shapes; the payload examples in webhook_payloads.py follow them):
+- https://developers.facebook.com/docs/graph-api/webhooks/getting-started (verification requests: hub.mode,
+  hub.verify_token, hub.challenge; X-Hub-Signature-256 over the raw payload with the app secret)
+- https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples (text, image, document
+  messages; sent, delivered, read and failed statuses)
+- https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages (text and template messages, answer)
+- https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media (retrieve the URL, download with the token)
+- https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes (error object, 131047, 131026, 132001)
+- https://docs.sms-gate.app/features/webhooks/ (sms:received, sms:sent, sms:delivered, sms:failed)
+- https://docs.gammu.org/smsd/run.html (RunOnReceive and its environment) and gammu-smsd-inject(1)
 """
 
 import base64
