@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pengaduan.api",
     "pengaduan.reports",
     "pengaduan.jobs",
+    "pengaduan.lapor",
     "pengaduan.ops",
 ]
 
@@ -293,3 +294,10 @@ SMS_GATEWAY_USERNAME = env_str("SMS_GATEWAY_USERNAME", "")
 SMS_GATEWAY_PROFILE = env_str("SMS_GATEWAY_PROFILE", "android")
 # Seconds to wait for the Graph API or the gateway before the outbox tries again later.
 MESSAGING_TIMEOUT = env_int("MESSAGING_TIMEOUT", 15)
+
+# SP4N-LAPOR! bridge (pengaduan.lapor, docs/lapor.md): the defaults for every unit's LAPOR! account; a unit's own
+# base URL or token (set in the admin) wins. Empty: no unit syncs until its account is filled in.
+LAPOR_BASE_URL = env_str("LAPOR_BASE_URL", "")
+LAPOR_TOKEN = env_str("LAPOR_TOKEN", "")
+LAPOR_TIMEOUT = env_int("LAPOR_TIMEOUT", 20)  # seconds per request: a dead LAPOR! must not hang the timer
+LAPOR_PAGE_SIZE = env_int("LAPOR_PAGE_SIZE", 50)

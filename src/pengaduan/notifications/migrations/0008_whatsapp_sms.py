@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0018_inbound_sender_index'),
+        ('complaints', '0019_inbound_sender_index'),
         ('notifications', '0007_forward_monitoring_template'),
         ('units', '0005_pemda_portal'),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0017_complainant_and_inbound_messages'),
+        ('complaints', '0018_lapor_id_unique'),
         ('units', '0005_pemda_portal'),
     ]
 
