@@ -89,7 +89,9 @@ def arrive(arrival: Arrival) -> inbound.Arrival:
     if earlier is not None:
         return inbound.Arrival(earlier, created=False)
     if is_opt_out(arrival.text) and not arrival.files:
-        # Recorded as its own result, so that the opt-out service can honour it.
+        # Recorded as its own result (outcome "ignored", note starting with OPT_OUT_NOTE) and never a complaint. The
+        # opt-out service of issue 17.5 (notifications.optout.opt_out(medium, address, source=STOP)) is to be called
+        # here once it is on main; until then these rows are the record from which the opt-outs can be honoured.
         return inbound.message_ignored(
             unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, sender=arrival.sender,
             reason=f"{OPT_OUT_NOTE}: {arrival.text.strip()[:50]}", now=None)
