@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.figure_models import ComplaintStat, StepRunStat  # noqa: F401
+from pengaduan.reports.periods import Period
 from pengaduan.units.models import Unit
 
 
@@ -60,3 +61,7 @@ class PeriodicReport(models.Model):
     @property
     def file_name(self) -> str:
         return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def period_label(self) -> str:
+        return Period(self.kind, self.period_start, self.period_end).label
