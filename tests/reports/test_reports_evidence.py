@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = [
     INDEX_NAME,
+    "00-sha256sums.txt",
     "01-standar-pelayanan-INSP.pdf",
     "02-sop-3.1.1.10-versi-1.pdf",
     "03-petugas-INSP.pdf",
@@ -52,10 +53,13 @@ def test_it_packs_every_piece_of_evidence_with_an_index(data_set, with_november_
     archive = zipfile.ZipFile(output)
     assert sorted(archive.namelist()) == sorted(EXPECTED) == sorted(pack.files)
     for entry in pack.entries:
+        assert entry.name, entry.note
         content = archive.read(entry.name)
         assert len(content) == entry.size and hashlib.sha256(content).hexdigest() == entry.sha256
         assert content[:4] in (b"%PDF", b"PK\x03\x04")
     assert archive.read(INDEX_NAME).startswith(b"%PDF")
+    sums = archive.read("00-sha256sums.txt").decode().splitlines()
+    assert sums[0] == f"{pack.entries[0].sha256}  01-standar-pelayanan-INSP.pdf" and len(sums) == len(EXPECTED) - 2
     # The report kept when it was sent is the one in the pack, byte for byte.
     kept = PeriodicReport.objects.get(kind="month")
     assert archive.read("05-laporan-berkala/laporan-INSP-2026-11.pdf") == kept.file.open("rb").read()

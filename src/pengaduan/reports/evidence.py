@@ -8,8 +8,8 @@ The pack is assembled by the section builders in `SECTIONS`, in order; each gets
 returns its `EvidenceItem`s (a file written into the context's work folder, or a note when there is nothing
 to give). A new section (e.g. the SKM report) is one function appended with `register_section`. Files are
 written to a temporary folder and streamed into the ZIP one by one, so a large register never sits in memory;
-the index (`00-daftar-isi.pdf`) lists each file with its size and SHA-256, so the assessor can check that
-nothing was changed after the pack was made.
+the index (`00-daftar-isi.pdf`) lists each file with its size and SHA-256 (all of them in `00-sha256sums.txt`),
+so the assessor can check that nothing was changed after the pack was made.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pengaduan.complaints import channels
+from pengaduan.complaints.examinations import role_title as examiner_title
 from pengaduan.complaints.models import AccessLog, Complaint
 from pengaduan.reports.formatting import count, office_duration, percent
 from pengaduan.reports.handovers import forward_figures
@@ -56,6 +57,7 @@ from pengaduan.typesetting import INK, format_date_id, format_datetime_id, lette
 from pengaduan.units.models import Invitation, Membership, Unit
 
 INDEX_NAME = "00-daftar-isi.pdf"
+CHECKSUMS_NAME = "00-sha256sums.txt"  # `sha256sum -c 00-sha256sums.txt` checks every file at once
 
 
 class EvidenceError(ValueError):
@@ -203,7 +205,7 @@ def officers_section(ctx: EvidenceContext) -> list[EvidenceItem]:
     for membership in memberships:
         user = membership.user
         since = membership.created_at or accepted.get(user.pk)
-        rows.append([sop.role_title(membership.role) if sop else membership.role, membership.role,
+        rows.append([examiner_title(sop, membership.role) if sop else membership.role, membership.role,
                      user.get_full_name() or user.get_username(), user.get_username(),
                      format_date_id(since) if since else _("not recorded"),
                      _("active") if user.is_active else _("inactive")])
@@ -401,7 +403,7 @@ class EvidencePack:
 
     @property
     def files(self) -> list[str]:
-        return [INDEX_NAME, *[entry.name for entry in self.entries if entry.name]]
+        return [INDEX_NAME, CHECKSUMS_NAME, *[entry.name for entry in self.entries if entry.name]]
 
 
 def check_year(year: int, *, now: datetime | None = None) -> None:
@@ -450,4 +452,6 @@ def evidence_pack(output: BinaryIO, *, unit: Unit, year: int, now: datetime | No
                     item.path.unlink()  # the pack holds it now: the work folder stays small
                 pack.entries.append(entry)
         archive.writestr(INDEX_NAME, _index_pdf(ctx, pack.entries))
+        archive.writestr(CHECKSUMS_NAME, "".join(f"{entry.sha256}  {entry.name}\n" for entry in pack.entries
+                                                 if entry.name))
     return pack

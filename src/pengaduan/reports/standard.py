@@ -235,7 +235,7 @@ def standard_pdf(unit: Unit, *, now: datetime | None = None, standard: ServiceSt
                                                                   "name": standard.sop.name}, st["subtitle"]),
         Spacer(0, 6),
         plain_paragraph(_("1. What happens to your complaint"), st["heading"]),
-        _table([[_("Step"), _("What happens"), _("Who"), _("Time limit")]]
+        _table([[_("No."), _("What happens"), _("Who"), _("Time limit")]]
                + [[str(s.number), f"{s.what}. {s.description}", s.who, s.time_limit] for s in standard.steps],
                [10 * mm, WIDTH - 80 * mm, 30 * mm, 40 * mm], st),
         Spacer(0, 3),

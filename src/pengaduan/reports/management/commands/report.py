@@ -233,7 +233,8 @@ class Command(BaseCommand):
     def _evidence(self, options) -> None:
         unit, year = self._unit(options["unit"]), options["year"]
         try:
-            check_year(year)
+            with override("en"):  # the console speaks English, as every other message of this command
+                check_year(year)
         except EvidenceError as error:
             raise CommandError(str(error)) from None
         path = self._output(options["output"] or f"bukti-pengaduan-{unit.code}-{year}.zip")
