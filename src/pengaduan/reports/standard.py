@@ -24,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pengaduan.complaints.examinations import role_title as examiner_title
+from pengaduan.complaints.kinds import kinds
 from pengaduan.complaints.examinations import rules_for
 from pengaduan.complaints.page import public_stage
 from pengaduan.sop.models import Sop
@@ -135,7 +136,9 @@ def _channels(unit: Unit) -> list[Channel]:
 
 def _extra_rules(sop: Sop, steps) -> list[str]:
     rules = []
-    if any(step.kind == "decide" for step in steps):
+    # Only a step that decides the follow-up can order an examination or forward the complaint.
+    deciding = set(kinds.names_having("produces_decision"))
+    if any(step.kind in deciding for step in steps):
         examination = rules_for(sop)
         rules.append(_("When a complaint needs an examination, %(examiner)s examines it, %(limit)s; the decision "
                        "follows the examination report.")
