@@ -143,3 +143,19 @@ def test_it_sends_a_year_not_begun_back_with_a_message(client_for, data_set):
     response = client_for(data_set.staff["inspektur"]).get(f"/laporan/bukti/?unit={data_set.unit.pk}&year=2031",
                                                            follow=True)
     assert "There is no evidence pack for 2031" in response.content.decode()
+
+
+def test_it_sends_a_register_too_long_for_the_browser_to_the_console(client_for, data_set, monkeypatch):
+    monkeypatch.setattr("pengaduan.reports.views.WEB_XLSX_MAX_ROWS", 1)
+    response = client_for(data_set.staff["inspektur"]).get(f"/laporan/bukti/?unit={data_set.unit.pk}&year=2026",
+                                                           follow=True)
+    assert "pengaduan report evidence --unit INSP --year 2026" in response.content.decode()
+
+
+def test_it_shows_the_overseer_every_units_reports(client_for, data_set, with_november_report, outsider):
+    pemda = make_user("pemda")
+    pemda.groups.add(Group.objects.get(name=OVERSIGHT_GROUP))
+    client = client_for(pemda)
+    assert "/laporan/berkala/arsip/" in client.get("/kerja/pengawasan/").content.decode()
+    page = client.get(f"/laporan/berkala/arsip/?unit={data_set.unit.pk}").content.decode()
+    assert "Dinas Kesehatan" in page and "November 2026" in page and "Evidence pack" in page

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 
@@ -17,7 +17,6 @@ from pengaduan.notifications.models import OutboxMessage
 from pengaduan.notifications.services import send_due
 from pengaduan.reports.models import PeriodicReport
 from pengaduan.reports.schedule import due_periods, head_role, periodic_reports_send, report_recipients
-from pengaduan.units.oversight import OVERSIGHT_GROUP
 
 
 @pytest.fixture
@@ -29,7 +28,8 @@ def people(unit, staff):
     pemda = make_user("pemda")
     pemda.email = "pemda@madiunkota.example"
     pemda.save()
-    pemda.groups.add(Group.objects.get(name=OVERSIGHT_GROUP))
+    # Directly: the group comes from a data migration, gone after a transactional test's flush.
+    pemda.user_permissions.add(Permission.objects.get(codename="oversee_units"))
     complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 2, 9, 0))
     return {**staff, "pemda": pemda}
 

@@ -236,6 +236,14 @@ def evidence(request):
     except (ValueError, EvidenceError) as error:
         messages.error(request, str(error) if isinstance(error, EvidenceError) else _("Choose a year."))
         return redirect(f"{reverse('reports:archive')}?{urlencode({'unit': unit.pk})}")
+    # The register dominates the pack's time: past the browser's limit, the console makes it (no worker timeout).
+    rows = register_entries(unit=unit, period=Period.year(year)).count()
+    if rows > WEB_XLSX_MAX_ROWS:
+        messages.error(request, _(
+            "The register of %(year)s has %(rows)s entries, too many for a pack made in the browser. Ask an "
+            "administrator to make it: `pengaduan report evidence --unit %(unit)s --year %(year)s`.")
+            % {"year": year, "rows": number_format(rows, force_grouping=True), "unit": unit.code})
+        return redirect(f"{reverse('reports:archive')}?{urlencode({'unit': unit.pk})}")
     output = tempfile.TemporaryFile()
     evidence_pack(output, unit=unit, year=year)
     output.seek(0)
