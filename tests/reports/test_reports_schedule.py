@@ -1,6 +1,7 @@
 """Periodic reports on schedule: generated on the unit's report day after each month, quarter and year, kept,
 and sent once (two runs, two servers at once) to the unit's head and the oversight role, PDF attached."""
 
+import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -13,7 +14,7 @@ from django.db import connection
 from factories import intake_data, make_unit, make_user, wib
 from pengaduan.complaints.engine import complaint_record
 from pengaduan.jobs.models import JobRun
-from pengaduan.notifications.models import OutboxMessage
+from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications.services import send_due
 from pengaduan.reports.models import PeriodicReport
 from pengaduan.reports.schedule import due_periods, head_role, periodic_reports_send, report_recipients
@@ -28,8 +29,10 @@ def people(unit, staff):
     pemda = make_user("pemda")
     pemda.email = "pemda@madiunkota.example"
     pemda.save()
-    # Directly: the group comes from a data migration, gone after a transactional test's flush.
+    # Directly: the group comes from a data migration, gone after a transactional test's flush (as the message).
     pemda.user_permissions.add(Permission.objects.get(codename="oversee_units"))
+    template = importlib.import_module("pengaduan.reports.migrations.0004_periodic_report_template").TEMPLATE
+    MessageTemplate.objects.get_or_create(key=template["key"], defaults=template)
     complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 2, 9, 0))
     return {**staff, "pemda": pemda}
 
