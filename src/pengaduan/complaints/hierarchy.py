@@ -3,8 +3,10 @@
 The SOP names performers, not a hierarchy. What the codebase has is the unit's escalation chain
 (`Unit.escalation_roles`, by default Sekretaris then Inspektur): the superiors alerted in order when a step
 passes its deadline. It is read here as the unit's line of superiors:
-- the **unit head** is the top of the chain (the last of its roles that the SOP knows); when the chain names
-  none, the setting UNIT_HEAD_ROLE;
+- the **unit head** is the unit's own setting (`Unit.head_role`, on the unit's settings page) when it is set,
+  else the top of the chain (the last of its roles that the SOP knows); when the chain names none, the setting
+  UNIT_HEAD_ROLE. The periodic reports, the evidence pack, register corrections and deadline extensions all ask
+  here;
 - a performer's **superior** is the next role up the chain; a role outside the chain answers to the chain's
   first role; the head, with nobody above, extends its own deadlines.
 """
@@ -16,13 +18,19 @@ from pengaduan.sop.models import Sop
 from pengaduan.units.models import Unit
 
 
-def chain(unit: Unit, sop: Sop) -> list[str]:
+def chain(unit: Unit, sop: Sop | None) -> list[str]:
+    """The unit's escalation roles, lowest first; with `sop`, only those its SOP knows."""
+    roles = list(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)
+    if sop is None:
+        return roles
     known = {role["code"] for role in sop.roles}
-    return [role for role in (unit.escalation_roles or list(DEFAULT_ESCALATION_ROLES)) if role in known]
+    return [role for role in roles if role in known]
 
 
-def unit_head_role(unit: Unit, sop: Sop) -> str:
-    """The role of the unit head ("" when neither the chain nor UNIT_HEAD_ROLE names one)."""
+def unit_head_role(unit: Unit, sop: Sop | None = None) -> str:
+    """The role of the unit head ("" when neither the unit, the chain nor UNIT_HEAD_ROLE names one)."""
+    if unit.head_role:
+        return unit.head_role
     roles = chain(unit, sop)
     return roles[-1] if roles else getattr(settings, "UNIT_HEAD_ROLE", "")
 

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from pengaduan.complaints import hierarchy
 from pengaduan.complaints.models import Complaint
-from pengaduan.complaints.reminders import DEFAULT_ESCALATION_ROLES
 from pengaduan.notifications.services import ATTACHMENT_RENDERERS, enqueue, site_url
 from pengaduan.reports.models import PeriodicReport
 from pengaduan.reports.periodic import periodic_pdf
@@ -47,8 +47,9 @@ ATTACHMENT_KIND = "periodic_report"
 
 
 def head_role(unit: Unit) -> str:
-    """The role of the unit's head: the unit's setting, else the last (highest) of its escalation roles."""
-    return unit.head_role or list(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)[-1]
+    """The role of the unit's head (complaints.hierarchy: the unit's setting, else the top of its escalation
+    roles)."""
+    return hierarchy.unit_head_role(unit)
 
 
 def is_unit_head(user, unit: Unit) -> bool:
