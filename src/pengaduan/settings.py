@@ -158,6 +158,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 10 * 3600  # one office day
+# Django's database sessions, less a look-up per new session and a second write of unchanged data.
+SESSION_ENGINE = "pengaduan.ops.sessions"
 SECURE_REFERRER_POLICY = "same-origin"
 # Monitors and Prometheus ask gunicorn directly over plain HTTP on the private address.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
