@@ -262,6 +262,9 @@ class StepRun(models.Model):
                          include=["paused_at"], name="complaints_open_by_step"),
             # Overdue lists and reminders: open steps by deadline.
             models.Index(fields=["due_at"], condition=Q(done_at__isnull=True), name="complaints_open_by_due"),
+            # The dashboard's longest waits: a unit's open steps, oldest first (read a few, not sort them all).
+            models.Index(fields=["unit", "started_at", "id"], condition=Q(done_at__isnull=True),
+                         name="complaints_open_by_start"),
         ]
 
     def __str__(self):
