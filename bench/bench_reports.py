@@ -198,7 +198,7 @@ def generate(total: int, years: int) -> None:
     calendar = calendar_for_unit(unit)
     tz = calendar.tz
 
-    complaint_columns = ["id", "unit_id", "sop_id", "tracking_code", "channel", "received_at", "complainant_id",
+    complaint_columns = ["id", "unit_id", "sop_id", "tracking_code_hash", "channel", "received_at", "complainant_id",
                          "is_anonymous", "is_confidential", "summary", "description", "subject", "complaint_type",
                          "category", "decision_type", "register_year", "register_seq", "register_number",
                          "recorded_at", "status", "closed_at", "created_at"]

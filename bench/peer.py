@@ -394,7 +394,8 @@ _url = urlsplit(os.environ["HELPDESK_DATABASE_URL"])
 if _url.scheme == "sqlite":
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": _url.path,
                              "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                                         "transaction_mode": "IMMEDIATE", "timeout": 20}}}
+                                         "transaction_mode": "IMMEDIATE", "timeout": 20},
+                             "CONN_MAX_AGE": 60}}  # as ours: each worker keeps its connection
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": _url.path.lstrip("/"),
                              "USER": _url.username or "", "PASSWORD": _url.password or "",

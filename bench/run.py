@@ -409,7 +409,7 @@ def child(backend: str, count: int, out: Path) -> None:
             result["queries"][key] = len(queries) if response.status_code == 200 else f"HTTP {response.status_code}"
         status_client = Client(SERVER_NAME="localhost")
         session = status_client.session
-        session["tracked_complaint"] = complaint.tracking_code
+        session["tracked_complaint"] = complaint.tracking_code_hash  # the session keeps the keyed hash
         session.save()
         with CaptureQueriesContext(connection) as queries:
             response = status_client.get("/lacak/status/")

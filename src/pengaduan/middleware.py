@@ -9,7 +9,6 @@ English system: their users would land in English without asking for it. Here on
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.deprecation import MiddlewareMixin
 
 
 class ChosenLanguageMiddleware:
@@ -22,14 +21,34 @@ class ChosenLanguageMiddleware:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
+        request.LANGUAGE_CODE = language
+        if translation.get_language() != language:
+            with translation.override(language):
+                response = self.get_response(request)
+                response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        # The worker's usual case: the language is already active, nothing to switch (or to switch back).
+        try:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            if translation.get_language() != language:  # the view switched: as the override would, switch back
+                translation.activate(language)
         return response
 
 
-class ContentSecurityPolicyMiddleware(MiddlewareMixin):
+class _ResponseMiddleware:
+    """A middleware that only looks at the response: a plain callable (Django's MiddlewareMixin costs more per
+    request, and every request passes through each of these)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.process_response(request, self.get_response(request))
+
+
+class ContentSecurityPolicyMiddleware(_ResponseMiddleware):
     """Sends the Content Security Policy of settings.CONTENT_SECURITY_POLICY on every HTML response.
 
     The pages carry no inline scripts or styles and load nothing from other sites, so the policy can
@@ -43,10 +62,16 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
         return response
 
 
-class BusyDatabaseMiddleware(MiddlewareMixin):
+class BusyDatabaseMiddleware:
     """A database too busy to answer in time (SQLite's write lock, after its wait) becomes a clear 503
     "please try again" instead of an error page. The transaction was rolled back: nothing was half-written,
     and the browser still holds what the person typed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         from django.db import OperationalError
@@ -60,7 +85,7 @@ class BusyDatabaseMiddleware(MiddlewareMixin):
         return None
 
 
-class NoStoreMiddleware(MiddlewareMixin):
+class NoStoreMiddleware(_ResponseMiddleware):
     """`Cache-Control: no-store` on every page and file that may show personal data, so that neither a shared
     office PC's browser cache nor a proxy keeps a complainant's identity, a case or an attachment.
 
@@ -81,7 +106,7 @@ class NoStoreMiddleware(MiddlewareMixin):
         return response
 
 
-class RetryAfterMiddleware(MiddlewareMixin):
+class RetryAfterMiddleware(_ResponseMiddleware):
     """Every 429 tells when to try again: the throttles set their own Retry-After; this is the fallback."""
 
     DEFAULT_SECONDS = 600

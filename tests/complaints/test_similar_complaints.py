@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pengaduan.complaints.engine import complaint_receive, complaint_record
 from pengaduan.complaints.models import Complaint
+from pengaduan.complaints import search
 from pengaduan.complaints.selectors import similar_complaints
 from factories import intake_data, make_unit
 
@@ -154,8 +155,10 @@ def test_it_needs_a_few_queries_however_many_candidates(unit, django_assert_max_
         receive(unit)
         receive_other_topics(unit)
 
-    # SQLite reads how common the words are, then the candidates; PostgreSQL only the candidates.
-    with django_assert_max_num_queries(2 if connection.vendor == "postgresql" else 3):
+    # SQLite reads how common the words are and how many complaints share the rarest few together, then asks
+    # for the candidates at most once per step of its widening (search.MAX_AND words together, fewer, any of
+    # them), then their texts and the suggestions; PostgreSQL only the candidates. However many complaints.
+    with django_assert_max_num_queries(2 if connection.vendor == "postgresql" else 2 + search.MAX_AND + 1 + 2):
         results = similar_complaints(unit=unit, **KTP_REWORDED, min_score=0.0, limit=20)
         # What a suggestion list shows costs no further query.
         shown = [(str(complaint), complaint.summary, complaint.received_at, complaint.status)
@@ -182,3 +185,23 @@ def test_it_puts_the_index_back_after_a_migration_dropped_its_triggers(unit):
     assert set(suggested(unit, summary="Lampu jalan mati", subject="Dinas Perhubungan")) == {
         Complaint.objects.get(pk=original.pk), later}
     assert ensure_index() is False
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite full-text search's caps")
+def test_it_finds_an_old_case_behind_more_new_complaints_than_it_ranks(unit, monkeypatch):
+    """No window of recent complaints: the rarest words together find the old case, however many newer complaints
+    share the common words (here many more than the search ranks, and than its sample of the newest rows)."""
+    monkeypatch.setattr(search, "CAP", 3)
+    monkeypatch.setattr(search, "SAMPLE", 5)
+    monkeypatch.setattr(search, "EXACT_UP_TO", 4)
+    original = receive(unit, days_ago=400, summary="Pungutan liar pengurusan KTP elektronik",
+                       description="Petugas Kelurahan Manguharjo meminta uang agar KTP elektronik cepat dicetak.",
+                       subject="Kelurahan Manguharjo")
+    for day in range(12):
+        receive(unit, days_ago=day, summary="Pelayanan kelurahan lambat",
+                description="Petugas kelurahan meminta warga menunggu lama.", subject="Kelurahan Taman")
+
+    found = suggested(unit, summary="KTP elektronik dipungut uang", subject="Kelurahan Manguharjo",
+                      description="Petugas minta uang supaya KTP elektronik cepat jadi.")
+
+    assert found[0] == original

@@ -126,6 +126,22 @@ def test_it_limits_submissions_per_address(client, unit):
     assert Complaint.objects.count() == throttle.SUBMIT.hits
 
 
+def test_it_counts_refused_forms_against_the_limit_too(client, unit):
+    for _ in range(throttle.SUBMIT.hits):
+        assert submit(client, website="http://spam.example").status_code == 200
+    assert submit(client).status_code == 429 and not Complaint.objects.exists()
+
+
+def test_it_rolls_back_a_complaint_that_is_one_too_many(client, unit, monkeypatch):
+    """Two POSTs of one address racing past the cheap check: the count in the complaint's transaction decides."""
+    for _ in range(throttle.SUBMIT.hits):
+        assert submit(client).status_code == 302
+    monkeypatch.setattr(throttle, "used_up", lambda *args, **kwargs: False)
+    response = submit(client)
+    assert response.status_code == 429 and response["Retry-After"]
+    assert Complaint.objects.count() == throttle.SUBMIT.hits
+
+
 def test_it_tracks_a_code_typed_in_any_case_with_spaces(client, unit):
     submit(client)
     code = client.session[ISSUED_KEY]["code"]

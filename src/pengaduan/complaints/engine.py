@@ -6,6 +6,7 @@ also emitted (`domain_events`), in the same transaction, for the layers above to
 notifications decide there what to send, and the engine imports nothing of them.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django import forms
@@ -160,7 +161,8 @@ def _intake_plan(unit: Unit):
 
 
 def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: datetime | None = None,
-                      receipt_base_url: str | None = None) -> Complaint:
+                      receipt_base_url: str | None = None,
+                      also: Sequence[Callable[[Complaint], None]] = ()) -> Complaint:
     """A complaint arrives without an officer recording it (web form, API, gateway).
 
     It waits in the performer's inbox for the first step (the JFU records it in the Buku Pengaduan);
@@ -170,6 +172,10 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     Everything is read, computed and rendered first (the SOP and calendar from per-process caches, the
     deadline, the reminders, the messages); the write transaction only inserts, each table once, so that on
     SQLite the database's one write lock is held as briefly as possible (bench/bench_intake.py).
+
+    `also`: the caller's own writes that belong with the complaint (the portal's attempt counter and the
+    citizen's session), called last inside the same transaction with the saved complaint, so that a POST
+    takes the write lock once; an exception from one of them rolls the whole complaint back.
     """
     now = now or timezone.now()
     _refuse_too_many_bytes(files)
@@ -200,6 +206,8 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
         recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
         for write in arriving.writes:  # what the receivers prepared (the messages), now that the ids exist
             write()
+        for write in also:
+            write(complaint)
     return complaint
 
 

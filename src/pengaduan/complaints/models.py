@@ -297,6 +297,9 @@ class StepRun(models.Model):
             # rare, so the index is small).
             models.Index(fields=["unit", "done_at"], condition=Q(extended_from__isnull=False),
                          name="complaints_steprun_extended"),
+            # The dashboard's longest waits: a unit's open steps, oldest first (read a few, not sort them all).
+            models.Index(fields=["unit", "started_at", "id"], condition=Q(done_at__isnull=True),
+                         name="complaints_open_by_start"),
         ]
 
     def __str__(self):

@@ -3,9 +3,11 @@ unit (no window of recent ones), best first, for `selectors.similar_complaints` 
 
 SQLite: an FTS5 table `complaints_search` over the four texts of each complaint (external content: the texts
 stay in complaints_complaint; triggers keep the index in step with every insert, update and delete, whoever
-writes, the bulk seeder included), ranked by BM25 with the summary and subject weighing most. Only the rarer
-words of the new complaint are looked up (their document counts come from the fts5vocab table
-`complaints_search_vocab`): a word in a large share of all complaints finds everything and ranks nothing.
+writes, the bulk seeder included), ranked by BM25 with the summary and subject weighing most. The complaints
+that share all of the new complaint's rarest few words are the candidates (`_sqlite_candidates`): a word in a
+large share of all complaints finds everything and ranks nothing, and ranking costs per complaint found, so
+the words are required together until few complaints share them (at 1 000 000 complaints an OR of the rare
+words ranked tens of thousands: seconds).
 PostgreSQL: a GiST trigram index (pg_trgm) on the summary and subject together, read in order of trigram
 distance (`<->`, nearest first): the index hands out the closest few and stops, however many complaints
 there are, and a misspelt word still shares most of its trigrams. (A full-text match ranked by ts_rank
@@ -26,7 +28,13 @@ from pengaduan.complaints.similarity import search_terms
 
 CANDIDATES = 50  # scored in Python afterwards: a few milliseconds
 MAX_TERMS = 12
-COMMON_SHARE = 0.05  # a word in more than this share of the complaints is left out while rarer ones remain
+# SQLite (see _sqlite_candidates): how the candidates are found among every complaint in bounded time.
+EXACT_UP_TO = 500  # a word's complaints are counted exactly up to this many
+SAMPLE = 10_000  # beyond, its share is counted among the index's newest rows
+SPECIFIC = 200  # words are required together until about this many complaints share them all
+MAX_AND = 4  # at most this many words required together
+CAP = 200  # complaints ranked by BM25 at most (the newest of those that share the words)
+LOOKED_UP = 12  # words of the new complaint whose frequency is looked up (the summary's, subject's, place's first)
 
 _TEXTS = ("summary", "description", "subject", "event_place")
 
@@ -85,26 +93,84 @@ def _quoted(term: str) -> str:
     return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
 
 
-def _sqlite_terms(terms: list[str]) -> list[str]:
-    """The rarer terms, by their document counts in the index (terms found in no complaint are dropped)."""
-    exact = [t for t in terms if not t.endswith("*")]
-    prefixes = [t for t in terms if t.endswith("*")][:MAX_TERMS]
-    parts, params = [], []
-    if exact:
-        parts.append(f"SELECT term, doc FROM complaints_search_vocab WHERE term IN ({', '.join(['%s'] * len(exact))})")
-        params += exact
-    for prefix in prefixes:
-        root = prefix[:-1]
-        parts.append("SELECT %s, sum(doc) FROM complaints_search_vocab WHERE term >= %s AND term < %s")
-        params += [prefix, root, root + "\uffff"]
-    parts.append("SELECT '', max(id) FROM complaints_complaint")  # about the number of complaints, at no cost
+def _and(terms: list[str]) -> str:
+    return " AND ".join(_quoted(t) for t in terms)
+
+
+def _sqlite_ranked_terms(terms: list[str], cursor) -> tuple[list[str], int]:
+    """The terms found in the index, rarest first, and about the number of complaints.
+
+    How common a word is: counted exactly up to EXACT_UP_TO (a rare word's list is short to read), above that
+    estimated from the newest SAMPLE rows of the index (FTS5 reads a rowid range of a word's list without
+    reading the rest). fts5vocab's counts would read every word's whole list: 15 ms per common word at
+    1 000 000 complaints."""
+    # Whole words only: a stem's prefix query ("petug"*) makes FTS5 merge the lists of every word it begins (165 ms
+    # for one common stem at 1 000 000 complaints, without a prefix index); the scorer compares stems afterwards.
+    terms = [term for term in terms if not term.endswith("*")][:LOOKED_UP]
+    if not terms:
+        return [], 0
+    # One statement: about the number of complaints (the highest id, at no cost), then for each word its count up
+    # to EXACT_UP_TO (newest first: FTS5 stops reading its list at the limit) and its count among the newest
+    # SAMPLE rows (FTS5 seeks to a rowid range of a list without reading the rest).
+    floor = f"(SELECT max(id) FROM complaints_complaint) - {SAMPLE}"
+    parts, params = ["SELECT max(id), 0 FROM complaints_complaint"], []
+    for term in terms:
+        parts.append("SELECT (SELECT count(*) FROM (SELECT 1 FROM complaints_search WHERE complaints_search MATCH %s "
+                     "ORDER BY rowid DESC LIMIT %s)), (SELECT count(*) FROM complaints_search WHERE "
+                     f"complaints_search MATCH %s AND rowid > {floor})")
+        params += [_quoted(term), EXACT_UP_TO, _quoted(term)]
+    cursor.execute(" UNION ALL ".join(parts), params)
+    rows = cursor.fetchall()
+    total = rows[0][0] or 0
+    if not total:
+        return [], 0
+    share = total / max(min(SAMPLE, total), 1)
+    exact = [n for n, _sample in rows[1:]]
+    sampled = {term: max(sample * share, EXACT_UP_TO) for term, (n, sample) in zip(terms, rows[1:])
+               if n >= EXACT_UP_TO}
+    counted = sorted((sampled.get(term, n), index, term) for index, (term, n) in enumerate(zip(terms, exact)) if n)
+    return [term for _n, _index, term in counted][:MAX_TERMS], total
+
+
+def _sqlite_candidates(terms: list[str], *, unit_id: int, exclude_pk: int | None, limit: int) -> list[int]:
+    """Complaint ids, best first: the complaints that share all of the rarest few words of the new complaint.
+
+    Words are added (rarest first, at most MAX_AND) until about SPECIFIC complaints or fewer share them all
+    (checked on the index's newest SAMPLE rows, so that words that always come together count once). Those
+    complaints, of any age, are ranked by BM25; should more than CAP share them all, the newest CAP of them
+    are ranked (ranking costs about 20 µs per complaint, reading them newest first almost nothing). When the
+    words together find fewer than `limit`, one word fewer finds more, and so on down to any of the words, each
+    step under the same cap."""
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
-    total = max(rows[-1][1] or 0, 1)
-    counted = sorted((doc, term) for term, doc in rows[:-1] if doc)
-    rare = [term for doc, term in counted if doc <= COMMON_SHARE * total]
-    return (rare or [term for _doc, term in counted])[:MAX_TERMS]
+        ranked, total = _sqlite_ranked_terms(terms, cursor)
+        if not ranked:
+            return []
+        prefixes = [ranked[:k] for k in range(1, min(MAX_AND, len(ranked)) + 1)]
+        floor = max(total - SAMPLE, 0)
+        cursor.execute(" UNION ALL ".join(
+            ["SELECT count(*) FROM complaints_search WHERE complaints_search MATCH %s AND rowid > %s"] * len(prefixes)),
+            [value for prefix in prefixes for value in (_and(prefix), floor)])
+        share = total / max(min(SAMPLE, total), 1)
+        estimates = [row[0] * share for row in cursor.fetchall()]
+        k = next((i + 1 for i, estimate in enumerate(estimates) if estimate <= SPECIFIC), len(prefixes))
+        found: list[int] = []
+        # Then fewer words together, then any of them: each step finds more, newest first, under the same cap.
+        steps = [_and(ranked[:n]) for n in range(k, 0, -1)] + [" OR ".join(_quoted(t) for t in ranked)]
+        for match in steps:
+            if len(found) >= limit:
+                break
+            # Weights per column (summary, description, subject, place). The unit and status are checked on the
+            # complaint in the same statement, so the cap and the limit count only complaints that can be suggested.
+            cursor.execute(
+                "SELECT id FROM (SELECT s.rowid AS id, bm25(complaints_search, 3.0, 1.0, 2.0, 1.0) AS score "
+                "FROM complaints_search s JOIN complaints_complaint c ON c.id = s.rowid "
+                "WHERE complaints_search MATCH %s AND c.unit_id = %s AND c.status <> %s AND c.id <> %s "
+                "ORDER BY s.rowid DESC LIMIT %s) ORDER BY score LIMIT %s",
+                [match, unit_id, Complaint.Status.SET_ASIDE, exclude_pk or 0, CAP, limit],
+            )
+            seen = set(found)
+            found += [pk for (pk,) in cursor.fetchall() if pk not in seen][:limit - len(found)]
+    return found
 
 
 def candidates(*, unit_id: int, summary: str, description: str, subject: str, event_place: str,
@@ -118,18 +184,8 @@ def candidates(*, unit_id: int, summary: str, description: str, subject: str, ev
     if exclude_pk is not None:
         base = base.exclude(pk=exclude_pk)
     if connection.vendor == "sqlite":
-        chosen = _sqlite_terms(terms)
-        if not chosen:
-            return Complaint.objects.none()
-        # Weights per column (summary, description, subject, place). The unit and status are checked on the
-        # complaint in the same statement, so the limit counts only complaints that can be suggested.
-        ranked = RawSQL(
-            "SELECT s.rowid FROM complaints_search s JOIN complaints_complaint c ON c.id = s.rowid "
-            "WHERE complaints_search MATCH %s AND c.unit_id = %s AND c.status <> %s AND c.id <> %s "
-            "ORDER BY bm25(complaints_search, 3.0, 1.0, 2.0, 1.0) LIMIT %s",
-            [" OR ".join(_quoted(t) for t in chosen), unit_id, Complaint.Status.SET_ASIDE, exclude_pk or 0, limit],
-        )
-        return base.filter(pk__in=ranked)
+        found = _sqlite_candidates(terms, unit_id=unit_id, exclude_pk=exclude_pk, limit=limit)
+        return base.filter(pk__in=found) if found else Complaint.objects.none()
     if connection.vendor == "postgresql":
         text = f"{summary} {subject}".strip()[:similarity.MAX_FIELD_CHARS]
         if not text:

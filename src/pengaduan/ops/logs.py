@@ -8,8 +8,8 @@ so a person who reports "the page said error" with the id (or its time) leads to
 import contextvars
 import json
 import logging
+import os
 import re
-import uuid
 from datetime import UTC, datetime
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -29,7 +29,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         offered = request.headers.get(HEADER, "")
-        request_id = offered if _ACCEPTED_ID.match(offered) else uuid.uuid4().hex
+        request_id = offered if _ACCEPTED_ID.match(offered) else os.urandom(16).hex()  # as uuid4().hex, cheaper
         request.request_id = request_id
         token = _request_id.set(request_id)
         try:

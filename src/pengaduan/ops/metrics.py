@@ -34,9 +34,19 @@ class RequestMetricsMiddleware:
         match = getattr(request, "resolver_match", None)
         view = (match.view_name or match.route) if match else "unmatched"
         method = request.method if request.method in _METHODS else "other"
-        LATENCY.labels(method, view).observe(time.perf_counter() - started)
-        REQUESTS.labels(method, view, str(response.status_code)).inc()
+        elapsed = time.perf_counter() - started
+        key = (method, view)
+        latency = _latency.get(key) or _latency.setdefault(key, LATENCY.labels(method, view))
+        latency.observe(elapsed)
+        key = (method, view, response.status_code)
+        count = _requests.get(key) or _requests.setdefault(key, REQUESTS.labels(method, view, str(key[2])))
+        count.inc()
         return response
+
+
+# The labelled series, kept: prometheus-client looks each up under a lock, on every request otherwise.
+_latency: dict = {}
+_requests: dict = {}
 
 
 class DomainCollector:

@@ -6,6 +6,7 @@ Behind nginx every request comes from nginx's address, so the per-address rate l
 (PENGADUAN_TRUSTED_PROXIES, default loopback), so a client cannot pick its own address.
 """
 
+import gc
 import ipaddress
 import os
 from datetime import date
@@ -49,6 +50,12 @@ def warm_up() -> None:
     for year in range(date.today().year - 1, date.today().year + 2):
         indonesian_holidays(year)
     connections.close_all()  # no connection may be shared by the forked workers
+    # Everything loaded so far lives as long as the process: the garbage collector need not look at it again.
+    # Without this every full collection walks the whole loaded application (Django, every app, the
+    # catalogues) - a cost per request that grows with the size of the code, not with the work; and the
+    # workers forked from the master share these pages instead of copying them when the collector touches them.
+    gc.collect()
+    gc.freeze()
 
 
 application = ClientAddressFromProxy(django_application, trusted_proxies())

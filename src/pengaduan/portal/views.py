@@ -148,23 +148,39 @@ def complain(request):
     form = PublicComplaintForm(request.POST or None, request.FILES or None, units=units, triage=triage,
                                initial={"token": form_token(), "unit": chosen.code if chosen else ""})
     if request.method == "POST":
-        if not throttle.hit(throttle.SUBMIT, throttle.client_ip(request)):
+        address = throttle.client_ip(request)
+        # Every attempt counts against the address's limit. One that is already over it is refused before any
+        # work; a complaint that is accepted is counted inside its own write transaction (with the session
+        # that remembers its code), so that on SQLite a POST takes the database's write lock once.
+        if throttle.used_up(throttle.SUBMIT, address):
             return _too_many(request, _("complaints"))
         if form.is_valid():
             # The unit the citizen chose, else ("I don't know", or a single-unit portal) the triage unit.
             unit = form.cleaned_data.get("unit") or triage
+
+            def counted_and_remembered(complaint):
+                throttle.count(throttle.SUBMIT, address)  # one too many (a race): the complaint rolls back
+                _remember(request, complaint.tracking_code_hash)
+                request.session[ISSUED_KEY] = {"complaint": complaint.pk, "code": complaint.tracking_code}
+                request.session.save()  # the session middleware finds nothing left to write
+
             try:
                 # The receipt e-mail is queued in the complaint's own transaction.
                 complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES,
-                                                     receipt_base_url=request.build_absolute_uri("/"))
+                                                     receipt_base_url=request.build_absolute_uri("/"),
+                                                     also=[counted_and_remembered])
+            except throttle.LimitReached:
+                return _too_many(request, _("complaints"))
             except StepInputInvalid as refused:
+                if not throttle.hit(throttle.SUBMIT, address):
+                    return _too_many(request, _("complaints"))
                 for field, errors in refused.errors.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                _remember(request, complaint.tracking_code_hash)
-                request.session[ISSUED_KEY] = {"complaint": complaint.pk, "code": complaint.tracking_code}
                 return redirect("portal:received")
+        elif not throttle.hit(throttle.SUBMIT, address):
+            return _too_many(request, _("complaints"))
         form.data = form.data.copy()
         form.data["token"] = form_token()
     return render(request, "portal/complain.html", {"form": form, "unit": chosen or triage})

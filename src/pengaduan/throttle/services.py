@@ -47,9 +47,17 @@ def _key(limit: Limit, who: str) -> str:
 def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     """Whether `who` has used up the current window, without counting an attempt."""
     now = now or timezone.now()
-    hits = ThrottleCounter.objects.filter(key=_key(limit, who), window_start=_window_start(now, limit.window)).values_list(
-        "hits", flat=True).first()
-    return (hits or 0) >= limit.hits
+    connection = connections[router.db_for_read(ThrottleCounter)]
+    meta = ThrottleCounter._meta
+    quote = connection.ops.quote_name
+    # One indexed read (the unique key), asked on every public POST: written out, not built by the ORM.
+    sql = (f"SELECT {quote(meta.get_field('hits').column)} FROM {quote(meta.db_table)} "
+           f"WHERE {quote(meta.get_field('key').column)} = %s AND {quote(meta.get_field('window_start').column)} = %s")
+    start = connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_key(limit, who), start])
+        row = cursor.fetchone()
+    return (row[0] if row else 0) >= limit.hits
 
 
 def _upsert_sql(connection) -> str:
@@ -79,6 +87,17 @@ def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
         cursor.execute(_upsert_sql(connection), [_key(limit, who), start])
         (hits,) = cursor.fetchone()
     return hits <= limit.hits
+
+
+class LimitReached(Exception):
+    """Raised by `count` inside a transaction when the attempt is one too many: the transaction rolls back."""
+
+
+def count(limit: Limit, who: str) -> None:
+    """`hit` for an attempt counted inside the transaction of what it does (the portal's complaint): raises
+    LimitReached, so that nothing of a refused attempt is kept."""
+    if not hit(limit, who):
+        raise LimitReached(limit.name)
 
 
 def forget_old(*, now: datetime | None = None, older_than: timedelta = timedelta(days=1)) -> int:
