@@ -283,7 +283,7 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.SKIP:
             self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
+        elif tag in self.BLOCKS and tag != "li":  # list items start a line; their end adds no blank line
             self.parts.append("\n")
         elif tag == "td":
             self.parts.append("\t")
