@@ -178,6 +178,7 @@ def test_it_marks_the_bounced_outbox_message_failed_and_tells_the_officer(folder
     assert "siti@nowhere.example" in told.body
     record = MailboxMessage.objects.get()
     assert (record.outcome, record.outbox_message, record.complaint) == ("bounce", recorded_mail, complaint)
+    assert "5.1.1" in record.detail and "siti@" not in record.detail and "siti@" not in recorded_mail.last_error
     assert Complaint.objects.count() == 1
 
 

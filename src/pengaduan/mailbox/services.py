@@ -45,6 +45,7 @@ from pengaduan.mailbox.parsing import MalformedMail, ParsedMail, parse_mail
 from pengaduan.notifications.media.email import outbox_id_from_message_id
 from pengaduan.notifications.models import OutboxMessage
 from pengaduan.notifications.services import outbox_bounced, outbox_message_for_bounce
+from pengaduan.redact import scrub_text
 from pengaduan.units.models import Unit
 from pengaduan.units.selectors import portal_unit
 
@@ -200,6 +201,7 @@ def _taken_elsewhere(source: MailboxSource, session: MailboxSession, uid: int) -
 
 def _set_aside(source: MailboxSource, session: MailboxSession, uid: int, *, reason: str, message_id: str = "",
                sender: str = "", now: datetime) -> str:
+    reason = scrub_text(reason)[:2000]  # a reason may quote the mail: no addresses or numbers in records and logs
     try:
         with transaction.atomic():
             _record(source, session, uid, outcome=Outcome.SET_ASIDE, message_id=message_id[:255],
@@ -240,6 +242,8 @@ def _bounce(source: MailboxSource, session: MailboxSession, uid: int, parsed: Pa
         detail = f"delivery failed for {', '.join(report.recipients)}: {report.status} {report.diagnostic}".strip()
     if outbox is None:
         detail += " (no message of ours matches)"
+    # Kept and logged without the addresses (personal data): the outbox row says to whom it went.
+    detail = scrub_text(detail)
     try:
         with transaction.atomic():
             _record(source, session, uid, outcome=Outcome.BOUNCE, message_id=parsed.message_id[:255],

@@ -36,6 +36,7 @@ from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications.routing import complainant_route
+from pengaduan.redact import scrub_text
 from pengaduan.typesetting import format_datetime_id
 from pengaduan.units.models import Unit
 
@@ -500,7 +501,8 @@ def outbox_bounced(*, message: OutboxMessage, status: str = "", diagnostic: str 
     went to a complainant about a complaint, the officers who now handle that complaint are told, so that they
     reach the complainant another way. Idempotent: a second report of the same failure tells nobody again.
     Returns the messages queued to the officers."""
-    error = " ".join(f"Bounced: {status} {diagnostic}".split())[:2000]
+    # The outbox row names the address already; the error text keeps none (personal data erased with the row's).
+    error = scrub_text(" ".join(f"Bounced: {status} {diagnostic}".split()))[:2000]
     OutboxMessage.objects.filter(pk=message.pk).update(status=Status.FAILED, sent_at=None, last_error=error)
     complaint = message.complaint
     if complaint is None or message.template_key not in COMPLAINANT_MESSAGE_KEYS:
