@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from pengaduan.complaints.engine import complaint_record, information_request
-from pengaduan.complaints.models import Complaint, Event, InboundMessage
+from pengaduan.complaints.models import Complaint, ComplainantMessage, Event, InboundMessage
 from pengaduan.mailbox.imap import AUTO_KEYWORD, DONE_KEYWORD, SET_ASIDE_KEYWORD, MailboxSession
 from pengaduan.mailbox.models import MailboxMessage
 from pengaduan.mailbox.services import mail_fetch, mailbox_sources, take_in
@@ -69,13 +69,14 @@ def test_it_threads_a_reply_to_our_mail_and_resumes_the_paused_clock(folder, mai
     sent = django_mail.outbox[-1].message()
     assert sent["Message-ID"] == question_mail.external_id  # the outbox knows the Message-ID it sent
     reply = mail(sender="Siti Aminah <siti@example.org>", subject=f"Re: {sent['Subject']}",
-                 body="Kelurahan Manguharjo, loket 2.\n\n> Di kelurahan mana?",
+                 body="Kelurahan Manguharjo, loket 2.\n\nOn Mon, 23 Nov 2026 at 09:05, Inspektorat\n"
+                      "<pengaduan@inspektorat.example> wrote:\n> Di kelurahan mana?\n> Kode lacak: ABCDE-FGHJK-MNPQR",
                  headers={"In-Reply-To": sent["Message-ID"], "References": sent["Message-ID"]})
     uid = folder.deliver(reply)
     assert "reply: 1" in fetch()
     assert Complaint.objects.count() == 1
     question = complaint.information_requests.get()
-    assert question.reply.startswith("Kelurahan Manguharjo, loket 2.") and question.replied_at is not None
+    assert question.reply == "Kelurahan Manguharjo, loket 2." and question.replied_at is not None  # not the quote
     assert complaint.step_runs.get(number=2).paused_at is None  # the clock runs again
     record = MailboxMessage.objects.get(uid=uid)
     assert (record.outcome, record.complaint) == ("reply", complaint)
@@ -86,11 +87,13 @@ def test_it_threads_a_reply_by_the_tracking_code_in_the_subject(folder, mailbox,
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 23, 9, 0))
     code = complaint.tracking_code
     folder.deliver(mail(sender="someone-else@example.net", subject=f"Tambahan untuk {code.lower().replace('-', '')}",
-                        body="Saya lampirkan fotonya.", files=[("bukti.jpg", tiny_jpeg(), "image", "jpeg")]))
+                        body=f"Saya lampirkan fotonya (kode {code}).", files=[("bukti.jpg", tiny_jpeg(), "image", "jpeg")]))
     fetch()
     assert Complaint.objects.count() == 1
     event = complaint.events.get(kind=Event.Kind.COMPLAINANT_WROTE)
     assert event.data["via"] == "email"
+    written = ComplainantMessage.objects.get(pk=event.data["message"])
+    assert written.text == "Saya lampirkan fotonya (kode •••••-•••••-•••••)."  # the code is not shown to staff
     assert complaint.attachments.filter(uploaded_by__isnull=True).count() == 1
 
 

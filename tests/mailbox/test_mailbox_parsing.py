@@ -2,7 +2,7 @@
 
 import pytest
 
-from pengaduan.mailbox.parsing import MalformedMail, html_to_text, parse_mail
+from pengaduan.mailbox.parsing import MalformedMail, html_to_text, parse_mail, without_quote
 from imap_mails import mail
 
 
@@ -109,3 +109,14 @@ def test_it_refuses_what_cannot_be_taken_in(data, reason):
 def test_it_survives_binary_garbage():
     with pytest.raises(MalformedMail):
         parse_mail(bytes(range(256)) * 20)
+
+
+@pytest.mark.parametrize("body, own", [
+    ("Di depan pasar.\n\nOn Mon, 23 Nov 2026 at 09:05, Inspektorat\n<a@example.org> wrote:\n> Di mana?", "Di depan pasar."),
+    ("Ya.\nPada 23 Nov 2026 09.05, Inspektorat menulis:\n> Di mana?", "Ya."),
+    ("Terima kasih\n\n-----Original Message-----\nFrom: Inspektorat", "Terima kasih"),
+    ("Jawaban 1\n> pertanyaan 1\nJawaban 2\n> pertanyaan 2", "Jawaban 1\n> pertanyaan 1\nJawaban 2"),
+    ("> hanya kutipan", "> hanya kutipan"),
+])
+def test_it_keeps_a_replys_own_words_without_the_mail_it_quotes(body, own):
+    assert without_quote(body) == own

@@ -252,6 +252,28 @@ def _files(message: EmailMessage, body_part: EmailMessage | None):
         yield MailFile(name=str(filename or "lampiran"), content=content, content_type=part.get_content_type())
 
 
+# Where a mail program starts quoting the mail answered: "On … wrote:", "Pada … menulis:", Outlook's separator.
+QUOTE_HEADER = re.compile(r"(?:\b(?:wrote|menulis|schrieb|a écrit)\s*:\s*$)|(?:^-{2,}\s*(?:Original Message|Pesan Asli|"
+                          r"Forwarded message|Pesan yang diteruskan)\s*-{2,}\s*$)", re.IGNORECASE)
+
+ATTRIBUTION_START = re.compile(r"^(?:On|Pada|Am|Le)\s", re.IGNORECASE)
+
+
+def without_quote(text: str) -> str:
+    """A reply's own words: the text before the mail it quotes (ours, which the officer has, and which may carry the
+    complainant's tracking code). The whole text when nothing is left without the quote."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if QUOTE_HEADER.search(stripped) or (stripped.startswith(">") and all(
+                not rest.strip() or rest.lstrip().startswith(">") for rest in lines[index:])):
+            end = index
+            if index and ATTRIBUTION_START.match(lines[index - 1].strip()) and not ATTRIBUTION_START.match(stripped):
+                end = index - 1  # "On Mon, 23 Nov 2026, Inspektorat" / "<…> wrote:": an attribution over two lines
+            return _tidy("\n".join(lines[:end])) or _tidy(text)
+    return _tidy(text)
+
+
 class _TextExtractor(HTMLParser):
     """HTML to readable text: block elements become line breaks, links keep their address, and what is not text
     (scripts, styles, head, images) is dropped. Nothing is fetched and no markup survives."""

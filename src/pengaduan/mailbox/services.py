@@ -41,10 +41,10 @@ from pengaduan.complaints.inbound import message_arrives, message_ignored
 from pengaduan.complaints.models import Complaint
 from pengaduan.mailbox.imap import MailboxAddress, MailboxSession, parse_mailbox_url
 from pengaduan.mailbox.models import Mailbox, MailboxMessage
-from pengaduan.mailbox.parsing import MalformedMail, ParsedMail, parse_mail
+from pengaduan.mailbox.parsing import MalformedMail, ParsedMail, parse_mail, without_quote
 from pengaduan.notifications.media.email import outbox_id_from_message_id
 from pengaduan.notifications.models import OutboxMessage
-from pengaduan.notifications.services import outbox_bounced, outbox_message_for_bounce
+from pengaduan.notifications.services import CODE_MASK, outbox_bounced, outbox_message_for_bounce
 from pengaduan.redact import scrub_text
 from pengaduan.units.models import Unit
 from pengaduan.units.selectors import portal_unit
@@ -58,6 +58,8 @@ Outcome = MailboxMessage.Outcome
 # A tracking code as a person copies it into a subject: three groups of five, with or without the dashes.
 TRACKING_CODE = re.compile(
     rf"(?<![0-9A-Z])([{ALPHABET}]{{5}}-?[{ALPHABET}]{{5}}-?[{ALPHABET}]{{5}})(?![0-9A-Z])", re.IGNORECASE)
+DASHED_TRACKING_CODE = re.compile(
+    rf"(?<![0-9A-Z])[{ALPHABET}]{{5}}-[{ALPHABET}]{{5}}-[{ALPHABET}]{{5}}(?![0-9A-Z])", re.IGNORECASE)
 
 
 class MailboxUnreachable(Exception):
@@ -282,7 +284,9 @@ def _message(source: MailboxSource, session: MailboxSession, uid: int, parsed: P
              received_at: datetime, now: datetime) -> str:
     reply_to = reply_target(parsed)
     uploads, left_out = _uploads(parsed)
-    text = parsed.body
+    # A reply's own words, without the mail of ours it quotes; a tracking code (the complainant's credential, in
+    # our receipt) is never shown to the officers, whoever copied it into the text.
+    text = DASHED_TRACKING_CODE.sub(CODE_MASK, without_quote(parsed.body) if reply_to else parsed.body)
     if left_out:
         text += "\n\n" + _("Attachments not taken (too large together): %(names)s") % {"names": ", ".join(left_out)}
     sender = formataddr((parsed.sender_name, parsed.sender_address))
