@@ -8,6 +8,7 @@ from email.utils import make_msgid
 import pytest
 from django.core import mail as django_mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from pengaduan.complaints.engine import complaint_record, information_request
@@ -279,3 +280,34 @@ def test_two_fetchers_at_once_record_each_mail_once(folder, unit, jfu):
     assert not errors
     assert Complaint.objects.count() == 6 and MailboxMessage.objects.count() == 6
     assert InboundMessage.objects.count() == 6
+
+
+def test_a_mail_that_sets_off_an_unexpected_error_is_set_aside_and_the_run_goes_on(folder, mailbox, monkeypatch):
+    from pengaduan.mailbox import services
+
+    real = services.message_arrives
+
+    def arrives(**values):
+        if values["subject"] == "Boom":
+            raise RuntimeError("something nobody foresaw")
+        return real(**values)
+
+    monkeypatch.setattr(services, "message_arrives", arrives)
+    boom = folder.deliver(mail(subject="Boom"))
+    folder.deliver(mail(subject="Biasa"))
+    output = fetch()
+    assert "set_aside: 1" in output and "complaint: 1" in output
+    assert MailboxMessage.objects.get(uid=boom).detail == "RuntimeError: something nobody foresaw"
+    assert list(Complaint.objects.values_list("summary", flat=True)) == ["Biasa"]
+
+
+def test_a_unit_without_its_sop_fails_the_run_and_leaves_the_mail_waiting(folder, unit, jfu):
+    from pengaduan.sop.models import Sop
+
+    folder.mailbox_row(unit)
+    uid = folder.deliver(mail())
+    Sop.objects.all().delete()
+    with pytest.raises(CommandError, match="pengaduan sop load"):
+        fetch()
+    assert not MailboxMessage.objects.exists()
+    assert folder.flags(uid) == set()  # still waiting, unread, for the run after the SOP is loaded

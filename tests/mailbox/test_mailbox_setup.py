@@ -65,6 +65,11 @@ def test_it_reads_only_the_named_units_mailboxes(folder, unit, imap_url):
     assert list(Complaint.objects.values_list("summary", flat=True)) == ["Untuk Inspektorat"]
 
 
+def test_it_refuses_an_unknown_unit_in_one_line(unit):
+    with pytest.raises(CommandError, match="No unit with the code 'NOPE'"):
+        fetch("--unit", "NOPE")
+
+
 def test_it_moves_processed_mail_to_the_done_folder(folder, unit):
     folder.mailbox_row(unit, done_folder=f"{folder.name}-done")
     folder.deliver(mail())

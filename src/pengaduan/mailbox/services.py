@@ -112,8 +112,11 @@ def mail_fetch(*, unit_code: str = "", once: bool = False, batch: int = BATCH, s
         try:
             mailbox_fetch(source, counts=counts, once=once, batch=batch, deadline=deadline)
         except (imaplib.IMAP4.error, OSError, WorkflowError) as error:
-            # The password never appears here: the key has none, and IMAP errors do not repeat it.
-            text = f"{type(error).__name__}: {error}"[:500]
+            # The password never appears here: the key has none, and should an error repeat it, it is masked.
+            text = f"{type(error).__name__}: {error}"
+            if source.address.password:
+                text = text.replace(source.address.password, "***")
+            text = text[:500]
             logger.error("Mailbox %s could not be read: %s", source.address.key, text)
             failures.append(f"{source.address.key}: {text}")
             counts["mailbox_errors"] += 1
@@ -184,11 +187,19 @@ def take_in(source: MailboxSource, session: MailboxSession, uid: int, *, now: da
     except MalformedMail as error:
         return _set_aside(source, session, uid, reason=str(error), now=now)
     received_at = min(arrived, now) if arrived is not None else now
-    if parsed.kind == "auto_reply":
-        return _ignore(source, session, uid, parsed, now=now)
-    if parsed.kind == "bounce":
-        return _bounce(source, session, uid, parsed, now=now)
-    return _message(source, session, uid, parsed, received_at=received_at, now=now)
+    try:
+        if parsed.kind == "auto_reply":
+            return _ignore(source, session, uid, parsed, now=now)
+        if parsed.kind == "bounce":
+            return _bounce(source, session, uid, parsed, now=now)
+        return _message(source, session, uid, parsed, received_at=received_at, now=now)
+    except (WorkflowError, DatabaseError, imaplib.IMAP4.error, OSError):
+        raise  # the unit's set-up, the database or the server, not this mail: it waits for the next run
+    except Exception as error:
+        # Whatever else this one mail sets off must not stop the mailbox (it would, on every run): set it aside.
+        logger.exception("Could not take in mail %s", external_id(source, session.uidvalidity, uid))
+        return _set_aside(source, session, uid, reason=f"{type(error).__name__}: {error}"[:500], now=now,
+                          message_id=parsed.message_id, sender=parsed.sender_address)
 
 
 def _record(source: MailboxSource, session: MailboxSession, uid: int, **fields) -> MailboxMessage:
@@ -309,12 +320,6 @@ def _message(source: MailboxSource, session: MailboxSession, uid: int, parsed: P
     except StepInputInvalid as error:
         reasons = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in (error.errors or {}).items())
         return _set_aside(source, session, uid, reason=f"refused by the intake: {reasons or error}", now=now,
-                          message_id=parsed.message_id, sender=parsed.sender_address)
-    except (WorkflowError, DatabaseError):
-        raise  # the unit's set-up or the database, not this mail: it waits for the next run
-    except Exception as error:
-        logger.exception("Could not take in mail %s", external_id(source, session.uidvalidity, uid))
-        return _set_aside(source, session, uid, reason=f"{type(error).__name__}: {error}"[:500], now=now,
                           message_id=parsed.message_id, sender=parsed.sender_address)
     session.mark_done(uid)
     return record.outcome

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pengaduan.jobs.services import job_run
 from pengaduan.mailbox.services import MailboxUnreachable, mail_fetch
+from pengaduan.units.models import Unit
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         fetch.add_argument("--unit", default="", help="only this unit's mailboxes (its code)")
 
     def handle(self, *args, action, once=False, unit="", **options):
+        if unit and not Unit.objects.filter(code__iexact=unit).exists():
+            raise CommandError(f"No unit with the code {unit!r} (see the admin, Units).")
         counts = Counter()
         try:
             with job_run("mail-fetch") as run:  # its heartbeat: /readyz and the workdesk tell when it stops
