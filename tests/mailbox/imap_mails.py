@@ -27,10 +27,11 @@ class ImapFolder:
         client.login(self.username, self.password)
         return client
 
-    def deliver(self, message: EmailMessage | bytes) -> int:
+    def deliver(self, message: EmailMessage | bytes, *, arrived: datetime | None = None) -> int:
+        """Put a mail in the folder as the mail server would on delivery (`arrived`: its INTERNALDATE)."""
         raw = message if isinstance(message, bytes) else message.as_bytes()
         with self.client() as client:
-            response = client.append(self.name, raw)
+            response = client.append(self.name, raw, msg_time=arrived)
         # "[APPENDUID <uidvalidity> <uid>] Append completed."
         return int(response.split(b"]")[0].split()[-1])
 

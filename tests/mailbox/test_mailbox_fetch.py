@@ -3,6 +3,7 @@
 import io
 import logging
 import threading
+from datetime import timedelta
 from email.utils import make_msgid
 
 import pytest
@@ -10,6 +11,7 @@ from django.core import mail as django_mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from pengaduan.complaints.engine import complaint_record, information_request
 from pengaduan.complaints.models import Complaint, ComplainantMessage, Event, InboundMessage
@@ -31,8 +33,10 @@ def fetch(*args) -> str:
 
 
 def test_it_makes_a_new_mail_a_received_complaint_waiting_for_the_jfu(folder, mailbox, unit):
+    arrived = timezone.now().replace(microsecond=0) - timedelta(hours=2)
     uid = folder.deliver(mail(files=[("jalan.jpg", tiny_jpeg(), "image", "jpeg"),
-                                     ("tool.exe", b"MZ\x90\x00 not allowed", "application", "octet-stream")]))
+                                     ("tool.exe", b"MZ\x90\x00 not allowed", "application", "octet-stream")]),
+                         arrived=arrived)
     assert "complaint: 1" in fetch()
     complaint = Complaint.objects.get()
     assert (complaint.unit, complaint.channel, complaint.is_recorded) == (unit, "email", False)
@@ -40,6 +44,8 @@ def test_it_makes_a_new_mail_a_received_complaint_waiting_for_the_jfu(folder, ma
     assert complaint.description.startswith("Jalan di depan pasar berlubang sejak sebulan.")
     assert (complaint.complainant.name, complaint.complainant.email) == ("Budi Santoso", "budi@example.org")
     assert complaint.step_runs.get().number == 1 and complaint.step_runs.get().role == "jfu"
+    # Received when the mail server took it, not when the timer read it: the first step's clock runs from then.
+    assert complaint.received_at == arrived == complaint.step_runs.get().started_at
     assert [a.original_name for a in complaint.attachments.all()] == ["jalan.jpg"]
     assert "tool.exe" in complaint.description  # the refused file is named, not fatal
     record = MailboxMessage.objects.get()
