@@ -317,3 +317,17 @@ def test_a_unit_without_its_sop_fails_the_run_and_leaves_the_mail_waiting(folder
         fetch()
     assert not MailboxMessage.objects.exists()
     assert folder.flags(uid) == set()  # still waiting, unread, for the run after the SOP is loaded
+
+
+def test_our_own_mail_landing_in_the_mailbox_is_ignored_not_a_complaint(folder, mailbox, unit, staff):
+    # An officer whose address is the unit's mailbox: the "new complaint" mail must not make a new complaint.
+    staff["jfu"].email = "pengaduan@inspektorat.example"
+    staff["jfu"].save()
+    complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 23, 9, 0))
+    send_due()
+    ours = django_mail.outbox[-1].message()
+    assert ours["Auto-Submitted"] == "auto-generated"
+    del ours["Auto-Submitted"]  # even without it, our signed Message-ID gives it away
+    folder.deliver(ours.as_bytes())
+    assert "auto_reply: 1" in fetch()
+    assert Complaint.objects.count() == 1

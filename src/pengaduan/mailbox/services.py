@@ -23,7 +23,7 @@ import logging
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import formataddr
 
@@ -187,6 +187,10 @@ def take_in(source: MailboxSource, session: MailboxSession, uid: int, *, now: da
     except MalformedMail as error:
         return _set_aside(source, session, uid, reason=str(error), now=now)
     received_at = min(arrived, now) if arrived is not None else now
+    if parsed.kind == "message" and outbox_id_from_message_id(parsed.message_id) is not None:
+        # One of our own mails (an officer's address that is also the unit's mailbox): never a complaint, or each
+        # would announce the next.
+        parsed = replace(parsed, kind="auto_reply", auto_reason="our own message")
     try:
         if parsed.kind == "auto_reply":
             return _ignore(source, session, uid, parsed, now=now)

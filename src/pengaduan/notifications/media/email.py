@@ -30,9 +30,14 @@ class Email(Medium):
 
     def send(self, message, attachments: Sequence[Attachment] = (), *, connection=None) -> str | None:
         message_id = message_id_for(message.pk) if message.pk else None
+        # Written by a program (RFC 3834): vacation responders stay quiet, and should one of our mails land in a
+        # mailbox we read, it is ignored there instead of becoming a complaint.
+        headers = {"Auto-Submitted": "auto-generated"}
+        if message_id:
+            headers["Message-ID"] = message_id
         email = EmailMessage(subject=message.subject, body=message.body, to=[message.address],
                              reply_to=[message.reply_to] if message.reply_to else None, connection=connection,
-                             headers={"Message-ID": message_id} if message_id else None)
+                             headers=headers)
         for attachment in attachments:
             email.attach(*attachment)
         if not email.send():
