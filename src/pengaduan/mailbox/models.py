@@ -6,8 +6,6 @@ and UID, inserted in the transaction that takes the mail in, so two runs — or 
 mail twice.
 """
 
-from urllib.parse import quote
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -57,14 +55,6 @@ class Mailbox(models.Model):
 
     def __str__(self):
         return f"{self.username}@{self.host}/{self.folder}"
-
-    def url(self) -> str:
-        """The mailbox as a URL, password included: for the connection only, never for a log line."""
-        scheme = "imaps" if self.security == self.Security.IMAPS else "imap"
-        port = f":{self.port}" if self.port else ""
-        query = "?starttls=1" if self.security == self.Security.STARTTLS else ""
-        return (f"{scheme}://{quote(self.username, safe='')}:{quote(self.password, safe='')}@{self.host}{port}/"
-                f"{quote(self.folder, safe='')}{query}")
 
 
 class MailboxMessage(models.Model):
