@@ -10,14 +10,13 @@ and the exception goes on. A job that has not succeeded within `stale_after`, or
 workdesk banner for administrators and superiors all read `jobs_health()`.
 
 A new job (mailbox fetch, LAPOR! sync, scheduled reports, retention) needs one line in JOBS and one
-`with job_run(...)` around its work. A job that only some installations run (`optional`: the mailbox is read
-only where one is configured) is watched from its first run on.
+`with job_run(...)` around its work.
 """
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -40,13 +39,18 @@ class JobSpec:
     impact: Promise  # what goes wrong while it does not run, for the banner
     every: timedelta  # how often the timer starts it
     stale_after: timedelta  # no success for this long: the job is overdue
-    optional: bool = False  # run only where it is set up: watched once it has run (never reported before)
+    # Watched only once it has run: a job a unit may not use at all (the LAPOR! sync where no unit has an
+    # account) does not raise the alarm on installs that never start it.
+    optional: bool = False
 
 
 # Every background job, with how often it runs. Stale after: JOB_STALE_AFTER (e.g. "remind=5" minutes).
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in [
     JobSpec("remind", _("Reminders"), _("Reminders, escalations and queued mail are not being sent."),
             every=timedelta(minutes=1), stale_after=timedelta(minutes=5)),
+    JobSpec("lapor-sync", _("SP4N-LAPOR! sync"),
+            _("Reports disposed through SP4N-LAPOR! are not arriving and our follow-up is not reported back."),
+            every=timedelta(minutes=10), stale_after=timedelta(hours=1), optional=True),
     JobSpec("mail-fetch", _("Mailbox"), _("Mail sent to the unit's address is not being taken in."),
             every=timedelta(minutes=1), stale_after=timedelta(minutes=15), optional=True),
 ]}
@@ -57,7 +61,7 @@ def job_spec(name: str) -> JobSpec:
     spec = JOBS[name]
     minutes = (getattr(settings, "JOB_STALE_AFTER", None) or {}).get(name)
     if minutes:
-        spec = replace(spec, stale_after=timedelta(minutes=minutes))
+        spec = JobSpec(spec.name, spec.label, spec.impact, spec.every, timedelta(minutes=minutes), spec.optional)
     return spec
 
 
@@ -164,7 +168,7 @@ def jobs_health(*, now: datetime | None = None) -> dict[str, JobHealth]:
     """The health of every declared job, in one query (plus one insert the first time a job is watched)."""
     now = now or timezone.now()
     rows = {job.name: job for job in Job.objects.filter(name__in=list(JOBS))}
-    missing = [name for name in JOBS if name not in rows and not JOBS[name].optional]
+    missing = [name for name in JOBS if name not in rows]
     if missing:
         # Watching starts now: a job that never runs is reported once its interval has passed.
         Job.objects.bulk_create([Job(name=name, watched_since=now) for name in missing], ignore_conflicts=True)
@@ -172,9 +176,9 @@ def jobs_health(*, now: datetime | None = None) -> dict[str, JobHealth]:
     threshold = max(1, getattr(settings, "JOB_FAILURES_ALERT", 3))
     health = {}
     for name in JOBS:
-        if name not in rows or (JOBS[name].optional and rows[name].last_started_at is None):
-            continue  # an optional job this installation has never run
         spec, job = job_spec(name), rows[name]
+        if spec.optional and job.last_started_at is None:
+            continue
         since = job.last_ok_at or job.watched_since
         health[name] = JobHealth(
             name=name, label=str(spec.label), impact=str(spec.impact), last_ok=job.last_ok_at, last_run=job.last_started_at, since=since,
