@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('complaints', '0016_event_kinds_examinations_and_forwards'),
-        ('notifications', '0008_mail_bounced_template'),
+        ('notifications', '0009_mail_bounced_template'),
         ('units', '0005_pemda_portal'),
     ]
 
