@@ -9,6 +9,7 @@ OUR_COMMANDS = {
     "demo": "create the demo unit, users and complaints (safe to run twice)",
     "remind": "send due reminders and escalations, retry pending mail (run every minute)",
     "outbox": "the mail outbox (outbox send | outbox list)",
+    "mail": "take in the units' mailboxes: mail fetch [--once] [--unit CODE] (run every minute)",
     "apitoken": "personal API tokens for staff (apitoken create --user U --name N | list | revoke ID)",
     "apikey": "Open311 API keys (apikey create --name N | list | revoke NAME|ID)",
     "backup": "back up the database and the attachments (backup FILE; restore FILE [--force])",

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pengaduan.portal",
     "pengaduan.throttle",
     "pengaduan.notifications",
+    "pengaduan.mailbox",
     "pengaduan.api",
     "pengaduan.reports",
     "pengaduan.jobs",
@@ -235,6 +236,12 @@ EMAIL_TIMEOUT = 10  # a dead mail server must not hang a request
 # (`pengaduan serve --production`), where `pengaduan remind` sends the outbox every minute and web workers
 # don't wait for the mail server; on elsewhere, so a dev server or the tests need no timer.
 MAIL_SEND_IMMEDIATELY = env_bool("MAIL_SEND_IMMEDIATELY", True)
+
+# The portal unit's mailbox, read by `pengaduan mail fetch` (other units' mailboxes are set in the admin):
+# imaps://user:password@host/INBOX, imap://…?starttls=1, imap://… (plain, loopback only); ?done=FOLDER moves
+# processed mail there. Larger mails are set aside unread.
+MAILBOX_URL = env_str("MAILBOX_URL", "")
+MAILBOX_MAX_MESSAGE_BYTES = env_int("MAILBOX_MAX_MESSAGE_BYTES", 40 * 1024 * 1024)
 
 # Reminders to a step's performer at these shares of the step's office time; at 100 % the superiors
 # (Unit.escalation_roles) are alerted too.

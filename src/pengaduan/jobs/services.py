@@ -55,6 +55,8 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in [
     JobSpec("lapor-sync", _("SP4N-LAPOR! sync"),
             _("Reports disposed through SP4N-LAPOR! are not arriving and our follow-up is not reported back."),
             every=timedelta(minutes=10), stale_after=timedelta(hours=1), optional=True),
+    JobSpec("mail-fetch", _("Mailbox"), _("Mail sent to the unit's address is not being taken in."),
+            every=timedelta(minutes=1), stale_after=timedelta(minutes=15), optional=True),
 ]}
 
 

@@ -37,6 +37,7 @@ from pengaduan.documents.issued import issue_receipt
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications.routing import complainant_route
+from pengaduan.redact import scrub_text
 from pengaduan.typesetting import format_datetime_id
 from pengaduan.units.models import Unit
 
@@ -475,6 +476,56 @@ def notify_forward_returned(*, forward: Forward) -> list[OutboxMessage]:
         return []
     return notify_role(unit=run.complaint.unit, role=run.role, key="step_assigned", complaint=run.complaint,
                        context=_step_context(run), dedupe_prefix=f"forward_returned:{forward.pk}")
+
+
+# --- bounces ------------------------------------------------------------------------------------------------
+
+def outbox_message_for_bounce(*, message_id: str = "", recipients: Sequence[str] = (),
+                              now: datetime | None = None) -> OutboxMessage | None:
+    """The e-mail a delivery report is about: the one its quoted Message-ID names (ours, signed), else the newest
+    e-mail sent to one of the failed recipients in the last BOUNCE_MATCH_DAYS."""
+    from pengaduan.notifications.media.email import outbox_id_from_message_id
+
+    pk = outbox_id_from_message_id(message_id) if message_id else None
+    if pk is not None:
+        found = OutboxMessage.objects.filter(pk=pk, medium="email").first()
+        if found is not None:
+            return found
+    now = now or timezone.now()
+    for address in recipients:
+        found = (OutboxMessage.objects.filter(medium="email", address__iexact=address, status=Status.SENT,
+                                              created_at__gte=now - timedelta(days=BOUNCE_MATCH_DAYS))
+                 .order_by("-created_at", "-pk").first())
+        if found is not None:
+            return found
+    return None
+
+
+BOUNCE_MATCH_DAYS = 14
+
+
+def outbox_bounced(*, message: OutboxMessage, status: str = "", diagnostic: str = "",
+                   now: datetime | None = None) -> list[OutboxMessage]:
+    """A delivery report says this e-mail never arrived: it is marked failed (the outbox shows why) and, when it
+    went to a complainant about a complaint, the officers who now handle that complaint are told, so that they
+    reach the complainant another way. Idempotent: a second report of the same failure tells nobody again.
+    Returns the messages queued to the officers."""
+    # The outbox row names the address already; the error text keeps none (personal data erased with the row's).
+    error = scrub_text(" ".join(f"Bounced: {status} {diagnostic}".split()))[:2000]
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.FAILED, sent_at=None, last_error=error)
+    complaint = message.complaint
+    if complaint is None or message.template_key not in COMPLAINANT_MESSAGE_KEYS:
+        return []
+    complaint = Complaint.objects.select_related("unit", "sop").get(pk=complaint.pk)
+    run = complaint.step_runs.filter(done_at__isnull=True).order_by("number").first()
+    role = run.role if run is not None else complaint.sop.steps.order_by("number").first().performer
+    context = {
+        "reference": _reference(complaint), "summary": complaint.summary, "address": message.address,
+        "bounced_subject": message.subject, "status": status, "diagnostic": diagnostic,
+        "complaint_url": f"{site_url()}{complaint.get_absolute_url()}", "unit_name": complaint.unit.name,
+    }
+    return notify_role(unit=complaint.unit, role=role, key="mail_bounced", complaint=complaint, context=context,
+                       dedupe_prefix=f"mail_bounced:{message.pk}")
 
 
 # --- personal data -----------------------------------------------------------------------------------------------
