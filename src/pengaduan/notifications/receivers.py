@@ -31,6 +31,7 @@ from pengaduan.notifications.services import (
     notify_monitoring,
     notify_reminder,
     notify_step_assigned,
+    offer_survey,
     prepare_new_complaint_messages,
     save_prepared_messages,
 )
@@ -58,6 +59,11 @@ def send_recorded_receipt(event: ComplaintRecorded) -> None:
 @on(ComplaintClosed)
 def tell_complainant_answered(event: ComplaintClosed) -> None:
     notify_complainant(complaint=event.complaint, key="complaint_answered")
+
+
+@on(ComplaintClosed)
+def invite_to_survey(event: ComplaintClosed) -> None:
+    offer_survey(complaint=event.complaint)
 
 
 @on(InformationRequested)
@@ -110,6 +116,8 @@ def tell_complainant_outside_answer(event: ForwardAnswered) -> None:
     # recorded, is announced here.
     if event.forward.is_outside:
         notify_complainant(complaint=event.forward.origin, key="complaint_answered")
+    # The case the complainant began with is closed now: its survey (a chain's middle case waits for its own origin).
+    offer_survey(complaint=event.forward.origin)
 
 
 @on(ComplaintForwarded)

@@ -17,6 +17,9 @@ urlpatterns = [
     path("lacak/surat-jawaban.pdf", views.answer_letter, name="answer_letter"),
     path("lacak/jawab/<int:pk>/", views.reply, name="reply"),
     path("lacak/nilai/", views.rate, name="rate"),
+    path("lacak/survei/", views.survey_tracked, name="survey_tracked"),
+    path("survei/terima-kasih/", views.survey_thanks, name="survey_thanks"),
+    path("survei/<str:token>/", views.survey, name="survey"),
     path("lacak/lampiran/<int:pk>/", views.own_file, name="own_file"),
     path("lacak/selesai/", views.forget, name="forget"),
 ]

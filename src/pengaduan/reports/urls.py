@@ -9,4 +9,5 @@ urlpatterns = [
     path("buku-pengaduan/", views.register, name="register"),
     path("kepatuhan-sop/", views.compliance, name="compliance"),
     path("berkala/", views.periodic, name="periodic"),
+    path("skm/", views.skm, name="skm"),
 ]
