@@ -21,6 +21,7 @@ from pengaduan.complaints.domain_events import (
     StepAssigned,
     on,
 )
+from pengaduan.complaints.models import Complaint
 from pengaduan.complaints.pdp import identity_erased
 from pengaduan.notifications.services import (
     erase_complainant_messages,
@@ -117,7 +118,8 @@ def tell_complainant_outside_answer(event: ForwardAnswered) -> None:
     if event.forward.is_outside:
         notify_complainant(complaint=event.forward.origin, key="complaint_answered")
     # The case the complainant began with is closed now: its survey (a chain's middle case waits for its own origin).
-    offer_survey(complaint=event.forward.origin)
+    # (Read again: the engine closed the origin through another instance than the one the forward holds.)
+    offer_survey(complaint=Complaint.objects.select_related("unit", "complainant").get(pk=event.forward.origin_id))
 
 
 @on(ComplaintForwarded)

@@ -317,7 +317,7 @@ def periodic_section(summary: SkmSummary, st, *, width: float, number: str) -> l
     return story(summary, st, width=width, number=number)
 
 
-def skm_pdf(summary: SkmSummary, *, now: datetime | None = None) -> bytes:
+def skm_pdf(summary: SkmSummary, *, now: datetime | None = None, compress: bool = True) -> bytes:
     """The SKM report as an A4 PDF (the yearly report), in Indonesian, with the unit's letterhead and signature."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -353,7 +353,7 @@ def skm_pdf(summary: SkmSummary, *, now: datetime | None = None) -> bytes:
         doc = BaseDocTemplate(buffer, pagesize=A4, leftMargin=periodic.MARGIN_LEFT, rightMargin=periodic.MARGIN_RIGHT,
                               topMargin=periodic.MARGIN_TOP, bottomMargin=periodic.MARGIN_BOTTOM,
                               title=_("Community satisfaction survey (SKM)"), author=scope_name(summary),
-                              creator="pengaduan", invariant=1)
+                              creator="pengaduan", invariant=1, pageCompression=1 if compress else 0)
         doc.addPageTemplates([PageTemplate("page", [Frame(periodic.MARGIN_LEFT, periodic.MARGIN_BOTTOM, width,
                                                           A4[1] - periodic.MARGIN_TOP - periodic.MARGIN_BOTTOM,
                                                           leftPadding=0, rightPadding=0, topPadding=0,
