@@ -153,6 +153,8 @@ def test_it_shows_the_report_to_the_units_officers_with_downloads(client, unit, 
     assert pdf["Content-Type"] == "application/pdf" and "skm-INSP-2026.pdf" in pdf["Content-Disposition"]
     xlsx = client.get(reverse("reports:skm"), {**params, "format": "xlsx"})
     assert "skm-INSP-2026.xlsx" in xlsx["Content-Disposition"]
+    periodic = client.get(reverse("reports:periodic"), params).text
+    assert "IKM 91,48, mutu pelayanan A (Sangat baik), dari 29 responden." in periodic
     client.force_login(outsider)
     assert "91,48" not in client.get(reverse("reports:skm"), params).text  # only the units they work in
 

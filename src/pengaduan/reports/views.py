@@ -176,8 +176,10 @@ def periodic(request):
         response["Content-Disposition"] = f'attachment; filename="{_file_name("laporan", unit, period, "pdf")}"'
         return response
     figures = selectors.periodic_figures(unit=unit, period=period)
+    skm_summary = skm_report.skm_summary_for(unit, period, with_profile=False)
     return render(request, "reports/periodic.html", {
         "form": form, "unit": unit, "period": period, "figures": figures, "selection": _selection(unit, period),
+        "skm": skm_summary, "skm_ikm": skm_report.figure(skm_summary.ikm),
         "months": list(zip(figures.received_by_month, figures.months)),
     })
 
