@@ -168,3 +168,16 @@ def test_it_gives_oversight_the_whole_pemda(client, unit):
     client.force_login(pemda)
     page = client.get(reverse("reports:skm"), {"unit": unit.pk, "kind": "year", "year": 2026, "scope": "pemda"})
     assert page.status_code == 200 and "Seluruh unit kerja Pemda" in page.text and "91,48" in page.text
+
+
+def test_it_writes_the_report_from_the_command_line(unit, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    worked_example(unit)
+    call_command("report", "skm", "--period", "2026", "--unit", unit.code)
+    out = capsys.readouterr().out
+    assert "SKM INSP 2026: 29 respondents, IKM 91,48, A (Sangat baik)" in out and "U9 Sarana dan prasarana" in out
+    call_command("report", "skm", "--period", "2026", "--pemda", "--format", "xlsx", "-o", str(tmp_path / "skm.xlsx"))
+    assert (tmp_path / "skm.xlsx").stat().st_size > 0
+    with pytest.raises(CommandError, match="together"):
+        call_command("report", "skm", "--period", "2026", "--format", "pdf")
