@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.skm import regulation
@@ -11,7 +12,7 @@ from pengaduan.units.models import Unit
 
 def _answer(element: regulation.Element) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
-        f"{element.code} {element.name}", choices=[(n, str(n)) for n in regulation.SCALE],
+        format_lazy("{} {}", element.code, element.name), choices=[(n, str(n)) for n in regulation.SCALE],
     )
 
 
