@@ -48,6 +48,18 @@ def test_it_invites_the_complainant_by_their_channels_medium_when_the_case_close
     assert "30 hari" in message.body
 
 
+def test_it_invites_on_whatsapp_a_complainant_who_came_by_whatsapp_once_it_is_configured(unit, staff, monkeypatch):
+    from pengaduan.complaints import channels
+    from pengaduan.notifications.media.whatsapp import WhatsApp
+
+    monkeypatch.setattr(WhatsApp, "is_configured", lambda self: True)
+    channel = next(c.code for c in channels.all_channels() if c.answer_medium == "whatsapp")
+    complaint = closed_complaint(unit, staff, channel=channel)
+    message = invitation(complaint)
+    assert (message.medium, message.address) == ("whatsapp", "+6281234567890")
+    assert "/survei/" in message.body
+
+
 def test_it_does_not_invite_before_the_answer_is_delivered(unit, staff):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     advance(complaint, staff, to_step=5)
