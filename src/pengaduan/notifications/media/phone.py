@@ -26,6 +26,7 @@ def normalise_phone(number: str) -> str:
 
 class PhoneMedium(Medium):
     complainant_field = "phone"
+    takes_attachments = False  # the texts point to the tracking page, which has the receipt
 
     def normalise(self, address: str) -> str:
         return normalise_phone(address)
