@@ -24,7 +24,7 @@ def snap(page, folder, name: str) -> None:
 @pytest.fixture
 def invitation_template(db):
     # Transactional tests flush the rows the data migrations seeded: the invitation's text comes back here.
-    seeded = importlib.import_module("pengaduan.notifications.migrations.0008_skm_invitation_template").TEMPLATE
+    seeded = importlib.import_module("pengaduan.notifications.migrations.0009_skm_invitation_template").TEMPLATE
     MessageTemplate.objects.get_or_create(key=seeded["key"], defaults=seeded)
 
 

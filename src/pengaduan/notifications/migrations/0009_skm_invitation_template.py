@@ -32,6 +32,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0007_forward_monitoring_template")]
+    dependencies = [("notifications", "0008_whatsapp_sms")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
