@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "pengaduan.throttle",
     "pengaduan.notifications",
     "pengaduan.mailbox",
+    "pengaduan.skm",
     "pengaduan.api",
     "pengaduan.reports",
     "pengaduan.jobs",
@@ -259,6 +260,9 @@ SERIALIZATION_MODULES = {"jsonfull": "pengaduan.ops.fulljson"}
 DPO_NAME = env_str("DPO_NAME", "")
 DPO_EMAIL = env_str("DPO_EMAIL", "")
 IDENTITY_RETENTION_YEARS = env_int("IDENTITY_RETENTION_YEARS", 5)
+# How long the SKM invitation link sent after a case closes stays valid (days); the tracking page offers the
+# survey for as long as the case can be tracked.
+SKM_LINK_DAYS = env_int("SKM_LINK_DAYS", 30)
 # Tracking codes are stored as HMAC-SHA256 with this secret (default: SECRET_KEY). After changing it, list the
 # old value in TRACKING_CODE_SECRET_FALLBACKS (comma-separated) so that codes already handed out keep working.
 TRACKING_CODE_SECRET = env_str("TRACKING_CODE_SECRET", "")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pengaduan.reports.views import public_statistics
+from pengaduan.reports.views import public_skm, public_statistics
 from pengaduan.workdesk.login import AdminLoginForm, ThrottledLoginView
 
 admin.site.site_header = admin.site.site_title = "Pengaduan"
@@ -22,6 +22,9 @@ urlpatterns = [
     path("statistik/", include("pengaduan.reports.public_urls")),
     # One unit's public statistics, beside its page on the portal (/unit/CODE/); the same view as /statistik/?unit=.
     path("unit/<str:code>/statistik/", public_statistics, name="unit_statistics"),
+    # The SKM index (PermenPANRB 14/2017), of the whole Pemda and of one unit, per period.
+    path("skm/", public_skm, name="public_skm"),
+    path("unit/<str:code>/skm/", public_skm, name="unit_skm"),
     path("", include("pengaduan.portal.urls")),
 ]
 

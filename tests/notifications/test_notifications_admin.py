@@ -14,7 +14,7 @@ from pengaduan.notifications.services import enqueue
 
 Status = OutboxMessage.Status
 KEYS = ["complaint_received", "complaint_recorded", "complaint_answered", "information_requested",
-        "step_assigned", "reminder", "escalation"]
+        "step_assigned", "reminder", "escalation", "skm_invitation"]
 VARIABLE = re.compile(r"{{\s*(\w+)")
 
 

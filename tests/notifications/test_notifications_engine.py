@@ -44,9 +44,10 @@ def test_it_tells_the_complainant_and_each_performer_along_the_sop(unit, officer
         ("step_assigned", "sekretaris@madiunkota.go.id"),
         ("step_assigned", "jfu@madiunkota.go.id"),
         ("complaint_answered", "siti@example.org"),
+        ("skm_invitation", "siti@example.org"),  # the SKM survey, once the answer is delivered
     ]
     assert "Kapan kejadiannya?" in OutboxMessage.objects.get(template_key="information_requested").body
-    assert len(mailoutbox) == 7
+    assert len(mailoutbox) == 8
 
 
 def test_it_tells_an_anonymous_complainant_nothing(unit, officers, django_capture_on_commit_callbacks):

@@ -21,6 +21,7 @@ from pengaduan.complaints.domain_events import (
     StepAssigned,
     on,
 )
+from pengaduan.complaints.models import Complaint
 from pengaduan.complaints.pdp import identity_erased
 from pengaduan.notifications.services import (
     erase_complainant_messages,
@@ -31,6 +32,7 @@ from pengaduan.notifications.services import (
     notify_monitoring,
     notify_reminder,
     notify_step_assigned,
+    offer_survey,
     prepare_new_complaint_messages,
     save_prepared_messages,
 )
@@ -58,6 +60,11 @@ def send_recorded_receipt(event: ComplaintRecorded) -> None:
 @on(ComplaintClosed)
 def tell_complainant_answered(event: ComplaintClosed) -> None:
     notify_complainant(complaint=event.complaint, key="complaint_answered")
+
+
+@on(ComplaintClosed)
+def invite_to_survey(event: ComplaintClosed) -> None:
+    offer_survey(complaint=event.complaint)
 
 
 @on(InformationRequested)
@@ -110,6 +117,9 @@ def tell_complainant_outside_answer(event: ForwardAnswered) -> None:
     # recorded, is announced here.
     if event.forward.is_outside:
         notify_complainant(complaint=event.forward.origin, key="complaint_answered")
+    # The case the complainant began with is closed now: its survey (a chain's middle case waits for its own origin).
+    # (Read again: the engine closed the origin through another instance than the one the forward holds.)
+    offer_survey(complaint=Complaint.objects.select_related("unit", "complainant").get(pk=event.forward.origin_id))
 
 
 @on(ComplaintForwarded)

@@ -33,11 +33,13 @@ from django.utils.translation import gettext as _
 
 from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
+from pengaduan.complaints.selectors import forward_root
 from pengaduan.documents.issued import issue_receipt
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications.routing import complainant_route
 from pengaduan.redact import scrub_text
+from pengaduan.skm import services as skm
 from pengaduan.typesetting import format_datetime_id
 from pengaduan.units.models import Unit
 
@@ -356,6 +358,21 @@ def notify_complainant(*, complaint: Complaint, key: str, base_url: str = "",
     )
 
 
+def offer_survey(*, complaint: Complaint) -> OutboxMessage | None:
+    """Invite the complainant to the SKM once their case is closed with an answer: a signed link, on the medium
+    `complainant_route` chooses. Only the case the complainant began with invites (a case forwarded to another
+    unit of the Pemda closes with it, and its answer closes the first one). Anonymous complainants are offered
+    the survey on the tracking page only."""
+    if complaint.status != Complaint.Status.CLOSED or forward_root(complaint).pk != complaint.pk:
+        return None
+    base_url = site_url()
+    token = skm.invitation_token(complaint)
+    return notify_complainant(complaint=complaint, key="skm_invitation", base_url=base_url, context={
+        "survey_url": f"{base_url}{reverse('portal:survey', args=[token])}",
+        "survey_days": skm.link_days(),
+    })
+
+
 def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], dedupe_prefix: str,
                 complaint: Complaint | None = None) -> list[OutboxMessage]:
     """One message to every active user holding `role` in `unit` who has an e-mail address.
@@ -533,7 +550,7 @@ def outbox_bounced(*, message: OutboxMessage, status: str = "", diagnostic: str 
 # The messages sent to the complainant (notify_complainant), on any medium: their address, subject and body are
 # personal data, emptied when the complainant's identity is erased. (The address may not be empty: a marker.)
 COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested",
-                            "complaint_forwarded")
+                            "complaint_forwarded", "skm_invitation")
 ERASED_ADDRESS = "[erased]"
 OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": []}
 

@@ -25,6 +25,8 @@ from pengaduan.documents import verification
 from pengaduan.documents.issued import issue_answer_letter, issue_receipt
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, VerifyForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
+from pengaduan.skm import services as skm
+from pengaduan.skm.forms import SurveyForm
 from pengaduan.reports.standard import service_standard as public_service_standard
 from pengaduan.reports.standard import standard_pdf
 from pengaduan.sop.selectors import with_loaded_sop
@@ -247,6 +249,8 @@ def status(request):
         "rating": Rating.objects.filter(complaint=complaint).first(),
         "rating_form": RatingForm() if complaint.status == Complaint.Status.CLOSED else None,
         "has_letter": complaint.status == Complaint.Status.CLOSED and _letter_complaint(complaint) is not None,
+        "survey_open": skm.is_open_for(complaint),
+        "survey_answered": complaint.status == Complaint.Status.CLOSED and skm.is_answered(complaint),
     })
 
 
@@ -340,3 +344,55 @@ def verify(request, code):
         "document": document, "display_code": verification.display_code(document.code), "form": form,
         "result": result,
     }, status=200)
+
+
+# --- the SKM survey (PermenPANRB 14/2017) ----------------------------------------------------------------------
+
+def _survey_unavailable(request, refused: skm.SurveyUnavailable):
+    return render(request, "portal/survey_unavailable.html", {"message": refused.message}, status=refused.status)
+
+
+def _survey_page(request, complaint: Complaint, *, action: str):
+    """The questionnaire (GET), or its answers stored (POST): each unanswered question says so beside it."""
+    form = SurveyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not throttle.hit(throttle.REPLY, throttle.client_ip(request)):
+            return _too_many(request, _("answers"))
+        try:
+            skm.survey_submit(complaint=complaint, data=request.POST)
+        except StepInputInvalid:
+            form.is_valid()  # the same form, bound: its errors are shown beside each question
+        except skm.SurveyUnavailable as refused:
+            return _survey_unavailable(request, refused)
+        else:
+            return redirect("portal:survey_thanks")
+    return render(request, "portal/survey.html", {
+        "form": form, "unit": skm.rated_unit(complaint), "action": action,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request, token):
+    """The survey from the link sent when the case closed: signed, valid SKM_LINK_DAYS days, answered once."""
+    try:
+        complaint = skm.complaint_from_token(token)
+        if complaint.status != Complaint.Status.CLOSED:
+            raise skm.LinkInvalid(_("The survey opens once the answer to your complaint has been delivered."))
+        if skm.is_answered(complaint):
+            raise skm.AlreadyAnswered(_("The survey for this complaint has already been answered. Thank you."))
+    except skm.SurveyUnavailable as refused:
+        return _survey_unavailable(request, refused)
+    return _survey_page(request, complaint, action=request.path)
+
+
+@require_http_methods(["GET", "POST"])
+def survey_tracked(request):
+    """The same survey from the tracking page: for anonymous complainants, and after the link has expired."""
+    complaint = _tracked(request)
+    if not skm.is_open_for(complaint):
+        return redirect("portal:status")
+    return _survey_page(request, complaint, action=request.path)
+
+
+def survey_thanks(request):
+    return render(request, "portal/survey_thanks.html")

@@ -3,7 +3,8 @@
 Perpres 76/2013 asks that complaint handling be reported periodically; the Ombudsman's compliance
 assessment looks for proof that complaints are settled within the SOP's time. One A4 document, in
 Indonesian whatever the screen language, signed by the unit's head: summary, breakdowns, time to answer,
-SOP compliance per step, the months of the period, satisfaction, forwarded and examined cases.
+SOP compliance per step, the months of the period, satisfaction, forwarded and examined cases, and the SKM
+of PermenPANRB 14/2017 (reports/skm.py).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pengaduan.reports import skm as skm_report
 from pengaduan.reports.formatting import count, decimal, office_duration, percent, share
 from pengaduan.reports.handovers import forward_figures
 from pengaduan.reports.periods import Period, month_label
@@ -311,6 +313,8 @@ def periodic_pdf(*, unit: Unit, period: Period, now: datetime | None = None, com
             *_ratings(figures, st),
             *_forwarded(unit, period, now, st, 6 if figures.months else 5),
             *_examined(unit, period, now, st, 7 if figures.months else 6),
+            *skm_report.periodic_section(skm_report.skm_summary_for(unit, period), st, width=CONTENT_WIDTH,
+                                         number=f"{8 if figures.months else 7}."),
             Spacer(0, 10),
             CondPageBreak(45 * mm),
             _signature(unit, now, st),

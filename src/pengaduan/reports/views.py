@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pengaduan.reports import charts, selectors
+from pengaduan.reports import skm as skm_report
 from pengaduan.reports.formatting import percent
 from pengaduan.reports.forms import PeriodForm
 from pengaduan.reports.periodic import periodic_pdf
@@ -179,8 +180,10 @@ def periodic(request):
         response["Content-Disposition"] = f'attachment; filename="{_file_name("laporan", unit, period, "pdf")}"'
         return response
     figures = selectors.periodic_figures(unit=unit, period=period)
+    skm_summary = skm_report.skm_summary_for(unit, period, with_profile=False)
     return render(request, "reports/periodic.html", {
         "form": form, "unit": unit, "period": period, "figures": figures, "selection": _selection(unit, period),
+        "skm": skm_summary, "skm_ikm": skm_report.figure(skm_summary.ikm),
         "months": list(zip(figures.received_by_month, figures.months)),
     })
 
@@ -292,4 +295,86 @@ def public_statistics(request, code: str = ""):
                                                      (_("Answered"), stats.answered_by_month)],
                                             title=_("Complaints received and answered per month")),
         "categories_chart": charts.bar_chart(stats.categories.rows, title=_("Complaints by category")),
+    })
+
+
+# --- SKM (PermenPANRB 14/2017) ---------------------------------------------------------------------------------
+
+def _skm_download(summary, download: str, name: str):
+    if download == "xlsx":
+        output = tempfile.TemporaryFile()
+        skm_report.skm_xlsx(output, summary)
+        output.seek(0)
+        return FileResponse(output, as_attachment=True, content_type=XLSX, filename=f"{name}.xlsx")
+    response = HttpResponse(skm_report.skm_pdf(summary), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def skm(request):
+    """The SKM of a unit and period (the whole Pemda's for oversight): on screen, as PDF for the yearly report,
+    and as XLSX with every questionnaire's answers."""
+    overseer = oversees(request.user)
+    units = list(Unit.objects.order_by("name")) if overseer else selectors.report_units(request.user)
+    if not units:
+        raise Http404
+    form, unit, period = _period_form(request, units)
+    whole = overseer and request.GET.get("scope") == "pemda"
+    summary = skm_report.skm_summary_for(None if whole else unit, period)
+    download = request.GET.get("format")
+    if form.is_bound and form.is_valid() and download in ("pdf", "xlsx"):
+        name = _file_name("skm", unit, period, download)[:-len(download) - 1]
+        if whole:
+            name = name.replace(f"-{unit.code}-", "-pemda-", 1)
+        return _skm_download(summary, download, name)
+    header, rows = skm_report.element_table(summary)
+    return render(request, "reports/skm.html", {
+        "form": form, "unit": unit, "period": period, "summary": summary, "whole": whole, "overseer": overseer,
+        "selection": _selection(unit, period) + ("&scope=pemda" if whole else ""),
+        "header": header, "rows": rows, "ikm": skm_report.figure(summary.ikm),
+        "value": skm_report.figure(summary.value, 4),
+        "comments": skm_report.comments(None if whole else unit, period.start, period.end),
+        "by_unit": [(item, skm_report.figure(s.ikm), s) for item, s in
+                    skm_report.skm_by_unit(units, period.start, period.end)] if whole else [],
+    })
+
+
+def _public_skm(unit, year: int, today):
+    periods = [Period.year(year)] + [Period.quarter(year, quarter) for quarter in range(1, 5)
+                                     if Period.quarter(year, quarter).start <= today]
+    rows = []
+    for period in periods:
+        summary = skm_report.skm_summary_for(unit, period, with_profile=period.kind == "year")
+        rows.append({"period": period, "summary": summary, "ikm": skm_report.figure(summary.ikm),
+                     "value": skm_report.figure(summary.value, 4)})
+    year_summary = rows[0]["summary"]
+    header, elements = skm_report.element_table(year_summary)
+    units = [] if unit is not None else [
+        {"unit": item, "summary": summary, "ikm": skm_report.figure(summary.ikm)}
+        for item, summary in skm_report.skm_by_unit(portal_units(), periods[0].start, periods[0].end)]
+    return {"rows": rows, "year_summary": year_summary, "header": header, "elements": elements, "units": units}
+
+
+def public_skm(request, code: str = ""):
+    """The SKM index anyone may see: per unit (or the whole Pemda) and period, with its quality category, the
+    elements and the respondents' profile of the year. Figures only: no comments (they may name someone)."""
+    if portal_unit() is None:
+        raise Http404
+    unit = portal_unit_by_code(code) if code else None
+    if code and unit is None:
+        raise Http404
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("tahun") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    key = f"reports:public-skm:{unit.pk if unit else 'pemda'}:{year}:{get_language()}"
+    figures = cache.get_or_set(key, lambda: _public_skm(unit, year, today), PUBLIC_CACHE_SECONDS)
+    all_units = list(portal_units())
+    return render(request, "reports/public_skm.html", {
+        "unit": unit, "year": year, "years": list(range(today.year, today.year - 5, -1)),
+        "pemda_name": _pemda_name(all_units), "unit_choices": all_units if len(all_units) > 1 else [],
+        **figures,
     })

@@ -4,6 +4,7 @@
     pengaduan report register --year 2026 [--month 11 | --quarter 4] [--unit INSP] --format pdf|xlsx -o FILE
     pengaduan report periodic --period 2026-11|2026-Q4|2026 [--unit INSP] -o FILE
     pengaduan report compliance --period 2026-Q4 [--unit INSP]
+    pengaduan report skm --period 2026 [--unit INSP | --pemda] [--format pdf|xlsx -o FILE]
     pengaduan report rebuild-stats [--all] [--unit INSP]
     pengaduan report evidence --unit INSP --year 2026 [-o FILE]
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from pengaduan.reports import selectors
+from pengaduan.reports import skm as skm_report
 from pengaduan.reports.evidence import EvidenceError, check_year, evidence_pack
 from pengaduan.reports.formatting import office_duration, percent
 from pengaduan.reports.periodic import periodic_pdf
@@ -88,6 +90,12 @@ class Command(BaseCommand):
         compliance.add_argument("--period", required=True, help=PERIOD_HELP)
         compliance.add_argument("--unit", metavar="CODE", help=UNIT_HELP)
 
+        skm = actions.add_parser("skm", help="The SKM (PermenPANRB 14/2017): on stdout, or as PDF/XLSX.")
+        skm.add_argument("--period", required=True, help=PERIOD_HELP)
+        skm.add_argument("--unit", metavar="CODE", help=UNIT_HELP)
+        skm.add_argument("--pemda", action="store_true", help="every unit together (the whole Pemda)")
+        skm.add_argument("--format", choices=["pdf", "xlsx"], help="write a file (with -o) instead of the table")
+        skm.add_argument("-o", "--output", metavar="FILE")
         evidence = actions.add_parser("evidence", help="The evidence pack of a year (ZIP with an index PDF).")
         evidence.add_argument("--unit", metavar="CODE", required=True, help="unit code")
         evidence.add_argument("--year", type=int, required=True, help="e.g. 2026")
@@ -107,6 +115,8 @@ class Command(BaseCommand):
                 self._periodic(options)
             elif action == "compliance":
                 self._compliance(options)
+            elif action == "skm":
+                self._skm(options)
             elif action == "evidence":
                 self._evidence(options)
             else:
@@ -230,6 +240,32 @@ class Command(BaseCommand):
                 f"{percent(row.on_time_share):>9} {office_duration(row.median):>16} {office_duration(row.p90):>16}"
             )
 
+    def _skm(self, options) -> None:
+        if options["pemda"] and options["unit"]:
+            raise CommandError("Give --unit or --pemda, not both")
+        unit = None if options["pemda"] else self._unit(options["unit"])
+        period = self._period(options["period"])
+        if bool(options["format"]) != bool(options["output"]):
+            raise CommandError("Give --format and -o FILE together (or neither, for the table on stdout)")
+        summary = skm_report.skm_summary_for(unit, period)
+        name = f"SKM {unit.code if unit else 'Pemda'} {period.code}"
+        if options["format"]:
+            path = self._output(options["output"])
+            try:
+                with self._writing(path) as output:
+                    if options["format"] == "pdf":
+                        output.write(skm_report.skm_pdf(summary, now=timezone.now()))
+                    else:
+                        skm_report.skm_xlsx(output, summary)
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror or error}") from None
+            self._written(path, f"{name}, {summary.respondents} respondents")
+            return
+        self.stdout.write(f"{name}: {summary.respondents} respondents, IKM {skm_report.figure(summary.ikm)}, "
+                          f"{skm_report.category_text(summary.category)}")
+        header, rows = skm_report.element_table(summary)
+        for row in rows:
+            self.stdout.write(f"{row[0][:48]:<48} {row[2]:>6} {row[4]:>7}  {row[5]}")
     def _evidence(self, options) -> None:
         unit, year = self._unit(options["unit"]), options["year"]
         try:
