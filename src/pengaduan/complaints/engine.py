@@ -19,6 +19,7 @@ from pengaduan.complaints.attachments import safe_display_name, submission_total
 from pengaduan.complaints.domain_events import (
     ComplaintArriving,
     ComplaintClosed,
+    ComplaintClosedNoReply,
     ComplaintForwarded,
     ComplaintRecorded,
     ExaminationOrdered,
@@ -50,7 +51,7 @@ from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
-from pengaduan.sop.selectors import current_sop, monitoring_period
+from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
@@ -501,8 +502,10 @@ def information_request(*, complaint: Complaint, actor, question: str, pause_clo
         raise StepInputInvalid(_("Please correct the marked fields."), {"question": [_("Write the question.")]})
     with transaction.atomic():
         run = _current_run_for_performer(complaint, actor)
+        remind_at, close_at = _no_reply_schedule(complaint, now=now, waits=pause_clock)
         request = InformationRequest.objects.create(
-            complaint=complaint, step_run=run, question=question.strip(), asked_by=actor, asked_at=now
+            complaint=complaint, step_run=run, question=question.strip(), asked_by=actor, asked_at=now,
+            remind_at=remind_at, close_at=close_at,
         )
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, step_number=run.number,
@@ -512,6 +515,63 @@ def information_request(*, complaint: Complaint, actor, question: str, pause_clo
         if pause_clock and run.paused_at is None:
             clock.pause(run, reason=question.strip(), now=now, actor=actor)
     return request
+
+
+def _no_reply_schedule(complaint: Complaint, *, now: datetime, waits: bool) -> tuple[datetime | None, datetime | None]:
+    """When the complainant is first reminded of a question asked now (the SOP's `[sop.complainant_reminder]`),
+    and when the case closes if they never answer (`[sop.time_classes] closing_without_reply`): only a question
+    the case waits for (its clock paused) closes it."""
+    calendar = calendar_for_unit(complaint.unit)
+    rule = complainant_reminder(complaint.sop)
+    remind_at = calendar.add(now, rule_duration(rule.after)) if rule.times > 0 else None
+    close_at = calendar.add(now, rule_duration(time_classes(complaint.sop).closing_without_reply)) if waits else None
+    if remind_at is not None and close_at is not None and remind_at >= close_at:
+        remind_at = None  # a reminder after the closing would come too late to help
+    return remind_at, close_at
+
+
+def rule_duration(text: str) -> Duration:
+    from pengaduan.workcalendar.durations import parse_duration
+
+    return parse_duration(text)
+
+
+def complaint_close_no_reply(*, request: InformationRequest, now: datetime | None = None) -> Complaint | None:
+    """The SOP's rule for a complainant who never answers: the case that waited for the answer to `request` past
+    its `close_at` closes as "closed: the complainant did not reply" (`pengaduan remind`; no officer acts).
+
+    The open step ends (marked ended without reply), the case keeps its register number (the Buku shows how it
+    ended), the timeline says why, the complainant is told politely. Nothing happens — None — when the question
+    was answered meanwhile, the case is no longer waiting for it, or it was never entered in the register (its
+    first step is the recording officer's: they set it aside or record it)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=request.complaint_id)
+        request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.replied_at is not None or complaint.status != Complaint.Status.OPEN or not complaint.is_recorded:
+            return None
+        run = StepRun.objects.select_for_update().filter(pk=request.step_run_id, done_at__isnull=True).first()
+        if run is None or run.paused_at is None or request.close_at is None or request.close_at > now:
+            return None
+        clock.resume(run, calendar_for_unit(complaint.unit), now=now)  # the pause ends with the case
+        StepRun.objects.filter(pk=run.pk).update(done_at=now, ended_without_reply=True,
+                                                 output={"closed_without_reply": request.pk})
+        run.done_at, run.ended_without_reply = now, True
+        run.reminders.filter(sent_at__isnull=True).delete()
+        complaint.status, complaint.closed_at = Complaint.Status.NO_REPLY, now
+        complaint.save(update_fields=["status", "closed_at"])
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.CLOSED_NO_REPLY, step_number=run.number, created_at=now,
+            data={"request": request.pk, "asked_at": request.asked_at.isoformat(),
+                  "rule": time_classes(complaint.sop).closing_without_reply},
+        )
+        figures.step_counted(run, complaint)
+        figures.time_classes_counted(complaint)
+        emit(ComplaintClosedNoReply(complaint=complaint, request=request))
+        # A case forwarded here that ends so: the forwarding unit's case waits no longer for an answer.
+        _answer_flows_back(complaint, actor=None, now=now,
+                           answer=_("Closed: the complainant did not reply to our question."))
+    return complaint
 
 
 def step_resume(*, complaint: Complaint, actor, now: datetime | None = None) -> StepRun:

@@ -19,4 +19,5 @@ urlpatterns = [
     path("lacak/nilai/", views.rate, name="rate"),
     path("lacak/lampiran/<int:pk>/", views.own_file, name="own_file"),
     path("lacak/selesai/", views.forget, name="forget"),
+    path("berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

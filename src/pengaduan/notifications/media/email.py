@@ -22,7 +22,8 @@ class Email(Medium):
 
     def send(self, message, attachments: Sequence[Attachment] = (), *, connection=None) -> str | None:
         email = EmailMessage(subject=message.subject, body=message.body, to=[message.address],
-                             reply_to=[message.reply_to] if message.reply_to else None, connection=connection)
+                             reply_to=[message.reply_to] if message.reply_to else None, connection=connection,
+                             headers=dict(getattr(message, "headers", None) or {}))
         for attachment in attachments:
             email.attach(*attachment)
         if not email.send():
