@@ -720,7 +720,8 @@ def _forward(ctx: StepContext, order: ForwardOrder) -> Forward:
             person = origin.complainant
             # The target unit keeps its own copy of the identity, under the same confidentiality flags.
             target.complainant = Complainant.objects.create(
-                name=person.name, phone=person.phone, email=person.email, address=person.address, created_at=now)
+                name=person.name, phone=person.phone, email=person.email, address=person.address,
+                notify_by=person.notify_by, created_at=now)
         # Recorded in the target's own register at the moment it arrives there.
         register_allocate(complaint=target, at=now)
         target.save()
