@@ -4,7 +4,7 @@ editable answer templates."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.models import AnswerTemplate, Complaint, Event, Forward, StepRun
+from pengaduan.complaints.models import AnswerTemplate, Complaint, Event, Forward, InboundMessage, StepRun
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -57,6 +57,28 @@ class ForwardAdmin(admin.ModelAdmin):
     list_select_related = ["origin", "origin_unit", "target_unit"]
     search_fields = ["origin__register_number", "target__register_number", "outside_body"]
     date_hierarchy = "forwarded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    """What became of each message that arrived by itself (mailbox, WhatsApp, SMS), read-only. The sender is
+    left out: the identity is shown on the workdesk page, by the privacy rule."""
+
+    list_display = ["received_at", "unit", "channel", "outcome", "complaint", "external_id"]
+    list_filter = ["outcome", "channel", "unit"]
+    list_select_related = ["unit", "complaint"]
+    search_fields = ["external_id", "complaint__register_number"]
+    date_hierarchy = "received_at"
+    exclude = ["sender", "message"]
 
     def has_add_permission(self, request):
         return False

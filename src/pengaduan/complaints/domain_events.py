@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pengaduan.complaints.models import Complaint, Examination, Forward, InformationRequest, Reminder, StepRun
+from pengaduan.complaints.models import ComplainantMessage, Complaint, Examination, Forward, InformationRequest, Reminder, StepRun
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,17 @@ class MonitoringDue:
     """A forwarded case has waited a monitoring period without an answer: the forwarding unit follows it up."""
 
     forward: Forward
+
+
+@dataclass(frozen=True)
+class ComplainantWrote:
+    """The complainant wrote on an existing case by a channel that arrives by itself (complaints/inbound.py):
+    `answered` are the open questions the message answered; `message` is set when it answered none."""
+
+    complaint: Complaint
+    via: str
+    message: ComplainantMessage | None = None
+    answered: tuple[InformationRequest, ...] = ()
 
 
 E = TypeVar("E")

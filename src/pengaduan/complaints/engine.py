@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pengaduan.complaints import clock, examinations, figures
 from pengaduan.complaints.attachments import safe_display_name, submission_total_error
 from pengaduan.complaints.domain_events import (
+    ComplainantWrote,
     ComplaintArriving,
     ComplaintClosed,
     ComplaintClosedNoReply,
@@ -32,10 +33,11 @@ from pengaduan.complaints.domain_events import (
 )
 from pengaduan.complaints.errors import NotPermitted, StepInputInvalid, StepNotCurrent, WorkflowError
 from pengaduan.complaints.kinds import StepContext, get_kind, kinds
-from pengaduan.complaints.kinds.base import ForwardOrder, SafeFileField
+from pengaduan.complaints.kinds.base import ForwardOrder, MultipleFileField, SafeFileField
 from pengaduan.complaints.models import (
     Attachment,
     Complainant,
+    ComplainantMessage,
     Complaint,
     CoordinationRequest,
     Event,
@@ -616,6 +618,60 @@ def information_reply(*, request: InformationRequest, reply: str, files=None,
             clock.resume(run, calendar_for_unit(complaint.unit), now=now)
     request.refresh_from_db()
     return request
+
+
+class _MessageFilesForm(forms.Form):
+    evidence = MultipleFileField(required=False)
+
+
+def complainant_message(*, complaint: Complaint, text: str, files=None, via: str,
+                        now: datetime | None = None) -> ComplainantWrote:
+    """The complainant writes on their case by a channel that arrives by itself (a reply by e-mail, WhatsApp,
+    SMS), with optional files.
+
+    Open questions to the complainant are answered by it, as if replied on the tracking page: the step's paused
+    clock resumes once nothing else holds it. A message that answers no question is kept on the case and its
+    timeline. A reply after the case closed is kept too (the officer sees it); it changes no state.
+    """
+    now = now or timezone.now()
+    text = (text or "").strip()
+    _refuse_too_many_bytes(files)
+    # Only the files are checked here: the text is kept whole, however long (a mail quotes what came before).
+    form = _MessageFilesForm({}, files or {})
+    if not form.is_valid():
+        raise _invalid(form)
+    evidence = form.cleaned_data["evidence"]
+    if not text and not evidence:
+        raise StepInputInvalid(_("Please correct the marked fields."), {"reply": [_("The message is empty.")]})
+    text = text or _("(files only)")
+    with transaction.atomic():
+        open_requests = list(InformationRequest.objects.select_for_update()
+                             .filter(complaint=complaint, replied_at__isnull=True).select_related("step_run")
+                             .order_by("asked_at", "pk"))
+        run = open_requests[0].step_run if open_requests else complaint.step_runs.filter(done_at__isnull=True).first()
+        kinds.one("records_complaint").save_files(StepContext(complaint, run, None, now), {"evidence": evidence})
+        if not open_requests:
+            message = ComplainantMessage.objects.create(complaint=complaint, text=text, via=via, received_at=now)
+            Event.objects.create(complaint=complaint, kind=Event.Kind.COMPLAINANT_WROTE, created_at=now,
+                                 step_number=run.number if run else None,
+                                 data={"message": message.pk, "via": via})
+            wrote = ComplainantWrote(complaint=complaint, via=via, message=message)
+            emit(wrote)
+            return wrote
+        for request in open_requests:
+            request.reply, request.replied_at = text, now
+            request.save(update_fields=["reply", "replied_at"])
+            Event.objects.create(complaint=complaint, kind=Event.Kind.INFORMATION_GIVEN,
+                                 step_number=request.step_run.number, created_at=now,
+                                 data={"request": request.pk, "via": via})
+        for run_id in {request.step_run_id for request in open_requests}:
+            run = StepRun.objects.select_for_update().get(pk=run_id)
+            examining = run.examinations.filter(submitted_at__isnull=True).exists()
+            if run.is_open and run.paused_at is not None and not examining:
+                clock.resume(run, calendar_for_unit(complaint.unit), now=now)
+        wrote = ComplainantWrote(complaint=complaint, via=via, answered=tuple(open_requests))
+        emit(wrote)
+    return wrote
 
 
 def complaint_rate(*, complaint: Complaint, score, comment: str = "", now: datetime | None = None) -> Rating:

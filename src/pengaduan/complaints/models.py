@@ -599,6 +599,69 @@ class InformationRequest(models.Model):
         return self.replied_at is None
 
 
+class ComplainantMessage(models.Model):
+    """Something the complainant wrote on an existing case by any channel (a reply by e-mail, WhatsApp or SMS
+    that answers no open question, or that came after the questions were answered)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="complainant_messages")
+    text = models.TextField(_("message"), blank=True)
+    # The channel it came by (complaints/channels/): e-mail, WhatsApp, SMS, the tracking page.
+    via = models.CharField(_("came by"), max_length=20)
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("message from the complainant")
+        verbose_name_plural = _("messages from the complainant")
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["complaint", "received_at"], name="complaints_cmsg_complaint")]
+
+    def __str__(self):
+        return f"{self.complaint}: {self.text[:40]}"
+
+    @property
+    def via_label(self) -> str:
+        channel = channels.get(self.via)
+        return str(channel.label) if channel else self.via
+
+
+class InboundMessage(models.Model):
+    """One message that arrived by itself (a mail in the mailbox, a WhatsApp or SMS message), and what became
+    of it. Its (channel, external id) is unique: the same message fetched twice, redelivered by a webhook or
+    read by two servers at once is recorded once (complaints/inbound.py)."""
+
+    class Outcome(models.TextChoices):
+        COMPLAINT = "complaint", _("New complaint")
+        REPLY = "reply", _("Reply on a complaint")
+        IGNORED = "ignored", _("Ignored")
+        SET_ASIDE = "set_aside", _("Set aside (could not be read)")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inbound_messages", verbose_name=_("unit"))
+    channel = models.CharField(_("channel"), max_length=20)
+    # The message's own identity where it came from: a mailbox's UIDVALIDITY/UID or Message-ID, a WhatsApp wamid.
+    external_id = models.CharField(_("external ID"), max_length=255)
+    sender = models.CharField(_("sender"), max_length=255, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="inbound_messages", verbose_name=_("complaint"))
+    message = models.ForeignKey(ComplainantMessage, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    # Why it was ignored or set aside, which attachments were refused: for the officer and the log.
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="complaints_inbound_unique_external_id"),
+        ]
+        indexes = [models.Index(fields=["unit", "received_at"], name="complaints_inbound_unit_time")]
+
+    def __str__(self):
+        return f"{self.channel}:{self.external_id} → {self.outcome}"
+
+
 class Rating(models.Model):
     """The complainant's satisfaction with the answer, once it was delivered."""
 
@@ -754,6 +817,7 @@ class Event(models.Model):
         EXAMINATION_REPORTED = "examination_reported", _("Examination report (LHP) submitted")
         COMPLAINANT_REMINDED = "complainant_reminded", _("Complainant reminded of the question")
         CLOSED_NO_REPLY = "closed_no_reply", _("Case closed: the complainant did not reply")
+        COMPLAINANT_WROTE = "complainant_wrote", _("The complainant wrote")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

@@ -94,6 +94,10 @@ def export(*, reference: str, actor=None, now: datetime | None = None) -> dict:
                     {"question": q.question, "asked_at": q.asked_at.isoformat(), "reply": q.reply}
                     for q in complaint.information_requests.all()
                 ],
+                "messages": [
+                    {"at": m.received_at.isoformat(), "via": m.via, "text": m.text}
+                    for m in complaint.complainant_messages.all()
+                ],
                 "rating": Rating.objects.filter(complaint=complaint).values_list("score", flat=True).first(),
                 "processing": [
                     {"at": e.created_at.isoformat(), "what": e.get_kind_display(),
@@ -162,6 +166,8 @@ def erase_complaint(pk: int, *, now: datetime, action: str, actor=None, where: s
         _erase_step_outputs(complaint)
         _erase_own_files(complaint)
         Rating.objects.filter(complaint=complaint).exclude(comment="").update(comment="")
+        # The address or number it came from is the complainant's identity (complaints/inbound.py).
+        complaint.inbound_messages.exclude(sender="").update(sender="")
         _anonymise_requests(complaint)
         with audited_rewrite():
             _erase_event_data(complaint)

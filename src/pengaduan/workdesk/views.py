@@ -309,6 +309,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     }
     context.update(_forwarding_context(request.user, complaint, outside_answer_form))
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
+    context["complainant_messages"] = complaint.complainant_messages.all()
     context["notes"] = complaint.internal_notes.select_related("author")
     context["complainant"] = page.complainant
     context["notify_by_label"] = (dict(NotifyBy.choices).get(page.complainant.notify_by, "")

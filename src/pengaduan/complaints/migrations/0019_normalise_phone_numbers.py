@@ -32,6 +32,6 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0017_complainant_channels")]
+    dependencies = [("complaints", "0018_complainant_channels")]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop, elidable=True)]
