@@ -35,9 +35,11 @@ def _normalised(medium: str, address: str) -> str:
     if adapter is None:
         raise InvalidAddress(f"no notification medium {medium!r}")
     try:
-        return adapter.normalise(address)
+        normalised = adapter.normalise(address)
     except ValidationError:
         raise InvalidAddress(f"not a valid {medium} address: {address!r}") from None
+    # E-mail addresses are kept in lower case, as the complainants' are (pengaduan.phones).
+    return normalised.lower() if adapter.complainant_field == "email" else normalised
 
 
 def is_stop_word(text: str) -> bool:
@@ -86,6 +88,8 @@ def opt_in(medium: str, address: str, *, source: str = Source.LINK, now: datetim
 
 def opted_out(medium: str, address: str) -> OptOut | None:
     """The active opt-out of this address on this medium (the address as the medium stores it), or None."""
+    if "@" in address:
+        address = address.lower()
     return OptOut.objects.filter(medium=medium, address=address, opted_in_at__isnull=True).first()
 
 
