@@ -132,3 +132,31 @@ def test_the_tracking_page_says_kindly_that_the_case_was_closed(client, question
     page = client.get(reverse("portal:status")).text
     assert "tidak menerima jawaban" in page or "belum menerima jawaban" in page
     assert "pengaduan baru" in page
+
+
+def test_a_forwarded_case_closed_without_reply_closes_its_origin_the_same_way(unit, staff):
+    from factories import EXAMPLE_SOP, load_sop, make_unit, make_user
+    from madiun_steps import STEP_DATA, advance
+
+    from pengaduan.complaints.engine import step_complete
+
+    load_sop(EXAMPLE_SOP)
+    dinkes = make_unit(code="DINKES", name="Dinas Kesehatan Kota Madiun", sop_code="400.1/EX/1")
+    petugas = make_user("petugas.dinkes", unit=dinkes, roles=("petugas",))
+    kepala = make_user("kepala_bidang.dinkes", unit=dinkes, roles=("kepala_bidang",))
+    origin = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(), now=wib(2026, 11, 2, 8, 0))
+    advance(origin, staff, to_step=3, now=wib(2026, 11, 2, 9, 0))
+    step_complete(complaint=origin, actor=staff["inspektur"], step_number=3, now=wib(2026, 11, 3, 9, 0),
+                  data={**STEP_DATA[3], "decision_type": "forward", "reasoning": "Kewenangan Dinas Kesehatan.",
+                        "order": "Limpahkan.", "forward_to_unit": "DINKES"})
+    target = origin.forwards.get().target
+    step_complete(complaint=target, actor=petugas, step_number=1, now=wib(2026, 11, 3, 10, 0),
+                  data={**intake_data(), "summary": target.summary})
+    information_request(complaint=target, actor=kepala, question="Puskesmas mana?", pause_clock=True,
+                        now=wib(2026, 11, 4, 9, 0))
+    assert no_reply_closings(now=wib(2026, 12, 1, 9, 0)) == 1
+    origin.refresh_from_db()
+    target.refresh_from_db()
+    assert (target.status, origin.status) == (Complaint.Status.NO_REPLY, Complaint.Status.NO_REPLY)
+    assert origin.events.filter(kind=Event.Kind.CLOSED_NO_REPLY).exists()
+    assert TimeClassFact.objects.get(pk=origin.pk).no_reply

@@ -571,7 +571,7 @@ def complaint_close_no_reply(*, request: InformationRequest, now: datetime | Non
         figures.time_classes_counted(complaint)
         emit(ComplaintClosedNoReply(complaint=complaint, request=request))
         # A case forwarded here that ends so: the forwarding unit's case waits no longer for an answer.
-        _answer_flows_back(complaint, actor=None, now=now,
+        _answer_flows_back(complaint, actor=None, now=now, no_reply=True,
                            answer=_("Closed: the complainant did not reply to our question."))
     return complaint
 
@@ -832,27 +832,32 @@ def answer_text(complaint: Complaint) -> str:
     return "\n".join(lines)
 
 
-def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dict) -> None:
-    """The forward answered: the origin (waiting, with no step open) closes with the answer."""
+def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dict, no_reply: bool = False) -> None:
+    """The forward answered: the origin (waiting, with no step open) closes with the answer. `no_reply`: the
+    case there was closed because the complainant did not reply, and so is the origin."""
     origin = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=forward.origin_id)
     if origin.status != Complaint.Status.OPEN:
         return  # nothing waits there any more; the answer stays on the forward (never block the answering unit)
-    origin.status, origin.closed_at = Complaint.Status.CLOSED, now
+    origin.status = Complaint.Status.NO_REPLY if no_reply else Complaint.Status.CLOSED
+    origin.closed_at = now
     origin.save(update_fields=["status", "closed_at"])
     Event.objects.create(complaint=origin, kind=Event.Kind.FORWARD_ANSWERED, actor=actor, created_at=now,
                          data={"forward": forward.pk, **data})
-    Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED, actor=actor, created_at=now,
-                         data={"by_forward": forward.pk})
+    Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED_NO_REPLY if no_reply else Event.Kind.CLOSED,
+                         actor=actor, created_at=now, data={"by_forward": forward.pk})
     emit(ForwardAnswered(forward=forward))
     # The origin is answered now: counted as answered, with its time to answer, as at any closing.
     figures.complaint_counted(origin)
     if decision_run := origin.step_runs.filter(number=forward.step_number).first():
         figures.step_counted(decision_run)
+    if no_reply:
+        figures.time_classes_counted(origin)
     # A chain of hand-overs (A → B → C): B's closing answers A in turn, with C's answer.
-    _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""))
+    _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""), no_reply=no_reply)
 
 
-def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: str | None = None) -> None:
+def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: str | None = None,
+                       no_reply: bool = False) -> None:
     """A case that was forwarded here has been answered: its answer goes back to the forwarding case."""
     forward = Forward.objects.select_for_update().filter(target=complaint, state=Forward.State.MONITORING).first()
     if forward is None:
@@ -865,7 +870,7 @@ def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: st
     Event.objects.create(complaint=complaint, kind=Event.Kind.ANSWER_SENT_BACK, actor=actor, created_at=now,
                          data={"forward": forward.pk, "to_unit": forward.origin_unit.code,
                                "register_number": forward.origin.register_number})
-    _close_forwarded_origin(forward, actor=actor, now=now, data={
+    _close_forwarded_origin(forward, actor=actor, now=now, no_reply=no_reply, data={
         "unit": complaint.unit.code, "unit_name": complaint.unit.name,
         "register_number": complaint.register_number, "answer": answer})
 
