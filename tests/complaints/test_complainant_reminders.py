@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from pengaduan.complaints.engine import complaint_receive, complaint_record, information_reply, information_request
 from pengaduan.complaints.figure_models import TimeClassFact
-from pengaduan.complaints.models import Complaint, Event, InformationRequest
+from pengaduan.complaints.models import Complaint, Event
 from pengaduan.complaints.page import public_status
 from pengaduan.complaints.reminders import complainant_reminders_send, no_reply_closings
 from pengaduan.notifications.models import OutboxMessage

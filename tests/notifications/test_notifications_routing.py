@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 
 from pengaduan.complaints.engine import complaint_record, information_request
 from pengaduan.complaints.models import Complaint
