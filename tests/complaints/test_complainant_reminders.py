@@ -160,3 +160,11 @@ def test_a_forwarded_case_closed_without_reply_closes_its_origin_the_same_way(un
     assert (target.status, origin.status) == (Complaint.Status.NO_REPLY, Complaint.Status.NO_REPLY)
     assert origin.events.filter(kind=Event.Kind.CLOSED_NO_REPLY).exists()
     assert TimeClassFact.objects.get(pk=origin.pk).no_reply
+
+
+def test_it_stops_reminding_when_the_officer_went_on_without_the_answer(question, staff):
+    from pengaduan.complaints.engine import step_resume
+
+    step_resume(complaint=question.complaint, actor=staff["sekretaris"], now=wib(2026, 12, 8, 9, 0))
+    assert complainant_reminders_send(now=wib(2026, 12, 10, 9, 0)) == 0
+    assert no_reply_closings(now=wib(2026, 12, 22, 9, 0)) == 0

@@ -84,6 +84,11 @@ def complainant_reminders_send(*, now: datetime | None = None, limit: int = 500)
                                              step_run__done_at__isnull=True)
            .select_related("complaint__unit", "complaint__sop", "step_run").order_by("remind_at")[:limit])
     for request in list(due):
+        if request.close_at is not None and request.step_run.paused_at is None:
+            # The case waited for this answer and the officer went on without it (it came by telephone, say):
+            # no reminder, now or later.
+            InformationRequest.objects.filter(pk=request.pk, remind_at=request.remind_at).update(remind_at=None)
+            continue
         complaint = request.complaint
         rule = complainant_reminder(complaint.sop)
         count = request.reminders_sent + 1
