@@ -16,6 +16,7 @@ OUR_COMMANDS = {
     "report": "Buku Pengaduan PDF/XLSX, periodic report, SOP compliance (report register|periodic|compliance)",
     "serve": "serve the site (--production: gunicorn with checked settings; see docs/deploy.md)",
     "seed": "add N realistic complaints for benchmarks (seed --complaints N)",
+    "lapor": "SP4N-LAPOR! bridge: lapor sync [--unit CODE] [--once], lapor import FILE --unit CODE [--dry-run]",
     "pdp": "personal data: pdp export --complainant EMAIL|PHONE|CODE, pdp erase [--dry-run]",
 }
 

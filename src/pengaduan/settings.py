@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pengaduan.api",
     "pengaduan.reports",
     "pengaduan.jobs",
+    "pengaduan.lapor",
     "pengaduan.ops",
 ]
 
@@ -274,3 +275,10 @@ SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")
 # SOP file says otherwise in [sop.examination] (docs/sop-format.md).
 EXAMINATION_ROLE = env_str("EXAMINATION_ROLE", "irban")
 EXAMINATION_TIME_LIMIT = env_str("EXAMINATION_TIME_LIMIT", "10 hari kerja")
+
+# SP4N-LAPOR! bridge (pengaduan.lapor, docs/lapor.md): the defaults for every unit's LAPOR! account; a unit's own
+# base URL or token (set in the admin) wins. Empty: no unit syncs until its account is filled in.
+LAPOR_BASE_URL = env_str("LAPOR_BASE_URL", "")
+LAPOR_TOKEN = env_str("LAPOR_TOKEN", "")
+LAPOR_TIMEOUT = env_int("LAPOR_TIMEOUT", 20)  # seconds per request: a dead LAPOR! must not hang the timer
+LAPOR_PAGE_SIZE = env_int("LAPOR_PAGE_SIZE", 50)

@@ -61,3 +61,14 @@ def test_jobs_health_is_one_query_once_watched(django_assert_num_queries):
     jobs_health(now=START)
     with django_assert_num_queries(1):
         jobs_health(now=START)
+
+
+def test_it_watches_an_optional_job_only_once_it_has_run(db):
+    """The LAPOR! sync is not overdue on an install that never started it; once started, it is watched."""
+    from pengaduan.jobs.services import job_run
+
+    assert "lapor-sync" not in jobs_health(now=START)
+    with job_run("lapor-sync", now=START):
+        pass
+    later = jobs_health(now=START + timedelta(hours=2))
+    assert later["lapor-sync"].stale and not later["lapor-sync"].ok

@@ -37,6 +37,7 @@ class ComplaintListItem(Schema):
     unit: str = Field(description="Unit code.")
     channel: str
     channel_label: str = Field(description="The channel's name, in the language of the request.")
+    lapor_id: str = Field(description="The SP4N-LAPOR! tracking ID (unique per install), or empty.")
     complaint_type: str
     category: str
     status: Literal["open", "closed", "set_aside", "returned", "no_reply"]
@@ -279,6 +280,7 @@ class RegisterEntry(Schema):
     received_at: datetime
     channel: str
     channel_label: str = Field(description="The channel's name, in the language of the request.")
+    lapor_id: str = Field(description="The SP4N-LAPOR! tracking ID (unique per install), or empty.")
     complaint_type: str
     complainant: str = Field(description="The name, or Anonymous / Confidential.")
     summary: str

@@ -717,7 +717,9 @@ def note_add(*, complaint: Complaint, actor, text: str, now: datetime | None = N
 
 _COPIED_FIELDS = ("channel", "received_at", "is_anonymous", "is_confidential", "summary", "description", "subject",
                   "event_place", "event_date", "complaint_type", "category", "caller_number", "letter_number",
-                  "letter_date", "box_opened_at", "source_link", "lapor_id")
+                  "letter_date", "box_opened_at", "source_link")
+# Not the LAPOR! ID: it is unique per install and stays with the case the report was disposed to (the origin,
+# which receives the target's answer and reports it back to LAPOR!).
 
 
 def _monitor_due(complaint: Complaint, now: datetime) -> datetime:

@@ -119,6 +119,8 @@ class Complaint(models.Model):
     letter_date = models.DateField(_("letter date"), null=True, blank=True)
     box_opened_at = models.DateTimeField(_("complaint box opened at"), null=True, blank=True)
     source_link = models.URLField(_("link to the post"), max_length=500, blank=True)
+    # Unique per install when filled (constraint below): one case here per LAPOR! report, whether the bridge
+    # pulled it (pengaduan.lapor) or an officer typed the number.
     lapor_id = models.CharField(_("SP4N-LAPOR! tracking ID"), max_length=50, blank=True)
     linked_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked_complaints",
@@ -162,12 +164,14 @@ class Complaint(models.Model):
                 | (~Q(status="set_aside") & Q(set_aside_reason="")),
                 name="complaints_complaint_set_aside_has_reason_and_no_number",
             ),
+            # One case per LAPOR! report per install; its index also answers "which of ours is LAPOR! report X?"
+            # (the bridge's match and the officer's search).
+            models.UniqueConstraint(fields=["lapor_id"], condition=~Q(lapor_id=""),
+                                    name="complaints_complaint_unique_lapor_id"),
         ]
         indexes = [
             # The register page: one unit's entries of one year in register order.
             models.Index(fields=["unit", "register_year", "register_seq"], name="complaints_register_order"),
-            # Cross-reference with the national portal: "which of ours is LAPOR! report X?"
-            models.Index(fields=["lapor_id"], condition=~Q(lapor_id=""), name="complaints_lapor_id"),
             # Duplicate suggestions: a unit's recent complaints.
             models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
             # /metrics: complaints received per unit and channel, counted from the index alone.
@@ -818,6 +822,8 @@ class Event(models.Model):
         COMPLAINANT_REMINDED = "complainant_reminded", _("Complainant reminded of the question")
         CLOSED_NO_REPLY = "closed_no_reply", _("Case closed: the complainant did not reply")
         COMPLAINANT_WROTE = "complainant_wrote", _("The complainant wrote")
+        # Written once by the migration that made the LAPOR! ID unique: this case carried the ID of another.
+        LAPOR_ID_CLEARED = "lapor_id_cleared", _("SP4N-LAPOR! ID moved aside: another complaint carries it")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

@@ -60,7 +60,7 @@ def _unit_role_filter(roles: dict[int, set[str]], unit_field: str, role_field: s
 _STEP_LIST_FIELDS = (
     "unit_id", "number", "role", "started_at", "due_at", "done_at", "paused_at",
     "complaint__sop_id", "complaint__unit_id", "complaint__register_number",
-    "complaint__summary", "complaint__channel", "step__kind",
+    "complaint__summary", "complaint__channel", "complaint__lapor_id", "step__kind",
 )
 
 

@@ -39,12 +39,18 @@ class JobSpec:
     impact: Promise  # what goes wrong while it does not run, for the banner
     every: timedelta  # how often the timer starts it
     stale_after: timedelta  # no success for this long: the job is overdue
+    # Watched only once it has run: a job a unit may not use at all (the LAPOR! sync where no unit has an
+    # account) does not raise the alarm on installs that never start it.
+    optional: bool = False
 
 
 # Every background job, with how often it runs. Stale after: JOB_STALE_AFTER (e.g. "remind=5" minutes).
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in [
     JobSpec("remind", _("Reminders"), _("Reminders, escalations and queued mail are not being sent."),
             every=timedelta(minutes=1), stale_after=timedelta(minutes=5)),
+    JobSpec("lapor-sync", _("SP4N-LAPOR! sync"),
+            _("Reports disposed through SP4N-LAPOR! are not arriving and our follow-up is not reported back."),
+            every=timedelta(minutes=10), stale_after=timedelta(hours=1), optional=True),
 ]}
 
 
@@ -53,7 +59,7 @@ def job_spec(name: str) -> JobSpec:
     spec = JOBS[name]
     minutes = (getattr(settings, "JOB_STALE_AFTER", None) or {}).get(name)
     if minutes:
-        spec = JobSpec(spec.name, spec.label, spec.impact, spec.every, timedelta(minutes=minutes))
+        spec = JobSpec(spec.name, spec.label, spec.impact, spec.every, timedelta(minutes=minutes), spec.optional)
     return spec
 
 
@@ -169,6 +175,8 @@ def jobs_health(*, now: datetime | None = None) -> dict[str, JobHealth]:
     health = {}
     for name in JOBS:
         spec, job = job_spec(name), rows[name]
+        if spec.optional and job.last_started_at is None:
+            continue
         since = job.last_ok_at or job.watched_since
         health[name] = JobHealth(
             name=name, label=str(spec.label), impact=str(spec.impact), last_ok=job.last_ok_at, last_run=job.last_started_at, since=since,

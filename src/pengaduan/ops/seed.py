@@ -530,7 +530,8 @@ class Seeder:
         letter_date = self._date(received_date - timedelta(days=weeks)) if channel == "letter" else None
         box_opened = self._utc(received) if channel == "complaint_box" else None
         source_link = f"https://social.example/posts/{serial}" if channel == "social_media" and not draft.anonymous else ""
-        lapor_id = f"LAP-{received_date:%Y%m%d}-{serial % 10000:04d}" if channel == "lapor" else ""
+        # The serial whole, not cut to four digits: the LAPOR! ID is unique per install.
+        lapor_id = f"LAP-{received_date:%Y%m%d}-{serial:07d}" if channel == "lapor" else ""
         number_data = None
         register = (None, None, "", None)
         if draft.recorded is not None:

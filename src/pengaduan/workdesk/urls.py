@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pengaduan.workdesk import onboarding, oversight, pdp_views, twofactor, views
+from pengaduan.workdesk import lapor_views, onboarding, oversight, pdp_views, twofactor, views
 
 app_name = "workdesk"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("2fa/kode/", twofactor.verify, name="two_factor_verify"),
     path("catat/", views.record, name="record"),
     path("catat/serupa/", views.similar, name="similar"),
+    path("catat/lapor/", lapor_views.lapor_import, name="lapor_import"),
     path("pengaduan/<int:pk>/", views.complaint_detail, name="complaint"),
     path("pengaduan/<int:pk>/langkah/<int:number>/", views.complete_step, name="complete_step"),
     path("pengaduan/<int:pk>/koordinasi/", views.ask_coordination, name="ask_coordination"),

@@ -4,6 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 from django import forms
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from pengaduan.complaints.kinds.base import (
     StepKind,
 )
 from pengaduan.complaints.kinds.registry import register
+from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.public_forms import clean_notify_by, notify_by_field
 from pengaduan.complaints.register import register_allocate
@@ -191,7 +193,46 @@ def fill_complaint(complaint: Complaint, cleaned: dict, *, save_complainant: boo
         previous.save()
 
 
+LAPOR_ID_TAKEN = _("SP4N-LAPOR! report %(id)s is already complaint %(reference)s of %(unit)s.")
+LAPOR_ID_CONSTRAINT = "complaints_complaint_unique_lapor_id"
+
+
+def lapor_id_taken_error(complaint: Complaint) -> StepInputInvalid | None:
+    """The error for a LAPOR! tracking ID another complaint of this install carries already (None when free)."""
+    if not complaint.lapor_id:
+        return None
+    other = (Complaint.objects.filter(lapor_id=complaint.lapor_id).exclude(pk=complaint.pk)
+             .select_related("unit").only("pk", "register_number", "unit__name").first())
+    if other is None:
+        return None
+    return _lapor_error(complaint.lapor_id, other)
+
+
+def _lapor_error(lapor_id: str, other: Complaint | None) -> StepInputInvalid:
+    message = LAPOR_ID_TAKEN % {"id": lapor_id, "reference": other.reference if other else "",
+                                "unit": other.unit.name if other else ""}
+    return StepInputInvalid(_("Please correct the marked fields."), {"lapor_id": [str(message)]})
+
+
 def save_complaint(complaint: Complaint) -> None:
+    """Save the recorded complaint; a LAPOR! ID another complaint carries is a form error on that field (checked
+    first for the message, and by the unique constraint against two officers saving at the same moment)."""
+    if not complaint.lapor_id:
+        # The common case (and the public form's write path) stays one plain insert: no read, no savepoint.
+        _save(complaint)
+        return
+    if error := lapor_id_taken_error(complaint):
+        raise error
+    try:
+        with transaction.atomic():
+            _save(complaint)
+    except IntegrityError as integrity:
+        if LAPOR_ID_CONSTRAINT not in str(integrity) and "lapor_id" not in str(integrity):
+            raise
+        raise lapor_id_taken_error(complaint) or _lapor_error(complaint.lapor_id, None) from integrity
+
+
+def _save(complaint: Complaint) -> None:
     complaint.save()
     orphan = getattr(complaint, "_orphaned_complainant", None)
     if orphan is not None and not orphan.complaints.exists():

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0018_complainant_channels'),
+        ('complaints', '0019_complainant_channels'),
         ('notifications', '0007_forward_monitoring_template'),
     ]
 
