@@ -276,6 +276,25 @@ SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")
 EXAMINATION_ROLE = env_str("EXAMINATION_ROLE", "irban")
 EXAMINATION_TIME_LIMIT = env_str("EXAMINATION_TIME_LIMIT", "10 hari kerja")
 
+# WhatsApp Business Cloud API (README, "WhatsApp"): the app secret signs every webhook POST (X-Hub-Signature-256),
+# the verify token answers Meta's subscription handshake, the token sends messages and fetches media, and the phone
+# number id is the number of the portal's unit (other units' numbers are set in the admin, "WhatsApp / SMS
+# numbers"). Without a token and a number WhatsApp is not a medium this server sends on.
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "")
+WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN", "")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+# SMS through an HTTP gateway (README, "SMS"): a self-hosted Android gateway app or Gammu SMSD behind a small
+# bridge. SMS_GATEWAY_PROFILE names the field mapping ("android" or "gammu"); SMS_GATEWAY_SECRET is shared both ways
+# (inbound: the X-Gateway-Secret header or ?token=; outbound: HTTP Basic with SMS_GATEWAY_USERNAME, or the header).
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
+SMS_GATEWAY_USERNAME = env_str("SMS_GATEWAY_USERNAME", "")
+SMS_GATEWAY_PROFILE = env_str("SMS_GATEWAY_PROFILE", "android")
+# Seconds to wait for the Graph API or the gateway before the outbox tries again later.
+MESSAGING_TIMEOUT = env_int("MESSAGING_TIMEOUT", 15)
+
 # SP4N-LAPOR! bridge (pengaduan.lapor, docs/lapor.md): the defaults for every unit's LAPOR! account; a unit's own
 # base URL or token (set in the admin) wins. Empty: no unit syncs until its account is filled in.
 LAPOR_BASE_URL = env_str("LAPOR_BASE_URL", "")

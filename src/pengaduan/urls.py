@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("pengaduan.api.urls")),
     path("open311/v2/", include("pengaduan.api.open311.urls")),
+    path("webhooks/", include("pengaduan.webhooks.urls")),
     path("", include("pengaduan.ops.urls")),
     path("statistik/", include("pengaduan.reports.public_urls")),
     # One unit's public statistics, beside its page on the portal (/unit/CODE/); the same view as /statistik/?unit=.

@@ -14,7 +14,7 @@ from pengaduan.workdesk.forms import InboxFilterForm
 def test_it_keeps_the_stored_code_of_every_channel():
     # The codes are in the database: a channel module may change anything but its code.
     assert channels.codes() == ["walk_in", "telephone", "letter", "complaint_box", "email", "web", "sms_whatsapp",
-                                "social_media", "lapor"]
+                                "whatsapp", "sms", "social_media", "lapor"]
 
 
 def test_it_lists_the_same_channels_everywhere():

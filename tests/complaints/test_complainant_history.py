@@ -41,7 +41,7 @@ def test_it_refuses_a_number_that_cannot_exist_with_a_clear_message(unit, jfu):
 def test_the_data_migration_normalises_stored_numbers_and_leaves_unreadable_ones(unit):
     readable = Complainant.objects.create(name="A", phone="0812 3456 7890", email="A@Example.org")
     unreadable = Complainant.objects.create(name="B", phone="telepon kantor", email="")
-    migration = importlib.import_module("pengaduan.complaints.migrations.0020_normalise_phone_numbers")
+    migration = importlib.import_module("pengaduan.complaints.migrations.0021_normalise_phone_numbers")
     migration.normalise(apps, None)
     readable.refresh_from_db()
     unreadable.refresh_from_db()

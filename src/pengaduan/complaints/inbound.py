@@ -92,7 +92,7 @@ def _existing(channel: str, external_id: str) -> InboundMessage | None:
 def message_arrives(*, unit: Unit, channel: str, external_id: str, text: str, sender: str = "",
                     subject: str = "", name: str = "", phone: str = "", email: str = "", files=(),
                     reply_to: Complaint | None = None, received_at: datetime | None = None,
-                    now: datetime | None = None) -> Arrival:
+                    receipt_base_url: str | None = None, now: datetime | None = None) -> Arrival:
     """Record one inbound message exactly once.
 
     With `reply_to` it is the complainant's message on that case (answering its open questions and resuming a
@@ -100,7 +100,9 @@ def message_arrives(*, unit: Unit, channel: str, external_id: str, text: str, se
     for the JFU, with `name`/`phone`/`email` as the contact (kept confidential, as the portal's default) and
     the sender's text as what happened. Files that fail the upload checks are left out and named in the
     record's note and, for a new complaint, at the end of its text: the message itself is never lost for them.
-    `phone` is expected in E.164 (the channel's adapter normalises it).
+    `phone` is expected in E.164 (the channel's adapter normalises it). With `receipt_base_url` a new
+    complaint's receipt goes to the sender (on the channel's answer medium: a WhatsApp complainant gets it by
+    WhatsApp), as the portal's form sends it.
     """
     now = now or timezone.now()
     external_id = external_id.strip()[:255]
@@ -138,7 +140,8 @@ def message_arrives(*, unit: Unit, channel: str, external_id: str, text: str, se
                 if received_at is not None:
                     data["received_at"] = received_at
                 complaint = engine.complaint_receive(unit=unit, data=data,
-                                                     files=MultiValueDict({"evidence": accepted}), now=now)
+                                                     files=MultiValueDict({"evidence": accepted}), now=now,
+                                                     receipt_base_url=receipt_base_url)
                 record.outcome, record.complaint = InboundMessage.Outcome.COMPLAINT, complaint
             record.save()
     except IntegrityError:

@@ -660,7 +660,11 @@ class InboundMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "external_id"], name="complaints_inbound_unique_external_id"),
         ]
-        indexes = [models.Index(fields=["unit", "received_at"], name="complaints_inbound_unit_time")]
+        indexes = [
+            models.Index(fields=["unit", "received_at"], name="complaints_inbound_unit_time"),
+            # WhatsApp's 24-hour window: when a number last wrote (notifications.messaging.last_inbound_at).
+            models.Index(fields=["channel", "sender", "received_at"], name="complaints_inbound_sender_time"),
+        ]
 
     def __str__(self):
         return f"{self.channel}:{self.external_id} → {self.outcome}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import Complaint
 from pengaduan.notifications import media
+from pengaduan.units.models import Unit
 
 
 class MessageTemplate(models.Model):
@@ -28,6 +29,17 @@ class MessageTemplate(models.Model):
     body = models.TextField(_("body"), help_text=_("Plain text. Variables are written as {{ name }}."))
     is_active = models.BooleanField(_("active"), default=True,
                                     help_text=_("Untick to stop sending this message."))
+    # WhatsApp lets a business write first, or again after 24 hours without a message from the person, only with a
+    # template Meta approved; inside those 24 hours the body above goes as free text.
+    whatsapp_template = models.CharField(
+        _("WhatsApp template name"), max_length=512, blank=True,
+        help_text=_("The name of the template approved in the WhatsApp Manager for this message. Without it the "
+                    "message goes by WhatsApp only within 24 hours of the complainant's last message."))
+    whatsapp_language = models.CharField(_("WhatsApp template language"), max_length=15, default="id", blank=True,
+                                         help_text=_("The language code of the approved template, e.g. id or en."))
+    whatsapp_parameters = models.TextField(
+        _("WhatsApp template parameters"), blank=True,
+        help_text=_("One line per parameter of the template body, {{1}} first, e.g. {{ reference }}."))
 
     class Meta:
         verbose_name = _("message template")
@@ -44,8 +56,16 @@ class MessageTemplate(models.Model):
                 Template(getattr(self, field))
             except TemplateSyntaxError as error:
                 errors[field] = _("This template cannot be read: %(error)s") % {"error": error}
+        for line in self.whatsapp_parameter_lines():
+            try:
+                Template(line)
+            except TemplateSyntaxError as error:
+                errors["whatsapp_parameters"] = _("This template cannot be read: %(error)s") % {"error": error}
         if errors:
             raise ValidationError(errors)
+
+    def whatsapp_parameter_lines(self) -> list[str]:
+        return [line.strip() for line in self.whatsapp_parameters.splitlines() if line.strip()]
 
 
 class OutboxQuerySet(models.QuerySet):
@@ -63,6 +83,14 @@ class OutboxQuerySet(models.QuerySet):
 
     def values_list(self, *fields, **kwargs):
         return super().values_list(*(self._renamed(field) for field in fields), **kwargs)
+
+
+class Delivery(models.TextChoices):
+    """What the provider reported after accepting a message (WhatsApp statuses, an SMS gateway's reports)."""
+
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Not delivered")
 
 
 class OutboxMessage(models.Model):
@@ -114,6 +142,13 @@ class OutboxMessage(models.Model):
     )
     headers = models.JSONField(_("headers"), default=dict, blank=True,
                                help_text=_("Extra mail headers, e.g. List-Unsubscribe."))
+    # What the medium needs besides the text, fixed when the message was queued (WhatsApp: the approved template
+    # and its parameters, for when the 24-hour window is closed).
+    medium_data = models.JSONField(_("medium data"), default=dict, blank=True)
+    segments = models.PositiveSmallIntegerField(
+        _("SMS parts"), null=True, blank=True, help_text=_("How many SMS the text is sent as (what the operator bills)."))
+    delivery = models.CharField(_("delivery report"), max_length=10, choices=Delivery.choices, blank=True)
+    delivery_at = models.DateTimeField(_("delivery report at"), null=True, blank=True)
 
     objects = OutboxQuerySet.as_manager()
 
@@ -131,6 +166,8 @@ class OutboxMessage(models.Model):
                 name="notifications_outboxmessage_sent_has_time",
             ),
             models.CheckConstraint(condition=~Q(address=""), name="notifications_outboxmessage_has_address"),
+            models.CheckConstraint(condition=Q(delivery__in=["", "delivered", "read", "failed"]),
+                                   name="notifications_outboxmessage_delivery_valid"),
         ]
         indexes = [
             # `send_due`: rows waiting (or stuck while sending) whose next attempt is due, oldest first.
@@ -140,6 +177,9 @@ class OutboxMessage(models.Model):
             models.Index(fields=["complaint", "created_at"], name="notifications_outbox_complaint"),
             # /metrics and the outbox alert: the messages given up on (few; a partial index of them alone).
             models.Index(fields=["created_at"], condition=Q(status="failed"), name="notifications_outbox_failed"),
+            # Delivery reports (WhatsApp statuses, SMS gateway reports) find their message by the provider's id.
+            models.Index(fields=["medium", "external_id"], condition=~Q(external_id=""),
+                         name="notifications_outbox_external"),
         ]
 
     def __str__(self):
@@ -195,3 +235,31 @@ class OptOut(models.Model):
     @property
     def is_active(self) -> bool:
         return self.opted_in_at is None
+
+
+class MessagingNumber(models.Model):
+    """A unit's WhatsApp number or SMS gateway number: where its messages arrive and from where it answers."""
+
+    class Medium(models.TextChoices):
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("SMS")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="messaging_numbers", verbose_name=_("unit"))
+    medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
+    identifier = models.CharField(
+        _("number id"), max_length=64,
+        help_text=_("WhatsApp: the phone number ID shown in the app's WhatsApp API set-up at Meta. SMS: the gateway "
+                    "number in international form (+62...), or the gateway device's id."))
+    display_number = models.CharField(_("number shown"), max_length=50, blank=True,
+                                      help_text=_("The number as complainants write to it, e.g. 0812-3456-7890."))
+
+    class Meta:
+        verbose_name = _("WhatsApp / SMS number")
+        verbose_name_plural = _("WhatsApp / SMS numbers")
+        ordering = ["unit__name", "medium"]
+        constraints = [
+            models.UniqueConstraint(fields=["medium", "identifier"], name="notifications_messagingnumber_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_medium_display()} {self.display_number or self.identifier} ({self.unit})"

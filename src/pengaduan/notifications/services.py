@@ -14,6 +14,7 @@ workers, or a worker and a request, never send the same row twice. A claimed row
 `next_attempt_at`: if its sender dies halfway, another worker takes it over when the lease ends.
 """
 
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -105,7 +106,13 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
         # A template broken in the admin must not break the action that wanted to notify.
         logger.exception("Could not render message template %r", key)
         return None
-    extra = {"status": Status.SKIPPED, "attachments": []} if skipped else {}
+    # Recorded, not sent: no attachment to render, and never claimed by a sender.
+    skip = {"status": Status.SKIPPED, "attachments": []} if skipped else {}
+    try:
+        extra = adapter.prepare(template=template, context=context, subject=subject, body=body, render=_render)
+    except Exception:
+        logger.exception("Could not prepare message template %r for %s", key, medium)
+        return None
     try:
         # A savepoint, so that losing a race on the dedupe key leaves the caller's transaction usable.
         with transaction.atomic():
@@ -113,6 +120,7 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
                 "template_key": key, "medium": medium, "address": to, "reply_to": reply_to, "subject": subject[:300],
                 "body": body, "attachments": [dict(spec) for spec in attachments], "complaint": complaint,
                 "dedupe_key": dedupe_key, "route_note": route_note[:300], "headers": dict(headers or {}), **extra,
+                **skip,
             })
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
@@ -176,7 +184,7 @@ def _claim(candidates: Iterable[tuple[int, str, datetime]], *, now: datetime) ->
 def _succeeded(message: OutboxMessage, *, now: datetime, external_id: str | None = None) -> None:
     OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error="",
-        external_id=(external_id or "")[:200],
+        external_id=(external_id or "")[:200], segments=message.segments,  # as the adapter counted what it sent
         **_forget_tracking_code(message),
     )
 
@@ -188,10 +196,12 @@ def _forget_tracking_code(message: OutboxMessage) -> dict:
     if not codes:
         return {}
     subject, body = message.subject, message.body
+    medium_data = json.dumps(message.medium_data or {})  # e.g. WhatsApp template parameters
     for code in codes:
         subject, body = subject.replace(code, CODE_MASK), body.replace(code, CODE_MASK)
+        medium_data = medium_data.replace(code, CODE_MASK)
     attachments = [{key: value for key, value in spec.items() if key != "code"} for spec in message.attachments]
-    return {"subject": subject, "body": body, "attachments": attachments}
+    return {"subject": subject, "body": body, "attachments": attachments, "medium_data": json.loads(medium_data)}
 
 
 CODE_MASK = "•••••-•••••-•••••"
@@ -199,7 +209,7 @@ CODE_MASK = "•••••-•••••-•••••"
 
 def _failed(message: OutboxMessage, error: BaseException, *, now: datetime) -> str:
     attempts = message.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= MAX_ATTEMPTS or isinstance(error, media.Undeliverable):
         status, next_attempt_at = Status.FAILED, now
     else:
         status = Status.PENDING
@@ -240,7 +250,7 @@ def _send(messages: Sequence[OutboxMessage], *, now: datetime) -> dict[str, int]
         try:
             for message in batch:
                 try:
-                    external_id = send(message, _attachments(message))
+                    external_id = send(message, _attachments(message) if adapter.takes_attachments else ())
                 except Exception as error:
                     fail(message, error)
                 else:
@@ -577,9 +587,14 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
         except Exception:
             logger.exception("Could not render message template %r", key)
             return
+        try:
+            extra = adapter.prepare(template=template, context=context, subject=subject, body=body, render=_render)
+        except Exception:
+            logger.exception("Could not prepare message template %r for %s", key, medium)
+            return
         message = OutboxMessage(template_key=key, medium=medium, address=to, reply_to=reply_to, subject=subject,
                                 body=body, attachments=[dict(spec) for spec in attachments],
-                                route_note=route_note[:300], headers=dict(headers or {}))
+                                route_note=route_note[:300], headers=dict(headers or {}), **extra)
         message._dedupe_format = dedupe
         messages.append(message)
 
@@ -610,9 +625,12 @@ def save_prepared_messages(messages: Sequence[OutboxMessage], *, complaint: Comp
                _PENDING_REFERENCE: complaint.reference}
     for message in messages:
         message.complaint = complaint
+        medium_data = json.dumps(message.medium_data or {})
         for placeholder, value in pending.items():
             message.subject = message.subject.replace(placeholder, value)
             message.body = message.body.replace(placeholder, value)
+            medium_data = medium_data.replace(placeholder, value)
+        message.medium_data = json.loads(medium_data)
         message.subject = message.subject[:300]
         message.dedupe_key = message._dedupe_format.format(complaint=complaint.pk, run=step_run.pk)
         for spec in message.attachments:

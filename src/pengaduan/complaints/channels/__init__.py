@@ -22,7 +22,7 @@ from pengaduan.complaints.channels.base import (
 
 # Each import registers its channel; the order is the order of every list and menu.
 from pengaduan.complaints.channels import (  # noqa: E402, F401  isort: skip
-    walk_in, telephone, letter, complaint_box, email, web, sms_whatsapp, social_media, lapor,
+    walk_in, telephone, letter, complaint_box, email, web, sms_whatsapp, whatsapp, sms, social_media, lapor,
 )
 
 __all__ = ["Channel", "all_channels", "choices", "codes", "describe", "detail_channels", "detail_fields", "get",

@@ -1,4 +1,5 @@
-"""SMS or WhatsApp to the unit's number."""
+"""SMS or WhatsApp to the unit's number, typed in by an officer (the channels `whatsapp` and `sms` arrive by
+themselves through their webhooks; this code stays for the complaints recorded under it)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -8,6 +8,7 @@ from pengaduan.notifications.media.base import (
     Attachment,
     Medium,
     MediumNotConfigured,
+    Undeliverable,
     all_media,
     choices,
     get,
@@ -19,5 +20,5 @@ from pengaduan.notifications.media.base import (
 # Each import registers its medium; the order is the order of the admin's lists.
 from pengaduan.notifications.media import email, whatsapp, sms  # noqa: E402, F401  isort: skip
 
-__all__ = ["Attachment", "Medium", "MediumNotConfigured", "all_media", "choices", "get", "label", "register",
-           "unregister"]
+__all__ = ["Attachment", "Medium", "MediumNotConfigured", "Undeliverable", "all_media", "choices", "get", "label",
+           "register", "unregister"]

@@ -5,7 +5,7 @@ one outbox message (`send`). The outbox — queueing, claiming by several worker
 deduplication, the admin — knows only this interface, so a medium is added in one module.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,6 +20,11 @@ class MediumNotConfigured(Exception):
     """The medium has no sender set up on this server; the outbox records it and tries again later."""
 
 
+class Undeliverable(Exception):
+    """This message can never go by this medium (a number that is not on WhatsApp, no approved template outside
+    the 24-hour window): the outbox gives it up at once instead of trying again."""
+
+
 class Medium:
     """One notification medium. Subclasses set `code` and `label` and implement `normalise` and `send`."""
 
@@ -27,10 +32,19 @@ class Medium:
     label: str | Promise = ""
     # The complainant's field holding their address on this medium (Complainant.email, Complainant.phone).
     complainant_field: str = "email"
+    # Whether `send` uses the rendered attachments (the receipt PDF); media that cannot carry them are spared the
+    # rendering.
+    takes_attachments: bool = True
 
     def normalise(self, address: str) -> str:
         """The address in the form this medium stores it; django.core.exceptions.ValidationError if invalid."""
         raise NotImplementedError
+
+    def prepare(self, *, template: Any, context: Mapping[str, Any], subject: str, body: str,
+                render: Callable[[str, Mapping[str, Any]], str]) -> dict[str, Any]:
+        """Outbox fields this medium fixes when a message is queued (`medium_data`, `segments`); `render` renders a
+        template string with the message's context."""
+        return {}
 
     def send(self, message: Any, attachments: Sequence[Attachment] = ()) -> str | None:
         """Send one outbox message; return the provider's id for it (or None); raise on failure."""

@@ -6,6 +6,7 @@ from pengaduan.phones import DEFAULT_REGION, normalise_phone  # noqa: F401  (kep
 
 class PhoneMedium(Medium):
     complainant_field = "phone"
+    takes_attachments = False  # the texts point to the tracking page, which has the receipt
 
     def normalise(self, address: str) -> str:
         return normalise_phone(address)

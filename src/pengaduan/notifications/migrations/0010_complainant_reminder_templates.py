@@ -50,6 +50,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0008_complainant_routing")]
+    dependencies = [("notifications", "0009_complainant_routing")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

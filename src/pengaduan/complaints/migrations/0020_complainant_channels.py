@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0018_lapor_id_unique'),
+        ('complaints', '0019_inbound_sender_index'),
         ('sop', '0001_initial'),
         ('units', '0005_pemda_portal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

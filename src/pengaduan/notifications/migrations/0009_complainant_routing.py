@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0019_complainant_channels'),
-        ('notifications', '0007_forward_monitoring_template'),
+        ('complaints', '0020_complainant_channels'),
+        ('notifications', '0008_whatsapp_sms'),
     ]
 
     operations = [

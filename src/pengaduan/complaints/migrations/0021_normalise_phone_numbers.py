@@ -46,6 +46,6 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0019_complainant_channels")]
+    dependencies = [("complaints", "0020_complainant_channels")]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop, elidable=True)]
