@@ -67,7 +67,8 @@ def test_the_dashboard_shows_every_unit(client, pemda, cases, dinkes):
     assert figures["INSP"].open == 2 and figures["INSP"].forwarded == 1 and figures["DINKES"].open == 0
     assert NAME not in text
     # Its menu: the dashboard, not the inbox, register or unit reports of officers.
-    assert reverse("workdesk:register") not in text and reverse("reports:dashboard") not in text
+    assert reverse("workdesk:register") not in text and f'href="{reverse("reports:dashboard")}"' not in text
+    assert reverse("reports:archive") in text  # the reports sent and evidence packs of every unit
 
 
 def test_officers_have_no_oversight_menu(client, staff):

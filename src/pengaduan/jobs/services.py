@@ -48,6 +48,10 @@ class JobSpec:
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in [
     JobSpec("remind", _("Reminders"), _("Reminders, escalations and queued mail are not being sent."),
             every=timedelta(minutes=1), stale_after=timedelta(minutes=5)),
+    # Run by `pengaduan remind` (reports/schedule.py): due at most once a day, checked every minute.
+    JobSpec("periodic_reports", _("Periodic reports"),
+            _("The monthly, quarterly and yearly reports are not being generated and sent."),
+            every=timedelta(minutes=1), stale_after=timedelta(minutes=60)),
     JobSpec("lapor-sync", _("SP4N-LAPOR! sync"),
             _("Reports disposed through SP4N-LAPOR! are not arriving and our follow-up is not reported back."),
             every=timedelta(minutes=10), stale_after=timedelta(hours=1), optional=True),

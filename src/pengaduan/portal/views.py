@@ -28,6 +28,8 @@ from pengaduan.documents.receipt import receipt_pdf
 from pengaduan.notifications import media, optout
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
+from pengaduan.reports.standard import service_standard as public_service_standard
+from pengaduan.reports.standard import standard_pdf
 from pengaduan.sop.selectors import with_loaded_sop
 from pengaduan.throttle import services as throttle
 from pengaduan.units.selectors import portal_unit, portal_unit_by_code, portal_units
@@ -110,6 +112,27 @@ def unit_page(request, code):
         "unit": unit, "hours": office_hours(unit), "standard": service_standard(unit),
         "is_triage": unit == portal_unit(),
     })
+
+
+def _standard_unit(code):
+    unit = portal_unit_by_code(code, _units())
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def standard(request, code):
+    """The unit's public service standard for complaints: steps, who, time limits, channels, office hours, the
+    complainant's rights, its maklumat pelayanan and complaint officer; printable, and as a PDF."""
+    unit = _standard_unit(code)
+    return render(request, "portal/standard.html", {"unit": unit, "standard": public_service_standard(unit)})
+
+
+def standard_download(request, code):
+    unit = _standard_unit(code)
+    response = HttpResponse(standard_pdf(unit), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="standar-pelayanan-{unit.code}.pdf"'
+    return response
 
 
 def privacy(request):

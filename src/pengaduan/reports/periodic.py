@@ -3,7 +3,7 @@
 Perpres 76/2013 asks that complaint handling be reported periodically; the Ombudsman's compliance
 assessment looks for proof that complaints are settled within the SOP's time. One A4 document, in
 Indonesian whatever the screen language, signed by the unit's head: summary, breakdowns, time to answer,
-SOP compliance per step, the months of the period, and satisfaction.
+SOP compliance per step, the months of the period, satisfaction, forwarded and examined cases.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ from reportlab.platypus import (
 )
 
 from pengaduan.reports.formatting import count, decimal, office_duration, percent, share
+from pengaduan.reports.handovers import forward_figures
 from pengaduan.reports.periods import Period, month_label
 from pengaduan.reports.register import REPORT_LANGUAGE
-from pengaduan.reports.selectors import Breakdown, PeriodicFigures, periodic_figures
+from pengaduan.reports.selectors import Breakdown, PeriodicFigures, examination_figures, periodic_figures
 from pengaduan.typesetting import INK, city_of, format_date_id, format_datetime_id, letterhead, plain_paragraph
 from pengaduan.units.models import Unit
 
@@ -227,6 +228,49 @@ def _ratings(figures: PeriodicFigures, st) -> list[Flowable]:
     return [KeepTogether([title, _grid(data, [40 * mm, 25 * mm, 25 * mm])])]
 
 
+def _pairs_table(rows: list[tuple[str, str]], st) -> Table:
+    data = [_row([label, value], st) for label, value in rows]
+    table = _grid([_row([_("Figure"), _("Number")], st, head=True), *data], [CONTENT_WIDTH - 40 * mm, 40 * mm])
+    return table
+
+
+def _forwarded(unit: Unit, period: Period, now: datetime, st, number: int) -> list[Flowable]:
+    """Cases forwarded to another unit or an outside body, and received from other units (reports/handovers.py)."""
+    figures = forward_figures(unit=unit, period=period, now=now)
+    rows = [
+        (_("Forwarded in the period"), count(figures.forwarded)),
+        (_("to another unit of the Pemda / to a body outside it"),
+         f"{count(figures.to_units)} / {count(figures.to_outside)}"),
+        (_("of which answered / returned / still monitored (today)"),
+         f"{count(figures.answered)} / {count(figures.returned)} / {count(figures.monitoring)}"),
+        (_("Received from other units in the period"), count(figures.received)),
+        (_("Monitored now / of which reminded at least once"),
+         f"{count(figures.monitored_now)} / {count(figures.reminded_now)}"),
+    ]
+    flow: list[Flowable] = [plain_paragraph(_("%(number)s. Forwarded cases") % {"number": number}, st["heading"]),
+                            _pairs_table(rows, st)]
+    if figures.targets:
+        data = [_row([_("Forwarded to"), _("Number")], st, head=True)]
+        data += [_row([name, count(n)], st) for name, n in figures.targets]
+        flow += [Spacer(0, 4), _grid(data, [CONTENT_WIDTH - 40 * mm, 40 * mm])]
+    return [KeepTogether(flow)]
+
+
+def _examined(unit: Unit, period: Period, now: datetime, st, number: int) -> list[Flowable]:
+    """Examinations (pemeriksaan) ordered and reported in the period, and open now."""
+    figures = examination_figures(unit=unit, period=period, now=now)
+    rows = [
+        (_("Examinations ordered in the period"), count(figures.ordered)),
+        (_("Reports (LHP) handed in / of which on time"),
+         f"{count(figures.reported)} / {count(figures.on_time)} ({percent(figures.on_time_share)})"),
+        (_("Median office time to the report"), office_duration(figures.median)),
+        *[(_("Outcome: %(outcome)s") % {"outcome": label}, count(n)) for label, n in figures.outcomes],
+        (_("Open now / of which past the deadline"), f"{count(figures.open)} / {count(figures.overdue)}"),
+    ]
+    return [KeepTogether([plain_paragraph(_("%(number)s. Examined cases") % {"number": number}, st["heading"]),
+                          _pairs_table(rows, st)])]
+
+
 def _signature(unit: Unit, day: datetime, st) -> Table:
     cell: list[Flowable] = []
     date_text = format_date_id(day)
@@ -265,6 +309,8 @@ def periodic_pdf(*, unit: Unit, period: Period, now: datetime | None = None, com
             *_steps(figures, st),
             *_months(figures, st),
             *_ratings(figures, st),
+            *_forwarded(unit, period, now, st, 6 if figures.months else 5),
+            *_examined(unit, period, now, st, 7 if figures.months else 6),
             Spacer(0, 10),
             CondPageBreak(45 * mm),
             _signature(unit, now, st),

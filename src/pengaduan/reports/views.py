@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -25,6 +26,11 @@ from pengaduan.reports.forms import PeriodForm
 from pengaduan.reports.periodic import periodic_pdf
 from pengaduan.reports.periods import Period, axis_labels, current_month, month_label
 from pengaduan.reports.register import RegisterTooLong, register_entries, register_pdf, register_xlsx
+from pengaduan.reports.evidence import EvidenceError, check_year, evidence_pack
+from pengaduan.reports.models import PeriodicReport
+from pengaduan.reports.schedule import is_unit_head
+from pengaduan.units.models import Unit
+from pengaduan.units.oversight import oversees
 from pengaduan.units.selectors import portal_unit, portal_unit_by_code, portal_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,6 +184,74 @@ def periodic(request):
         "form": form, "unit": unit, "period": period, "figures": figures, "selection": _selection(unit, period),
         "months": list(zip(figures.received_by_month, figures.months)),
     })
+
+
+def _archive_units(user) -> list[Unit]:
+    """The units whose kept reports the user may read: those they hold a role in; every unit for the oversight role."""
+    units = list(Unit.objects.order_by("name")) if oversees(user) else selectors.report_units(user)
+    if not units:
+        raise Http404
+    return units
+
+
+def _may_take_evidence(user, unit: Unit) -> bool:
+    """The evidence pack (the whole register, officers, access log) is for the unit's head and the oversight role."""
+    return oversees(user) or is_unit_head(user, unit)
+
+
+@login_required
+def archive(request):
+    """The periodic reports sent on schedule, as they were sent; and the evidence pack of a year."""
+    units = _archive_units(request.user)
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    this_year = timezone.localdate().year
+    return render(request, "reports/archive.html", {
+        "unit": unit, "units": units,
+        "reports": PeriodicReport.objects.filter(unit=unit).order_by("-period_start", "kind"),
+        "may_take_evidence": _may_take_evidence(request.user, unit),
+        "years": list(range(this_year, this_year - 5, -1)),
+    })
+
+
+@login_required
+def archive_download(request, pk: int):
+    report = PeriodicReport.objects.select_related("unit").filter(pk=pk).first()
+    if report is None or report.unit not in _archive_units(request.user):
+        raise Http404
+    response = FileResponse(report.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                            filename=report.file_name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def evidence(request):
+    """The evidence pack of a unit and year as one ZIP, written to a temporary file and streamed from it."""
+    units = _archive_units(request.user)
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
+    if unit is None or not _may_take_evidence(request.user, unit):
+        raise Http404
+    try:
+        year = int(request.GET.get("year", ""))
+        check_year(year)
+    except (ValueError, EvidenceError) as error:
+        messages.error(request, str(error) if isinstance(error, EvidenceError) else _("Choose a year."))
+        return redirect(f"{reverse('reports:archive')}?{urlencode({'unit': unit.pk})}")
+    # The register dominates the pack's time: past the browser's limit, the console makes it (no worker timeout).
+    rows = register_entries(unit=unit, period=Period.year(year)).count()
+    if rows > WEB_XLSX_MAX_ROWS:
+        messages.error(request, _(
+            "The register of %(year)s has %(rows)s entries, too many for a pack made in the browser. Ask an "
+            "administrator to make it: `pengaduan report evidence --unit %(unit)s --year %(year)s`.")
+            % {"year": year, "rows": number_format(rows, force_grouping=True), "unit": unit.code})
+        return redirect(f"{reverse('reports:archive')}?{urlencode({'unit': unit.pk})}")
+    output = tempfile.TemporaryFile()
+    evidence_pack(output, unit=unit, year=year)
+    output.seek(0)
+    response = FileResponse(output, as_attachment=True, content_type="application/zip",
+                            filename=f"bukti-pengaduan-{unit.code}-{year}.zip")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _pemda_name(units) -> str:

@@ -9,11 +9,12 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "sop_code", "register_code", "on_portal", "is_triage"]
+    list_display = ["code", "name", "sop_code", "register_code", "on_portal", "is_triage", "report_day"]
     search_fields = ["code", "name"]
     inlines = [MembershipInline]
 
@@ -37,7 +38,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "unit", "role"]
+    list_display = ["user", "unit", "role", "created_at"]
     list_filter = ["unit", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
@@ -47,6 +48,7 @@ class UserMembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 1
+    readonly_fields = ["created_at"]
 
 
 # Roles are given where users are managed: the user page lists the user's roles in every unit.

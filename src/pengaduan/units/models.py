@@ -4,7 +4,9 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_REGISTER_FORMAT = "{number:04d}/PGD/{unit}/{year}"
@@ -81,6 +83,27 @@ class Unit(models.Model):
     # Office hours: the unit's own OfficeHours rows, or (this flag, no rows) the Pemda's calendar. The flag records
     # that an administrator chose it, which the onboarding checklist needs to tell "decided" from "forgotten".
     office_hours_from_pemda = models.BooleanField(_("office hours as the Pemda calendar"), default=False)
+    # The public service standard (reports/standard.py) and the periodic reports on schedule (reports/schedule.py).
+    maklumat = models.TextField(
+        _("service pledge (maklumat pelayanan)"), blank=True,
+        help_text=_("The unit's public pledge, shown on its service standard page. Empty: a standard text "
+                    "in the unit's name."),
+    )
+    complaint_officer = models.CharField(
+        _("complaint officer"), max_length=200, blank=True,
+        help_text=_("Who handles complaints, named on the service standard, e.g. Ani Rahayu (JFU), 0351-123456. "
+                    "Empty: the performer of the SOP's first step, with the unit's telephone and e-mail."),
+    )
+    head_role = models.CharField(
+        _("unit head's role"), max_length=32, blank=True, validators=[role_code_validator],
+        help_text=_("The role of the unit's head (e.g. inspektur, kepala_dinas): receives the periodic reports "
+                    "and may download the evidence pack. Empty: the last of the escalation roles."),
+    )
+    report_day = models.PositiveSmallIntegerField(
+        _("periodic reports sent on day"), default=5, validators=[MaxValueValidator(28)],
+        help_text=_("The monthly, quarterly and yearly reports are sent to the unit's head and the oversight "
+                    "role on this day of the month after the period (1-28); 0: not sent."),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -94,6 +117,7 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["is_triage"], condition=models.Q(is_triage=True),
                                     name="units_unit_one_triage_unit"),
+            models.CheckConstraint(condition=models.Q(report_day__lte=28), name="units_unit_report_day_in_month"),
         ]
 
     def __str__(self):
@@ -111,6 +135,8 @@ class Membership(models.Model):
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=32, validators=[role_code_validator])
+    # Since when the user holds the role (the evidence pack lists it); empty for roles given before it was kept.
+    created_at = models.DateTimeField(_("since"), null=True, blank=True, default=timezone.now)
 
     class Meta:
         verbose_name = _("membership")

@@ -28,3 +28,14 @@ def oversees(user) -> bool:
         ).exists()
         user._oversees = remembered
     return remembered
+
+
+def overseers():
+    """The users who hold the oversight role (directly or through a group), active or not."""
+    from django.contrib.auth import get_user_model
+
+    app_label, codename = OVERSIGHT_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if permission is None:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(Q(user_permissions=permission) | Q(groups__permissions=permission)).distinct()

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from pengaduan.units.models import Unit
-from pengaduan.workcalendar.calendar import DEFAULT_WEEK, BusinessCalendar, Period
+from pengaduan.workcalendar.calendar import DEFAULT_WEEK, WEEKDAY_NAMES_ID, BusinessCalendar, Period
 from pengaduan.workcalendar.models import CalendarException, CalendarStamp, OfficeHours
 
 
@@ -110,3 +110,21 @@ def office_hours_of(unit: Unit) -> dict[int, list[tuple[time, time]]]:
     for weekday, opens, closes in OfficeHours.objects.filter(unit=unit).values_list("weekday", "opens", "closes"):
         week.setdefault(weekday, []).append((opens, closes))
     return week
+
+
+def office_hours_summary(unit: Unit) -> list[tuple[str, str]]:
+    """(weekday name, "07.30–12.00, 13.00–16.00") for the open weekdays, consecutive equal days merged: the
+    office hours as the portal and the service standard print them."""
+    calendar = calendar_for_unit(unit)
+    rows: list[tuple[list[int], str]] = []
+    for weekday in range(7):
+        periods = calendar.week[weekday]
+        if not periods:
+            continue
+        text = ", ".join(f"{opens:%H.%M}–{closes:%H.%M}" for opens, closes in periods)
+        if rows and rows[-1][1] == text and rows[-1][0][-1] == weekday - 1:
+            rows[-1][0].append(weekday)
+        else:
+            rows.append(([weekday], text))
+    names = WEEKDAY_NAMES_ID
+    return [(names[days[0]] if len(days) == 1 else f"{names[days[0]]}–{names[days[-1]]}", text) for days, text in rows]

@@ -29,7 +29,9 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "code", "kind", "parent_name", "register_code", "register_format", "address", "phone",
-                  "email", "head_title", "head_name", "head_rank", "head_nip"]
+                  "email", "head_title", "head_name", "head_rank", "head_nip", "head_role", "report_day",
+                  "complaint_officer", "maklumat"]
+        widgets = {"maklumat": forms.Textarea(attrs={"rows": 4})}
         labels = {"head_title": gettext_lazy("Signer's title"), "head_name": gettext_lazy("Signer's name")}
 
     def __init__(self, *args, **kwargs):
@@ -37,6 +39,12 @@ class UnitForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True  # register numbers and logins refer to it
         self.fields["kind"].required = True
+        # Added after the first units were set up: left empty, the unit keeps what it has (by default the 5th).
+        self.fields["report_day"].required = False
+
+    def clean_report_day(self):
+        value = self.cleaned_data.get("report_day")
+        return self.instance.report_day if value is None else value
 
     def clean_register_format(self):
         value = self.cleaned_data["register_format"]

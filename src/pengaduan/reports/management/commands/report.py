@@ -5,6 +5,7 @@
     pengaduan report periodic --period 2026-11|2026-Q4|2026 [--unit INSP] -o FILE
     pengaduan report compliance --period 2026-Q4 [--unit INSP]
     pengaduan report rebuild-stats [--all] [--unit INSP]
+    pengaduan report evidence --unit INSP --year 2026 [-o FILE]
 
 Progress goes to stderr, so stdout stays clean for scripts.
 """
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from pengaduan.reports import selectors
+from pengaduan.reports.evidence import EvidenceError, check_year, evidence_pack
 from pengaduan.reports.formatting import office_duration, percent
 from pengaduan.reports.periodic import periodic_pdf
 from pengaduan.reports.periods import PERIOD_HELP, Period
@@ -62,7 +64,8 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Reports: the Buku Pengaduan (PDF/XLSX), the periodic report (PDF), SOP compliance, rebuild-stats."
+    help = ("Reports: the Buku Pengaduan (PDF/XLSX), the periodic report (PDF), SOP compliance, the evidence pack "
+            "(ZIP), rebuild-stats.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -85,6 +88,12 @@ class Command(BaseCommand):
         compliance.add_argument("--period", required=True, help=PERIOD_HELP)
         compliance.add_argument("--unit", metavar="CODE", help=UNIT_HELP)
 
+        evidence = actions.add_parser("evidence", help="The evidence pack of a year (ZIP with an index PDF).")
+        evidence.add_argument("--unit", metavar="CODE", required=True, help="unit code")
+        evidence.add_argument("--year", type=int, required=True, help="e.g. 2026")
+        evidence.add_argument("-o", "--output", metavar="FILE",
+                              help="default: bukti-pengaduan-CODE-YEAR.zip in the current folder")
+
         rebuild = actions.add_parser("rebuild-stats", help="Compute the stored figures of finished steps.")
         rebuild.add_argument("--all", action="store_true", help="recompute every figure (after a calendar change)")
         rebuild.add_argument("--unit", metavar="CODE", help="only this unit")
@@ -98,6 +107,8 @@ class Command(BaseCommand):
                 self._periodic(options)
             elif action == "compliance":
                 self._compliance(options)
+            elif action == "evidence":
+                self._evidence(options)
             else:
                 self._rebuild(options)
 
@@ -218,6 +229,21 @@ class Command(BaseCommand):
                 f"{row.step.number}. {row.step.label[:29]:<29} {row.step.standard[:14]:<14} {row.done:>7} "
                 f"{percent(row.on_time_share):>9} {office_duration(row.median):>16} {office_duration(row.p90):>16}"
             )
+
+    def _evidence(self, options) -> None:
+        unit, year = self._unit(options["unit"]), options["year"]
+        try:
+            with override("en"):  # the console speaks English, as every other message of this command
+                check_year(year)
+        except EvidenceError as error:
+            raise CommandError(str(error)) from None
+        path = self._output(options["output"] or f"bukti-pengaduan-{unit.code}-{year}.zip")
+        try:
+            with self._writing(path) as output:
+                pack = evidence_pack(output, unit=unit, year=year)
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror or error}") from None
+        self._written(path, f"Evidence pack {unit.code} {year}, {len(pack.files)} files")
 
     def _rebuild(self, options) -> None:
         unit = self._unit(options["unit"], required=False)
