@@ -19,9 +19,10 @@ ROLES = ("jfu", "sekretaris", "kasubag", "inspektur", "outsider")
 MEMBERS = {"jfu", "sekretaris", "kasubag", "inspektur"}
 IDENTITY_ROLES = {"jfu", "sekretaris"}  # intake, clarification and delivery under the Madiun SOP
 
-PERSON = {"complainant_name": "Ratna Rahasia", "complainant_phone": "0899 1111 2222",
+# Numbers as they are stored (E.164, pengaduan.phones), so that a page showing them can be searched for them.
+PERSON = {"complainant_name": "Ratna Rahasia", "complainant_phone": "+6289911112222",
           "complainant_email": "ratna@example.org", "complainant_address": "Jl. Rahasia 9"}
-CALLER, POST, RECIPIENT = "0811 7777 6666", "https://social.example/posts/77", "Penerima Rahasia"
+CALLER, POST, RECIPIENT = "+6281177776666", "https://social.example/posts/77", "Penerima Rahasia"
 SECRETS = (*PERSON.values(), CALLER, POST, RECIPIENT)
 
 

@@ -38,7 +38,7 @@ def test_it_refuses_attribute_definitions_clients_could_not_read(services):
 
 def test_it_makes_a_complaint_waiting_for_the_jfu(client, unit, jfu, services, open311_key):
     response = _post(client, open311_key, first_name="Siti", last_name="Aminah", email="siti@example.org",
-                     phone="0812", lat="-7.63", long="111.52", address_string="Jl. Pahlawan 1",
+                     phone="0812 3456 7890", lat="-7.63", long="111.52", address_string="Jl. Pahlawan 1",
                      media_url="https://example.org/foto.jpg", **{"attribute[service_kind]": "kependudukan"})
     assert response.status_code == 201, response.content
     item = Open311Request.objects.select_related("complaint__complainant").get()
@@ -50,6 +50,7 @@ def test_it_makes_a_complaint_waiting_for_the_jfu(client, unit, jfu, services, o
     assert "pungutan-liar" in complaint.description and "KTP, KK, akta" in complaint.description
     assert "https://example.org/foto.jpg" in complaint.description
     assert complaint.complainant.name == "Siti Aminah" and complaint.is_confidential
+    assert complaint.complainant.phone == "+6281234567890"  # stored in E.164, as from every channel
     assert (item.lat, item.long, item.service_code) == (-7.63, 111.52, "pungutan-liar")
     assert item.attributes == {"subject": "Kelurahan Manguharjo", "service_kind": "kependudukan"}
     assert item.key.name == "Madiun app"

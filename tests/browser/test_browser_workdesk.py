@@ -61,7 +61,7 @@ def test_four_officers_take_a_telephone_complaint_through_the_sop(desk, live_ser
     page.click("form button.primary >> text=Catat dalam Buku Pengaduan")
     page.wait_for_selector(".msg-success")
     complaint = Complaint.objects.get()
-    assert complaint.caller_number == "0351 462000"
+    assert complaint.caller_number == "+62351462000"  # stored in E.164
 
     # 2. Sekretaris: asks the Kasubag, cannot finish before the answer.
     log_in(page, base, "sekretaris", screenshots)

@@ -42,10 +42,10 @@ def test_it_takes_in_a_complaint_on_the_toy_channel_at_the_desk(client, unit, st
     assert 'data-channel="telephone radio"' in form_page  # the caller's number shows for both channels
     desk.post(reverse("workdesk:record"), intake_data(channel="radio", caller_number="0351 462 100"))
     complaint = Complaint.objects.get()
-    assert (complaint.channel, complaint.caller_number, complaint.is_recorded) == ("radio", "0351 462 100", True)
+    assert (complaint.channel, complaint.caller_number, complaint.is_recorded) == ("radio", "+62351462100", True)
     assert "Radio talk show" in desk.get(reverse("workdesk:inbox")).text
     page = desk.get(complaint.get_absolute_url()).text
-    assert "Radio talk show" in page and "0351 462 100" in page
+    assert "Radio talk show" in page and "+62351462100" in page
 
 
 def test_it_asks_the_toy_channel_for_its_required_details(client, unit, staff, radio):

@@ -73,7 +73,7 @@ def test_it_imports_the_rows_as_received_complaints_on_the_lapor_channel(unit, t
 
     first, second = Complaint.objects.order_by("lapor_id")
     assert (first.lapor_id, first.channel, first.received_at) == ("1916449", "lapor", wib(2026, 12, 1, 9, 0))
-    assert first.complainant.name == "Budi Santoso" and first.complainant.phone == "081298765432"
+    assert first.complainant.name == "Budi Santoso" and first.complainant.phone == "+6281298765432"  # stored in E.164
     assert second.is_anonymous and second.complainant is None and second.complaint_type == "aspirasi"
     assert first.step_runs.get().done_at is None  # waiting for the JFU
 

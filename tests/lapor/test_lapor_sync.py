@@ -117,8 +117,8 @@ def test_it_pushes_each_steps_public_result_and_the_answer_once(lapor_account, l
     assert len(entries) == 6  # five steps and the answer, each once
     assert entries[-1]["is_final"] and entries[-1]["content"] == STEP_DATA[4]["answer"]
     sent = " ".join(entry["content"] for entry in entries)
-    for private in ("Budi", "081298765432", "budi@example.org", STEP_DATA[2]["notes"], STEP_DATA[3]["analysis"],
-                    "sekretaris", "Inspektur"):
+    for private in ("Budi", "081298765432", "+6281298765432", "budi@example.org", STEP_DATA[2]["notes"],
+                    STEP_DATA[3]["analysis"], "sekretaris", "Inspektur"):
         assert private not in sent
     assert LaporPush.objects.filter(sent_at__isnull=True).count() == 0
 

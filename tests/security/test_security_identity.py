@@ -18,7 +18,7 @@ SECRET_NAME = "Ratna Rahasia"
 @pytest.fixture
 def confidential(unit, staff):
     return complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(
-        complainant_name=SECRET_NAME, complainant_phone="0899 1111 2222", is_confidential="on"))
+        complainant_name=SECRET_NAME, complainant_phone="+6289911112222", is_confidential="on"))
 
 
 def test_it_derives_who_needs_the_identity_from_the_sop(confidential):
@@ -32,7 +32,7 @@ def test_it_masks_a_confidential_identity_for_roles_that_do_not_need_it(client, 
     client.force_login(staff[role])
     page = client.get(confidential.get_absolute_url()).text
     assert (SECRET_NAME in page) == shown
-    assert ("0899 1111 2222" in page) == shown
+    assert ("+6289911112222" in page) == shown  # stored and shown in E.164
     logged = AccessLog.objects.filter(complaint=confidential, user=staff[role], action="view_identity").exists()
     assert logged == shown
 
@@ -96,7 +96,7 @@ def test_an_anonymous_delivery_keeps_no_recipients_name(unit, staff):
 # Finding 5: the caller's number and the link to the post
 
 
-CALLER, POST = "0811 7777 6666", "https://social.example/posts/4242"
+CALLER, POST = "+6281177776666", "https://social.example/posts/4242"
 
 
 def test_an_anonymous_telephone_or_social_media_complaint_keeps_no_number_or_link(unit, staff):

@@ -78,9 +78,10 @@ from pengaduan.notifications.models import OutboxMessage  # noqa: E402
 from pengaduan.notifications.services import alert_overdue_requests  # noqa: E402
 from factories import make_user, tiny_jpeg  # noqa: E402
 
-PERSON = {"complainant_name": "Ratna Rahasia", "complainant_phone": "0899 1111 2222",
+# Numbers as they are stored (E.164, pengaduan.phones), so that every place holding them can be searched for them.
+PERSON = {"complainant_name": "Ratna Rahasia", "complainant_phone": "+6289911112222",
           "complainant_email": "ratna@example.org", "complainant_address": "Jl. Rahasia 9"}
-CALLER, RECIPIENT = "0811 7777 6666", "Suami Ratna"
+CALLER, RECIPIENT = "+6281177776666", "Suami Ratna"
 
 # Every field that can hold the complainant's personal data, and what it must be after erasure.
 PERSONAL_DATA_FIELDS = [
@@ -243,7 +244,9 @@ def test_the_dpo_pages_exist_only_for_the_dpo(client, staff, dpo):
 
 def test_the_access_log_filters_by_officer_action_complaint_and_period_and_exports_csv(client, unit, staff, dpo):
     first = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(is_confidential="on"))
-    second = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(is_confidential="on"))
+    # Another person: the same one's other complaint would be listed in the history, and logged as seen, too.
+    second = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(
+        is_confidential="on", complainant_phone="0813 5555 6666", complainant_email="lain@example.org"))
     client.force_login(staff["sekretaris"])
     client.get(first.get_absolute_url())
     client.force_login(staff["jfu"])

@@ -109,4 +109,8 @@ def test_it_sends_an_sms_to_a_gateway_number_of_another_unit_to_that_unit(client
 def test_it_records_stop_as_an_opt_out_and_makes_no_complaint(client, messaging):
     post(client, android_event(message="STOP"))
     assert not Complaint.objects.exists()
-    assert InboundMessage.objects.get().note.startswith("opt-out keyword")
+    record = InboundMessage.objects.get()
+    assert record.note.startswith("opt-out keyword")
+    from pengaduan.notifications.optout import opted_out
+
+    assert opted_out("sms", record.sender).source == "stop"  # honoured by routing from now on

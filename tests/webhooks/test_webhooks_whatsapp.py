@@ -187,6 +187,10 @@ def test_it_records_the_opt_out_keyword_as_such_and_makes_no_complaint(client, m
     assert response.status_code == 200 and not Complaint.objects.exists()
     record = InboundMessage.objects.get()
     assert record.outcome == InboundMessage.Outcome.IGNORED and record.note.startswith("opt-out keyword")
+    # The sender is opted out of WhatsApp: routing sends them nothing more there (notifications.optout).
+    from pengaduan.notifications.optout import opted_out
+
+    assert opted_out("whatsapp", record.sender).source == "stop"
 
 
 def test_it_is_not_a_page_with_a_session_or_csrf(client, messaging):

@@ -73,7 +73,7 @@ def test_it_records_a_telephone_complaint_with_the_callers_number(client, unit, 
     login(client, staff["jfu"]).post(reverse("workdesk:record"), intake_data(
         channel="telephone", caller_number="0351 123456", received_at="2026-11-27T09:15"))
     complaint = Complaint.objects.get()
-    assert complaint.caller_number == "0351 123456" and complaint.is_recorded
+    assert complaint.caller_number == "+62351123456" and complaint.is_recorded
 
 
 def test_it_shows_the_courtesy_warning_on_the_intake_screen(client, unit, staff):

@@ -40,7 +40,7 @@ class ComplaintListItem(Schema):
     lapor_id: str = Field(description="The SP4N-LAPOR! tracking ID (unique per install), or empty.")
     complaint_type: str
     category: str
-    status: Literal["open", "closed", "set_aside", "returned"]
+    status: Literal["open", "closed", "set_aside", "returned", "no_reply"]
     summary: str
     subject: str
     received_at: datetime
@@ -70,6 +70,8 @@ class ComplainantOut(Schema):
     address: str
     caller_number: str = Field(description="The number a telephone complaint came from.")
     source_link: str = Field(description="The social-media post the complaint came from.")
+    notify_by: str = Field("", description="How the complainant chose to be told: email, whatsapp, sms, page (the "
+                                           "tracking page only); empty: as the channel answers.")
 
 
 class SopRef(Schema):
@@ -198,7 +200,7 @@ class ForwardOut(Schema):
     outside_body: str
     complaint_id: int | None = Field(description="The linked complaint in the other unit (null: outside body).")
     register_number: str = Field(description="The linked complaint's number in its unit's register.")
-    complaint_status: Literal["open", "closed", "set_aside", "returned"] | None
+    complaint_status: Literal["open", "closed", "set_aside", "returned", "no_reply"] | None
     state: Literal["monitoring", "answered", "returned"]
     decision_type: str
     forwarded_at: datetime
@@ -346,7 +348,7 @@ class PublicHandOverOut(Schema):
 class PublicStatusOut(Schema):
     tracking_code: str
     received_at: datetime
-    state: Literal["open", "closed", "set_aside", "returned"]
+    state: Literal["open", "closed", "set_aside", "returned", "no_reply"]
     headline: str
     detail: str
     steps: list[PublicStepOut]

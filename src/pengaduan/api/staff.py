@@ -127,7 +127,7 @@ def channel_list(request):
 
 class ComplaintFilters(Schema):
     unit: str | None = Field(None, max_length=32, description="Unit code.")
-    status: Literal["open", "closed", "set_aside", "returned"] | None = None
+    status: Literal["open", "closed", "set_aside", "returned", "no_reply"] | None = None
     step: int | None = Field(None, ge=1, le=99, description="Complaints whose current step is this one.")
     channel: str | None = Field(None, max_length=20, description="A channel code, as GET /channels lists them.")
     complaint_type: Literal[tuple(ComplaintType.values)] | None = Field(  # type: ignore[valid-type]

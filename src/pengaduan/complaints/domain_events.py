@@ -61,6 +61,22 @@ class InformationRequested:
 
 
 @dataclass(frozen=True)
+class ComplainantReminderDue:
+    """A question to the complainant is still unanswered after the SOP's time: remind them (the `count`-th time)."""
+
+    request: InformationRequest
+    count: int
+
+
+@dataclass(frozen=True)
+class ComplaintClosedNoReply:
+    """The complainant never answered the question the case waited for: closed by the SOP's rule, not answered."""
+
+    complaint: Complaint
+    request: InformationRequest
+
+
+@dataclass(frozen=True)
 class ReminderDue:
     """A share of a step's office time is used up (100 at the deadline)."""
 

@@ -21,6 +21,7 @@ from pengaduan.complaints.domain_events import (
     ComplainantWrote,
     ComplaintArriving,
     ComplaintClosed,
+    ComplaintClosedNoReply,
     ComplaintForwarded,
     ComplaintRecorded,
     ExaminationOrdered,
@@ -53,7 +54,7 @@ from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
-from pengaduan.sop.selectors import current_sop, monitoring_period
+from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
 from pengaduan.units.models import Membership, Unit
 from pengaduan.workcalendar.durations import Duration, DurationUnit, parse_duration
 from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
@@ -511,8 +512,10 @@ def information_request(*, complaint: Complaint, actor, question: str, pause_clo
         raise StepInputInvalid(_("Please correct the marked fields."), {"question": [_("Write the question.")]})
     with transaction.atomic():
         run = _current_run_for_performer(complaint, actor)
+        remind_at, close_at = _no_reply_schedule(complaint, now=now, waits=pause_clock)
         request = InformationRequest.objects.create(
-            complaint=complaint, step_run=run, question=question.strip(), asked_by=actor, asked_at=now
+            complaint=complaint, step_run=run, question=question.strip(), asked_by=actor, asked_at=now,
+            remind_at=remind_at, close_at=close_at,
         )
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.INFORMATION_REQUESTED, actor=actor, step_number=run.number,
@@ -522,6 +525,63 @@ def information_request(*, complaint: Complaint, actor, question: str, pause_clo
         if pause_clock and run.paused_at is None:
             clock.pause(run, reason=question.strip(), now=now, actor=actor)
     return request
+
+
+def _no_reply_schedule(complaint: Complaint, *, now: datetime, waits: bool) -> tuple[datetime | None, datetime | None]:
+    """When the complainant is first reminded of a question asked now (the SOP's `[sop.complainant_reminder]`),
+    and when the case closes if they never answer (`[sop.time_classes] closing_without_reply`): only a question
+    the case waits for (its clock paused) closes it."""
+    calendar = calendar_for_unit(complaint.unit)
+    rule = complainant_reminder(complaint.sop)
+    remind_at = calendar.add(now, rule_duration(rule.after)) if rule.times > 0 else None
+    close_at = calendar.add(now, rule_duration(time_classes(complaint.sop).closing_without_reply)) if waits else None
+    if remind_at is not None and close_at is not None and remind_at >= close_at:
+        remind_at = None  # a reminder after the closing would come too late to help
+    return remind_at, close_at
+
+
+def rule_duration(text: str) -> Duration:
+    from pengaduan.workcalendar.durations import parse_duration
+
+    return parse_duration(text)
+
+
+def complaint_close_no_reply(*, request: InformationRequest, now: datetime | None = None) -> Complaint | None:
+    """The SOP's rule for a complainant who never answers: the case that waited for the answer to `request` past
+    its `close_at` closes as "closed: the complainant did not reply" (`pengaduan remind`; no officer acts).
+
+    The open step ends (marked ended without reply), the case keeps its register number (the Buku shows how it
+    ended), the timeline says why, the complainant is told politely. Nothing happens — None — when the question
+    was answered meanwhile, the case is no longer waiting for it, or it was never entered in the register (its
+    first step is the recording officer's: they set it aside or record it)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=request.complaint_id)
+        request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.replied_at is not None or complaint.status != Complaint.Status.OPEN or not complaint.is_recorded:
+            return None
+        run = StepRun.objects.select_for_update().filter(pk=request.step_run_id, done_at__isnull=True).first()
+        if run is None or run.paused_at is None or request.close_at is None or request.close_at > now:
+            return None
+        clock.resume(run, calendar_for_unit(complaint.unit), now=now)  # the pause ends with the case
+        StepRun.objects.filter(pk=run.pk).update(done_at=now, ended_without_reply=True,
+                                                 output={"closed_without_reply": request.pk})
+        run.done_at, run.ended_without_reply = now, True
+        run.reminders.filter(sent_at__isnull=True).delete()
+        complaint.status, complaint.closed_at = Complaint.Status.NO_REPLY, now
+        complaint.save(update_fields=["status", "closed_at"])
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.CLOSED_NO_REPLY, step_number=run.number, created_at=now,
+            data={"request": request.pk, "asked_at": request.asked_at.isoformat(),
+                  "rule": time_classes(complaint.sop).closing_without_reply},
+        )
+        figures.step_counted(run, complaint)
+        figures.time_classes_counted(complaint)
+        emit(ComplaintClosedNoReply(complaint=complaint, request=request))
+        # A case forwarded here that ends so: the forwarding unit's case waits no longer for an answer.
+        _answer_flows_back(complaint, actor=None, now=now, no_reply=True,
+                           answer=_("Closed: the complainant did not reply to our question."))
+    return complaint
 
 
 def step_resume(*, complaint: Complaint, actor, now: datetime | None = None) -> StepRun:
@@ -726,7 +786,8 @@ def _forward(ctx: StepContext, order: ForwardOrder) -> Forward:
             person = origin.complainant
             # The target unit keeps its own copy of the identity, under the same confidentiality flags.
             target.complainant = Complainant.objects.create(
-                name=person.name, phone=person.phone, email=person.email, address=person.address, created_at=now)
+                name=person.name, phone=person.phone, email=person.email, address=person.address,
+                notify_by=person.notify_by, created_at=now)
         # Recorded in the target's own register at the moment it arrives there.
         register_allocate(complaint=target, at=now)
         target.save()
@@ -781,27 +842,32 @@ def answer_text(complaint: Complaint) -> str:
     return "\n".join(lines)
 
 
-def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dict) -> None:
-    """The forward answered: the origin (waiting, with no step open) closes with the answer."""
+def _close_forwarded_origin(forward: Forward, *, actor, now: datetime, data: dict, no_reply: bool = False) -> None:
+    """The forward answered: the origin (waiting, with no step open) closes with the answer. `no_reply`: the
+    case there was closed because the complainant did not reply, and so is the origin."""
     origin = Complaint.objects.select_for_update().select_related("unit", "sop").get(pk=forward.origin_id)
     if origin.status != Complaint.Status.OPEN:
         return  # nothing waits there any more; the answer stays on the forward (never block the answering unit)
-    origin.status, origin.closed_at = Complaint.Status.CLOSED, now
+    origin.status = Complaint.Status.NO_REPLY if no_reply else Complaint.Status.CLOSED
+    origin.closed_at = now
     origin.save(update_fields=["status", "closed_at"])
     Event.objects.create(complaint=origin, kind=Event.Kind.FORWARD_ANSWERED, actor=actor, created_at=now,
                          data={"forward": forward.pk, **data})
-    Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED, actor=actor, created_at=now,
-                         data={"by_forward": forward.pk})
+    Event.objects.create(complaint=origin, kind=Event.Kind.CLOSED_NO_REPLY if no_reply else Event.Kind.CLOSED,
+                         actor=actor, created_at=now, data={"by_forward": forward.pk})
     emit(ForwardAnswered(forward=forward))
     # The origin is answered now: counted as answered, with its time to answer, as at any closing.
     figures.complaint_counted(origin)
     if decision_run := origin.step_runs.filter(number=forward.step_number).first():
         figures.step_counted(decision_run)
+    if no_reply:
+        figures.time_classes_counted(origin)
     # A chain of hand-overs (A → B → C): B's closing answers A in turn, with C's answer.
-    _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""))
+    _answer_flows_back(origin, actor=actor, now=now, answer=data.get("answer", ""), no_reply=no_reply)
 
 
-def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: str | None = None) -> None:
+def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: str | None = None,
+                       no_reply: bool = False) -> None:
     """A case that was forwarded here has been answered: its answer goes back to the forwarding case."""
     forward = Forward.objects.select_for_update().filter(target=complaint, state=Forward.State.MONITORING).first()
     if forward is None:
@@ -814,7 +880,7 @@ def _answer_flows_back(complaint: Complaint, *, actor, now: datetime, answer: st
     Event.objects.create(complaint=complaint, kind=Event.Kind.ANSWER_SENT_BACK, actor=actor, created_at=now,
                          data={"forward": forward.pk, "to_unit": forward.origin_unit.code,
                                "register_number": forward.origin.register_number})
-    _close_forwarded_origin(forward, actor=actor, now=now, data={
+    _close_forwarded_origin(forward, actor=actor, now=now, no_reply=no_reply, data={
         "unit": complaint.unit.code, "unit_name": complaint.unit.name,
         "register_number": complaint.register_number, "answer": answer})
 

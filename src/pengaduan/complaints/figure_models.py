@@ -213,3 +213,47 @@ class AnswerDay(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.working_days} d: {self.n}"
+
+
+class TimeClassFact(models.Model):
+    """One finished complaint measured against the LAPOR! time classes of its SOP (`[sop.time_classes]`):
+    verified (recorded) within its class, followed up (answered) within its class, or closed because the
+    complainant did not reply. Written once when the case ends (complaints.time_classes); the rollup
+    `TimeClassDay` is what the compliance report sums."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    ended_at = models.DateTimeField(_("ended at"))
+    # None: not measured (a case that was never recorded; a case closed without reply is not "followed up").
+    verified_within = models.BooleanField(_("verified within its class"), null=True)
+    follow_up_class = models.CharField(_("follow-up class"), max_length=20, blank=True)
+    followed_up_within = models.BooleanField(_("followed up within its class"), null=True)
+    no_reply = models.BooleanField(_("closed: the complainant did not reply"), default=False)
+
+    class Meta:
+        verbose_name = _("time-class figure")
+        verbose_name_plural = _("time-class figures")
+
+    def __str__(self):
+        return f"{self.complaint_id}: {self.follow_up_class} {self.followed_up_within}"
+
+
+class TimeClassDay(models.Model):
+    """Complaints of a unit that ended on one local day, per LAPOR! time class (`measure`: verification,
+    follow_up, follow_up_examination, no_reply): how many were measured and how many kept within the class."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day ended"))
+    measure = models.CharField(max_length=24)
+    n = models.IntegerField(default=0)
+    within = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("time classes per day")
+        verbose_name_plural = _("time classes per day")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "measure", "day"], name="complaints_timeclassday_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.measure}: {self.within}/{self.n}"

@@ -39,8 +39,10 @@ from pengaduan.complaints.figure_models import (
     StepDay,
     StepMonth,
     StepRunStat,
+    TimeClassDay,
+    TimeClassFact,
 )
-from pengaduan.complaints.models import Complaint, Rating, StepPause, StepRun
+from pengaduan.complaints.models import Complaint, DecisionType, Examination, Rating, StepPause, StepRun
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -347,6 +349,72 @@ def _record_complaint(complaint_id: int, unit_id: int, received_at: datetime, an
             maxima=["office_max"])
     if old is not None:
         _refresh_answer_max(old)
+    time_classes_counted(complaint_id, calendar=calendar)
+
+
+# -- the LAPOR! time classes (complaints.time_classes) ------------------------------------------------------------
+
+_ENDED = (Complaint.Status.CLOSED, Complaint.Status.NO_REPLY)
+
+
+def _time_class_rows(fact: TimeClassFact, sign: int = 1) -> dict[tuple, tuple]:
+    from pengaduan.complaints import time_classes
+
+    day = day_of(fact.ended_at)
+    rows = {}
+    if fact.verified_within is not None:
+        rows[(fact.unit_id, time_classes.VERIFICATION, day)] = (sign, sign * fact.verified_within)
+    if fact.follow_up_class:
+        rows[(fact.unit_id, fact.follow_up_class, day)] = (sign, sign * bool(fact.followed_up_within))
+    if fact.no_reply:
+        rows[(fact.unit_id, time_classes.NO_REPLY, day)] = (sign, 0)
+    return rows
+
+
+def _time_class_fact(complaint: Complaint, calendar: BusinessCalendar) -> TimeClassFact:
+    from pengaduan.complaints import time_classes
+    from pengaduan.sop.selectors import time_classes as sop_time_classes
+
+    waited = dict(StepPause.objects.filter(step_run__complaint_id=complaint.pk).values("step_run__number")
+                  .annotate(total=Sum("office_seconds")).values_list("step_run__number", "total"))
+    first = 1  # the recording is the first step (the SOP schema's rule)
+    examined = (complaint.decision_type == DecisionType.EXAMINATION
+                or Examination.objects.filter(complaint_id=complaint.pk).exists())
+    measured = time_classes.measure(
+        calendar=calendar, classes=sop_time_classes(complaint.sop), received_at=complaint.received_at,
+        recorded_at=complaint.recorded_at, ended_at=complaint.closed_at,
+        answered=complaint.status == Complaint.Status.CLOSED, examined=examined,
+        waited_recording=waited.get(first, 0) or 0,
+        waited_after=sum(total or 0 for number, total in waited.items() if number != first))
+    return TimeClassFact(complaint_id=complaint.pk, unit_id=complaint.unit_id, ended_at=complaint.closed_at,
+                         verified_within=measured.verified_within, follow_up_class=measured.follow_up_class,
+                         followed_up_within=measured.followed_up_within, no_reply=measured.no_reply)
+
+
+def time_classes_counted(complaint: Complaint | int, *, calendar: BusinessCalendar | None = None) -> None:
+    """Measure a case that has just ended (answered, or closed without the complainant's reply) against its SOP's
+    LAPOR! time classes, and add it to `TimeClassDay` (replacing what it counted before). A case that is not ended
+    counts for nothing."""
+    pk = complaint if isinstance(complaint, int) else complaint.pk
+    complaint = Complaint.objects.select_related("unit", "sop").only(
+        "pk", "unit", "sop", "status", "decision_type", "received_at", "recorded_at", "closed_at").get(pk=pk)
+    old = TimeClassFact.objects.filter(pk=pk).first()
+    rows: dict[tuple, list] = {}
+
+    def add(found: dict[tuple, tuple]) -> None:
+        for key, values in found.items():
+            current = rows.get(key, [0, 0])
+            rows[key] = [current[0] + values[0], current[1] + values[1]]
+
+    if old is not None:
+        add(_time_class_rows(old, -1))
+        old.delete()
+    if complaint.status in _ENDED and complaint.closed_at is not None:
+        fact = _time_class_fact(complaint, calendar or calendar_for_unit(complaint.unit))
+        fact.save(force_insert=True)
+        add(_time_class_rows(fact))
+    _upsert(TimeClassDay, ["unit", "measure", "day"], ["n", "within"],
+            {key: tuple(values) for key, values in rows.items()})
 
 
 def _refresh_answer_max(stat: ComplaintStat) -> None:
@@ -442,6 +510,17 @@ def rebuild_stats(*, everything: bool = False, unit: Unit | None = None, batch_s
         done += len(keys)
         if progress:
             progress(done, total)
+    ended = Complaint.objects.filter(status__in=_ENDED)
+    if unit is not None:
+        ended = ended.filter(unit=unit)
+    if not everything:
+        ended = ended.exclude(pk__in=TimeClassFact.objects.values("complaint_id"))
+    for keys in _batches(ended, batch_size):
+        with transaction.atomic():
+            TimeClassFact.objects.filter(pk__in=keys).delete()
+            facts = [_time_class_fact(complaint, calendars[complaint.unit_id])
+                     for complaint in Complaint.objects.filter(pk__in=keys).select_related("sop")]
+            TimeClassFact.objects.bulk_create(facts)
     rebuild_rollups(unit=unit, batch_size=batch_size * 10)
     return written_runs, written_complaints
 
@@ -458,8 +537,16 @@ def rebuild_rollups(*, unit: Unit | None = None, batch_size: int = 20000) -> Non
     steps = _StepRows()
     answers: dict[tuple, list] = {}
     with transaction.atomic():
-        for model in (ComplaintFigure, DayCount, StepDay, StepMonth, AnswerDay):
+        for model in (ComplaintFigure, DayCount, StepDay, StepMonth, AnswerDay, TimeClassDay):
             _by_unit(model.objects.all(), unit).delete()
+        classes: dict[tuple, list] = {}
+        for fact in _by_unit(TimeClassFact.objects.all(), unit).iterator(chunk_size=batch_size):
+            for key, values in _time_class_rows(fact).items():
+                current = classes.get(key, [0, 0])
+                classes[key] = [current[0] + values[0], current[1] + values[1]]
+        TimeClassDay.objects.bulk_create(
+            [TimeClassDay(unit_id=key[0], measure=key[1], day=key[2], n=v[0], within=v[1])
+             for key, v in classes.items() if v[0]], batch_size=2000)
         for rows in _rows_by_keyset(_by_unit(Complaint.objects.all(), unit), (
                 "unit_id", "received_at", "channel", "complaint_type", "category", "subject", "decision_type",
                 "status"), batch_size):

@@ -26,18 +26,40 @@ class DecisionType(models.TextChoices):
     NOT_WITHIN_AUTHORITY = "not_within_authority", _("Not within our authority")
 
 
+class NotifyBy(models.TextChoices):
+    """How the complainant wants to be told of their complaint. The codes of the media are those registered in
+    notifications/media (this layer does not import it); "page" means no message at all, only the tracking page.
+    Empty: not asked (complaints from before the choice, or an API client that does not send it) — the channel's
+    own answer medium, as before."""
+
+    EMAIL = "email", _("E-mail")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    PAGE = "page", _("Only the tracking page")
+
+
 class Complainant(models.Model):
-    """Who complained. Anonymous complaints have none: no identity is kept at all."""
+    """Who complained. Anonymous complaints have none: no identity is kept at all.
+
+    The telephone number is kept in E.164 (+62…) and the e-mail address in lower case (pengaduan.phones), so the
+    same person is recognised on every channel by either (complaints.history)."""
 
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("telephone / WhatsApp"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    notify_by = models.CharField(_("tell me by"), max_length=10, choices=NotifyBy.choices, blank=True,
+                                 help_text=_("How the complainant chose to be told; empty: as the channel answers."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("complainant")
         verbose_name_plural = _("complainants")
+        indexes = [
+            # The complainant's history (complaints.history): their other complaints by the same number or address.
+            models.Index(fields=["phone"], condition=~Q(phone=""), name="complaints_complainant_phone"),
+            models.Index(fields=["email"], condition=~Q(email=""), name="complaints_complainant_email"),
+        ]
 
     def __str__(self):
         return self.name
@@ -50,6 +72,9 @@ class Complaint(models.Model):
         SET_ASIDE = "set_aside", _("Set aside")
         # A case forwarded here that this unit handed back to the forwarding unit as not its own.
         RETURNED = "returned", _("Returned to the forwarding unit")
+        # The complainant never answered a question the case waited for, within the SOP's time
+        # (`[sop.time_classes] closing_without_reply`): closed by `pengaduan remind`, not answered.
+        NO_REPLY = "no_reply", _("Closed: the complainant did not reply")
 
     class RegisterMark(models.TextChoices):
         CORRECTED = "corrected", _("Corrected")
@@ -144,7 +169,7 @@ class Complaint(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="open", closed_at__isnull=True)
-                | Q(status__in=["closed", "set_aside", "returned"], closed_at__isnull=False),
+                | Q(status__in=["closed", "set_aside", "returned", "no_reply"], closed_at__isnull=False),
                 name="complaints_complaint_closed_has_time",
             ),
             models.CheckConstraint(
@@ -260,6 +285,8 @@ class StepRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("extended by"),
     )
+    # Ended by `pengaduan remind` when the complainant never answered (no officer did it: done_by stays empty).
+    ended_without_reply = models.BooleanField(_("ended: the complainant did not reply"), default=False)
 
     objects = StepRunQuerySet.as_manager()
 
@@ -273,7 +300,7 @@ class StepRun(models.Model):
                 fields=["complaint"], condition=Q(done_at__isnull=True), name="complaints_steprun_one_open_step"
             ),
             models.CheckConstraint(
-                condition=Q(done_at__isnull=True) | Q(done_by__isnull=False),
+                condition=Q(done_at__isnull=True) | Q(done_by__isnull=False) | Q(ended_without_reply=True),
                 name="complaints_steprun_done_has_performer",
             ),
             models.CheckConstraint(condition=Q(due_at__gte=models.F("started_at")), name="complaints_steprun_due_after_start"),
@@ -576,6 +603,14 @@ class InformationRequest(models.Model):
     asked_at = models.DateTimeField(_("asked at"))
     reply = models.TextField(_("complainant's reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # The complainant's reminders and the SOP's closing rule, computed when the question is asked (SOP fields
+    # `[sop.complainant_reminder]` and `[sop.time_classes] closing_without_reply`) and read by `pengaduan remind`.
+    remind_at = models.DateTimeField(_("next reminder to the complainant"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent to the complainant"), default=0)
+    close_at = models.DateTimeField(
+        _("closed without a reply at"), null=True, blank=True,
+        help_text=_("When the case closes if the complainant has not answered (only a question the clock waits for)."),
+    )
 
     class Meta:
         verbose_name = _("information request")
@@ -585,6 +620,13 @@ class InformationRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(replied_at__isnull=True) | ~Q(reply=""), name="complaints_informationrequest_reply_given"
             ),
+        ]
+        indexes = [
+            # `pengaduan remind`: unanswered questions whose reminder, or whose closing, is due.
+            models.Index(fields=["remind_at"], condition=Q(replied_at__isnull=True, remind_at__isnull=False),
+                         name="complaints_inforeq_remind_due"),
+            models.Index(fields=["close_at"], condition=Q(replied_at__isnull=True, close_at__isnull=False),
+                         name="complaints_inforeq_close_due"),
         ]
 
     def __str__(self):
@@ -815,6 +857,8 @@ class Event(models.Model):
         CODE_ISSUED = "code_issued", _("New tracking code issued on a reprinted receipt (the old one is void)")
         EXAMINATION_ORDERED = "examination_ordered", _("Examination by an Irban ordered")
         EXAMINATION_REPORTED = "examination_reported", _("Examination report (LHP) submitted")
+        COMPLAINANT_REMINDED = "complainant_reminded", _("Complainant reminded of the question")
+        CLOSED_NO_REPLY = "closed_no_reply", _("Case closed: the complainant did not reply")
         COMPLAINANT_WROTE = "complainant_wrote", _("The complainant wrote")
         # Written once by the migration that made the LAPOR! ID unique: this case carried the ID of another.
         LAPOR_ID_CLEARED = "lapor_id_cleared", _("SP4N-LAPOR! ID moved aside: another complaint carries it")
@@ -954,4 +998,6 @@ from pengaduan.complaints.figure_models import (  # noqa: E402, F401
     StepDay,
     StepMonth,
     StepRunStat,
+    TimeClassDay,
+    TimeClassFact,
 )

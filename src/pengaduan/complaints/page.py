@@ -91,6 +91,16 @@ def public_status(complaint: Complaint, *, runs: list[StepRun] | None = None,
                          else _("It did not contain a complaint we can handle. You are welcome to send a new one."))
         return status
     answer_run = _first_done(done, "produces_answer")
+    if complaint.status == Complaint.Status.NO_REPLY:
+        # The SOP's rule for a question left unanswered: said plainly and kindly, with the way back.
+        status.steps = [step for step in steps if step.state != "pending"]
+        status.current = None
+        status.headline = _("Closed: we did not receive your answer to our question")
+        status.detail = _("We waited for your answer for the time our procedure allows and have now closed the "
+                          "complaint. If you still need our help, you are very welcome to send a new complaint "
+                          "with the information we asked for.")
+        _add_path(status, complaint)
+        return status
     if complaint.status == Complaint.Status.CLOSED:
         status.headline = _("Finished: the answer has been delivered")
         status.detail = _("Thank you for your complaint. Please tell us how satisfied you are.")

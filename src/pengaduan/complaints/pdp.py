@@ -71,7 +71,8 @@ def export(*, reference: str, actor=None, now: datetime | None = None) -> dict:
     people = {c.complainant for c in complaints if c.complainant}
     result = {
         "exported_at": now.isoformat(),
-        "data_subject": [{"name": p.name, "phone": p.phone, "email": p.email, "address": p.address} for p in people],
+        "data_subject": [{"name": p.name, "phone": p.phone, "email": p.email, "address": p.address,
+                          "notify_by": p.notify_by} for p in people],
         "complaints": [],
     }
     with transaction.atomic():

@@ -38,10 +38,11 @@ class Identity:
     address: str = ""
     caller_number: str = ""
     source_link: str = ""
+    notify_by: str = ""  # how the complainant chose to be told (NotifyBy; empty: as the channel answers)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "phone": self.phone, "email": self.email, "address": self.address,
-                "caller_number": self.caller_number, "source_link": self.source_link}
+                "caller_number": self.caller_number, "source_link": self.source_link, "notify_by": self.notify_by}
 
 
 def sop_identity_roles(sop) -> set[str]:
@@ -91,6 +92,7 @@ def identity_for(user, complaint: Complaint, *, where: str) -> Identity | None:
         name=person.name if person else "", phone=person.phone if person else "",
         email=person.email if person else "", address=person.address if person else "",
         caller_number=complaint.caller_number, source_link=complaint.source_link,
+        notify_by=person.notify_by if person else "",
     )
 
 

@@ -4,7 +4,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.kinds.base import MultipleFileField, MultipleFileInput
-from pengaduan.complaints.models import ComplaintType
+from pengaduan.complaints.models import ComplaintType, NotifyBy
+from pengaduan.phones import normalise_email, normalise_phone
+
+
+def clean_notify_by(form: forms.Form, cleaned: dict) -> None:
+    """The complainant's choice of how to be told needs the address for it; not chosen: e-mail when they gave an
+    address, WhatsApp when they gave only a number, else the tracking page."""
+    chosen = cleaned.get("notify_by") or ""
+    phone, email = cleaned.get("complainant_phone", ""), cleaned.get("complainant_email", "")
+    if not chosen and form.infer_notify_by:
+        chosen = NotifyBy.EMAIL if email else NotifyBy.WHATSAPP if phone else NotifyBy.PAGE
+    if chosen in (NotifyBy.WHATSAPP, NotifyBy.SMS) and not phone and "complainant_phone" not in form.errors:
+        form.add_error("notify_by", _("Give a telephone number to be told by WhatsApp or SMS."))
+    if chosen == NotifyBy.EMAIL and not email and "complainant_email" not in form.errors:
+        form.add_error("notify_by", _("Give an e-mail address to be told by e-mail."))
+    cleaned["notify_by"] = chosen
+
+
+def notify_by_field(*, blank: str | None = None, widget=None) -> forms.ChoiceField:
+    choices = ([("", blank)] if blank else []) + list(NotifyBy.choices)
+    return forms.ChoiceField(
+        label=_("How should we tell you about your complaint?"), choices=choices, required=False,
+        widget=widget or forms.Select,
+        help_text=_("We send the receipt, questions and the answer this way; you can always follow the complaint "
+                    "on the tracking page. Every e-mail has a link to stop them."))
 
 
 class ComplaintForm(forms.Form):
@@ -34,22 +58,35 @@ class ComplaintForm(forms.Form):
     complainant_email = forms.EmailField(label=_("E-mail"), required=False,
                                          help_text=_("We send the receipt and updates here."))
     complainant_address = forms.CharField(label=_("Address (optional)"), max_length=300, required=False)
+    notify_by = notify_by_field(widget=forms.RadioSelect)
     is_confidential = forms.BooleanField(
         label=_("Keep my identity confidential (rahasia)"), required=False, initial=True,
         help_text=_("Only the officers who need it see your name; it is never published or shown to the "
                     "person you complain about."))
+    infer_notify_by = True
+
+    def clean_complainant_phone(self):
+        number = self.cleaned_data.get("complainant_phone", "").strip()
+        return normalise_phone(number) if number else ""
+
+    def clean_complainant_email(self):
+        return normalise_email(self.cleaned_data.get("complainant_email", ""))
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("is_anonymous"):
             cleaned["is_confidential"] = False
-            for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
+            for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address",
+                          "notify_by"):
                 cleaned[field] = ""
+                self.errors.pop(field, None)
             return cleaned
         if not cleaned.get("complainant_name", "").strip():
             self.add_error("complainant_name", _("Please write your name, or choose to send anonymously."))
         if not cleaned.get("complainant_phone", "").strip() and not cleaned.get("complainant_email"):
             self.add_error("complainant_phone", _("Give a telephone number or an e-mail address so that we can "
                                                   "send you the answer, or choose to send anonymously."))
+        clean_notify_by(self, cleaned)
         return cleaned
 
     def intake_data(self) -> dict:

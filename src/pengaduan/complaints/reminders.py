@@ -10,14 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from pengaduan.complaints.domain_events import (
+    ComplainantReminderDue,
     DeadlinePassed,
     ExaminationReminderDue,
     MonitoringDue,
     ReminderDue,
     emit,
 )
-from pengaduan.complaints.models import Event, Examination, Forward, Reminder
-from pengaduan.sop.selectors import monitoring_period
+from pengaduan.complaints.models import Event, Examination, Forward, InformationRequest, Reminder
+from pengaduan.sop.selectors import complainant_reminder, monitoring_period
 from pengaduan.workcalendar.services import calendar_for_unit
 
 DEFAULT_ESCALATION_ROLES = ("sekretaris", "inspektur")
@@ -68,7 +69,69 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> dict[str
     examined = examination_reminders_send(now=now, limit=limit)
     counts["reminders"] += examined["reminders"]
     counts["escalations"] += examined["escalations"]
+    counts["complainant_reminders"] = complainant_reminders_send(now=now, limit=limit)
+    counts["closed_no_reply"] = no_reply_closings(now=now, limit=limit)
     return counts
+
+
+def complainant_reminders_send(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Remind complainants of questions they have not answered, after the SOP's `[sop.complainant_reminder]
+    after`, at most `times` times. Each reminder is claimed on the question's row (conditional UPDATE of
+    `reminders_sent` and `remind_at`), so running `pengaduan remind` twice, or on two servers, sends it once."""
+    now = now or timezone.now()
+    sent = 0
+    due = (InformationRequest.objects.filter(replied_at__isnull=True, remind_at__lte=now,
+                                             step_run__done_at__isnull=True)
+           .select_related("complaint__unit", "complaint__sop", "step_run").order_by("remind_at")[:limit])
+    for request in list(due):
+        if request.close_at is not None and request.step_run.paused_at is None:
+            # The case waited for this answer and the officer went on without it (it came by telephone, say):
+            # no reminder, now or later.
+            InformationRequest.objects.filter(pk=request.pk, remind_at=request.remind_at).update(remind_at=None)
+            continue
+        complaint = request.complaint
+        rule = complainant_reminder(complaint.sop)
+        count = request.reminders_sent + 1
+        following = None
+        if count < rule.times:
+            following = calendar_for_unit(complaint.unit).add(now, _duration(rule.after))
+            if request.close_at is not None and following >= request.close_at:
+                following = None  # after the closing: too late to help
+        with transaction.atomic():
+            if not InformationRequest.objects.filter(pk=request.pk, replied_at__isnull=True,
+                                                     reminders_sent=request.reminders_sent,
+                                                     remind_at=request.remind_at).update(
+                    reminders_sent=count, remind_at=following):
+                continue  # another run took it, or the complainant has just answered
+            request.reminders_sent, request.remind_at = count, following
+            Event.objects.create(complaint=complaint, kind=Event.Kind.COMPLAINANT_REMINDED,
+                                 step_number=request.step_run.number, created_at=now,
+                                 data={"request": request.pk, "count": count})
+            emit(ComplainantReminderDue(request=request, count=count))
+            sent += 1
+    return sent
+
+
+def _duration(text: str):
+    from pengaduan.workcalendar.durations import parse_duration
+
+    return parse_duration(text)
+
+
+def no_reply_closings(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Close, by the SOP's rule, the cases whose complainant left the question they waited for unanswered past
+    its `close_at` (engine.complaint_close_no_reply: the engine writes the case; a second run finds it closed)."""
+    from pengaduan.complaints.engine import complaint_close_no_reply
+
+    now = now or timezone.now()
+    closed = 0
+    due = (InformationRequest.objects.filter(replied_at__isnull=True, close_at__lte=now,
+                                             step_run__done_at__isnull=True, complaint__status="open")
+           .order_by("close_at")[:limit])
+    for request in list(due):
+        if complaint_close_no_reply(request=request, now=now) is not None:
+            closed += 1
+    return closed
 
 
 def examination_escalation_roles(examination: Examination) -> list[str]:

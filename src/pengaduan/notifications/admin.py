@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from pengaduan.notifications.models import MessageTemplate, MessagingNumber, OutboxMessage
+from pengaduan.notifications.models import MessageTemplate, MessagingNumber, OptOut, OutboxMessage
 from pengaduan.notifications.services import retry_now
 
 
@@ -30,15 +30,15 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "template_key", "medium", "address", "subject", "status", "delivery", "attempts",
-                    "next_attempt_at", "sent_at"]
+    list_display = ["created_at", "template_key", "medium", "address", "subject", "status", "delivery", "route_note",
+                    "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "medium", "delivery", "template_key"]
     search_fields = ["address", "subject"]
     date_hierarchy = "created_at"
     list_select_related = ["complaint"]
     fields = ["template_key", "medium", "address", "reply_to", "subject", "body", "attachments", "complaint", "dedupe_key",
-              "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at", "external_id",
-              "segments", "medium_data", "delivery", "delivery_at"]
+              "status", "route_note", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at", "external_id",
+              "segments", "medium_data", "delivery", "delivery_at", "headers"]
     readonly_fields = fields
     actions = ["retry"]
 
@@ -64,6 +64,23 @@ class OutboxMessageAdmin(admin.ModelAdmin):
                      counts["queued"]) % counts,
             messages.SUCCESS,
         )
+
+
+@admin.register(OptOut)
+class OptOutAdmin(admin.ModelAdmin):
+    """Who asked for no more messages on which medium, when and how (read-only: the person opts in again from
+    the link in their e-mail, or by writing START)."""
+
+    list_display = ["medium", "address", "opted_out_at", "source", "opted_in_at", "opted_in_source"]
+    list_filter = ["medium", "source"]
+    search_fields = ["address"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MessagingNumber)

@@ -101,6 +101,8 @@ class OutboxMessage(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed (gave up)")
+        # Not queued for sending: the address opted out of this medium (`route_note` says when and how).
+        SKIPPED = "skipped", _("Not sent (opted out)")
 
     template_key = models.CharField(_("message"), max_length=50)
     # The medium's adapter checked the address when the message was queued (an e-mail address, or a
@@ -133,6 +135,13 @@ class OutboxMessage(models.Model):
         _("provider's message id"), max_length=200, blank=True,
         help_text=_("What the medium's provider calls this message, for its delivery reports."),
     )
+    route_note = models.CharField(
+        _("routing"), max_length=300, blank=True,
+        help_text=_("Why the message went by this medium, or was not sent (the complainant's choice, a fallback, "
+                    "an opt-out)."),
+    )
+    headers = models.JSONField(_("headers"), default=dict, blank=True,
+                               help_text=_("Extra mail headers, e.g. List-Unsubscribe."))
     # What the medium needs besides the text, fixed when the message was queued (WhatsApp: the approved template
     # and its parameters, for when the 24-hour window is closed).
     medium_data = models.JSONField(_("medium data"), default=dict, blank=True)
@@ -149,7 +158,7 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "sending", "sent", "failed"]),
+                condition=Q(status__in=["pending", "sending", "sent", "failed", "skipped"]),
                 name="notifications_outboxmessage_status_valid",
             ),
             models.CheckConstraint(
@@ -188,6 +197,44 @@ class OutboxMessage(models.Model):
     @property
     def medium_label(self) -> str:
         return media.label(self.medium)
+
+
+class OptOut(models.Model):
+    """A person's "do not send me messages on this medium any more", per medium and address (an e-mail address,
+    a number in E.164): from the one-click link of an e-mail, a STOP / BERHENTI message, or an officer.
+
+    Kept with when and how; opting in again (the complainant, from the same link) keeps the row and says when.
+    Routing (notifications.routing) reads it: nothing is queued to an address opted out of its medium."""
+
+    class Source(models.TextChoices):
+        LINK = "link", _("Unsubscribe link in an e-mail")
+        ONE_CLICK = "one_click", _("One-click unsubscribe (mail program)")
+        STOP = "stop", _("STOP message")
+        OFFICER = "officer", _("Recorded by an officer")
+
+    medium = models.CharField(_("medium"), max_length=20, choices=media.choices)
+    address = models.CharField(_("address"), max_length=254)
+    opted_out_at = models.DateTimeField(_("opted out at"))
+    source = models.CharField(_("how"), max_length=20, choices=Source.choices)
+    opted_in_at = models.DateTimeField(_("opted in again at"), null=True, blank=True)
+    opted_in_source = models.CharField(_("opted in how"), max_length=20, choices=Source.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+        ordering = ["-opted_out_at"]
+        constraints = [
+            # Routing asks "is this address opted out of this medium?": one row per pair, found by this index.
+            models.UniqueConstraint(fields=["medium", "address"], name="notifications_optout_once_per_address"),
+            models.CheckConstraint(condition=~Q(address=""), name="notifications_optout_has_address"),
+        ]
+
+    def __str__(self):
+        return f"{self.medium} {self.address}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.opted_in_at is None
 
 
 class MessagingNumber(models.Model):

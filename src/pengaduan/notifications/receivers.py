@@ -5,8 +5,10 @@ rows are written with the change (and rolled back with it); the outbox delivers 
 """
 
 from pengaduan.complaints.domain_events import (
+    ComplainantReminderDue,
     ComplaintArriving,
     ComplaintClosed,
+    ComplaintClosedNoReply,
     ComplaintForwarded,
     ComplaintRecorded,
     DeadlinePassed,
@@ -23,6 +25,7 @@ from pengaduan.complaints.domain_events import (
 )
 from pengaduan.complaints.models import Complaint
 from pengaduan.complaints.pdp import identity_erased
+from pengaduan.typesetting import format_datetime_id
 from pengaduan.notifications.services import (
     erase_complainant_messages,
     notify_complainant,
@@ -72,6 +75,20 @@ def ask_complainant(event: InformationRequested) -> None:
     request = event.request
     notify_complainant(complaint=request.complaint, key="information_requested",
                        context={"question": request.question}, dedupe_key=f"information_requested:{request.pk}")
+
+
+@on(ComplainantReminderDue)
+def remind_complainant(event: ComplainantReminderDue) -> None:
+    request = event.request
+    notify_complainant(complaint=request.complaint, key="information_reminder",
+                       context={"question": request.question, "count": event.count,
+                                "close_at": format_datetime_id(request.close_at) if request.close_at else ""},
+                       dedupe_key=f"information_reminder:{request.pk}:{event.count}")
+
+
+@on(ComplaintClosedNoReply)
+def tell_complainant_closed_no_reply(event: ComplaintClosedNoReply) -> None:
+    notify_complainant(complaint=event.complaint, key="complaint_closed_no_reply")
 
 
 @on(ReminderDue)

@@ -1,29 +1,83 @@
-"""Which medium answers a complainant: their channel's answer medium when this server can send on it and they
-left an address for it, e-mail otherwise. (The complainant's own choice of medium comes with the channel work.)"""
+"""Which medium tells a complainant: the one they chose (e-mail, WhatsApp, SMS, or only the tracking page) when
+this server can send on it, they left an address for it and have not opted out of it; else e-mail (the same
+conditions); else none. Complaints from before the choice (or an API client that does not send it) start from
+their channel's answer medium, as before.
+
+`complainant_routing` says what happened and why (`note`: the fallback, or the opt-out that stopped a message);
+the outbox keeps the note with the message, so the admin shows why a message went as it did, or did not go.
+"""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from pengaduan.complaints import channels
-from pengaduan.complaints.models import Complaint
+from pengaduan.complaints.models import Complaint, NotifyBy
 from pengaduan.notifications import media
+from pengaduan.notifications.optout import opted_out
+from pengaduan.typesetting import format_datetime_id
 
 FALLBACK = "email"
 
 
-def complainant_route(complaint: Complaint) -> tuple[str, str] | None:
-    """(medium code, address) to tell the complainant by; None for an anonymous complaint or no address."""
+@dataclass(frozen=True)
+class Routing:
+    medium: str = ""  # empty: nothing is sent
+    address: str = ""
+    note: str = ""  # why this medium (a fallback), or why nothing is sent
+    # An address that would have been used but opted out of its medium: (medium, address), for the record.
+    opted_out: tuple[str, str] | None = None
+
+    @property
+    def route(self) -> tuple[str, str] | None:
+        return (self.medium, self.address) if self.medium else None
+
+
+def _usable(code: str, person) -> tuple[str, str, str]:
+    """(address, why not, opted-out address) of `person` on medium `code`: the address when it can be used."""
+    medium = media.get(code)
+    if medium is None or not medium.is_configured():
+        return "", _("%(medium)s is not set up on this server") % {"medium": media.label(code)}, ""
+    raw = (getattr(person, medium.complainant_field, "") or "").strip()
+    if not raw:
+        return "", _("no %(medium)s address given") % {"medium": media.label(code)}, ""
+    try:
+        address = medium.normalise(raw)
+    except ValidationError:
+        return "", _("the %(medium)s address cannot be used") % {"medium": media.label(code)}, ""
+    if (row := opted_out(code, address)) is not None:
+        return "", (_("opted out of %(medium)s on %(when)s (%(how)s)")
+                    % {"medium": media.label(code), "when": format_datetime_id(row.opted_out_at),
+                       "how": row.get_source_display()}), address
+    return address, "", ""
+
+
+def complainant_routing(complaint: Complaint) -> Routing:
+    """How the complainant of `complaint` is told, and why."""
     person = complaint.complainant
     if complaint.is_anonymous or person is None:
-        return None
-    channel = channels.get(complaint.channel)
-    preferred = channel.answer_medium if channel else FALLBACK
-    if preferred != FALLBACK:
-        medium = media.get(preferred)
-        address = getattr(person, medium.complainant_field, "") if medium else ""
-        if medium is not None and medium.is_configured() and address.strip():
-            try:
-                return preferred, medium.normalise(address)
-            except ValidationError:
-                pass  # a number that cannot be reached: the e-mail address may still be
-    address = person.email.strip()
-    return (FALLBACK, address) if address else None
+        return Routing(note=_("anonymous: nobody to tell"))
+    chosen = person.notify_by
+    if chosen == NotifyBy.PAGE:
+        return Routing(note=_("the complainant chose the tracking page only"))
+    if not chosen:
+        channel = channels.get(complaint.channel)
+        chosen = channel.answer_medium if channel else FALLBACK
+    notes, blocked = [], None
+    for code in dict.fromkeys([chosen, FALLBACK]):
+        address, why_not, stopped = _usable(code, person)
+        if address:
+            note = "" if code == chosen else _("instead of %(medium)s: %(why)s") % {
+                "medium": media.label(chosen), "why": "; ".join(notes)}
+            return Routing(medium=code, address=address, note=note, opted_out=blocked)
+        notes.append(why_not)
+        if stopped and blocked is None:
+            blocked = (code, stopped)
+    return Routing(note="; ".join(notes), opted_out=blocked)
+
+
+def complainant_route(complaint: Complaint) -> tuple[str, str] | None:
+    """(medium code, address) to tell the complainant by; None when nothing is sent (anonymous, the tracking page
+    chosen, no usable address, opted out)."""
+    return complainant_routing(complaint).route

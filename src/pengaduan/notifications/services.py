@@ -37,7 +37,8 @@ from pengaduan.complaints.selectors import forward_root
 from pengaduan.documents.issued import issue_receipt
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
-from pengaduan.notifications.routing import complainant_route
+from pengaduan.notifications import optout
+from pengaduan.notifications.routing import Routing, complainant_routing
 from pengaduan.redact import scrub_text
 from pengaduan.skm import services as skm
 from pengaduan.typesetting import format_datetime_id
@@ -76,7 +77,8 @@ def _render(source: str, context: Mapping[str, Any]) -> str:
 
 def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None,
            dedupe_key: str | None, attachments: Iterable[Mapping[str, Any]], reply_to: str,
-           medium: str = "email") -> OutboxMessage | None:
+           medium: str = "email", route_note: str = "", headers: Mapping[str, str] | None = None,
+           footer: str = "", skipped: bool = False) -> OutboxMessage | None:
     """Write the outbox row (no delivery scheduled); None when there is nothing to send."""
     to = (to or "").strip()
     if not to:
@@ -102,11 +104,13 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
         return None
     try:
         subject = " ".join(_render(template.subject, context).split())
-        body = _render(template.body, context).strip() + "\n"
+        body = _render(template.body, context).strip() + "\n" + footer
     except Exception:
         # A template broken in the admin must not break the action that wanted to notify.
         logger.exception("Could not render message template %r", key)
         return None
+    # Recorded, not sent: no attachment to render, and never claimed by a sender.
+    skip = {"status": Status.SKIPPED, "attachments": []} if skipped else {}
     try:
         extra = adapter.prepare(template=template, context=context, subject=subject, body=body, render=_render)
     except Exception:
@@ -115,11 +119,12 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
     try:
         # A savepoint, so that losing a race on the dedupe key leaves the caller's transaction usable.
         with transaction.atomic():
-            return OutboxMessage.objects.create(
-                template_key=key, medium=medium, address=to, reply_to=reply_to, subject=subject[:300], body=body,
-                attachments=[dict(spec) for spec in attachments], complaint=complaint, dedupe_key=dedupe_key,
-                **extra,
-            )
+            return OutboxMessage.objects.create(**{
+                "template_key": key, "medium": medium, "address": to, "reply_to": reply_to, "subject": subject[:300],
+                "body": body, "attachments": [dict(spec) for spec in attachments], "complaint": complaint,
+                "dedupe_key": dedupe_key, "route_note": route_note[:300], "headers": dict(headers or {}), **extra,
+                **skip,
+            })
     except IntegrityError:
         if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
             return None
@@ -330,37 +335,56 @@ def _complainant_context(complaint: Complaint, *, base_url: str) -> dict[str, An
     }
 
 
+def _unsubscribe(medium: str, address: str, *, base_url: str) -> tuple[dict[str, str], str]:
+    """The one-click opt-out of an e-mail to a complainant: its headers and the line under the message."""
+    if medium != "email":
+        return {}, ""
+    url = optout.unsubscribe_url(medium, address, base_url=base_url)
+    line = _("Do you no longer want e-mails about your complaint? Unsubscribe: %(url)s") % {"url": url}
+    return optout.unsubscribe_headers(url), f"\n--\n{line}\n"
+
+
 def notify_complainant(*, complaint: Complaint, key: str, base_url: str = "",
                        context: Mapping[str, Any] | None = None, dedupe_key: str | None = None) -> OutboxMessage | None:
-    """Tell the complainant of a change (received, recorded, answered, a question for them).
+    """Tell the complainant of a change (received, recorded, answered, a question for them, a reminder).
 
-    Nothing for anonymous complaints or a complainant without an address; the medium is the complaint
-    channel's answer medium when it can be used, e-mail otherwise (`complainant_route`). Each key goes once per
-    complaint unless `dedupe_key` says otherwise (one per information request, say). The receipt is
-    attached to the messages of RECEIPT_KEYS.
+    Nothing for anonymous complaints, a complainant who chose the tracking page only, or one without a usable
+    address; the medium is the one they chose when it can be used, e-mail otherwise (`complainant_routing`, whose
+    reason is kept on the message). A message that would go to an address opted out of its medium is recorded as
+    not sent, with the opt-out as its reason. Each key goes once per complaint unless `dedupe_key` says otherwise
+    (one per information request, say). The receipt is attached to the messages of RECEIPT_KEYS; an e-mail
+    carries the one-click unsubscribe link.
     """
-    route = complainant_route(complaint)
-    if route is None:
+    routing = complainant_routing(complaint)
+    if routing.route is None and routing.opted_out is None:
         return None
-    medium, address = route
     base_url = (base_url or site_url()).rstrip("/")
+    context = {**_complainant_context(complaint, base_url=base_url), **(context or {})}
+    dedupe_key = dedupe_key or f"{key}:{complaint.pk}"
+    if routing.route is None:
+        medium, address = routing.opted_out
+        return _queue(key=key, to=address, medium=medium, complaint=complaint, attachments=(), reply_to="",
+                      context=context, dedupe_key=dedupe_key, route_note=routing.note, skipped=True)
+    medium, address = routing.route
     attachments = []
     if key in RECEIPT_KEYS:
         spec = {"kind": "receipt", "complaint": complaint.pk, "base_url": base_url}
         if complaint.tracking_code:  # just issued: the receipt mail is the one place it goes besides the page
             spec["code"] = complaint.tracking_code
         attachments.append(spec)
-    return enqueue(
+    headers, footer = _unsubscribe(medium, address, base_url=base_url)
+    message = _queue(
         key=key, to=address, medium=medium, complaint=complaint, attachments=attachments,
-        reply_to=complaint.unit.email,
-        context={**_complainant_context(complaint, base_url=base_url), **(context or {})},
-        dedupe_key=dedupe_key or f"{key}:{complaint.pk}",
+        reply_to=complaint.unit.email, context=context, dedupe_key=dedupe_key, route_note=routing.note,
+        headers=headers, footer=footer,
     )
+    _deliver_after_commit([message] if message else [])
+    return message
 
 
 def offer_survey(*, complaint: Complaint) -> OutboxMessage | None:
     """Invite the complainant to the SKM once their case is closed with an answer: a signed link, on the medium
-    `complainant_route` chooses. Only the case the complainant began with invites (a case forwarded to another
+    `complainant_routing` chooses. Only the case the complainant began with invites (a case forwarded to another
     unit of the Pemda closes with it, and its answer closes the first one). Anonymous complainants are offered
     the survey on the tracking page only."""
     if complaint.status != Complaint.Status.CLOSED or forward_root(complaint).pk != complaint.pk:
@@ -550,9 +574,11 @@ def outbox_bounced(*, message: OutboxMessage, status: str = "", diagnostic: str 
 # The messages sent to the complainant (notify_complainant), on any medium: their address, subject and body are
 # personal data, emptied when the complainant's identity is erased. (The address may not be empty: a marker.)
 COMPLAINANT_MESSAGE_KEYS = ("complaint_received", "complaint_recorded", "complaint_answered", "information_requested",
-                            "complaint_forwarded", "skm_invitation")
+                            "complaint_forwarded", "skm_invitation", "information_reminder",
+                            "complaint_closed_no_reply")
 ERASED_ADDRESS = "[erased]"
-OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": []}
+OUTBOX_PERSONAL_FIELDS = {"address": ERASED_ADDRESS, "subject": "", "body": "", "reply_to": "", "attachments": [],
+                          "headers": {}, "route_note": ""}
 
 
 def erase_complainant_messages(*, complaint: Complaint, email: str = "") -> int:
@@ -602,13 +628,15 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
     complaint's address are filled in by save_prepared_messages.
     """
     wanted = ["step_assigned"]
-    route = complainant_route(complaint) if receipt_base_url is not None else None
+    routing = complainant_routing(complaint) if receipt_base_url is not None else Routing()
+    route = routing.route
     if route is not None:
         wanted.append("complaint_received")
     templates = {template.key: template for template in MessageTemplate.objects.filter(key__in=wanted)}
     messages = []
 
-    def add(key, to, context, dedupe, attachments=(), reply_to="", medium="email"):
+    def add(key, to, context, dedupe, attachments=(), reply_to="", medium="email", route_note="", headers=None,
+            footer=""):
         template = templates.get(key)
         if template is None or not template.is_active:
             logger.info("Message template %r is missing or switched off: nothing is sent to %s", key, to)
@@ -624,7 +652,7 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
             return
         try:
             subject = " ".join(_render(template.subject, context).split())
-            body = _render(template.body, context).strip() + "\n"
+            body = _render(template.body, context).strip() + "\n" + footer
         except Exception:
             logger.exception("Could not render message template %r", key)
             return
@@ -634,7 +662,8 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
             logger.exception("Could not prepare message template %r for %s", key, medium)
             return
         message = OutboxMessage(template_key=key, medium=medium, address=to, reply_to=reply_to, subject=subject,
-                                body=body, attachments=[dict(spec) for spec in attachments], **extra)
+                                body=body, attachments=[dict(spec) for spec in attachments],
+                                route_note=route_note[:300], headers=dict(headers or {}), **extra)
         message._dedupe_format = dedupe
         messages.append(message)
 
@@ -645,9 +674,11 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
     if route is not None:
         medium, address = route
         base_url = (receipt_base_url or site_url()).rstrip("/")
+        headers, footer = _unsubscribe(medium, address, base_url=base_url)
         add("complaint_received", address,
             {**_complainant_context(complaint, base_url=base_url), "reference": _PENDING_REFERENCE}, medium=medium,
-            dedupe="complaint_received:{complaint}", reply_to=complaint.unit.email,
+            dedupe="complaint_received:{complaint}", reply_to=complaint.unit.email, route_note=routing.note,
+            headers=headers, footer=footer,
             # The code is known only now, just issued: the receipt mail is the one place it goes besides the page.
             attachments=[{"kind": "receipt", "complaint": None, "base_url": base_url, "code": complaint.tracking_code}])
     return messages

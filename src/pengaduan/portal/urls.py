@@ -26,4 +26,5 @@ urlpatterns = [
     path("lacak/selesai/", views.forget, name="forget"),
     path("verifikasi/", views.verify_start, name="verify_start"),
     path("verifikasi/<str:code>/", views.verify, name="verify"),
+    path("berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.core import signing
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pengaduan.complaints import engine, selectors
@@ -23,6 +25,7 @@ from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.documents import verification
 from pengaduan.documents.issued import issue_answer_letter, issue_receipt
+from pengaduan.notifications import media, optout
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, VerifyForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
 from pengaduan.skm import services as skm
@@ -396,3 +399,41 @@ def survey_tracked(request):
 
 def survey_thanks(request):
     return render(request, "portal/survey_thanks.html")
+
+
+def _masked_address(address: str) -> str:
+    """s•••@example.go.id, +62•••••••7890: enough for the person to recognise, not for a reader of the link."""
+    if "@" in address:
+        name, domain = address.split("@", 1)
+        return f"{name[:1]}•••@{domain}"
+    return f"{address[:3]}•••••••{address[-4:]}" if len(address) > 7 else "•••"
+
+
+# The token is the credential (signed, made for one address and medium); the one-click POST of a mail program
+# (RFC 8058) carries no CSRF token, and the page's own buttons do the same with the same token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """The one-click opt-out link of our e-mails: a page that asks to confirm (no login), the one-click POST of
+    a mail program, and the way back (opting in again)."""
+    try:
+        medium, address = optout.read_token(token)
+    except signing.BadSignature:
+        return render(request, "portal/unsubscribe.html", {"invalid": True}, status=400)
+    context = {"medium": media.label(medium), "address": _masked_address(address), "token": token}
+    if request.method == "POST":
+        try:
+            if request.POST.get("List-Unsubscribe") == "One-Click":
+                optout.opt_out(medium, address, source=optout.Source.ONE_CLICK)
+                return HttpResponse(_("You will receive no more e-mails about your complaints."),
+                                    content_type="text/plain; charset=utf-8")
+            if request.POST.get("action") == "in":
+                optout.opt_in(medium, address, source=optout.Source.LINK)
+                context["done"] = "in"
+            else:
+                optout.opt_out(medium, address, source=optout.Source.LINK)
+                context["done"] = "out"
+        except optout.InvalidAddress:
+            return render(request, "portal/unsubscribe.html", {"invalid": True}, status=400)
+    context["opted_out"] = optout.opted_out(medium, address) is not None
+    return render(request, "portal/unsubscribe.html", context)

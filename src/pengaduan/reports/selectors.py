@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 
 from pengaduan.complaints.kinds import get_kind
 from pengaduan.complaints import channels
-from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay, StepMonth, StepRunStat
+from pengaduan.complaints import examinations as examination_rules
+from pengaduan.complaints import time_classes as lapor_classes
+from pengaduan.complaints.figure_models import AnswerDay, DayCount, StepDay, StepMonth, StepRunStat, TimeClassDay
 from pengaduan.complaints.figures import OFFICE, STANDARD, bucket
 from pengaduan.complaints.models import (
     Complaint,
@@ -38,7 +40,9 @@ from pengaduan.complaints.selectors import roles_by_unit, team_units
 from pengaduan.reports.formatting import share
 from pengaduan.reports.periods import Period
 from pengaduan.reports.sql import percentiles
+from pengaduan.sop.models import Sop
 from pengaduan.sop.selectors import current_sop
+from pengaduan.sop.selectors import time_classes as sop_time_classes
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.services import calendar_for_unit
 
@@ -488,6 +492,74 @@ def answer_figures(*, unit: Unit | None, period: Period) -> AnswerFigures:
         figures.average_office_seconds = office_total / figures.answered
         figures.median_working_days = histogram_percentiles(histogram, (0.5,))[0]
     return figures
+
+
+# -- the SP4N-LAPOR! time classes beside the Mutu Baku --------------------------------------------------------------
+
+@dataclass
+class TimeClassRow:
+    """One LAPOR! time class (its limit, the cases measured against it in the period and how many kept it) beside
+    the SOP's own standard for the same stretch of the work (its Mutu Baku and the share that kept it)."""
+
+    measure: str
+    label: str
+    limit: str
+    measured: int = 0
+    within: int = 0
+    sop_standard: str = ""
+    sop_measured: int = 0
+    sop_within: int = 0
+
+    @property
+    def within_share(self) -> float | None:
+        return share(self.within, self.measured)
+
+    @property
+    def sop_share(self) -> float | None:
+        return share(self.sop_within, self.sop_measured)
+
+
+def time_class_figures(*, unit: Unit, period: Period) -> list[TimeClassRow]:
+    """Cases that ended in the period (answered, or closed without the complainant's reply) against the LAPOR!
+    time classes of the unit's SOP (complaints.time_classes), each beside the SOP's own standard: verification
+    beside the recording step's Mutu Baku, follow-up beside "answered within the SOP", the examination class
+    beside the examinations' own limit. Sums of the `TimeClassDay` and `StepDay`/`AnswerDay` rollups: a few
+    hundred rows a year whatever the number of complaints. The limits shown are the current SOP version's; each
+    case was measured against its own version's."""
+    sop = current_sop(unit)
+    classes = sop_time_classes(sop) if sop is not None else sop_time_classes(Sop(document={}))
+    rows = {
+        lapor_classes.VERIFICATION: TimeClassRow(lapor_classes.VERIFICATION, _("Verification (entered in the "
+                                                 "register)"), classes.verification),
+        lapor_classes.FOLLOW_UP: TimeClassRow(lapor_classes.FOLLOW_UP, _("Follow-up (answered)"), classes.follow_up),
+        lapor_classes.FOLLOW_UP_EXAMINATION: TimeClassRow(
+            lapor_classes.FOLLOW_UP_EXAMINATION, _("Follow-up of a matter needing examination"),
+            classes.follow_up_examination),
+        lapor_classes.NO_REPLY: TimeClassRow(lapor_classes.NO_REPLY, _("Closed: the complainant did not reply"),
+                                             classes.closing_without_reply),
+    }
+    days = TimeClassDay.objects.filter(unit=unit, day__gte=period.start, day__lt=period.end)
+    for measure, n, within in (days.values("measure").annotate(total=Sum("n"), w=Sum("within"))
+                               .values_list("measure", "total", "w")):
+        if measure in rows:
+            rows[measure].measured, rows[measure].within = n or 0, within or 0
+    steps = sop_steps(unit)
+    first = min(steps) if steps else None
+    if first is not None:
+        verification = rows[lapor_classes.VERIFICATION]
+        verification.sop_standard = _("step %(n)s: %(standard)s") % {"n": first, "standard": steps[first].standard}
+        totals = _step_days(unit, period).filter(step_number=first).aggregate(n=Sum("n"), on=Sum("on_time"))
+        verification.sop_measured, verification.sop_within = totals["n"] or 0, totals["on"] or 0
+    answers = answer_figures(unit=unit, period=period)
+    follow_up = rows[lapor_classes.FOLLOW_UP]
+    follow_up.sop_standard = _("all steps within their Mutu Baku together")
+    follow_up.sop_measured, follow_up.sop_within = answers.answered, answers.within_sop
+    if sop is not None:
+        examined = examination_figures(unit=unit, period=period, now=period.bounds()[1])
+        examination = rows[lapor_classes.FOLLOW_UP_EXAMINATION]
+        examination.sop_standard = _("examination: %(limit)s") % {"limit": examination_rules.rules_for(sop).time_limit}
+        examination.sop_measured, examination.sop_within = examined.reported, examined.on_time
+    return list(rows.values())
 
 
 # -- the periodic report --------------------------------------------------------------------------------------

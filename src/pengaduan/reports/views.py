@@ -161,6 +161,7 @@ def compliance(request):
         if selectors.may_see_officers(request.user, unit) else None,
         "waiting": selectors.waiting_by_step(unit=unit, now=timezone.now()),
         "examinations": selectors.examination_figures(unit=unit, period=period, now=timezone.now()),
+        "time_classes": selectors.time_class_figures(unit=unit, period=period),
         "steps_chart": charts.bar_chart(
             [(f"{row.step.number}. {row.step.label}", row.on_time_share or 0) for row in steps],
             title=_("Share of steps done on time"), value_text=lambda value: percent(value)),

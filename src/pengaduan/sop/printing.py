@@ -245,7 +245,23 @@ def _identity_block(document: dict[str, Any], width: float) -> list[Flowable]:
     for row in [*heading_rows[1:], len(box_rows)]:
         commands.append(("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 6))  # the last item of a box
     boxes.setStyle(TableStyle(commands))
-    return [top, boxes]
+    return [top, boxes, Spacer(1, 4), plain_paragraph(_time_rules(identity), st["base"])]
+
+
+def _time_rules(identity: dict[str, Any]) -> str:
+    """The time rules beside the steps' Mutu Baku (not a box of the standard sheet, so printed under it): the
+    SP4N-LAPOR! time classes and the reminders to a complainant who has not answered, as the file sets them or
+    by default (sop.schema.TimeClasses, ComplainantReminder)."""
+    from pengaduan.sop.schema import ComplainantReminder, TimeClasses
+
+    classes = TimeClasses(**(identity.get("time_classes") or {}))
+    reminder = ComplainantReminder(**(identity.get("complainant_reminder") or {}))
+    text = (f"Kelas waktu SP4N-LAPOR!: verifikasi {classes.verification}; tindak lanjut {classes.follow_up} "
+            f"({classes.follow_up_examination} bila memerlukan pemeriksaan); pengaduan ditutup bila pengadu tidak "
+            f"menjawab pertanyaan dalam {classes.closing_without_reply}.")
+    if reminder.times:
+        text += f" Pengadu diingatkan {reminder.times} kali, {reminder.after} setelah pertanyaan."
+    return text
 
 
 def _fitting_paragraph(text: str, style: ParagraphStyle, width: float, height: float) -> Paragraph:

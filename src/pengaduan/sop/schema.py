@@ -109,6 +109,30 @@ class ExaminationRules(_Model):
     time_limit: Annotated[Text50, AfterValidator(_check_time_limit)] = "10 hari kerja"
 
 
+TimeLimitText = Annotated[Text50, AfterValidator(_check_time_limit)]
+
+
+class TimeClasses(_Model):
+    """The SP4N-LAPOR! time classes this unit is measured against beside its own step limits ([sop.time_classes]).
+
+    Defaults are the LAPOR! values (PermenPANRB 62/2018 on SP4N-LAPOR!, and LAPOR!'s published rule that a report
+    is verified within 3 working days; the 60 working days for a matter that needs an examination is the class
+    "berkadar pengawasan" of the service standards built on it). Counted on the unit's calendar. See
+    docs/sop-format.md, "[sop.time_classes]"."""
+
+    verification: TimeLimitText = "3 hari kerja"  # received → verified (recorded in the Buku Pengaduan)
+    follow_up: TimeLimitText = "5 hari kerja"  # verified → followed up (answered)
+    follow_up_examination: TimeLimitText = "60 hari kerja"  # the same, for a case that needed an examination
+    closing_without_reply: TimeLimitText = "10 hari kerja"  # a question unanswered this long closes the case
+
+
+class ComplainantReminder(_Model):
+    """When a complainant who has not answered a question is reminded ([sop.complainant_reminder])."""
+
+    after: TimeLimitText = "2 hari kerja"  # after the question, and again this long after each reminder
+    times: StrictInt = Field(default=1, ge=0, le=10)  # how many reminders at most (0: none)
+
+
 class SopIdentity(_Model):
     """The identity block at the top of an SOP document ([sop] table)."""
 
@@ -138,6 +162,10 @@ class SopIdentity(_Model):
     # How long a forwarded case waits before the forwarding unit is reminded to follow it up (and again after
     # each such period until the answer is in), e.g. "10 hari kerja"; absent: DEFAULT_MONITORING_PERIOD.
     monitoring_period: Text100 | None = None
+    # The LAPOR! time classes and the rule for closing a case whose complainant never answers; absent: the
+    # LAPOR! defaults (TimeClasses). Reminders to a complainant who has not answered; absent: the defaults.
+    time_classes: TimeClasses | None = None
+    complainant_reminder: ComplainantReminder | None = None
 
     @field_validator("monitoring_period")
     @classmethod

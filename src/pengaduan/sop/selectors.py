@@ -25,3 +25,17 @@ def monitoring_period(sop: Sop):
 
     text = (sop.document or {}).get("sop", {}).get("monitoring_period") or DEFAULT_MONITORING_PERIOD
     return parse_duration(text)
+
+
+def time_classes(sop: Sop):
+    """The SOP's LAPOR! time classes and no-reply closing rule (`[sop.time_classes]`, the defaults when absent)."""
+    from pengaduan.sop.schema import TimeClasses
+
+    return TimeClasses(**((sop.document or {}).get("sop", {}).get("time_classes") or {}))
+
+
+def complainant_reminder(sop: Sop):
+    """When and how often a complainant who has not answered is reminded (`[sop.complainant_reminder]`)."""
+    from pengaduan.sop.schema import ComplainantReminder
+
+    return ComplainantReminder(**((sop.document or {}).get("sop", {}).get("complainant_reminder") or {}))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pengaduan.complaints import inbound
 from pengaduan.complaints.models import InboundMessage
+from pengaduan.notifications import optout
 from pengaduan.throttle.services import Limit, client_ip, hit, used_up
 from pengaduan.units.models import Unit
 
@@ -89,12 +90,16 @@ def arrive(arrival: Arrival) -> inbound.Arrival:
     if earlier is not None:
         return inbound.Arrival(earlier, created=False)
     if is_opt_out(arrival.text) and not arrival.files:
-        # Recorded as its own result (outcome "ignored", note starting with OPT_OUT_NOTE) and never a complaint. The
-        # opt-out service of issue 17.5 (notifications.optout.opt_out(medium, address, source=STOP)) is to be called
-        # here once it is on main; until then these rows are the record from which the opt-outs can be honoured.
-        return inbound.message_ignored(
+        # Recorded as its own result (outcome "ignored", note starting with OPT_OUT_NOTE) and never a complaint; the
+        # sender is opted out of this medium (notifications.optout: honoured by routing, reversible).
+        recorded = inbound.message_ignored(
             unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, sender=arrival.sender,
             reason=f"{OPT_OUT_NOTE}: {arrival.text.strip()[:50]}", now=None)
+        try:
+            optout.opt_out(arrival.channel, arrival.sender, source=optout.Source.STOP)
+        except optout.InvalidAddress:
+            pass  # a sender we cannot write to anyway; the row above keeps the message
+        return recorded
     files, text = [], arrival.text
     for item in arrival.files:
         try:

@@ -19,8 +19,18 @@ from pengaduan.complaints import engine, examinations, hierarchy, selectors
 from pengaduan.complaints.attachments import attachment_response
 from pengaduan.complaints.codes import tracking_code_filter
 from pengaduan.complaints.errors import StepInputInvalid, WorkflowError
+from pengaduan.complaints.history import complainant_history
 from pengaduan.complaints.kinds import get_kind, kinds
-from pengaduan.complaints.models import Attachment, Complaint, CoordinationRequest, Event, Examination, Forward, StepRun
+from pengaduan.complaints.models import (
+    Attachment,
+    Complaint,
+    CoordinationRequest,
+    Event,
+    Examination,
+    Forward,
+    NotifyBy,
+    StepRun,
+)
 from pengaduan.complaints.page import complaint_page
 from pengaduan.complaints.privacy import channel_details, identity_for
 from pengaduan.documents.issued import (
@@ -29,6 +39,7 @@ from pengaduan.documents.issued import (
     issue_forwarding_letter,
     issue_receipt,
 )
+from pengaduan.notifications.selectors import complainant_messages
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
@@ -304,6 +315,10 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     context["complainant_messages"] = complaint.complainant_messages.all()
     context["notes"] = complaint.internal_notes.select_related("author")
     context["complainant"] = page.complainant
+    context["notify_by_label"] = (dict(NotifyBy.choices).get(page.complainant.notify_by, "")
+                                  if page.complainant is not None else "")
+    context["history"] = complainant_history(request.user, complaint, identity=page.complainant)
+    context["outbox"] = complainant_messages(complaint) if page.complainant is not None else []
     context["channel_details"] = channel_details(complaint, shown=page.complainant is not None)
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted

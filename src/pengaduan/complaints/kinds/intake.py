@@ -22,7 +22,9 @@ from pengaduan.complaints.kinds.base import (
 from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
+from pengaduan.complaints.public_forms import clean_notify_by, notify_by_field
 from pengaduan.complaints.register import register_allocate
+from pengaduan.phones import normalise_email, normalise_phone, normalised_or_as_given
 
 MAX_EVIDENCE_FILES = MAX_FILES_PER_UPLOAD
 
@@ -56,6 +58,8 @@ class IntakeForm(StepForm):
     complainant_phone = forms.CharField(label=_("Telephone / WhatsApp"), max_length=50, required=False)
     complainant_email = forms.EmailField(label=_("E-mail"), required=False)
     complainant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    # Empty: not asked (the channel's answer medium, as before the choice existed).
+    notify_by = notify_by_field(blank=_("As the channel answers"))
     summary = forms.CharField(label=_("Summary"), max_length=200)
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
     subject = forms.CharField(
@@ -67,6 +71,16 @@ class IntakeForm(StepForm):
     )
     # The field checks the number of files and each file (type by content, size, photo metadata stripped).
     evidence = MultipleFileField(label=_("Evidence (files)"), required=False, max_files=MAX_EVIDENCE_FILES)
+
+    infer_notify_by = False
+
+    def clean_complainant_phone(self):
+        # Stored in E.164, so that the same person is recognised on every channel (complaints.history).
+        number = self.cleaned_data.get("complainant_phone", "").strip()
+        return normalise_phone(number) if number else ""
+
+    def clean_complainant_email(self):
+        return normalise_email(self.cleaned_data.get("complainant_email", ""))
 
     def clean_received_at(self):
         received_at = self.cleaned_data.get("received_at")
@@ -98,14 +112,20 @@ class IntakeForm(StepForm):
             # Anonymous means nothing that identifies the person is kept: the caller's number and the link to
             # the post (which shows the poster) go with the name.
             for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address",
-                          *ANONYMOUS_DROPS):
+                          "notify_by", *ANONYMOUS_DROPS):
                 cleaned[field] = ""
                 self.errors.pop(field, None)
             cleaned["is_confidential"] = False
-        elif not cleaned.get("complainant_name", "").strip():
-            self.add_error(
-                "complainant_name", _("Fill in the complainant's name, or mark the complaint as anonymous.")
-            )
+        else:
+            if not cleaned.get("complainant_name", "").strip():
+                self.add_error(
+                    "complainant_name", _("Fill in the complainant's name, or mark the complaint as anonymous.")
+                )
+            clean_notify_by(self, cleaned)
+        if cleaned.get("caller_number"):
+            # A caller's number is recorded as it came (it may be withheld or a switchboard), in E.164 when it
+            # can be read.
+            cleaned["caller_number"] = normalised_or_as_given(cleaned["caller_number"])
         return cleaned
 
     def channel_details(self) -> list[tuple[forms.BoundField, str]]:
@@ -161,6 +181,7 @@ def fill_complaint(complaint: Complaint, cleaned: dict, *, save_complainant: boo
         "phone": cleaned["complainant_phone"].strip(),
         "email": cleaned["complainant_email"].strip(),
         "address": cleaned["complainant_address"].strip(),
+        "notify_by": cleaned.get("notify_by") or "",
     }
     if previous is None:
         complaint.complainant = Complainant(**identity)
@@ -247,6 +268,7 @@ class Intake(StepKind):
             "complainant_phone": person.phone if person else "",
             "complainant_email": person.email if person else "",
             "complainant_address": person.address if person else "",
+            "notify_by": person.notify_by if person else "",
             "summary": complaint.summary,
             "description": complaint.description,
             "subject": complaint.subject,
@@ -272,6 +294,7 @@ class Intake(StepKind):
     def output(self, cleaned: dict) -> dict:
         # Identity lives on the complainant only; the step output must not copy it where masking can't reach.
         output = super().output(cleaned)
-        for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address"):
+        for field in ("complainant_name", "complainant_phone", "complainant_email", "complainant_address",
+                      "notify_by"):
             output.pop(field, None)
         return output

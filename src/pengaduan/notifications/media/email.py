@@ -37,7 +37,7 @@ class Email(Medium):
             headers["Message-ID"] = message_id
         email = EmailMessage(subject=message.subject, body=message.body, to=[message.address],
                              reply_to=[message.reply_to] if message.reply_to else None, connection=connection,
-                             headers=headers)
+                             headers={**headers, **dict(getattr(message, "headers", None) or {})})
         for attachment in attachments:
             email.attach(*attachment)
         if not email.send():

@@ -26,6 +26,7 @@ from pengaduan.sop.importer.sheet import (
     _norm,
     _title_case,
 )
+from pengaduan.sop.schema import ComplainantReminder, TimeClasses
 from pengaduan.workcalendar.durations import parse_duration
 
 
@@ -549,6 +550,17 @@ def _render_toml(draft: _Draft, warnings: list[ImportWarning], name: str) -> str
             continue
         put(f"sop.signatory.{key}", key, draft.signatory.get(key, ""))
 
+    out.append("")
+    # Not on the sheet: the LAPOR! time classes and the reminders to a complainant who has not answered.
+    # Written out (commented) with their defaults, so the unit sees what applies and where to change it.
+    out.append("# SP4N-LAPOR! time classes and reminders to the complainant (not on the sheet; these are the")
+    out.append("# defaults that apply when the tables are left out; docs/sop-format.md):")
+    out.append("# [sop.time_classes]")
+    for key, value in TimeClasses().model_dump().items():
+        out.append(f"# {key} = {_toml_string(value)}")
+    out.append("# [sop.complainant_reminder]")
+    for key, value in ComplainantReminder().model_dump().items():
+        out.append(f"# {key} = {_toml_value(value)}")
     out.append("")
     notes("roles")
     for role in draft.roles:

@@ -43,3 +43,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
             if message.last_error and message.status != OutboxMessage.Status.SENT:
                 self.stdout.write(f"{'':>8}{message.last_error}")
+            if message.route_note:  # why this medium (a fallback), or why it was not sent (an opt-out)
+                self.stdout.write(f"{'':>8}{message.route_note}")

@@ -42,7 +42,9 @@ class Command(BaseCommand):
                       **{f"mail_{key}": value for key, value in mail.items()})
         self.stdout.write(
             f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, "
-            f"monitoring: {counts['monitoring']}, overdue data-subject requests: {overdue_requests}, mail: {mail}"
+            f"monitoring: {counts['monitoring']}, complainants reminded: {counts['complainant_reminders']}, "
+            f"closed without reply: {counts['closed_no_reply']}, "
+            f"overdue data-subject requests: {overdue_requests}, mail: {mail}"
             + "".join(f", {name}: {value}" for name, value in tasks.items())
         )
 

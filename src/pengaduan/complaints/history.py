@@ -1,0 +1,66 @@
+"""A complainant recognised across channels: their other complaints, by the same telephone number or e-mail
+address (both stored normalised: pengaduan.phones), for the officer on the complaint page.
+
+Never a way round the identity rule (complaints.privacy): the history is read only when the viewer may see this
+complaint's complainant, lists only complaints of the units the viewer works in, and shows another complaint only
+when the viewer may see *its* complainant too — saying "the same person also sent confidential complaint X" would
+reveal X's complainant. A confidential complaint listed is logged as a view of its identity, as on its own page.
+Anonymous complaints keep no identity, so they are never found.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+
+from pengaduan.complaints.models import Complainant, Complaint
+from pengaduan.complaints.privacy import Identity, identity_for
+from pengaduan.complaints.selectors import roles_by_unit
+
+HISTORY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class PastComplaint:
+    complaint: Complaint
+    same_phone: bool
+    same_email: bool
+
+    @property
+    def received_at(self) -> datetime:
+        return self.complaint.received_at
+
+
+def complainant_history(viewer, complaint: Complaint, *, identity: Identity | None,
+                        limit: int = HISTORY_LIMIT) -> list[PastComplaint]:
+    """The other complaints of `complaint`'s complainant that `viewer` may see, newest first.
+
+    `identity`: what privacy.identity_for gave this viewer for `complaint` (None: hidden, so no history)."""
+    if identity is None or complaint.is_anonymous or complaint.complainant_id is None:
+        return []
+    phone, email = identity.phone.strip(), identity.email.strip().lower()
+    if not phone and not email:
+        return []
+    units = list(roles_by_unit(viewer))
+    if not units:
+        return []
+    same = Q(pk__in=[])
+    if phone:
+        same |= Q(phone=phone)
+    if email:
+        same |= Q(email=email)
+    people = Complainant.objects.filter(same).values("pk")
+    candidates = (Complaint.objects.filter(complainant_id__in=people, unit_id__in=units, is_anonymous=False)
+                  .exclude(pk=complaint.pk).select_related("unit", "sop", "complainant")
+                  .order_by("-received_at", "-pk")[: limit * 3])
+    found = []
+    for other in candidates:
+        # The one rule, for the other complaint: a confidential complainant only to the roles that may see them.
+        if identity_for(viewer, other, where=f"history of complaint {complaint.pk}") is None:
+            continue
+        person = other.complainant
+        found.append(PastComplaint(other, same_phone=bool(phone) and person.phone == phone,
+                                   same_email=bool(email) and person.email == email))
+        if len(found) >= limit:
+            break
+    return found
