@@ -32,6 +32,8 @@ EXPECTED = [
     "07-saluran-INSP-2026.pdf",
     "08-log-akses-data-pribadi-INSP-2026.pdf",
     "09-pelimpahan-pemeriksaan-INSP-2026.pdf",
+    "10-skm-INSP-2026.pdf",
+    "10-skm-INSP-2026.xlsx",
 ]
 
 
@@ -67,14 +69,14 @@ def test_it_packs_every_piece_of_evidence_with_an_index(data_set, with_november_
 
 def test_it_lets_a_section_be_added_for_every_pack(data_set, monkeypatch):
     def skm(ctx):
-        return [EvidenceItem("SKM", "10-skm.pdf", ctx.file("10-skm.pdf", b"%PDF-1.4 skm")),
+        return [EvidenceItem("SKM", "11-extra.pdf", ctx.file("11-extra.pdf", b"%PDF-1.4 skm")),
                 EvidenceItem("Catatan", note="tidak ada survei")]
 
     monkeypatch.setattr(evidence, "SECTIONS", list(evidence.SECTIONS))
     evidence.add_section(skm)
     output = BytesIO()
     pack = evidence_pack(output, unit=data_set.unit, year=2026)
-    assert zipfile.ZipFile(output).read("10-skm.pdf") == b"%PDF-1.4 skm"
+    assert zipfile.ZipFile(output).read("11-extra.pdf") == b"%PDF-1.4 skm"
     assert [entry.note for entry in pack.entries][-1] == "tidak ada survei"
 
 

@@ -48,7 +48,13 @@ from pengaduan.reports.periodic import periodic_pdf
 from pengaduan.reports.periods import MIN_YEAR, Period, month_label
 from pengaduan.reports.register import REPORT_LANGUAGE, register_xlsx
 from pengaduan.reports.schedule import head_role
-from pengaduan.reports.selectors import PeriodicFigures, examination_figures, periodic_figures
+from pengaduan.reports.selectors import (
+    PeriodicFigures,
+    examination_figures,
+    periodic_figures,
+    time_class_figures,
+)
+from pengaduan.reports.skm import skm_pdf, skm_summary_for, skm_xlsx
 from pengaduan.reports.standard import service_standard, standard_pdf
 from pengaduan.sop.models import Sop
 from pengaduan.sop.printing import sop_sheet_pdf
@@ -276,6 +282,11 @@ def compliance_section(ctx: EvidenceContext) -> list[EvidenceItem]:
         [_("Still open at the end of the period"), count(figures.end.open)],
         [_("of which past a step's deadline"), count(figures.end.overdue)],
     ]
+    # The no-reply class has no limit to keep: it counts the cases closed that way.
+    time_classes = [[row.label, str(row.limit), count(row.measured),
+                     "–" if row.measure == "no_reply" else percent(row.within_share), row.sop_standard or "–",
+                     percent(row.sop_share) if row.sop_standard else "–"]
+                    for row in time_class_figures(unit=ctx.unit, period=ctx.period)]
     name = f"06-kepatuhan-sop-{ctx.code}-{ctx.year}.pdf"
     pdf = tables_pdf(ctx, _("SOP COMPLIANCE"), [
         TableSection(_("Summary"), [_("Figure"), _("Number")], summary, [0.7, 0.3]),
@@ -285,6 +296,10 @@ def compliance_section(ctx: EvidenceContext) -> list[EvidenceItem]:
                      _("Durations are office time, without the time spent waiting for the complainant.")),
         TableSection(_("Month by month"), [_("Month"), _("Received"), _("Answered"), _("Answered within the SOP"),
                                            _("Steps on time")], months),
+        TableSection(_("SP4N-LAPOR! time classes beside the Mutu Baku"),
+                     [_("Time class"), _("LAPOR! limit"), _("Cases"), _("Within the class"),
+                      _("Standard (Mutu Baku)"), _("Within the SOP")], time_classes,
+                     [0.26, 0.14, 0.08, 0.12, 0.28, 0.12]),
     ])
     return [EvidenceItem(_("SOP compliance figures of the year (per step and month)"), name, ctx.file(name, pdf))]
 
@@ -364,6 +379,17 @@ def handovers_section(ctx: EvidenceContext) -> list[EvidenceItem]:
     return [EvidenceItem(_("Forwarded and examined cases: counts"), name, ctx.file(name, pdf))]
 
 
+def skm_section(ctx: EvidenceContext) -> list[EvidenceItem]:
+    """The year's Survei Kepuasan Masyarakat (PermenPANRB 14/2017): the report and its questionnaire data."""
+    summary = skm_summary_for(ctx.unit, ctx.period)
+    pdf_name, xlsx_name = f"10-skm-{ctx.code}-{ctx.year}.pdf", f"10-skm-{ctx.code}-{ctx.year}.xlsx"
+    pdf = ctx.file(pdf_name, skm_pdf(summary, now=ctx.now))
+    xlsx = ctx.work / xlsx_name
+    skm_xlsx(str(xlsx), summary)
+    return [EvidenceItem(_("Community satisfaction survey (SKM) of the year"), pdf_name, pdf),
+            EvidenceItem(_("SKM questionnaires, one row each (no identity)"), xlsx_name, xlsx)]
+
+
 # The pack, in order. A section added later (the SKM report, say) is one function: register_section(skm_section).
 SECTIONS: list[Section] = [
     standard_section,
@@ -374,6 +400,7 @@ SECTIONS: list[Section] = [
     channels_section,
     access_log_section,
     handovers_section,
+    skm_section,
 ]
 
 
