@@ -4,6 +4,7 @@ page, printable, and as a PDF; linked from the unit's page and the portal's foot
 import pytest
 
 from factories import EXAMPLE_SOP, load_sop, make_unit
+from pengaduan.notifications.models import MessagingNumber
 from pengaduan.reports.standard import plain_time_limit, service_standard
 from pengaduan.workcalendar.durations import parse_duration
 
@@ -35,6 +36,15 @@ def test_it_publishes_the_steps_of_the_loaded_sop(client, unit):
     # No maklumat written: the standard pledge in the unit's name; no officer named: the first step's performer.
     assert "Kami, Inspektorat Kota Madiun, berjanji" in page
     assert "Petugas pengaduan (JFU) Inspektorat Kota Madiun" in page
+
+
+def test_it_lists_the_units_whatsapp_and_sms_numbers_among_the_channels(client, unit):
+    MessagingNumber.objects.create(unit=unit, medium="whatsapp", identifier="1234567890",
+                                   display_number="0812-3456-7890")
+    MessagingNumber.objects.create(unit=unit, medium="sms", identifier="+6281298765432")  # no number to show
+    page = text_of(client.get("/unit/INSP/standar/"))
+    assert "WhatsApp</strong> — 0812-3456-7890, kapan saja; kami menjawab pada jam kerja." in page
+    assert "+6281298765432" not in page
 
 
 def test_it_shows_the_units_own_maklumat_and_complaint_officer(client, unit):

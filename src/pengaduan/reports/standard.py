@@ -30,6 +30,7 @@ from pengaduan.complaints.page import public_stage
 from pengaduan.sop.models import Sop
 from pengaduan.sop.selectors import current_sop, monitoring_period
 from pengaduan.typesetting import INK, format_datetime_id, letterhead, plain_paragraph
+from pengaduan.notifications.models import MessagingNumber
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 from pengaduan.workcalendar.services import office_hours_summary
@@ -130,6 +131,10 @@ def _channels(unit: Unit) -> list[Channel]:
     found.append(Channel(_("Complaint box"), _("at our office; the box is opened every working day.")))
     if unit.email:
         found.append(Channel(_("E-mail"), unit.email))
+    # The unit's WhatsApp and SMS numbers (the admin's "WhatsApp / SMS numbers"), as complainants write to them.
+    for number in MessagingNumber.objects.filter(unit=unit).exclude(display_number="").order_by("medium"):
+        found.append(Channel(number.get_medium_display(), _("%(number)s, any time; we answer during office hours.")
+                             % {"number": number.display_number}))
     found.append(Channel("SP4N-LAPOR!", _("the national complaint portal, lapor.go.id, or SMS 1708.")))
     return found
 
