@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -191,8 +193,11 @@ class StepKind:
             choices = dict(getattr(field, "choices", []) or [])
             if value in choices:
                 value = choices[value]
-            elif value is True:
-                value = gettext("yes")
+            elif isinstance(value, bool):
+                value = gettext("yes") if value else gettext("no")
+            elif isinstance(field, forms.DateTimeField) and isinstance(value, str) and parse_datetime(value):
+                # Stored as ISO 8601 (JSON); shown as the office's local time.
+                value = formats.date_format(timezone.localtime(parse_datetime(value)), "SHORT_DATETIME_FORMAT")
             rows.append((field.label, value))
         return rows
 

@@ -4,6 +4,7 @@ with "I don't know" reach it). Beside it a Dinas Kesehatan, whose SOP is read fr
 the Satpol PP with its own SOP file and a Saturday office day; their officers log in as `<role>.<unit code>`
 (e.g. `jfu.dinkes`), each unit with complaints in every step. Safe to run twice: nothing is duplicated."""
 
+import zlib
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -129,10 +130,12 @@ UNIT_MINUTES = [25, 60, 900, 120, 40]  # office minutes each step takes, in orde
 
 
 def _intake(channel, overrides):
+    # Each demo complaint has its own caller: one shared number would make every case the same person's history.
+    serial = zlib.crc32(overrides.get("summary", "").encode()) % 10000
     data = {
         "channel": channel,
         "complainant_name": "Warga Kota Madiun",
-        "complainant_phone": "0812 3456 7890",
+        "complainant_phone": f"0812 3456 {serial:04d}",
         "complainant_address": "Kota Madiun",
         "summary": "Keluhan layanan",
         "description": "Pengadu menyampaikan keluhan atas layanan yang diterimanya dan meminta tindak lanjut.",
