@@ -109,3 +109,13 @@ def test_the_compliance_report_shows_the_classes_beside_the_mutu_baku(client, un
     # Beside it the SOP's own: step 1 done at once (on time), the answer within the steps' Mutu Baku.
     assert (rows["verification"].sop_measured, rows["verification"].sop_within) == (1, 1)
     assert rows["follow_up"].sop_measured == 1
+
+
+def test_every_time_class_fits_the_columns_that_store_it():
+    # SQLite does not enforce a CharField's length; PostgreSQL refuses a longer value when the case ends.
+    from pengaduan.complaints.figure_models import TimeClassDay, TimeClassFact
+    from pengaduan.complaints.time_classes import MEASURES
+
+    longest = max(len(measure) for measure in MEASURES)
+    assert longest <= TimeClassFact._meta.get_field("follow_up_class").max_length
+    assert longest <= TimeClassDay._meta.get_field("measure").max_length

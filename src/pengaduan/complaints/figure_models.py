@@ -226,7 +226,7 @@ class TimeClassFact(models.Model):
     ended_at = models.DateTimeField(_("ended at"))
     # None: not measured (a case that was never recorded; a case closed without reply is not "followed up").
     verified_within = models.BooleanField(_("verified within its class"), null=True)
-    follow_up_class = models.CharField(_("follow-up class"), max_length=20, blank=True)
+    follow_up_class = models.CharField(_("follow-up class"), max_length=24, blank=True)
     followed_up_within = models.BooleanField(_("followed up within its class"), null=True)
     no_reply = models.BooleanField(_("closed: the complainant did not reply"), default=False)
 

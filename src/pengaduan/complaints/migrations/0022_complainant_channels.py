@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('complaint', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='complaints.complaint')),
                 ('ended_at', models.DateTimeField(verbose_name='ended at')),
                 ('verified_within', models.BooleanField(null=True, verbose_name='verified within its class')),
-                ('follow_up_class', models.CharField(blank=True, max_length=20, verbose_name='follow-up class')),
+                ('follow_up_class', models.CharField(blank=True, max_length=24, verbose_name='follow-up class')),
                 ('followed_up_within', models.BooleanField(null=True, verbose_name='followed up within its class')),
                 ('no_reply', models.BooleanField(default=False, verbose_name='closed: the complainant did not reply')),
             ],
