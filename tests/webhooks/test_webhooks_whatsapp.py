@@ -193,6 +193,18 @@ def test_it_records_the_opt_out_keyword_as_such_and_makes_no_complaint(client, m
     assert opted_out("whatsapp", record.sender).source == "stop"
 
 
+def test_it_writes_again_to_a_sender_who_sends_start_after_stop(client, messaging):
+    from pengaduan.notifications.optout import opted_out
+
+    post_signed(client, whatsapp_body(messages=[text_message("STOP", "wamid.STOP2")]))
+    sender = InboundMessage.objects.get().sender
+    assert opted_out("whatsapp", sender) is not None
+    response = post_signed(client, whatsapp_body(messages=[text_message("Mulai!", "wamid.START1")]))
+    assert response.status_code == 200 and not Complaint.objects.exists()
+    assert opted_out("whatsapp", sender) is None
+    assert InboundMessage.objects.get(external_id="wamid.START1").note.startswith("opt-in keyword")
+
+
 def test_it_is_not_a_page_with_a_session_or_csrf(client, messaging):
     client.post(URL, b"{}", content_type="application/json")
     assert "sessionid" not in client.cookies and "csrftoken" not in client.cookies

@@ -210,6 +210,7 @@ class OptOut(models.Model):
         LINK = "link", _("Unsubscribe link in an e-mail")
         ONE_CLICK = "one_click", _("One-click unsubscribe (mail program)")
         STOP = "stop", _("STOP message")
+        START = "start", _("START message")
         OFFICER = "officer", _("Recorded by an officer")
 
     medium = models.CharField(_("medium"), max_length=20, choices=media.choices)

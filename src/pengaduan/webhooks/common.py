@@ -75,12 +75,14 @@ class Arrival:
     files: list[FileFetch] = field(default_factory=list)
 
 
-# A message that is only one of these words asks us to stop writing to that number (Indonesian and English).
-OPT_OUT_KEYWORDS = frozenset({"STOP", "BERHENTI"})
-
-
+# A message that is only STOP/BERHENTI (…) asks us to stop writing to that number, START/MULAI to write again: the
+# words are notifications.optout's.
 def is_opt_out(text: str) -> bool:
-    return " ".join(text.split()).strip(" .!").upper() in OPT_OUT_KEYWORDS
+    return optout.is_stop_word(" ".join(text.split()))
+
+
+def is_opt_in(text: str) -> bool:
+    return optout.is_start_word(" ".join(text.split()))
 
 
 def arrive(arrival: Arrival) -> inbound.Arrival:
@@ -100,6 +102,15 @@ def arrive(arrival: Arrival) -> inbound.Arrival:
         except optout.InvalidAddress:
             pass  # a sender we cannot write to anyway; the row above keeps the message
         return recorded
+    if is_opt_in(arrival.text) and not arrival.files:
+        recorded = inbound.message_ignored(
+            unit=arrival.unit, channel=arrival.channel, external_id=arrival.external_id, sender=arrival.sender,
+            reason=f"{OPT_IN_NOTE}: {arrival.text.strip()[:50]}", now=None)
+        try:
+            optout.opt_in(arrival.channel, arrival.sender, source=optout.Source.START)
+        except optout.InvalidAddress:
+            pass
+        return recorded
     files, text = [], arrival.text
     for item in arrival.files:
         try:
@@ -115,3 +126,4 @@ def arrive(arrival: Arrival) -> inbound.Arrival:
 
 
 OPT_OUT_NOTE = "opt-out keyword"
+OPT_IN_NOTE = "opt-in keyword"
