@@ -26,6 +26,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<12} {outcome}")
         if not result.jobs_checked:
             self.stdout.write(f"{'jobs':<12} not checked (the database is not ready)")
+        width = max((len(name) for name in result.jobs), default=8)  # the names line up, however long
         for name, job in result.jobs.items():
             state = "ok" if job.ok else "STALE" if job.stale else "FAILING"
             if job.last_ok:
@@ -34,9 +35,9 @@ class Command(BaseCommand):
             else:
                 last = f"never succeeded (watched since {timezone.localtime(job.since):%Y-%m-%d %H:%M %Z})"
             minutes = int(job.stale_after.total_seconds() // 60)
-            self.stdout.write(f"job {name:<8} {state:<8} {last}; stale after {minutes} min")
+            self.stdout.write(f"job {name:<{width}} {state:<8} {last}; stale after {minutes} min")
             if job.failures_in_row:
-                self.stdout.write(f"             {job.failures_in_row} failure(s) in a row; last: {job.last_error}")
+                self.stdout.write(f"{'':<{width + 5}}{job.failures_in_row} failure(s) in a row; last: {job.last_error}")
         if result.ready:
             self.stdout.write("ready")
             return
