@@ -416,19 +416,28 @@ def submit_examination(request, pk, examination_pk):
     return redirect(complaint)
 
 
-@login_required
-@require_POST
-def forward_return(request, pk):
-    complaint = _visible_complaint(request.user, pk)
+def _act(request, complaint: Complaint, action, success):
+    """Run one engine action from a form without inputs of its own beyond a reason: the refusal as an error
+    message, else `success` (a text, or a function of the action's result); back to the complaint either way."""
     try:
-        engine.forward_return(complaint=complaint, actor=request.user, reason=request.POST.get("reason", ""))
+        result = action()
     except StepInputInvalid as refused:
         messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
     except WorkflowError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("The case has been returned to the forwarding unit with your reason."))
+        messages.success(request, success(result) if callable(success) else success)
     return redirect(complaint)
+
+
+@login_required
+@require_POST
+def forward_return(request, pk):
+    complaint = _visible_complaint(request.user, pk)
+    return _act(request, complaint,
+                lambda: engine.forward_return(complaint=complaint, actor=request.user,
+                                              reason=request.POST.get("reason", "")),
+                _("The case has been returned to the forwarding unit with your reason."))
 
 
 @login_required
@@ -547,16 +556,11 @@ def set_aside(request, pk):
     duplicate_of = None
     if request.POST.get("duplicate_of"):
         duplicate_of = _find_case(request.user, complaint, request.POST["duplicate_of"])
-    try:
-        engine.complaint_set_aside(complaint=complaint, actor=request.user, reason=request.POST.get("reason", ""),
-                                   note=request.POST.get("note", ""), duplicate_of=duplicate_of)
-    except StepInputInvalid as refused:
-        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
-    except WorkflowError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The complaint has been set aside; it is not entered in the register."))
-    return redirect(complaint)
+    return _act(request, complaint,
+                lambda: engine.complaint_set_aside(complaint=complaint, actor=request.user,
+                                                   reason=request.POST.get("reason", ""),
+                                                   note=request.POST.get("note", ""), duplicate_of=duplicate_of),
+                _("The complaint has been set aside; it is not entered in the register."))
 
 
 def _find_case(user, complaint, reference: str) -> Complaint | None:
@@ -630,16 +634,11 @@ def answer_letter(request, pk):
 @require_POST
 def extend_deadline(request, pk):
     complaint = _visible_complaint(request.user, pk)
-    try:
-        run = engine.deadline_extend(complaint=complaint, actor=request.user,
-                                     extension=request.POST.get("extension", ""), reason=request.POST.get("reason", ""))
-    except StepInputInvalid as refused:
-        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
-    except WorkflowError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The deadline of step %(number)s is extended.") % {"number": run.number})
-    return redirect(complaint)
+    return _act(request, complaint,
+                lambda: engine.deadline_extend(complaint=complaint, actor=request.user,
+                                               extension=request.POST.get("extension", ""),
+                                               reason=request.POST.get("reason", "")),
+                lambda run: _("The deadline of step %(number)s is extended.") % {"number": run.number})
 
 
 @login_required
@@ -666,15 +665,10 @@ def register_correct(request, pk):
 @require_POST
 def register_void(request, pk):
     complaint = _visible_complaint(request.user, pk)
-    try:
-        engine.register_void(complaint=complaint, actor=request.user, reason=request.POST.get("reason", ""))
-    except StepInputInvalid as refused:
-        messages.error(request, " ".join(" ".join(errors) for errors in refused.errors.values()))
-    except WorkflowError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The register entry is void; its number stays in the register."))
-    return redirect(complaint)
+    return _act(request, complaint,
+                lambda: engine.register_void(complaint=complaint, actor=request.user,
+                                             reason=request.POST.get("reason", "")),
+                _("The register entry is void; its number stays in the register."))
 
 
 @login_required
