@@ -34,6 +34,7 @@ def main():
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--bare", action="store_true", help="the bare view instead of the intake POST")
     parser.add_argument("--callees", help="also print what these functions (comma-separated names) call")
+    parser.add_argument("--callers", help="also print who calls these functions (comma-separated names)")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     parser.add_argument("--no-freeze", action="store_true", help="undo the gc.freeze() of pengaduan.ops.wsgi")
     parser.add_argument("--no-profile", action="store_true", help="only the CPU per request")
@@ -119,6 +120,8 @@ def main():
     stats.sort_stats(args.sort).print_stats(args.top)
     for name in filter(None, (args.callees or "").split(",")):
         stats.print_callees(name)
+    for name in filter(None, (args.callers or "").split(",")):
+        stats.print_callers(name)
     print(out.getvalue())
 
 

@@ -7,34 +7,61 @@ English system: their users would land in English without asking for it. Here on
 (the language switch, kept in a cookie) changes the language.
 """
 
+from functools import partial
+
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.http import FileResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject, empty
 
 
 class ChosenLanguageMiddleware:
-    """Activates the chosen language for one request only, and restores the previous one afterwards."""
+    """Activates the chosen language for one request only, and restores the previous one afterwards.
+
+    The page depends on the language cookie, so every response says `Vary: Cookie` (a cache must not hand the
+    Indonesian page to someone who chose English). The settings are read once, when the worker starts.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.cookie_name = settings.LANGUAGE_COOKIE_NAME
+        self.supported = frozenset(code for code, _name in settings.LANGUAGES)
+        self.default = settings.LANGUAGE_CODE
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(self.cookie_name)
+        language = chosen if chosen in self.supported else self.default
         request.LANGUAGE_CODE = language
         if translation.get_language() != language:
             with translation.override(language):
                 response = self.get_response(request)
                 response.headers.setdefault("Content-Language", translation.get_language())
-            return response
+            return _vary_on_cookie(response)
         # The worker's usual case: the language is already active, nothing to switch (or to switch back).
         try:
             response = self.get_response(request)
-            response.headers.setdefault("Content-Language", translation.get_language())
-        finally:
+        except BaseException:
             if translation.get_language() != language:  # the view switched: as the override would, switch back
                 translation.activate(language)
-        return response
+            raise
+        active = translation.get_language()
+        response.headers.setdefault("Content-Language", active)
+        if active != language:
+            translation.activate(language)
+        return _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response):
+    """Vary: Cookie, as patch_vary_headers would add it, without parsing the header in the usual case."""
+    vary = response.headers.get("Vary")
+    if vary is None:
+        response.headers["Vary"] = "Cookie"
+    elif vary != "Cookie":
+        patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 class _ResponseMiddleware:
@@ -55,10 +82,13 @@ class ContentSecurityPolicyMiddleware(_ResponseMiddleware):
     forbid both: an injected <script> would not run even if some text escaped escaping.
     """
 
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+
     def process_response(self, request, response):
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
-        if policy and "Content-Security-Policy" not in response.headers:
-            response.headers["Content-Security-Policy"] = policy
+        if self.policy and "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = self.policy
         return response
 
 
@@ -98,8 +128,6 @@ class NoStoreMiddleware(_ResponseMiddleware):
                         "/keluar/")
 
     def process_response(self, request, response):
-        from django.http import FileResponse
-
         if request.path.startswith(self.PRIVATE_PREFIXES) or isinstance(response, FileResponse) \
                 or response.get("Content-Disposition"):
             response["Cache-Control"] = "no-store"
@@ -115,3 +143,29 @@ class RetryAfterMiddleware(_ResponseMiddleware):
         if response.status_code == 429 and "Retry-After" not in response:
             response["Retry-After"] = str(self.DEFAULT_SECONDS)
         return response
+
+
+class _LazyMessages(SimpleLazyObject):
+    """The message storage of one request, made when something first adds or reads a message."""
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, without its cost on the many requests that never touch a message.
+
+    Django's makes the storage on every request (a cookie storage with its signer, a session storage) and
+    asks it to save afterwards. Here the storage is made on first use (messages.add_message,
+    get_messages, the `messages` of a template all reach it through request._messages), and a storage never
+    made has nothing to save - exactly what Django's update() would have found.
+    """
+
+    async_capable = False  # a plain callable: Django adapts it under ASGI
+
+    def __call__(self, request):
+        request._messages = _LazyMessages(partial(default_storage, request))
+        return self.process_response(request, self.get_response(request))
+
+    def process_response(self, request, response):
+        messages = request.__dict__.get("_messages")
+        if type(messages) is _LazyMessages and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

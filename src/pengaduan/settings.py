@@ -57,7 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pengaduan.workdesk.twofactor.TwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's MessageMiddleware, its storage made on first use only.
+    "pengaduan.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pengaduan.middleware.NoStoreMiddleware",
     "pengaduan.middleware.RetryAfterMiddleware",

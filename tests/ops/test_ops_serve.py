@@ -116,6 +116,21 @@ def test_it_believes_the_client_address_only_from_a_trusted_proxy():
     assert seen == ["203.0.113.7", "198.51.100.2", "127.0.0.1"]
 
 
+@pytest.mark.parametrize("header", ["203.0.113.7", " 203.0.113.7 ", "0.0.0.0", "01.2.3.4", "1.2.3", "256.1.1.1",
+                                    "1.2.3.4.5", "0x1.2.3.4", "1.2.3.4\x00", "\u0663.2.3.4", "2001:DB8::1", "::1",
+                                    "::ffff:1.2.3.4", "fe80::1%eth0", "", "not an address"])
+def test_it_writes_the_client_address_as_ipaddress_does(header):
+    import ipaddress
+
+    from pengaduan.ops.wsgi import client_address
+
+    try:
+        expected = str(ipaddress.ip_address(header.strip()))
+    except ValueError:
+        expected = ""
+    assert client_address(header) == expected
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

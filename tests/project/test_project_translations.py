@@ -49,6 +49,16 @@ def test_it_speaks_indonesian_to_an_english_browser_until_english_is_chosen(clie
     assert client.get("/masuk/")["Content-Language"] == "en"
 
 
+def test_it_tells_caches_that_every_page_depends_on_the_language_cookie(client, db):
+    """The same address answers in Indonesian or English by a cookie: a shared cache must key on it, also for
+    pages that read no session."""
+    for path in ("/healthz", "/masuk/"):
+        assert "Cookie" in [value.strip() for value in client.get(path)["Vary"].split(",")], path
+    client.cookies["django_language"] = "en"
+    page = client.get("/healthz")
+    assert page["Vary"].count("Cookie") == 1 and page["Content-Language"] == "en"
+
+
 def test_it_has_every_text_of_the_source_in_the_catalogue(tmp_path):
     """A text added to the code or a template but never extracted would stay English: extract them again
     from a copy of the package and check the copy's catalogue has nothing new to translate."""

@@ -53,3 +53,35 @@ def test_it_requires_two_factor_of_the_inspektur_when_enforced(client, staff, se
     assert response.status_code == 302 and response.url == reverse("workdesk:two_factor_setup")
     client.post(reverse("logout"))
     assert log_in(client, staff["jfu"]).get(reverse("workdesk:inbox")).status_code == 200
+
+
+def test_it_reads_neither_session_nor_user_for_a_public_page(rf):
+    """The check belongs to the staff pages: a public request must not pay for loading the officer and the
+    devices (the portal, the form and the health checks are most of the traffic)."""
+    from django.http import HttpResponse
+    from django.utils.functional import SimpleLazyObject
+
+    from pengaduan.workdesk.twofactor import TwoFactorMiddleware
+
+    def untouchable():
+        raise AssertionError("the user was read on a public page")
+
+    middleware = TwoFactorMiddleware(lambda request: HttpResponse("ok"))
+    for path in ("/", "/pengaduan/baru/", "/lacak/", "/healthz", "/kerja/2fa/kode/"):
+        request = rf.get(path)
+        request.user = SimpleLazyObject(untouchable)
+        assert middleware(request).status_code == 200
+
+    request = rf.get("/kerja/")
+    request.user = SimpleLazyObject(untouchable)
+    with pytest.raises(AssertionError, match="public page"):  # a staff page still looks at who asks
+        middleware(request)
+
+
+def test_it_still_asks_for_the_code_on_every_protected_prefix(client, jfu, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    TOTPDevice.objects.create(user=jfu, name="authenticator", confirmed=True)
+    log_in(client, jfu)
+    for path in (reverse("workdesk:inbox"), "/laporan/", "/admin/", "/api/v1/staff/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.url.startswith(reverse("workdesk:two_factor_verify")), path

@@ -9,6 +9,7 @@ Behind nginx every request comes from nginx's address, so the per-address rate l
 import gc
 import ipaddress
 import os
+import socket
 from datetime import date
 
 from pengaduan.wsgi import application as django_application
@@ -26,12 +27,25 @@ class ClientAddressFromProxy:
 
     def __call__(self, environ, start_response):
         if environ.get("REMOTE_ADDR") in self.trusted:
-            real = environ.get("HTTP_X_REAL_IP", "").strip()
-            try:
-                environ["REMOTE_ADDR"] = str(ipaddress.ip_address(real))
-            except ValueError:
-                pass  # no or a malformed header: keep the proxy's address
+            address = client_address(environ.get("HTTP_X_REAL_IP", ""))
+            if address:  # no or a malformed header: keep the proxy's address
+                environ["REMOTE_ADDR"] = address
         return self.app(environ, start_response)
+
+
+def client_address(header: str) -> str:
+    """The address in X-Real-IP written as ipaddress writes it, or "" when it is not one."""
+    real = header.strip()
+    try:
+        # The usual case, a dotted IPv4 address, in C: inet_pton takes exactly four decimal parts (no leading
+        # zeros, none above 255) and inet_ntop writes them back as ipaddress would.
+        return socket.inet_ntop(socket.AF_INET, socket.inet_pton(socket.AF_INET, real))
+    except (OSError, ValueError):
+        pass
+    try:
+        return str(ipaddress.ip_address(real))
+    except ValueError:
+        return ""
 
 
 def warm_up() -> None:

@@ -35,15 +35,24 @@ def two_factor_required(user) -> bool:
 
 
 class TwoFactorMiddleware:
+    """Asks for the code (or its set-up) before a protected page opens.
+
+    The address is looked at first: on a public page (the portal, the form, tracking, health checks) there is
+    nothing to enforce, and `request.user` stays unevaluated - no session read, no user or device look-up for a
+    request that does not need them.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        path = request.path
+        if not path.startswith(PROTECTED_PREFIXES) or path.startswith("/kerja/2fa/"):
+            return self.get_response(request)
         user = request.user
-        if (user.is_authenticated and request.path.startswith(PROTECTED_PREFIXES)
-                and not request.path.startswith("/kerja/2fa/") and not user.is_verified()):
+        if user.is_authenticated and not user.is_verified():
             if user_has_device(user):
-                return redirect(f"{reverse('workdesk:two_factor_verify')}?next={request.path}")
+                return redirect(f"{reverse('workdesk:two_factor_verify')}?next={path}")
             if two_factor_required(user):
                 return redirect("workdesk:two_factor_setup")
         return self.get_response(request)
