@@ -2,6 +2,7 @@
 
 Run:  BENCH_COMPLAINTS=2000 .venv/bin/python bench/peer.py           (or BENCH_ONLY=peer make bench)
       .venv/bin/python bench/peer.py --serving                       (the bare view under each serving option)
+      .venv/bin/python bench/peer.py --ceiling                       (only the bare view, ours and the peer's)
 
 What it does, all under BENCH_WORK (default bench/work/, not committed):
 
@@ -753,6 +754,47 @@ def serving(rounds: int, seconds: float, workers: int, work: Path) -> str:
     return "\n".join(lines)
 
 
+def ceiling(rounds: int, seconds: float, workers: int, work: Path) -> str:
+    """Only the bare-view ceiling, ours and the peer's (empty databases: the view reads none), interleaved: the
+    quick check of the middleware stack and the serving options against the peer's."""
+    work.mkdir(parents=True, exist_ok=True)
+    engine, ours_url, theirs_url = database_urls(work)
+    state = machine(db_versions(engine))
+    ours, theirs = Pengaduan(work, ours_url), Helpdesk(work, theirs_url)
+    theirs.install(postgres=engine == "postgresql")
+    ours.run("-m", "pengaduan.cli", "migrate", "--noinput")
+    theirs.run("-m", "django", "migrate", "--noinput")
+    sites = (ours, theirs)
+    runs: dict = {site.name: [] for site in sites}
+    try:
+        for site in sites:
+            site.serve(workers, work / f"{site.__class__.__name__.lower()}.log")
+        for number in range(rounds):
+            for site in sites if number % 2 == 0 else sites[::-1]:
+                runs[site.name].append(load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds,
+                                            pid=site.server.pid))
+    finally:
+        for site in sites:
+            site.stop()
+
+    def agg(name, key):
+        return statistics.median(r[key] for r in runs[name])
+
+    a, b = ours.name, theirs.name
+    lines = [f"Bare-view ceiling: Pengaduan vs django-helpdesk {HELPDESK_VERSION}, {workers} gunicorn sync workers each, "
+             f"{rounds} interleaved rounds of {seconds:g} s (median), load 2 x 8 threads on 127.0.0.1",
+             f"Machine: {state}",
+             f"Pengaduan: `pengaduan serve --production` as shipped ({serving_summary(ours.env())})"]
+    for name in (a, b):
+        errors = sum(r["errors"] for r in runs[name])
+        lines.append(f"{name}: {agg(name, 'rate'):.0f} req/s ({errors} errors), server CPU {agg(name, 'cpu_ms'):.3f} "
+                     f"ms/request, p95 {agg(name, 'p95'):.0f} ms; rounds " + ", ".join(f"{r['rate']:.0f}"
+                                                                              for r in runs[name]))
+    lines.append(f"ratio (ours vs peer): ceiling {ratio(agg(a, 'rate'), agg(b, 'rate'))}, "
+                 f"server CPU per request {ratio(agg(a, 'cpu_ms'), agg(b, 'cpu_ms'), higher_is_better=False)}")
+    return "\n".join(lines)
+
+
 def write_result(text: str, kind: str) -> Path:
     folder = ROOT / "bench" / "results"
     folder.mkdir(exist_ok=True)
@@ -769,11 +811,14 @@ def main():
     parser.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 4))
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("BENCH_WORK") or ROOT / "bench" / "work"))
     parser.add_argument("--serving", action="store_true", help="only the bare view under each serving option")
+    parser.add_argument("--ceiling", action="store_true", help="only the bare-view ceiling, ours and the peer's")
     parser.add_argument("--no-save", action="store_true", help="print only; write nothing to bench/results/")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     if args.serving:
         text, kind = serving(args.rounds, args.seconds, args.workers, args.work / "run"), "serving"
+    elif args.ceiling:
+        text, kind = ceiling(args.rounds, args.seconds, args.workers, args.work / "run"), "ceiling"
     else:
         text, kind = peer(args.complaints, args.rounds, args.seconds, args.workers, args.work / "run"), "peer"
     print(text)

@@ -171,8 +171,8 @@ def cpu_per_request(one, count, what) -> str:
         for n in range(count // 5):
             one(1000 + batch * 1000 + n)
         batches.append((time.process_time() - started) * 1000 / (count // 5))
-    return (f"CPU per {what}: median {statistics.median(batches):.2f} ms (batches: "
-            + ", ".join(f"{b:.2f}" for b in batches) + f"); load average {os.getloadavg()[0]:.2f}")
+    return (f"CPU per {what}: median {statistics.median(batches):.3f} ms (batches: "
+            + ", ".join(f"{b:.3f}" for b in batches) + f"); load average {os.getloadavg()[0]:.2f}")
 
 
 def peer_process(args):
@@ -233,7 +233,7 @@ def side_by_side(args):
             results[name].append(float(line[0].split("median ")[1].split(" ms")[0]))
             print(f"round {number + 1} {name}: {line[0]}", flush=True)
     a, b = statistics.median(results["ours"]), statistics.median(results["peer"])
-    print(f"median CPU per request in-process: ours {a:.2f} ms, django-helpdesk {b:.2f} ms: "
+    print(f"median CPU per request in-process: ours {a:.3f} ms, django-helpdesk {b:.3f} ms: "
           f"ours {b / a:.2f}x the peer's requests per CPU second")
 
 
