@@ -15,6 +15,7 @@ from pengaduan.complaints.kinds.base import (
     IDENTITY_FIELDS,
     MultipleFileField,
     Sample,
+    SharedFieldsMixin,
     StepContext,
     StepForm,
     StepKind,
@@ -39,7 +40,7 @@ def _channel_fields() -> list[str]:
 ANONYMOUS_DROPS = ("caller_number", "source_link")
 
 
-class IntakeForm(StepForm):
+class IntakeForm(SharedFieldsMixin, StepForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=channels.choices)
     received_at = forms.DateTimeField(
         label=_("Received at"), required=False,
