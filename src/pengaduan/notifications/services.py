@@ -36,6 +36,7 @@ from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
 from pengaduan.complaints.selectors import forward_root
 from pengaduan.documents.issued import issue_receipt
+from pengaduan.inserts import insert_new
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications import optout
@@ -727,6 +728,6 @@ def save_prepared_messages(messages: Sequence[OutboxMessage], *, complaint: Comp
         for spec in message.attachments:
             if spec.get("complaint", 0) is None:
                 spec["complaint"] = complaint.pk
-    saved = OutboxMessage.objects.bulk_create(messages)
-    _deliver_after_commit(saved)
-    return saved
+    insert_new(messages)
+    _deliver_after_commit(messages)
+    return list(messages)
