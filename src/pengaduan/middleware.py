@@ -12,6 +12,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import FileResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -169,3 +170,30 @@ class LazyMessageMiddleware(MessageMiddleware):
         if type(messages) is _LazyMessages and messages._wrapped is empty:
             return response
         return super().process_response(request, response)
+
+
+class _LazySession(SimpleLazyObject):
+    """A request's new session store (no session cookie came), made when something first reads or writes it."""
+
+
+class LazySessionMiddleware(SessionMiddleware):
+    """Django's SessionMiddleware, without its cost on requests that bring no session and use none.
+
+    With a session cookie it is Django's, unchanged. Without one (most public requests) the store is made when
+    something first uses `request.session`; when nothing did, Django's process_response would have found it
+    neither accessed nor modified and empty, with no cookie to delete: nothing to do, so nothing is done.
+    """
+
+    async_capable = False  # a plain callable: Django adapts it under ASGI
+
+    def __call__(self, request):
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if session_key is not None:
+            request.session = self.SessionStore(session_key)
+            return self.process_response(request, self.get_response(request))
+        request.session = _LazySession(self.SessionStore)
+        response = self.get_response(request)
+        session = request.__dict__.get("session")
+        if type(session) is _LazySession and session._wrapped is empty:
+            return response
+        return self.process_response(request, response)

@@ -48,7 +48,8 @@ MIDDLEWARE = [
     "pengaduan.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware; without a session cookie, the store is made on first use only.
+    "pengaduan.middleware.LazySessionMiddleware",
     "pengaduan.middleware.ChosenLanguageMiddleware",
     "pengaduan.middleware.ContentSecurityPolicyMiddleware",
     "pengaduan.middleware.BusyDatabaseMiddleware",

@@ -45,3 +45,53 @@ def test_it_is_still_the_message_middleware_the_admin_requires():
     from django.conf import settings
 
     assert _contains_subclass("django.contrib.messages.middleware.MessageMiddleware", settings.MIDDLEWARE)
+
+
+def _session_stack(view):
+    from pengaduan.middleware import LazySessionMiddleware
+
+    return LazySessionMiddleware(view)
+
+
+def test_it_makes_no_session_store_for_a_request_without_session_that_uses_none(rf):
+    request = rf.get("/")
+    response = _session_stack(lambda request: HttpResponse("ok"))(request)
+    assert request.session._wrapped is empty
+    assert not response.cookies and not response.has_header("Vary")
+
+
+def test_it_starts_a_session_when_a_view_writes_one_and_keeps_it_on_the_next_request(rf, settings):
+    def writes(request):
+        request.session["tracked"] = "ABCDE"
+        return HttpResponse("ok")
+
+    first = _session_stack(writes)(rf.get("/"))
+    key = first.cookies[settings.SESSION_COOKIE_NAME].value
+    assert key and "Cookie" in first["Vary"]
+
+    def reads(request):
+        return HttpResponse(request.session.get("tracked", "-"))
+
+    second = rf.get("/")
+    second.COOKIES[settings.SESSION_COOKIE_NAME] = key
+    answer = _session_stack(reads)(second)
+    assert answer.content == b"ABCDE" and "Cookie" in answer["Vary"]
+
+
+def test_it_varies_on_the_cookie_when_a_view_only_reads_the_session(rf):
+    response = _session_stack(lambda request: HttpResponse(request.session.get("x", "-")))(rf.get("/"))
+    assert response["Vary"] == "Cookie" and not response.cookies
+
+
+def test_it_still_deletes_a_session_cookie_that_leads_nowhere(rf, settings):
+    request = rf.get("/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "short"  # not a valid key: Django's middleware deletes it
+    response = _session_stack(lambda request: HttpResponse("ok"))(request)
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""
+
+
+def test_it_is_still_the_session_middleware_the_admin_and_the_login_require():
+    from django.contrib.admin.checks import _contains_subclass
+    from django.conf import settings
+
+    assert _contains_subclass("django.contrib.sessions.middleware.SessionMiddleware", settings.MIDDLEWARE)
