@@ -288,7 +288,9 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
     calendar = calendar_for_unit(complaint.unit)
-    examining = complaint.examinations.filter(submitted_at__isnull=True).values_list("step_run_id", flat=True).first()
+    examination = _examination_context(request.user, complaint, page.roles, now, report_form)
+    # The step whose clock waits for the open examination (at most one is open per complaint).
+    examining = examination["examination_open"].step_run_id if examination["examination_open"] else None
     steps = [{
         "step": line.step,
         "role_title": line.role_title,
@@ -310,7 +312,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         # Who may print the receipt (and so issue a new tracking code): the first step's performer.
         "intake_role": bool(page.steps) and page.steps[0].step.performer in page.roles,
     }
-    context.update(_forwarding_context(request.user, complaint, outside_answer_form))
+    context.update(_forwarding_context(request.user, complaint, page.forwarding, outside_answer_form))
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["complainant_messages"] = complaint.complainant_messages.all()
     context["notes"] = complaint.internal_notes.select_related("author")
@@ -323,12 +325,12 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
     context["decision_reached"] = page.decision_reached
-    context["may_extend"] = current is not None and engine.may_extend(request.user, current)
+    # The viewer's roles in the unit are on the page already: asked once, not once per question.
+    context["may_extend"] = current is not None and engine.may_extend(request.user, current, roles=page.roles)
     if complaint.is_recorded and complaint.register_mark != Complaint.RegisterMark.VOID and \
-            engine.user_has_role(request.user, complaint.unit,
-                                 hierarchy.unit_head_role(complaint.unit, complaint.sop)):
+            hierarchy.unit_head_role(complaint.unit, complaint.sop) in page.roles:
         context["correction_form"] = correction_form or engine.RegisterCorrectionForm(instance=complaint)
-    context.update(_examination_context(request.user, complaint, page.roles, now, report_form))
+    context.update(examination)
     if page.may_act and not context["examination_open"]:
         kind = page.current_kind
         context["kind"] = kind
@@ -374,10 +376,9 @@ def _examination_context(user, complaint: Complaint, roles: set[str], now, repor
     }
 
 
-def _forwarding_context(user, complaint: Complaint, outside_answer_form=None) -> dict:
+def _forwarding_context(user, complaint: Complaint, links: selectors.ForwardLinks, outside_answer_form=None) -> dict:
     """Where the case came from (with what the forwarding unit found) and where it went."""
-    came_from = Forward.objects.filter(target=complaint).select_related("origin", "origin_unit").first()
-    forwards = list(complaint.forwards.select_related("target_unit", "target"))
+    came_from, forwards = links.came_from, links.forwards
     may_handle = (came_from is not None or bool(forwards)) and engine.may_handle_forwarding(user, complaint)
     material = []
     if came_from is not None:
