@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--user", help="the officer (default: the step's performer in the demo)")
     parser.add_argument("--pk", type=int, help="this complaint instead of the latest one waiting at --step")
     parser.add_argument("--sort", default="cumulative")
-    parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--top", default="45", help="how many functions, or a regular expression of their names")
     parser.add_argument("--callees", help="also print what these functions (comma-separated names) call")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     parser.add_argument("--width", type=int, default=120, help="with --sql: characters of each statement")
@@ -130,7 +130,7 @@ def main():
     profile.disable()
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
-    stats.sort_stats(args.sort).print_stats(args.top)
+    stats.sort_stats(args.sort).print_stats(int(args.top) if args.top.isdigit() else args.top)
     for name in filter(None, (args.callees or "").split(",")):
         stats.print_callees(name)
     print(out.getvalue())
