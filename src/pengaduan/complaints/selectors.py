@@ -375,10 +375,15 @@ class ForwardLinks:
 
 
 def forward_links(complaint: Complaint) -> ForwardLinks:
-    """The hand-overs into and out of `complaint` and the whole path, in one query for a case that was not
-    received from another unit (the path then begins here); the path of a received one as forward_path reads it."""
-    rows = list(Forward.objects.filter(Q(target=complaint) | Q(origin=complaint))
-                .select_related("origin", "origin_unit", "target_unit", "target__unit").order_by("forwarded_at", "pk"))
+    """The hand-overs into and out of `complaint` and the whole path, in one query for a case that was neither
+    received from nor handed over to another unit (most cases), in two for one handed over from here; the path of
+    a received one as forward_path reads it."""
+    links = Forward.objects.filter(Q(target=complaint) | Q(origin=complaint))
+    # Most cases have none: asking without the joins first costs a fifth of asking with them.
+    if not links.values_list("pk").order_by()[:1]:
+        return ForwardLinks(None, [], [])
+    rows = list(links.select_related("origin", "origin_unit", "target_unit", "target__unit")
+                .order_by("forwarded_at", "pk"))
     came_from = next((forward for forward in rows if forward.target_id == complaint.pk), None)
     forwards = [forward for forward in rows if forward.origin_id == complaint.pk]
     if came_from is not None:
