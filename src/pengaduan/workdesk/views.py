@@ -347,11 +347,21 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     return render(request, "workdesk/complaint.html", context)
 
 
+# Events whose history line shows the reason written with them.
+_WITH_REASON = frozenset({Event.Kind.FORWARD_RETURNED, Event.Kind.RETURNED, Event.Kind.REGISTER_VOIDED,
+                          Event.Kind.REGISTER_CORRECTED, Event.Kind.DEADLINE_EXTENDED})
+
+
 def _with_change_rows(events) -> list:
-    """A register correction's changes as (field label, old, new), for the history."""
+    """The history's events with their kind's label and whether a reason is shown (worked out once here: the
+    model's get_kind_display builds a dict of every kind per call), and a register correction's changes as
+    (field label, old, new)."""
     events = list(events)
     labels = {name: field.label for name, field in engine.RegisterCorrectionForm.base_fields.items()}
+    kinds = dict(Event.Kind.choices)
     for event in events:
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.shows_reason = event.kind in _WITH_REASON
         if event.kind == Event.Kind.REGISTER_CORRECTED:
             event.change_rows = [(labels.get(name, name), old, new)
                                  for name, (old, new) in (event.data.get("changes") or {}).items()]
