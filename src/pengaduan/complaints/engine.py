@@ -52,6 +52,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
+from pengaduan.inserts import insert_new
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
@@ -197,13 +198,14 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     arriving = ComplaintArriving(complaint=complaint, step_run=run, receipt_base_url=receipt_base_url)
     emit(arriving)
     with transaction.atomic():
+        # New rows only, so each is one INSERT whose SQL is compiled once per process (pengaduan.inserts).
         if complaint.complainant is not None and complaint.complainant.pk is None:
-            complaint.complainant.save()
+            insert_new([complaint.complainant])
         recording.save_complaint(complaint)
         figures.complaint_counted(complaint, new=True)
-        run.save()
-        Reminder.objects.bulk_create(reminders)
-        event.save()
+        insert_new([run])
+        insert_new(reminders)
+        insert_new([event])
         recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
         for write in arriving.writes:  # what the receivers prepared (the messages), now that the ids exist
             write()

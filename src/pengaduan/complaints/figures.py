@@ -43,6 +43,7 @@ from pengaduan.complaints.figure_models import (
     TimeClassFact,
 )
 from pengaduan.complaints.models import Complaint, DecisionType, Examination, Rating, StepPause, StepRun
+from pengaduan.inserts import insert_new
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -146,7 +147,7 @@ def complaint_counted(complaint: Complaint, *, new: bool = False) -> None:
     deltas.subtract(_received_keys(old))
     _count_days(complaint.unit_id, deltas)
     if old is None:
-        figure.save(force_insert=True)
+        insert_new([figure])
     else:
         figure.save(force_update=True)
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pengaduan.complaints.kinds.base import MultipleFileField, MultipleFileInput
+from pengaduan.complaints.kinds.base import MultipleFileField, MultipleFileInput, SharedFieldsMixin
 from pengaduan.complaints.models import ComplaintType, NotifyBy
 from pengaduan.phones import normalise_email, normalise_phone
 
@@ -31,7 +31,7 @@ def notify_by_field(*, blank: str | None = None, widget=None) -> forms.ChoiceFie
                     "on the tracking page. Every e-mail has a link to stop them."))
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(SharedFieldsMixin, forms.Form):
     """The complaint as the complainant writes it: the portal's form and the API take these fields and rules."""
 
     complaint_type = forms.ChoiceField(label=_("What do you want to send?"), choices=ComplaintType.choices,

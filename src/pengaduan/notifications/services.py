@@ -17,6 +17,7 @@ workers, or a worker and a request, never send the same row twice. A claimed row
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any
@@ -35,6 +36,7 @@ from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
 from pengaduan.complaints.selectors import forward_root
 from pengaduan.documents.issued import issue_receipt
+from pengaduan.inserts import insert_new
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications import optout
@@ -42,6 +44,7 @@ from pengaduan.notifications.routing import Routing, complainant_routing
 from pengaduan.redact import scrub_text
 from pengaduan.skm import services as skm
 from pengaduan.typesetting import format_datetime_id
+from pengaduan.units import stamps
 from pengaduan.units.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -95,7 +98,7 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
         return None
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    template = MessageTemplate.objects.filter(key=key).first()
+    template = message_template(key)
     if template is None:
         logger.warning("No message template %r: nothing is sent to %s", key, to)
         return None
@@ -404,11 +407,10 @@ def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], 
     Each recipient's dedupe key is `<dedupe_prefix>:<user id>`; the context gains `recipient_name`.
     """
     messages = []
-    for user in _role_users(unit, role):
+    for user in _role_users(unit.pk, role):
         message = _queue(
             key=key, to=user.email, complaint=complaint, attachments=(), reply_to="",
-            context={**context, "recipient_name": user.get_full_name() or user.get_username()},
-            dedupe_key=f"{dedupe_prefix}:{user.pk}",
+            context={**context, "recipient_name": user.name}, dedupe_key=f"{dedupe_prefix}:{user.pk}",
         )
         if message is not None:
             messages.append(message)
@@ -416,11 +418,32 @@ def notify_role(*, unit: Unit, role: str, key: str, context: Mapping[str, Any], 
     return messages
 
 
-def _role_users(unit: Unit, role: str) -> QuerySet:
-    return (
-        get_user_model().objects.filter(memberships__unit=unit, memberships__role=role, is_active=True)
-        .exclude(email="").distinct().order_by("pk")
-    )
+@dataclass(frozen=True)
+class Recipient:
+    pk: int
+    email: str
+    name: str
+
+
+_recipients = stamps.StampedCache(stamps.ROLES, max_entries=1024)
+
+
+def _role_users(unit_id: int, role: str) -> tuple[Recipient, ...]:
+    """The active users holding `role` in the unit who have an e-mail address: kept per process (units.stamps),
+    since every new complaint tells its first step's performers."""
+    def find():
+        users = (get_user_model().objects.filter(memberships__unit_id=unit_id, memberships__role=role,
+                                                 is_active=True).exclude(email="").distinct().order_by("pk"))
+        return tuple(Recipient(user.pk, user.email, user.get_full_name() or user.get_username()) for user in users)
+    return _recipients.get((unit_id, role), find)
+
+
+_templates = stamps.StampedCache(stamps.TEMPLATES)
+
+
+def message_template(key: str) -> MessageTemplate | None:
+    """The message template `key`, kept per process (units.stamps). Shared: read it, never change and save it."""
+    return _templates.get(key, lambda: MessageTemplate.objects.filter(key=key).first())
 
 
 def _step_context(step_run: StepRun, *, complaint_url: str | None = None) -> dict[str, Any]:
@@ -632,7 +655,7 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
     route = routing.route
     if route is not None:
         wanted.append("complaint_received")
-    templates = {template.key: template for template in MessageTemplate.objects.filter(key__in=wanted)}
+    templates = {key: message_template(key) for key in wanted}
     messages = []
 
     def add(key, to, context, dedupe, attachments=(), reply_to="", medium="email", route_note="", headers=None,
@@ -668,8 +691,8 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
         messages.append(message)
 
     context = {**_step_context(step_run, complaint_url=_PENDING_COMPLAINT_URL), "reference": _PENDING_REFERENCE}
-    for user in _role_users(complaint.unit, step_run.role):
-        add("step_assigned", user.email, {**context, "recipient_name": user.get_full_name() or user.get_username()},
+    for user in _role_users(complaint.unit_id, step_run.role):
+        add("step_assigned", user.email, {**context, "recipient_name": user.name},
             dedupe=f"step_assigned:{{run}}:{user.pk}")
     if route is not None:
         medium, address = route
@@ -705,6 +728,6 @@ def save_prepared_messages(messages: Sequence[OutboxMessage], *, complaint: Comp
         for spec in message.attachments:
             if spec.get("complaint", 0) is None:
                 spec["complaint"] = complaint.pk
-    saved = OutboxMessage.objects.bulk_create(messages)
-    _deliver_after_commit(saved)
-    return saved
+    insert_new(messages)
+    _deliver_after_commit(messages)
+    return list(messages)

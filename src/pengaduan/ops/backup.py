@@ -20,9 +20,13 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from pengaduan.units import stamps
+
 FORMAT = 1
-# Derived or short-lived rows that a restore must not bring back (Django rebuilds the first two itself).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "throttle.throttlecounter"]
+# Derived or short-lived rows that a restore must not bring back (Django rebuilds the first two itself; the
+# configuration stamps are changed by the restore itself, so that every app server's caches are rebuilt).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "throttle.throttlecounter",
+            "units.stamp"]
 
 
 class BackupError(Exception):
@@ -155,6 +159,7 @@ def _restore(archive: tarfile.TarFile, path: Path, work: Path, force: bool) -> R
         if force:
             call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", str(work / "data.jsonfull"), verbosity=0)
+        stamps.bump(*stamps.ALL)  # every row may have changed under the running app servers
         restored = _counts()
         expected = manifest["counts"]
         wrong = {label: (restored.get(label), count) for label, count in expected.items()

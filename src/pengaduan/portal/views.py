@@ -32,9 +32,9 @@ from pengaduan.skm import services as skm
 from pengaduan.skm.forms import SurveyForm
 from pengaduan.reports.standard import service_standard as public_service_standard
 from pengaduan.reports.standard import standard_pdf
-from pengaduan.sop.selectors import with_loaded_sop
+from pengaduan.sop.selectors import portal_units_with_loaded_sop
 from pengaduan.throttle import services as throttle
-from pengaduan.units.selectors import portal_unit, portal_unit_by_code, portal_units
+from pengaduan.units.selectors import portal_unit, portal_unit_by_code
 
 SESSION_KEY = "tracked_complaint"  # the keyed hash of the code, as stored on the complaint
 ISSUED_KEY = "issued_tracking_code"  # the plain code just issued to this browser: for its receipt only
@@ -48,8 +48,8 @@ def _unit_or_404():
 
 
 def _units():
-    """The units a citizen may choose: listed on the portal, their SOP loaded."""
-    return with_loaded_sop(portal_units())
+    """The units a citizen may choose: listed on the portal, their SOP loaded (a list kept per process)."""
+    return portal_units_with_loaded_sop()
 
 
 def _too_many(request, what):

@@ -1,12 +1,24 @@
 """Reads of loaded SOPs that the layers above share."""
 
 from pengaduan.sop.models import Sop
+from pengaduan.units import stamps
+from pengaduan.units.models import Unit
+from pengaduan.units.selectors import portal_units
 
 
 def current_sop(unit) -> Sop | None:
     """The newest loaded version of the unit's SOP (the one new complaints start under), or None when the unit's
     SOP is not loaded yet. `unit` is anything with a `sop_code` (a Unit; the SOP layer does not import units)."""
     return Sop.objects.filter(code=unit.sop_code).order_by("-version").first()
+
+
+_portal_choices = stamps.StampedCache(stamps.UNITS, stamps.SOP)
+
+
+def portal_units_with_loaded_sop() -> list[Unit]:
+    """with_loaded_sop(portal_units()), kept per process (units.stamps): the portal's unit list and its
+    complaint form read it on every request. The instances are shared: read them, never change and save them."""
+    return _portal_choices.get("portal", lambda: list(with_loaded_sop(portal_units())))
 
 
 def with_loaded_sop(units):

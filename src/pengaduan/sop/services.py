@@ -14,6 +14,7 @@ from django.db.models import Max
 from pengaduan.sop.errors import SopFileError, SopNotLoaded
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.schema import SopDocument, parse_sop_text, read_sop_text
+from pengaduan.units import stamps
 
 __all__ = ["SopFileError", "SopNotLoaded", "sop_checksum", "sop_current", "sop_load", "sop_version"]
 
@@ -88,6 +89,7 @@ def _create_version(document: SopDocument, *, text: str, source_name: str, check
             )
         )
     SopStep.objects.bulk_create(steps)
+    stamps.bump(stamps.SOP)  # with the steps in: bulk_create sends no signal
     return sop
 
 

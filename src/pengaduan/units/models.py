@@ -183,3 +183,21 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} · {self.unit.code}"
+
+
+class Stamp(models.Model):
+    """One row per kind of rarely changed configuration (units, roles, SOP versions, the calendar, message
+    templates) whose value changes with every change of its rows, in the same transaction (units.stamps.bump).
+    Each app server keeps what it built from those rows under the stamps it read, and one read of this small
+    table tells it whether that is still right. A fresh random value, not a counter: a value once used never
+    comes back with other rows behind it (a counter would, after a rolled-back change)."""
+
+    name = models.CharField(_("name"), max_length=32, primary_key=True)
+    value = models.CharField(_("value"), max_length=32)
+
+    class Meta:
+        verbose_name = _("configuration stamp")
+        verbose_name_plural = _("configuration stamps")
+
+    def __str__(self):
+        return f"{self.name}: {self.value}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pengaduan.units.models import Invitation, Membership, Unit, role_code_validator
+from pengaduan.units import stamps
 
 ONBOARD_PERMISSION = "units.onboard_unit"
 INVITATION_VALID_FOR = timedelta(days=7)
@@ -109,6 +110,7 @@ def invitation_accept(*, token: str, username: str, password: str):
             [Membership(user=user, unit=invitation.unit, role=role) for role in invitation.roles],
             ignore_conflicts=True,
         )
+        stamps.bump(stamps.ROLES)  # bulk_create sends no signal
         invitation.accepted_at = timezone.now()
         invitation.user = user
         invitation.save(update_fields=["accepted_at", "user"])

@@ -1,17 +1,28 @@
 """Reads about units that several layers share: the portal's default (triage) unit and the units it lists."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db.models import QuerySet
 
+from pengaduan.units import stamps
 from pengaduan.units.models import Unit
+
+_triage = stamps.StampedCache(stamps.UNITS)
 
 
 def portal_unit() -> Unit | None:
     """The unit that receives the portal's complaints when the citizen names none: the Pemda's triage unit.
 
     PORTAL_TRIAGE_UNIT (a unit code) first, then the unit flagged as triage unit, then PORTAL_UNIT (the
-    single-unit setting, kept working), else the first unit.
+    single-unit setting, kept working), else the first unit. Kept per process (units.stamps): every public
+    request asks. The instance is shared: read it, never change and save it.
     """
+    return _triage.get((getattr(settings, "PORTAL_TRIAGE_UNIT", ""), getattr(settings, "PORTAL_UNIT", "")),
+                       _find_portal_unit)
+
+
+def _find_portal_unit() -> Unit | None:
     units = Unit.objects.all()
     for code in (getattr(settings, "PORTAL_TRIAGE_UNIT", ""),):
         if code and (unit := units.filter(code=code).first()) is not None:
@@ -30,8 +41,14 @@ def portal_units() -> QuerySet[Unit]:
     return Unit.objects.filter(on_portal=True).order_by("name")
 
 
-def portal_unit_by_code(code: str, units: QuerySet[Unit] | None = None) -> Unit | None:
-    """A unit listed on the portal (of `units`, when given), by its code (case-insensitive), or None."""
+def portal_unit_by_code(code: str, units: QuerySet[Unit] | Iterable[Unit] | None = None) -> Unit | None:
+    """A unit listed on the portal (of `units`, a queryset or a list, when given), by its code
+    (case-insensitive), or None."""
     code = (code or "").strip()[:32]
+    if not code:
+        return None
     units = portal_units() if units is None else units
-    return units.filter(code__iexact=code).first() if code else None
+    if isinstance(units, QuerySet):
+        return units.filter(code__iexact=code).first()
+    code = code.casefold()
+    return next((unit for unit in units if unit.code.casefold() == code), None)

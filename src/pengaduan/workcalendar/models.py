@@ -77,19 +77,3 @@ class CalendarException(models.Model):
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}: {self.name}"
 
-
-class CalendarStamp(models.Model):
-    """One row whose stamp changes with every change of office hours or calendar exceptions (signals in
-    workcalendar.apps), so that each app server can keep the calendars it built and know when they are stale
-    (workcalendar.services.cached_calendar_for_unit). A fresh random stamp, not a counter: a value once
-    used never comes back with other rows behind it (a counter would, after a rolled-back change)."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    stamp = models.CharField(max_length=32)
-
-    class Meta:
-        verbose_name = _("calendar stamp")
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="workcalendar_calendarstamp_one_row")]
-
-    def __str__(self):
-        return self.stamp

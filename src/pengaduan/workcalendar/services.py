@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import uuid
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
 
+from pengaduan.units import stamps
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import DEFAULT_WEEK, WEEKDAY_NAMES_ID, BusinessCalendar, Period
-from pengaduan.workcalendar.models import CalendarException, CalendarStamp, OfficeHours
+from pengaduan.workcalendar.models import CalendarException, OfficeHours
 
 
 def calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
@@ -56,35 +55,22 @@ def calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
     )
 
 
-# (unit id or None, time zone, stamp) -> calendar; a few units per process, so it stays small.
-_calendars: dict[tuple[int | None, str, str], BusinessCalendar] = {}
-_calendars_lock = threading.Lock()
-MAX_CACHED_CALENDARS = 256
-
-
-def calendar_stamp() -> str:
-    """The current stamp of all calendar rows ("" before the first change): one indexed read."""
-    return CalendarStamp.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
+# Per unit (or None) and time zone; a few units per process, so it stays small. The unit's own row decides whether
+# it follows the Pemda's hours: a change of units is a change of calendars too.
+_calendars = stamps.StampedCache(stamps.CALENDAR, stamps.UNITS)
 
 
 def calendar_changed(**kwargs) -> None:
     """Signal receiver: a calendar row changed, so every app server's cached calendars are stale. Runs in the
     editor's transaction, so a rolled-back change leaves the old stamp."""
-    CalendarStamp.objects.update_or_create(pk=1, defaults={"stamp": uuid.uuid4().hex})
+    stamps.bump(stamps.CALENDAR)
 
 
 def cached_calendar_for_unit(unit: Unit | None) -> BusinessCalendar:
-    """calendar_for_unit, built once per process and calendar stamp: one small read instead of two queries over
-    the calendar rows, for paths that must read little (the public intake)."""
-    key = (unit.pk if unit is not None else None, settings.TIME_ZONE, calendar_stamp())
-    calendar = _calendars.get(key)
-    if calendar is None:
-        calendar = calendar_for_unit(unit)
-        with _calendars_lock:
-            if len(_calendars) >= MAX_CACHED_CALENDARS:
-                _calendars.clear()
-            _calendars[key] = calendar
-    return calendar
+    """calendar_for_unit, built once per process and calendar stamp (units.stamps): no read of the calendar rows,
+    for paths that must read little (the public intake)."""
+    return _calendars.get((unit.pk if unit is not None else None, settings.TIME_ZONE),
+                          lambda: calendar_for_unit(unit))
 
 
 def office_hours_set(unit: Unit, week: dict[int, list[tuple[time, time]]] | None) -> None:

@@ -1,5 +1,6 @@
 """What every step kind provides: the form that validates its inputs and what completing it does."""
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +26,28 @@ class StepContext:
     run: StepRun | None
     actor: Any
     now: datetime
+
+
+class _SharedFields(dict):
+    """A form class's fields that its instances copy shallowly (SharedFieldsMixin)."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
+
+
+class SharedFieldsMixin:
+    """For a form whose instances never edit a field's widget or choices in place: each instance gets shallow
+    copies of the class's fields (its own `required`, `initial`, `label`...) instead of Django's deep copies of
+    every field, widget and choice list, which were half the cost of building and validating the public intake
+    forms (bench/profile_intake.py). An instance that needs another widget or other choices replaces the field
+    (self.fields[name] = ...), never edits it."""
+
+    def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if not isinstance(cls.__dict__.get("base_fields"), _SharedFields):
+            # Wrapped on first use: the class may have rebuilt its fields since (e.g. intake's channel details).
+            cls.base_fields = _SharedFields(cls.base_fields)
+        super().__init__(*args, **kwargs)
 
 
 class StepForm(forms.Form):

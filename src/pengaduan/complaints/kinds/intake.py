@@ -15,6 +15,7 @@ from pengaduan.complaints.kinds.base import (
     IDENTITY_FIELDS,
     MultipleFileField,
     Sample,
+    SharedFieldsMixin,
     StepContext,
     StepForm,
     StepKind,
@@ -24,6 +25,7 @@ from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.public_forms import clean_notify_by, notify_by_field
 from pengaduan.complaints.register import register_allocate
+from pengaduan.inserts import insert_new
 from pengaduan.phones import normalise_email, normalise_phone, normalised_or_as_given
 
 MAX_EVIDENCE_FILES = MAX_FILES_PER_UPLOAD
@@ -39,7 +41,7 @@ def _channel_fields() -> list[str]:
 ANONYMOUS_DROPS = ("caller_number", "source_link")
 
 
-class IntakeForm(StepForm):
+class IntakeForm(SharedFieldsMixin, StepForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=channels.choices)
     received_at = forms.DateTimeField(
         label=_("Received at"), required=False,
@@ -233,7 +235,10 @@ def save_complaint(complaint: Complaint) -> None:
 
 
 def _save(complaint: Complaint) -> None:
-    complaint.save()
+    if complaint._state.adding and complaint.pk is None:
+        insert_new([complaint])  # one INSERT compiled once per process (pengaduan.inserts)
+    else:
+        complaint.save()
     orphan = getattr(complaint, "_orphaned_complainant", None)
     if orphan is not None and not orphan.complaints.exists():
         orphan.delete()

@@ -24,6 +24,7 @@ from pengaduan.units.oversight import OVERSIGHT_GROUP, OVERSIGHT_PERMISSION
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 from pengaduan.workcalendar.models import OfficeHours
 from pengaduan.workcalendar.services import calendar_for_unit
+from pengaduan.units import stamps
 
 SOP_FILES = Path(__file__).resolve().parents[3] / "sop" / "files"
 MADIUN_SOP = SOP_FILES / "madiun-3.1.1.10.toml"
@@ -192,6 +193,7 @@ class Command(BaseCommand):
             if not Unit.objects.filter(is_triage=True).exists():
                 # The Pemda's triage unit: "I don't know" on the portal reaches the Inspektorat.
                 Unit.objects.filter(pk=unit.pk).update(is_triage=True)
+                stamps.bump(stamps.UNITS)  # update() sends no signal
             users = {role: self._user(username, first, last, unit, role) for username, first, last, role in OFFICERS}
             self._admin()
             self._overseer()

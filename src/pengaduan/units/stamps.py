@@ -1,0 +1,126 @@
+"""Per-process caches of what changes rarely, kept right on several app servers by one small read per request.
+
+The public intake reads the triage unit, the units a citizen may choose, the current SOP, the calendar, the
+message templates and the performers of the first step: six reads of rows that change a few times a year. Each
+kind has a Stamp row whose value changes with every change of its rows, in the changing transaction (model
+signals, and `bump` in the services that write in bulk). A cache keeps what it built under the stamps it was
+built with; `current` reads every stamp in one statement, once per request (the memo lives from Django's
+request_started to request_finished; outside a request, e.g. in a job, every call reads).
+
+A change is seen by every app server at its next request. A change rolled back leaves the old stamps: what was
+built from the uncommitted rows stays under a value that never becomes current.
+"""
+
+import threading
+import uuid
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.core.signals import request_finished, request_started
+
+from pengaduan.units.models import Stamp
+
+UNITS = "units"
+ROLES = "roles"
+SOP = "sop"
+CALENDAR = "calendar"
+TEMPLATES = "templates"
+ALL = (UNITS, ROLES, SOP, CALENDAR, TEMPLATES)
+
+_local = threading.local()
+_caches: list["StampedCache"] = []
+
+
+def current(name: str) -> str:
+    """The stamp of `name` ("" before its first change)."""
+    memo = getattr(_local, "stamps", None)
+    if memo is None:
+        memo = dict(Stamp.objects.values_list("name", "value"))
+        if getattr(_local, "in_request", False):
+            _local.stamps = memo
+    return memo.get(name, "")
+
+
+def bump(*names: str, **_signal_kwargs) -> None:
+    """Every app server's caches of `names` are stale (call inside the transaction that changes the rows)."""
+    for name in names:
+        Stamp.objects.update_or_create(name=name, defaults={"value": uuid.uuid4().hex})
+    _local.stamps = None  # this request sees its own change at once
+
+
+def bumper(*names: str) -> Callable[..., None]:
+    """A signal receiver that bumps `names`."""
+    def receiver(**kwargs):
+        bump(*names)
+    return receiver
+
+
+class StampedCache:
+    """Values built once per process for a key and the current stamps of `names`; small (it is cleared when
+    full: a few units, roles and templates per Pemda)."""
+
+    def __init__(self, *names: str, max_entries: int = 256):
+        self.names = names
+        self.max_entries = max_entries
+        self._values: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
+        _caches.append(self)
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        full_key = (key, *(current(name) for name in self.names))
+        try:
+            return self._values[full_key]
+        except KeyError:
+            pass
+        value = build()
+        with self._lock:
+            if len(self._values) >= self.max_entries:
+                self._values.clear()
+            self._values[full_key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+def clear_caches() -> None:
+    """Forget every cached value in this process (tests: a rolled-back test leaves stamps that come back)."""
+    for cache in _caches:
+        cache.clear()
+    _local.stamps = None
+
+
+def _request_started(**kwargs) -> None:
+    _local.in_request = True
+    _local.stamps = None
+
+
+def _request_finished(**kwargs) -> None:
+    _local.in_request = False
+    _local.stamps = None
+
+
+def _user_saved(update_fields=None, **kwargs) -> None:
+    # A login writes last_login only: not a change of who receives what.
+    if update_fields is None or set(update_fields) - {"last_login"}:
+        bump(ROLES)
+
+
+def connect() -> None:
+    """Wire the stamps to the request cycle and to the rows of this layer (UnitsConfig.ready); the layers above
+    connect their own rows (sop, workcalendar, notifications)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    from pengaduan.units.models import Membership, Unit
+
+    request_started.connect(_request_started, dispatch_uid="units_stamps_request_started")
+    request_finished.connect(_request_finished, dispatch_uid="units_stamps_request_finished")
+    for model, names in ((Unit, (UNITS, ROLES)), (Membership, (ROLES,))):
+        post_save.connect(bumper(*names), sender=model, weak=False, dispatch_uid=f"stamps_save_{model.__name__}")
+        post_delete.connect(bumper(*names), sender=model, weak=False,
+                            dispatch_uid=f"stamps_delete_{model.__name__}")
+    user = get_user_model()
+    post_save.connect(_user_saved, sender=user, dispatch_uid="stamps_save_user")
+    post_delete.connect(bumper(ROLES), sender=user, weak=False, dispatch_uid="stamps_delete_user")

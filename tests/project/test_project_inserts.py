@@ -1,0 +1,91 @@
+"""pengaduan.inserts: new rows written with SQL compiled once, exactly as Model.save() writes them."""
+
+from datetime import timedelta
+
+import pytest
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from pengaduan import inserts
+from pengaduan.complaints.models import Complainant, Complaint, Event, Reminder, StepRun
+from pengaduan.inserts import insert_new
+from pengaduan.notifications.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def columns(obj) -> dict:
+    """Every column as stored, read back from the database."""
+    fresh = type(obj).objects.get(pk=obj.pk)
+    return {field.attname: getattr(fresh, field.attname) for field in type(obj)._meta.concrete_fields
+            if not field.primary_key}
+
+
+def complaint_like(unit, sop, complainant, **extra) -> Complaint:
+    now = timezone.now()
+    fields = {"received_at": now, "created_at": now, "channel": "web", "summary": "Biaya KTP",
+              "description": "Diminta Rp50.000.", "subject": "Kelurahan", **extra}
+    return Complaint(unit=unit, sop=sop, complainant=complainant, **fields)
+
+
+def test_it_writes_the_same_columns_as_save(unit, madiun_sop):
+    by_save = Complainant(name="Siti", phone="+6281234567890", notify_by="whatsapp")
+    by_save.save()
+    by_insert = Complainant(name="Siti", phone="+6281234567890", notify_by="whatsapp",
+                            created_at=by_save.created_at)
+    insert_new([by_insert])
+    assert by_insert.pk and by_insert.pk != by_save.pk and not by_insert._state.adding
+    assert columns(by_insert) == columns(by_save)
+
+    saved = complaint_like(unit, madiun_sop, by_save, tracking_code_hash="a" * 64)
+    saved.save()
+    inserted = complaint_like(unit, madiun_sop, by_insert, tracking_code_hash="b" * 64,
+                              received_at=saved.received_at, created_at=saved.created_at)
+    insert_new([inserted])
+    expected = {**columns(saved), "tracking_code_hash": "b" * 64, "complainant_id": by_insert.pk}
+    assert columns(inserted) == expected
+
+
+def test_it_takes_the_foreign_keys_of_rows_inserted_just_before(unit, madiun_sop):
+    """As save(): the objects are linked before any has an id; each insert gives the next its foreign key."""
+    complainant = Complainant(name="Budi", email="budi@example.org")
+    complaint = complaint_like(unit, madiun_sop, complainant, tracking_code_hash="c" * 64)
+    step = madiun_sop.steps.get(number=1)
+    run = StepRun(complaint=complaint, unit_id=unit.pk, step=step, number=1, role="jfu",
+                  started_at=complaint.received_at, due_at=complaint.received_at + timedelta(hours=1))
+    reminders = [Reminder(step_run=run, kind=Reminder.Kind.REMINDER, share=share,
+                          due_at=run.started_at + timedelta(minutes=share)) for share in (50, 80)]
+    event = Event(complaint=complaint, kind=Event.Kind.RECEIVED, step_number=1, data={"channel": "web", "n": 1},
+                  created_at=complaint.received_at)
+    message = OutboxMessage(template_key="step_assigned", address="jfu@example.org", subject="S", body="B",
+                            complaint=complaint, attachments=[{"kind": "receipt"}])
+    for batch in ([complainant], [complaint], [run], reminders, [event], [message]):
+        insert_new(batch)
+    assert Complaint.objects.get(pk=complaint.pk).complainant_id == complainant.pk
+    assert list(run.reminders.order_by("share").values_list("share", "pk")) == [(50, reminders[0].pk),
+                                                                                 (80, reminders[1].pk)]
+    assert Event.objects.get(pk=event.pk).data == {"channel": "web", "n": 1}
+    assert OutboxMessage.objects.get(pk=message.pk).attachments == [{"kind": "receipt"}]
+    assert OutboxMessage.objects.get(pk=message.pk).complaint_id == complaint.pk
+
+
+def test_it_refuses_a_row_whose_related_row_is_not_saved(unit, madiun_sop):
+    complaint = complaint_like(unit, madiun_sop, Complainant(name="Ani"), tracking_code_hash="d" * 64)
+    with pytest.raises(ValueError):
+        insert_new([complaint])
+    assert not Complaint.objects.exists()
+
+
+def test_it_inserts_a_large_batch_through_bulk_create(unit, madiun_sop):
+    complainants = [Complainant(name=f"Warga {n}") for n in range(inserts.MAX_ROWS + 1)]
+    insert_new(complainants)
+    assert Complainant.objects.count() == inserts.MAX_ROWS + 1
+    assert all(c.pk for c in complainants) and not any(c._state.adding for c in complainants)
+
+
+def test_it_compiles_each_statement_once(unit, madiun_sop):
+    inserts._statements.clear()
+    for n in range(3):
+        insert_new([Complainant(name=f"Warga {n}")])
+    assert len([key for key in inserts._statements if key[0] is Complainant]) == 1
+    assert model_to_dict(Complainant.objects.order_by("pk").last())["name"] == "Warga 2"
