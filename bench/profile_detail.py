@@ -64,9 +64,9 @@ def main():
     django.setup()
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)  # a reused data directory may be behind the code
     if fresh:
         devnull = open(os.devnull, "w")  # noqa: SIM115
-        call_command("migrate", verbosity=0)
         call_command("demo", stdout=devnull)
         call_command("seed", complaints=args.complaints, stdout=devnull)
         call_command("collectstatic", "--noinput", verbosity=0)

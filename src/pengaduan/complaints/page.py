@@ -17,6 +17,7 @@ from pengaduan.complaints import selectors
 from pengaduan.complaints.kinds import StepKind, get_kind, kinds
 from pengaduan.complaints.models import Complaint, DecisionType, Forward, StepRun
 from pengaduan.complaints.privacy import identity_for, masked_output
+from pengaduan.sop.cache import sop_steps as sop_steps_of
 from pengaduan.sop.models import Sop, SopStep
 
 
@@ -205,7 +206,7 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "", oversight: 
     identity = None if masked or oversight else identity_for(viewer, complaint, where=where)
     runs = list(complaint.step_runs.select_related("done_by", "step"))
     by_number = {run.number: run for run in runs}
-    sop_steps = list(sop.steps.all())
+    sop_steps = sop_steps_of(sop)
     lines = []
     for step in sop_steps:
         run = by_number.get(step.number)

@@ -44,7 +44,7 @@ from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.units.oversight import oversees
-from pengaduan.workcalendar.services import calendar_for_unit
+from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
 from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
 
@@ -287,7 +287,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     complaint = _visible_complaint(request.user, pk)
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
-    calendar = calendar_for_unit(complaint.unit)
+    calendar = cached_calendar_for_unit(complaint.unit)  # per process, behind the calendar's stamp
     examination = _examination_context(request.user, complaint, page.roles, now, report_form)
     # The step whose clock waits for the open examination (at most one is open per complaint).
     examining = examination["examination_open"].step_run_id if examination["examination_open"] else None
