@@ -325,7 +325,7 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
     context["decision_reached"] = page.decision_reached
-    # The viewer's roles in the unit are on the page already: asked once, not once per question.
+    # The viewer's roles in the unit are on the page already: no query per question asked of them.
     context["may_extend"] = current is not None and engine.may_extend(request.user, current, roles=page.roles)
     if complaint.is_recorded and complaint.register_mark != Complaint.RegisterMark.VOID and \
             hierarchy.unit_head_role(complaint.unit, complaint.sop) in page.roles:
