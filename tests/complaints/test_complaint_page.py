@@ -141,3 +141,16 @@ def test_the_page_shows_the_steps_of_the_complaints_own_sop_version(unit, staff,
     assert after.sop_id == new_sop.pk
     assert complaint_page(staff["jfu"], after).steps[0].step.description == "Langkah pertama versi baru"
     assert complaint_page(staff["jfu"], before).steps[0].step.description != "Langkah pertama versi baru"
+
+
+def test_a_list_is_joined_only_when_it_has_rows(unit, staff, django_assert_num_queries):
+    from pengaduan.complaints.engine import coordination_request
+    from pengaduan.complaints.selectors import joined_if_any
+
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    with django_assert_num_queries(1):
+        assert joined_if_any(complaint.coordination_requests.all(), "requested_by") == []
+    coordination_request(complaint=complaint, actor=staff["sekretaris"], role="kasubag", question="Riwayat?")
+    with django_assert_num_queries(2):
+        [question] = joined_if_any(complaint.coordination_requests.all(), "requested_by")
+        assert question.requested_by.username == "sekretaris"  # joined: no further query

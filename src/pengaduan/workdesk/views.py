@@ -305,7 +305,8 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         "current": current,
         "events": _with_change_rows(selectors.complaint_timeline(complaint)),
         "attachments": complaint.attachments.all(),
-        "questions": complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"),
+        "questions": selectors.joined_if_any(complaint.coordination_requests.all(), "requested_by", "answered_by",
+                                             "addressee"),
         "my_roles": page.roles,
         # The output the current performer works from (e.g. the clarification for the Inspektur) opens by itself.
         "previous_number": current.number - 1 if current else None,
@@ -376,9 +377,7 @@ def step_left(run: StepRun, calendar, now, examining_run_id: int | None) -> Time
 
 
 def _examination_context(user, complaint: Complaint, roles: set[str], now, report_form=None) -> dict:
-    # Most cases were never examined: asked without the four joins first (a third of the cost of building them).
-    items = (list(complaint.examinations.select_related("assignee", "ordered_by", "submitted_by", "report"))
-             if complaint.examinations.values_list("pk").order_by()[:1] else [])
+    items = selectors.joined_if_any(complaint.examinations.all(), "assignee", "ordered_by", "submitted_by", "report")
     open_one = next((item for item in items if item.is_open), None)
     may_report = bool(open_one and open_one.role in roles and open_one.assignee_id in (None, user.pk))
     return {
