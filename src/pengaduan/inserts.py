@@ -67,8 +67,11 @@ def _statement(model, alias: str, count: int, with_pk: bool):
         count <= MAX_ROWS
         and not meta.parents
         and not any(hasattr(field, "get_placeholder") for field in fields)
-        and list(meta.db_returning_fields) == [meta.pk]
-        and (with_pk or connection.features.can_return_rows_from_bulk_insert)
+        # Nothing but an automatic key comes back from the database (no database defaults to read)...
+        and all(field is meta.pk for field in meta.db_returning_fields)
+        # ...and a key not given is one the database makes and RETURNING reads back.
+        and (with_pk or (meta.pk in meta.db_returning_fields
+                         and connection.features.can_return_rows_from_bulk_insert))
     )
     compiled = None
     if usable:

@@ -89,3 +89,16 @@ def test_it_compiles_each_statement_once(unit, madiun_sop):
         insert_new([Complainant(name=f"Warga {n}")])
     assert len([key for key in inserts._statements if key[0] is Complainant]) == 1
     assert model_to_dict(Complainant.objects.order_by("pk").last())["name"] == "Warga 2"
+
+
+def test_it_inserts_a_row_whose_key_is_given_without_falling_back(unit, madiun_sop):
+    """ComplaintFigure's key is its complaint's: nothing to read back, and still the compiled statement."""
+    from pengaduan.complaints.figures import _figure
+
+    complaint = complaint_like(unit, madiun_sop, None, tracking_code_hash="e" * 64)
+    insert_new([complaint])
+    inserts._statements.clear()
+    figure = _figure(complaint)
+    insert_new([figure])
+    assert inserts._statements[(type(figure), "default", 1, True)] is not None
+    assert columns(figure)["channel"] == "web"

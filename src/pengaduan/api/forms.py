@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.models import ComplaintType
 from pengaduan.complaints.public_forms import ComplaintForm
-from pengaduan.sop.selectors import with_loaded_sop
-from pengaduan.units.selectors import portal_unit_by_code, portal_units
+from pengaduan.sop.selectors import portal_units_with_loaded_sop
+from pengaduan.units.selectors import portal_unit_by_code
 
 
 class ApiComplaintForm(ComplaintForm):
@@ -26,7 +26,7 @@ class ApiComplaintForm(ComplaintForm):
         code = self.cleaned_data.get("unit", "").strip()
         if not code:
             return None
-        unit = portal_unit_by_code(code, with_loaded_sop(portal_units()))
+        unit = portal_unit_by_code(code, portal_units_with_loaded_sop())
         if unit is None:
             raise forms.ValidationError(_("No unit with the code %(code)s receives complaints here.")
                                         % {"code": code})

@@ -28,10 +28,10 @@ from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Complaint, InformationRequest, Rating
 from pengaduan.complaints.page import public_status
 from pengaduan.complaints.public_forms import ReplyForm
-from pengaduan.sop.selectors import with_loaded_sop
+from pengaduan.sop.selectors import portal_units_with_loaded_sop
 from pengaduan.throttle import services as throttle
 from pengaduan.units.models import Unit
-from pengaduan.units.selectors import portal_unit, portal_units
+from pengaduan.units.selectors import portal_unit
 
 router = Router()
 
@@ -127,7 +127,7 @@ def unit_out(unit: Unit, *, triage: Unit | None) -> dict:
 def units_list(request):
     """The Pemda's units a complaint may be sent to (`unit` of `POST /complaints`), by name."""
     triage = portal_unit()
-    return [unit_out(unit, triage=triage) for unit in with_loaded_sop(portal_units())]
+    return [unit_out(unit, triage=triage) for unit in portal_units_with_loaded_sop()]
 
 
 @router.get("/complaints/{code}", response={200: PublicStatusOut, **PUBLIC_ERRORS},

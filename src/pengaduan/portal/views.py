@@ -151,7 +151,7 @@ def complain(request):
     units = _units()
     chosen = portal_unit_by_code(request.GET.get("unit", ""), units)
     form = PublicComplaintForm(request.POST or None, request.FILES or None, units=units, triage=triage,
-                               initial={"token": form_token(), "unit": chosen.code if chosen else ""})
+                               initial={"token": form_token, "unit": chosen.code if chosen else ""})
     if request.method == "POST":
         address = throttle.client_ip(request)
         # Every attempt counts against the address's limit. One that is already over it is refused before any
