@@ -119,3 +119,21 @@ def test_the_complaint_page_shows_the_history_to_the_officer(client, cases, staf
     assert cases["confidential"].reference not in page
     page = client.get(reverse("workdesk:complaint", args=[cases["confidential"].pk])).text
     assert "Pengaduan lain dari pengadu ini" not in page and Complaint.objects.count() == 5
+
+
+def test_it_reads_the_persons_complaints_along_their_indexes_not_every_complaint_of_the_unit(cases, staff):
+    """The number and address find the complainants by their (partial) indexes, and their complaints by the
+    complainant's: however many complaints the unit has, the history reads only the person's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan of SQLite's planner, which has no statistics to go by")
+    with CaptureQueriesContext(connection) as queries:
+        assert shown(staff["jfu"], cases["both"])
+    [history] = [query["sql"] for query in queries if "complainant_id" in query["sql"] and "IN (SELECT" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + history)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "complaints_complainant_phone" in plan and "complaints_complainant_email" in plan, plan
+    assert "complainant_id" in plan and "complaints_unit_recent" not in plan and "SCAN" not in plan, plan

@@ -104,3 +104,53 @@ def test_it_renders_the_workdesk_step_form_from_the_kind(client, unit, staff):
     response = client.get(complaint.get_absolute_url())
     assert response.context["kind"].form_template in [template.name for template in response.templates]
     assert reverse("workdesk:complete_step", args=[complaint.pk, 2]) in response.text
+
+
+def test_the_decision_form_offers_the_units_as_they_are_now(unit, staff):
+    """The list of units to forward to is kept per process behind the units' stamp: a unit added or renamed is
+    offered at once, under its new name, and the complaint's own unit never."""
+    complaint = advance(complaint_record(unit=unit, actor=staff["jfu"], data=intake_data()), staff, to_step=3)
+    decide = get_kind("decide")
+
+    def offered():
+        return dict(decide.form_class(complaint=complaint).fields["forward_to_unit"].widget.choices)
+
+    assert unit.code not in offered()
+    other = make_unit(code="DINKES", name="Dinas Kesehatan")
+    assert offered()["DINKES"] == "Dinas Kesehatan (DINKES)"
+    other.name = "Dinas Kesehatan dan KB"
+    other.save()
+    assert offered()["DINKES"] == "Dinas Kesehatan dan KB (DINKES)"
+    other.delete()
+    assert "DINKES" not in offered()
+
+
+def test_the_page_shows_the_steps_of_the_complaints_own_sop_version(unit, staff, tmp_path):
+    """The SOP's steps are kept per process for each loaded version: a complaint keeps its version's steps after a
+    new version is loaded, and a complaint of the new version gets the new steps."""
+    before = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    assert [line.step.number for line in complaint_page(staff["jfu"], before).steps] == [1, 2, 3, 4, 5]
+    changed = tmp_path / "sop.toml"
+    changed.write_text(MADIUN_SOP.read_text().replace("name = ", "name = \"Versi baru\" # ", 1))
+    new_sop, created = sop_load(path=changed)
+    assert created and new_sop.pk != before.sop_id
+    first = new_sop.steps.get(number=1)
+    first.description = "Langkah pertama versi baru"  # in the database only: a loaded version is never edited
+    type(first).objects.filter(pk=first.pk).update(description=first.description)
+    after = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    assert after.sop_id == new_sop.pk
+    assert complaint_page(staff["jfu"], after).steps[0].step.description == "Langkah pertama versi baru"
+    assert complaint_page(staff["jfu"], before).steps[0].step.description != "Langkah pertama versi baru"
+
+
+def test_a_list_is_joined_only_when_it_has_rows(unit, staff, django_assert_num_queries):
+    from pengaduan.complaints.engine import coordination_request
+    from pengaduan.complaints.selectors import joined_if_any
+
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    with django_assert_num_queries(1):
+        assert joined_if_any(complaint.coordination_requests.all(), "requested_by") == []
+    coordination_request(complaint=complaint, actor=staff["sekretaris"], role="kasubag", question="Riwayat?")
+    with django_assert_num_queries(2):
+        [question] = joined_if_any(complaint.coordination_requests.all(), "requested_by")
+        assert question.requested_by.username == "sekretaris"  # joined: no further query

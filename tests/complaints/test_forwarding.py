@@ -256,6 +256,11 @@ def test_it_follows_a_chain_of_hand_overs_and_closes_every_case_with_the_last_an
     last = second.target
     assert [forward.pk for forward in selectors.forward_path(last)] == [first.pk, second.pk]
     assert selectors.forward_root(last) == at_decision
+    # The complaint page reads the same path, and each case's own hand-overs in and out, in fewer queries.
+    for case, came_from, own in ((at_decision, None, [first]), (middle, first, [second]), (last, second, [])):
+        links = selectors.forward_links(case)
+        assert links.came_from == came_from and links.forwards == own
+        assert links.path == selectors.forward_path(case) == [first, second]
     assert public_status(at_decision).holder == "Satpol PP Kota Madiun"
     finish_at_dinkes(last, satpol_staff, wib(2026, 11, 5, 9, 0))
     for case in (middle, at_decision):

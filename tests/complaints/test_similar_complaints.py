@@ -205,3 +205,21 @@ def test_it_finds_an_old_case_behind_more_new_complaints_than_it_ranks(unit, mon
                       description="Petugas minta uang supaya KTP elektronik cepat jadi.")
 
     assert found[0] == original
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_it_reads_the_candidates_texts_by_their_ids_not_along_every_complaint_of_the_unit(unit):
+    """The few candidates the index found are looked up one by one; ordered newest first, SQLite would walk all of
+    the unit's complaints along complaints_unit_recent to spare sorting them (seconds at a million)."""
+    from django.test.utils import CaptureQueriesContext
+
+    for _round in range(2):
+        receive(unit)
+        receive_other_topics(unit)
+    with CaptureQueriesContext(connection) as queries:
+        assert similar_complaints(unit=unit, **KTP_REWORDED, min_score=0.0)
+    [texts] = [query["sql"] for query in queries if "SUBSTR" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + texts)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "complaints_unit_recent" not in plan and "SCAN" not in plan and "rowid=?" in plan, plan

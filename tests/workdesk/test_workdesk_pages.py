@@ -7,7 +7,7 @@ from django.urls import reverse
 from pengaduan.complaints.engine import complaint_receive, complaint_record, coordination_request, step_complete
 from pengaduan.complaints.models import Complaint
 from factories import PASSWORD, intake_data, tiny_jpeg, wib
-from madiun_steps import STEP_DATA
+from madiun_steps import STEP_DATA, advance
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,52 @@ def test_it_lets_record_only_in_units_where_the_user_does_the_first_step(unit, o
     assert _intake_units(outsider) == [unit]
     Membership.objects.create(user=outsider, unit=other, role="jfu")
     assert sorted(u.pk for u in _intake_units(outsider)) == sorted([unit.pk, other.pk])
+
+
+def _busy_case(unit, staff, rounds: int) -> Complaint:
+    """A complaint at the decision step with `rounds` of everything its page lists: evidence files, questions to
+    the complainant with replies, coordination questions with answers, internal notes, messages from the
+    complainant (each with its events and outbox messages)."""
+    from pengaduan.complaints.engine import (
+        complainant_message,
+        coordination_answer,
+        information_reply,
+        information_request,
+        note_add,
+    )
+
+    evidence = [SimpleUploadedFile(f"bukti-{n}.jpg", tiny_jpeg(), "image/jpeg") for n in range(rounds)]
+    complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(summary=f"Aduan {rounds}"),
+                                 files={"evidence": evidence})
+    for n in range(rounds):
+        question = coordination_request(complaint=complaint, actor=staff["sekretaris"], role="kasubag",
+                                        question=f"Riwayat {n}?")
+        coordination_answer(request=question, actor=staff["kasubag"], answer=f"Jawaban koordinasi {n}.")
+    complaint = advance(complaint, staff, to_step=3)
+    for n in range(rounds):
+        asked = information_request(complaint=complaint, actor=staff["inspektur"], question=f"Kapan kejadian {n}?")
+        information_reply(request=asked, reply=f"Balasan pengadu {n}.")
+        note_add(complaint=complaint, actor=staff["inspektur"], text=f"Catatan internal {n}.")
+        complainant_message(complaint=complaint, text=f"Pesan pengadu {n}.", via="email")
+    return complaint
+
+
+def test_it_reads_the_complaint_page_in_as_many_queries_however_much_it_lists(
+        client, unit, staff, django_assert_max_num_queries):
+    """No query per event, file, question, note or step: a case with four times as much costs no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiet, busy = _busy_case(unit, staff, 1), _busy_case(unit, staff, 4)
+    login(client, staff["inspektur"])
+    client.get(quiet.get_absolute_url())  # per-process caches filled
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(quiet.get_absolute_url()).status_code == 200
+    assert len(queries) <= 26  # the session and the user included
+    with django_assert_max_num_queries(len(queries)):
+        page = client.get(busy.get_absolute_url())
+    assert page.status_code == 200
+    for n in range(4):
+        for text in (f"bukti-{n}.jpg", f"Jawaban koordinasi {n}.", f"Balasan pengadu {n}.", f"Catatan internal {n}.",
+                     f"Pesan pengadu {n}."):
+            assert text in page.text

@@ -1102,12 +1102,17 @@ def register_void(*, complaint: Complaint, actor, reason: str, now: datetime | N
     return locked
 
 
-def may_extend(user, run: StepRun) -> bool:
-    """Whether `user` may extend this step's deadline: its performer's superior, once, while it is open."""
+def may_extend(user, run: StepRun, *, roles: set[str] | None = None) -> bool:
+    """Whether `user` may extend this step's deadline: its performer's superior, once, while it is open.
+
+    `roles`: the user's roles in the complaint's unit, when the caller has read them already (a page)."""
     complaint = run.complaint
     role = hierarchy.superior_role(complaint.unit, complaint.sop, run.role)
-    return (run.done_at is None and run.extended_from is None and bool(role)
-            and user_has_role(user, complaint.unit, role))
+    if not (run.done_at is None and run.extended_from is None and role):
+        return False
+    if roles is not None:
+        return role in roles
+    return user_has_role(user, complaint.unit, role)
 
 
 def deadline_extend(*, complaint: Complaint, actor, extension: str, reason: str,

@@ -17,6 +17,7 @@ from pengaduan.complaints import selectors
 from pengaduan.complaints.kinds import StepKind, get_kind, kinds
 from pengaduan.complaints.models import Complaint, DecisionType, Forward, StepRun
 from pengaduan.complaints.privacy import identity_for, masked_output
+from pengaduan.sop.cache import sop_steps as sop_steps_of
 from pengaduan.sop.models import Sop, SopStep
 
 
@@ -66,10 +67,11 @@ def public_stage(kind_name: str) -> str:
 
 
 def public_status(complaint: Complaint, *, runs: list[StepRun] | None = None,
-                  sop_steps: list | None = None) -> PublicStatus:
+                  sop_steps: list | None = None, path: list[Forward] | None = None) -> PublicStatus:
     """The status as the complainant reads it. Never staff names, internal notes or other people's data.
 
-    A page that has already read the complaint's step runs (with their steps) and its SOP's steps passes them."""
+    A page that has already read the complaint's step runs (with their steps), its SOP's steps and its
+    hand-overs (selectors.forward_path) passes them."""
     if runs is None:
         runs = list(StepRun.objects.filter(complaint=complaint).select_related("step").only(
             "number", "started_at", "due_at", "done_at", "output", "step__kind"))
@@ -99,7 +101,7 @@ def public_status(complaint: Complaint, *, runs: list[StepRun] | None = None,
         status.detail = _("We waited for your answer for the time our procedure allows and have now closed the "
                           "complaint. If you still need our help, you are very welcome to send a new complaint "
                           "with the information we asked for.")
-        _add_path(status, complaint)
+        _add_path(status, complaint, path)
         return status
     if complaint.status == Complaint.Status.CLOSED:
         status.headline = _("Finished: the answer has been delivered")
@@ -113,13 +115,14 @@ def public_status(complaint: Complaint, *, runs: list[StepRun] | None = None,
     if complaint.decision_type == DecisionType.FORWARD:
         decision = _first_done(done, "produces_decision")
         status.forwarded_to = decision.output.get("forward_to", "") if decision else ""
-    _add_path(status, complaint)
+    _add_path(status, complaint, path)
     return status
 
 
-def _add_path(status: PublicStatus, complaint: Complaint) -> None:
+def _add_path(status: PublicStatus, complaint: Complaint, path: list[Forward] | None = None) -> None:
     """The whole way of the case through the units: who has it now, each hand-over, what was answered."""
-    path = selectors.forward_path(complaint)
+    if path is None:
+        path = selectors.forward_path(complaint)
     if not path:
         return
     status.path = [PublicHandOver(
@@ -182,6 +185,7 @@ class ComplaintPage:
     public: PublicStatus
     answer_drafted: bool
     decision_reached: bool = False  # the step that decides the follow-up has started: its disposition sheet
+    forwarding: selectors.ForwardLinks | None = None  # the hand-overs into and out of the case, and its path
 
     @property
     def may_act(self) -> bool:
@@ -202,7 +206,7 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "", oversight: 
     identity = None if masked or oversight else identity_for(viewer, complaint, where=where)
     runs = list(complaint.step_runs.select_related("done_by", "step"))
     by_number = {run.number: run for run in runs}
-    sop_steps = list(sop.steps.all())
+    sop_steps = sop_steps_of(sop)
     lines = []
     for step in sop_steps:
         run = by_number.get(step.number)
@@ -216,6 +220,7 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "", oversight: 
                               kind.output_rows(output) if output else []))
     current = next((run for run in runs if run.is_open), None)
     answering = set(kinds.names_having("produces_answer"))
+    forwarding = selectors.forward_links(complaint)
     return ComplaintPage(
         complaint=complaint,
         sop=sop,
@@ -225,7 +230,8 @@ def complaint_page(viewer, complaint: Complaint, *, where: str = "", oversight: 
         current_kind=get_kind(current.step.kind) if current else None,
         roles=set() if masked or oversight else selectors.roles_by_unit(viewer).get(complaint.unit_id, set()),
         complainant=identity,
-        public=public_status(complaint, runs=runs, sop_steps=sop_steps),
+        public=public_status(complaint, runs=runs, sop_steps=sop_steps, path=forwarding.path),
         answer_drafted=any(run.done_at and run.step.kind in answering for run in runs),
         decision_reached=any(run.step.kind in set(kinds.names_having("produces_decision")) for run in runs),
+        forwarding=forwarding,
     )

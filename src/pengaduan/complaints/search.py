@@ -185,7 +185,9 @@ def candidates(*, unit_id: int, summary: str, description: str, subject: str, ev
         base = base.exclude(pk=exclude_pk)
     if connection.vendor == "sqlite":
         found = _sqlite_candidates(terms, unit_id=unit_id, exclude_pk=exclude_pk, limit=limit)
-        return base.filter(pk__in=found) if found else Complaint.objects.none()
+        # Unordered (the caller ranks them): ordered newest first, SQLite would walk every complaint of the unit
+        # along complaints_unit_recent to spare a sort of the few found, instead of looking up each of them.
+        return base.filter(pk__in=found).order_by() if found else Complaint.objects.none()
     if connection.vendor == "postgresql":
         text = f"{summary} {subject}".strip()[:similarity.MAX_FIELD_CHARS]
         if not text:

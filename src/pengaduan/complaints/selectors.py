@@ -1,6 +1,7 @@
 """Reads for the workdesk: what waits for whom, a complaint's timeline, the register, similar complaints."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
@@ -109,6 +110,15 @@ def examinations_waiting_for(user) -> QuerySet[Examination]:
 def team_examinations(unit_ids: list[int]) -> QuerySet[Examination]:
     """The open examinations of these units, nearest deadline first (the team view)."""
     return _examination_list(Examination.objects.filter(unit_id__in=unit_ids, submitted_at__isnull=True))
+
+
+def joined_if_any(queryset: QuerySet, *related: str) -> list:
+    """The rows of `queryset` with `related` joined (select_related), asked without the joins first: building
+    a query with joins costs a few times the query without, and most of a complaint's lists (examinations,
+    coordination questions) are empty. Two queries when there are rows, one when there are none."""
+    if not queryset.values_list("pk").order_by()[:1]:
+        return []
+    return list(queryset.select_related(*related))
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
@@ -346,9 +356,12 @@ def forward_root(complaint: Complaint) -> Complaint:
 
 def forward_path(complaint: Complaint) -> list[Forward]:
     """Every hand-over from the case the complainant began with, in order (each with its units and state)."""
+    return _forward_path_from(forward_root(complaint), MAX_HANDOVERS)
+
+
+def _forward_path_from(current: Complaint, limit: int) -> list[Forward]:
     path: list[Forward] = []
-    current = forward_root(complaint)
-    while len(path) < MAX_HANDOVERS:
+    while len(path) < limit:
         forwards = list(Forward.objects.filter(origin=current)
                         .select_related("origin_unit", "target_unit", "target__unit").order_by("forwarded_at", "pk"))
         if not forwards:
@@ -359,6 +372,35 @@ def forward_path(complaint: Complaint) -> list[Forward]:
             break
         current = forwards[-1].target
     return path
+
+
+@dataclass
+class ForwardLinks:
+    """A case's hand-overs as its page shows them."""
+
+    came_from: Forward | None  # the hand-over that brought the case to this unit
+    forwards: list[Forward]  # this case's own hand-overs, in order
+    path: list[Forward]  # the whole path from the case the complainant began with (as forward_path)
+
+
+def forward_links(complaint: Complaint) -> ForwardLinks:
+    """The hand-overs into and out of `complaint` and the whole path, in one query for a case that was neither
+    received from nor handed over to another unit (most cases), in two for one handed over from here; the path of
+    a received one as forward_path reads it."""
+    links = Forward.objects.filter(Q(target=complaint) | Q(origin=complaint))
+    # Most cases have none: asking without the joins first costs a fifth of asking with them.
+    if not links.values_list("pk").order_by()[:1]:
+        return ForwardLinks(None, [], [])
+    rows = list(links.select_related("origin", "origin_unit", "target_unit", "target__unit")
+                .order_by("forwarded_at", "pk"))
+    came_from = next((forward for forward in rows if forward.target_id == complaint.pk), None)
+    forwards = [forward for forward in rows if forward.origin_id == complaint.pk]
+    if came_from is not None:
+        return ForwardLinks(came_from, forwards, _forward_path_from(forward_root(came_from.origin), MAX_HANDOVERS))
+    path = list(forwards)
+    if path and path[-1].target is not None:
+        path += _forward_path_from(path[-1].target, MAX_HANDOVERS - len(path))
+    return ForwardLinks(None, forwards, path)
 
 
 def forwards_monitored_by(user) -> QuerySet[Forward]:

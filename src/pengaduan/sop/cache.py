@@ -21,3 +21,12 @@ def current_sop_with_first_step(code: str) -> tuple[Sop, SopStep | None]:
 def _newest_with_first_step(code: str) -> tuple[Sop, SopStep | None] | None:
     sop = Sop.objects.filter(code=code).order_by("-version").first()
     return None if sop is None else (sop, sop.steps.order_by("number").first())
+
+
+_steps = stamps.StampedCache(stamps.SOP, max_entries=64)
+
+
+def sop_steps(sop: Sop) -> list[SopStep]:
+    """The steps of a loaded SOP version in order, read once per process (a version's steps never change; the
+    SOP stamp changes when a version is loaded or deleted). Shared between requests: read them, never change them."""
+    return _steps.get((sop.pk, sop.checksum), lambda: list(sop.steps.order_by("number")))

@@ -9,6 +9,7 @@ from pengaduan.units import stamps
 from pengaduan.units.models import Unit
 
 _triage = stamps.StampedCache(stamps.UNITS)
+_names = stamps.StampedCache(stamps.UNITS)
 
 
 def portal_unit() -> Unit | None:
@@ -52,3 +53,9 @@ def portal_unit_by_code(code: str, units: QuerySet[Unit] | Iterable[Unit] | None
         return units.filter(code__iexact=code).first()
     code = code.casefold()
     return next((unit for unit in units if unit.code.casefold() == code), None)
+
+
+def unit_names() -> list[tuple[int, str, str]]:
+    """(id, code, name) of every unit of this install, by name: what a form offers to forward a complaint to.
+    Kept per process (units.stamps): the complaint page of every decision shows the list."""
+    return _names.get("all", lambda: list(Unit.objects.order_by("name").values_list("pk", "code", "name")))

@@ -44,7 +44,7 @@ from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Unit
 from pengaduan.units.oversight import oversees
-from pengaduan.workcalendar.services import calendar_for_unit
+from pengaduan.workcalendar.services import cached_calendar_for_unit, calendar_for_unit
 from pengaduan.workdesk.deadlines import TimeLeft, time_left
 from pengaduan.workdesk.forms import InboxFilterForm
 
@@ -287,8 +287,10 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     complaint = _visible_complaint(request.user, pk)
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
-    calendar = calendar_for_unit(complaint.unit)
-    examining = complaint.examinations.filter(submitted_at__isnull=True).values_list("step_run_id", flat=True).first()
+    calendar = cached_calendar_for_unit(complaint.unit)  # per process, behind the calendar's stamp
+    examination = _examination_context(request.user, complaint, page.roles, now, report_form)
+    # The step whose clock waits for the open examination (at most one is open per complaint).
+    examining = examination["examination_open"].step_run_id if examination["examination_open"] else None
     steps = [{
         "step": line.step,
         "role_title": line.role_title,
@@ -303,14 +305,15 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         "current": current,
         "events": _with_change_rows(selectors.complaint_timeline(complaint)),
         "attachments": complaint.attachments.all(),
-        "questions": complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"),
+        "questions": selectors.joined_if_any(complaint.coordination_requests.all(), "requested_by", "answered_by",
+                                             "addressee"),
         "my_roles": page.roles,
         # The output the current performer works from (e.g. the clarification for the Inspektur) opens by itself.
         "previous_number": current.number - 1 if current else None,
         # Who may print the receipt (and so issue a new tracking code): the first step's performer.
         "intake_role": bool(page.steps) and page.steps[0].step.performer in page.roles,
     }
-    context.update(_forwarding_context(request.user, complaint, outside_answer_form))
+    context.update(_forwarding_context(request.user, complaint, page.forwarding, outside_answer_form))
     context["information_requests"] = complaint.information_requests.select_related("asked_by")
     context["complainant_messages"] = complaint.complainant_messages.all()
     context["notes"] = complaint.internal_notes.select_related("author")
@@ -323,12 +326,12 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     context["public"] = page.public
     context["answer_drafted"] = page.answer_drafted
     context["decision_reached"] = page.decision_reached
-    context["may_extend"] = current is not None and engine.may_extend(request.user, current)
+    # The viewer's roles in the unit are on the page already: no query per question asked of them.
+    context["may_extend"] = current is not None and engine.may_extend(request.user, current, roles=page.roles)
     if complaint.is_recorded and complaint.register_mark != Complaint.RegisterMark.VOID and \
-            engine.user_has_role(request.user, complaint.unit,
-                                 hierarchy.unit_head_role(complaint.unit, complaint.sop)):
+            hierarchy.unit_head_role(complaint.unit, complaint.sop) in page.roles:
         context["correction_form"] = correction_form or engine.RegisterCorrectionForm(instance=complaint)
-    context.update(_examination_context(request.user, complaint, page.roles, now, report_form))
+    context.update(examination)
     if page.may_act and not context["examination_open"]:
         kind = page.current_kind
         context["kind"] = kind
@@ -345,11 +348,21 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     return render(request, "workdesk/complaint.html", context)
 
 
+# Events whose history line shows the reason written with them.
+_WITH_REASON = frozenset({Event.Kind.FORWARD_RETURNED, Event.Kind.RETURNED, Event.Kind.REGISTER_VOIDED,
+                          Event.Kind.REGISTER_CORRECTED, Event.Kind.DEADLINE_EXTENDED})
+
+
 def _with_change_rows(events) -> list:
-    """A register correction's changes as (field label, old, new), for the history."""
+    """The history's events with their kind's label and whether a reason is shown (worked out once here: the
+    model's get_kind_display builds a dict of every kind per call), and a register correction's changes as
+    (field label, old, new)."""
     events = list(events)
     labels = {name: field.label for name, field in engine.RegisterCorrectionForm.base_fields.items()}
+    kinds = dict(Event.Kind.choices)
     for event in events:
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.shows_reason = event.kind in _WITH_REASON
         if event.kind == Event.Kind.REGISTER_CORRECTED:
             event.change_rows = [(labels.get(name, name), old, new)
                                  for name, (old, new) in (event.data.get("changes") or {}).items()]
@@ -364,7 +377,7 @@ def step_left(run: StepRun, calendar, now, examining_run_id: int | None) -> Time
 
 
 def _examination_context(user, complaint: Complaint, roles: set[str], now, report_form=None) -> dict:
-    items = list(complaint.examinations.select_related("assignee", "ordered_by", "submitted_by", "report"))
+    items = selectors.joined_if_any(complaint.examinations.all(), "assignee", "ordered_by", "submitted_by", "report")
     open_one = next((item for item in items if item.is_open), None)
     may_report = bool(open_one and open_one.role in roles and open_one.assignee_id in (None, user.pk))
     return {
@@ -374,10 +387,9 @@ def _examination_context(user, complaint: Complaint, roles: set[str], now, repor
     }
 
 
-def _forwarding_context(user, complaint: Complaint, outside_answer_form=None) -> dict:
+def _forwarding_context(user, complaint: Complaint, links: selectors.ForwardLinks, outside_answer_form=None) -> dict:
     """Where the case came from (with what the forwarding unit found) and where it went."""
-    came_from = Forward.objects.filter(target=complaint).select_related("origin", "origin_unit").first()
-    forwards = list(complaint.forwards.select_related("target_unit", "target"))
+    came_from, forwards = links.came_from, links.forwards
     may_handle = (came_from is not None or bool(forwards)) and engine.may_handle_forwarding(user, complaint)
     material = []
     if came_from is not None:

@@ -12,6 +12,7 @@ from pengaduan.complaints.kinds.base import ForwardOrder, SafeFileField, Sample,
 from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.models import Attachment, DecisionType
 from pengaduan.units.models import Unit
+from pengaduan.units.selectors import unit_names
 
 HANDING_OVER = (DecisionType.FORWARD, DecisionType.NOT_WITHIN_AUTHORITY)
 WHEN_HANDING_OVER = {"data-show-when": "decision_type=forward,not_within_authority"}
@@ -77,11 +78,9 @@ class DecideForm(StepForm):
             self.fields["examiner"].queryset = get_user_model().objects.filter(
                 is_active=True, memberships__unit_id=self.complaint.unit_id, memberships__role=role,
             ).order_by("username").distinct()
-        others = Unit.objects.order_by("name")
-        if self.complaint is not None:
-            others = others.exclude(pk=self.complaint.unit_id)
+        own = self.complaint.unit_id if self.complaint is not None else None
         self.fields["forward_to_unit"].widget.choices = [("", "---------")] + [
-            (unit.code, f"{unit.name} ({unit.code})") for unit in others.only("code", "name")]
+            (code, f"{name} ({code})") for pk, code, name in unit_names() if pk != own]
 
     def examination_reported(self) -> bool:
         """An examination ordered in this (open) decision step has reported."""
