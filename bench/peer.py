@@ -17,7 +17,8 @@ What it does, all under BENCH_WORK (default bench/work/, not committed):
 * runs BENCH_ROUNDS interleaved rounds (ours/theirs alternating who goes first) of: the bare-view ceiling,
   public intake (our /pengaduan/baru/ form POST vs the peer's /tickets/submit/, both with CSRF and a form
   read first), the staff list (our inbox /kerja/ vs the peer's /tickets/ page plus the data request its
-  table makes) and the detail page (/kerja/pengaduan/<id>/ vs /tickets/<id>/);
+  table makes) and the detail page (/kerja/pengaduan/<id>/ of a complaint at the decision, step 3, vs
+  /tickets/<id>/), and our step-1 page (the JFU's, with the similar-case search) against the same ticket page;
 * checks for loss: every submission carries its own marker; each database is asked afterwards, and every
   accepted (302) marker must be there exactly once, and nothing else;
 * prints the table and writes it with the machine's description to bench/results/.
@@ -327,14 +328,17 @@ django.setup()
 from pengaduan.portal.forms import MIN_FILL_SECONDS
 print(MIN_FILL_SECONDS)
 """).strip().splitlines()[-1])
-        self.detail_id = int(self.run(code="""
+        self.detail_id = (self.run(code="""
 import django
 django.setup()
 from pengaduan.complaints.models import Complaint
 c = (Complaint.objects.filter(step_runs__done_at__isnull=True, step_runs__number=3).order_by("-received_at").first()
      or Complaint.objects.order_by("-pk").first())
-print(c.pk)
-""").strip().splitlines()[-1])
+first = (Complaint.objects.filter(step_runs__done_at__isnull=True, step_runs__number=1).order_by("-received_at")
+         .first() or c)
+print(c.pk, first.pk)
+""").strip().splitlines()[-1].split()
+        self.detail_id, self.step1_id = int(self.detail_id[0]), int(self.detail_id[1])
 
     def serve(self, workers, log):
         self.start([self.python, "-m", "pengaduan.cli", "serve", "--production", "--workers", str(workers),
@@ -342,7 +346,9 @@ print(c.pk)
 
     def pages(self):
         return {"list": (self.session("jfu"), ["/kerja/"]),
-                "detail": (self.session("inspektur"), [f"/kerja/pengaduan/{self.detail_id}/"])}
+                "detail": (self.session("inspektur"), [f"/kerja/pengaduan/{self.detail_id}/"]),
+                # A complaint waiting at step 1: the JFU's page with the similar-case search.
+                "step1": (self.session("jfu"), [f"/kerja/pengaduan/{self.step1_id}/"])}
 
     def intake_form(self):
         status, headers, body = request(self.port, "GET", self.intake_path, headers=PROXY)
@@ -548,7 +554,8 @@ print(Ticket.objects.filter(status=1).order_by("-created").first().pk)
         assert status == 200, f"GET /tickets/ answered {status}"
         data = re.search(r'"url": "([^"]*datatables_ticket_list[^"]*)"', body.decode()).group(1)
         table = data + "?draw=1&start=0&length=25&order%5B0%5D%5Bcolumn%5D=5&order%5B0%5D%5Bdir%5D=desc"
-        return {"list": (headers, ["/tickets/", table]), "detail": (headers, [f"/tickets/{self.detail_id}/"])}
+        ticket = (headers, [f"/tickets/{self.detail_id}/"])
+        return {"list": (headers, ["/tickets/", table]), "detail": ticket, "step1": ticket}
 
     def intake_form(self):
         status, headers, body = request(self.port, "GET", self.intake_path, headers=PROXY)
@@ -616,7 +623,7 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
     ours.prepare(count)
     theirs.prepare(count)
     sites = (ours, theirs)
-    runs: dict = {site.name: {"ceiling": [], "intake": [], "list": [], "detail": []} for site in sites}
+    runs: dict = {site.name: {"ceiling": [], "intake": [], "list": [], "detail": [], "step1": []} for site in sites}
     accepted = {site.name: Counter() for site in sites}
     try:
         for site in sites:
@@ -636,7 +643,7 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
                               seconds=seconds, ident_base=100 * number, pid=site.server.pid)
                 accepted[site.name].update(result["accepted"])
                 runs[site.name]["intake"].append(result)
-            for kind in ("list", "detail"):
+            for kind in ("list", "detail", "step1"):
                 for site in order:
                     headers, paths = pages[site.name][kind]
                     runs[site.name][kind].append(latency(site.port, paths, headers, seconds))
@@ -670,7 +677,8 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
         rows.append((f"  {kind} p50 / p95 under load (ms)", f"{agg(a, kind, 'p50'):.0f} / {agg(a, kind, 'p95'):.0f}",
                      f"{agg(b, kind, 'p50'):.0f} / {agg(b, kind, 'p95'):.0f}",
                      "p95 " + ratio(agg(a, kind, "p95"), agg(b, kind, "p95"), higher_is_better=False)))
-    for kind, label in (("list", "staff list p50 / p95 (ms)"), ("detail", "detail page p50 / p95 (ms)")):
+    for kind, label in (("list", "staff list p50 / p95 (ms)"), ("detail", "detail page p50 / p95 (ms)"),
+                        ("step1", "step-1 page (similar cases) vs ticket")):
         rows.append((label, f"{agg(a, kind, 'p50'):.1f} / {agg(a, kind, 'p95'):.1f}",
                      f"{agg(b, kind, 'p50'):.1f} / {agg(b, kind, 'p95'):.1f}",
                      f"p50 {ratio(agg(a, kind, 'p50'), agg(b, kind, 'p50'), higher_is_better=False)} faster"))
