@@ -328,7 +328,7 @@ django.setup()
 from pengaduan.portal.forms import MIN_FILL_SECONDS
 print(MIN_FILL_SECONDS)
 """).strip().splitlines()[-1])
-        self.detail_id = (self.run(code="""
+        ids = self.run(code="""
 import django
 django.setup()
 from pengaduan.complaints.models import Complaint
@@ -338,7 +338,7 @@ first = (Complaint.objects.filter(step_runs__done_at__isnull=True, step_runs__nu
          .first() or c)
 print(c.pk, first.pk)
 """).strip().splitlines()[-1].split()
-        self.detail_id, self.step1_id = int(self.detail_id[0]), int(self.detail_id[1])
+        self.detail_id, self.step1_id = int(ids[0]), int(ids[1])
 
     def serve(self, workers, log):
         self.start([self.python, "-m", "pengaduan.cli", "serve", "--production", "--workers", str(workers),
