@@ -118,3 +118,14 @@ def test_it_offers_a_unit_put_on_the_portal_at_once(client, unit):
     make_unit(code="DINKES", name="Dinas Kesehatan")
     page = client.get(reverse("portal:complain")).content.decode()
     assert 'value="DINKES"' in page
+
+
+def test_an_officer_made_a_superior_of_the_unit_sees_the_team_at_once(unit):
+    from pengaduan.complaints.selectors import team_units
+
+    jfu = make_user("jfu", unit=unit, roles=("jfu",))
+    assert team_units(jfu) == []
+    unit.escalation_roles = ["jfu", "inspektur"]
+    unit.save()
+    jfu = get_user_model().objects.get(pk=jfu.pk)  # a new request: the user's roles are read again
+    assert team_units(jfu) == [unit.pk]

@@ -20,6 +20,7 @@ from pengaduan.complaints.models import (
     StepRun,
 )
 from pengaduan.units.models import Membership, Unit
+from pengaduan.units.selectors import escalation_roles_by_unit
 
 
 _membership_changes = 0  # in this process; a user object remembers its roles only while it has not moved
@@ -301,7 +302,9 @@ def team_units(user, units: list[Unit] | None = None) -> list[int]:
 
     roles = roles_by_unit(user)
     if units is None:
-        units = list(Unit.objects.filter(pk__in=list(roles)).only("pk", "escalation_roles"))
+        escalation = escalation_roles_by_unit()
+        return [unit_id for unit_id, unit_roles in roles.items()
+                if unit_roles & set(escalation.get(unit_id) or DEFAULT_ESCALATION_ROLES)]
     return [unit.pk for unit in units
             if unit.pk in roles and roles[unit.pk] & set(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)]
 

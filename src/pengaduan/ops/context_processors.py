@@ -13,10 +13,12 @@ def _alerts(request) -> list[str]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
+    if not _may_see(user):  # first: most officers may not, and then the jobs are not read at all
+        return []
     from pengaduan.jobs.services import jobs_health
 
     unhealthy = [job for job in jobs_health().values() if not job.ok]
-    if not unhealthy or not _may_see(user):
+    if not unhealthy:
         return []
     alerts = []
     today = timezone.localdate()

@@ -59,3 +59,12 @@ def unit_names() -> list[tuple[int, str, str]]:
     """(id, code, name) of every unit of this install, by name: what a form offers to forward a complaint to.
     Kept per process (units.stamps): the complaint page of every decision shows the list."""
     return _names.get("all", lambda: list(Unit.objects.order_by("name").values_list("pk", "code", "name")))
+
+
+_escalation = stamps.StampedCache(stamps.UNITS)
+
+
+def escalation_roles_by_unit() -> dict[int, list[str]]:
+    """Each unit's escalation roles as set (empty: the default), by unit id; kept per process (units.stamps):
+    every workdesk page asks whether its user is one of a unit's superiors."""
+    return _escalation.get("all", lambda: dict(Unit.objects.values_list("pk", "escalation_roles")))
