@@ -9,6 +9,10 @@ request_started to request_finished; outside a request, e.g. in a job, every cal
 
 A change is seen by every app server at its next request. A change rolled back leaves the old stamps: what was
 built from the uncommitted rows stays under a value that never becomes current.
+
+Writes that send no model signal (QuerySet.update(), bulk_create(), raw SQL) change no stamp by themselves: code
+that changes these rows that way must call `bump` in the same transaction (as sop.services, units.onboarding and
+workcalendar.services do). Migrations run before the servers restart, so their data changes need nothing.
 """
 
 import threading
@@ -41,7 +45,7 @@ def current(name: str) -> str:
     return memo.get(name, "")
 
 
-def bump(*names: str, **_signal_kwargs) -> None:
+def bump(*names: str) -> None:
     """Every app server's caches of `names` are stale (call inside the transaction that changes the rows)."""
     for name in names:
         Stamp.objects.update_or_create(name=name, defaults={"value": uuid.uuid4().hex})
