@@ -57,6 +57,10 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in [
             every=timedelta(minutes=10), stale_after=timedelta(hours=1), optional=True),
     JobSpec("mail-fetch", _("Mailbox"), _("Mail sent to the unit's address is not being taken in."),
             every=timedelta(minutes=1), stale_after=timedelta(minutes=15), optional=True),
+    # Run by `pengaduan remind` (ops/housekeeping.py). Watched once it has run: it came after the others.
+    JobSpec("housekeeping", _("Housekeeping"),
+            _("Expired sessions and old attempt counters are not being deleted: the database keeps growing."),
+            every=timedelta(minutes=1), stale_after=timedelta(hours=2), optional=True),
 ]}
 
 

@@ -9,6 +9,11 @@ class OpsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from pengaduan.notifications import remind_tasks
+        from pengaduan.ops.housekeeping import housekeeping
+
+        remind_tasks.register("housekeeping", housekeeping)
+
         if getattr(settings, "LOG_FORMAT", "text") == "json" and not getattr(settings, "LOGGING", None):
             # Not in settings.py, which imports no app: LOG_FORMAT=json outside `serve --production`
             # (commands, runserver) gets the same JSON lines here.
