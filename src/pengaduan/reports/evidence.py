@@ -59,7 +59,7 @@ from pengaduan.reports.standard import service_standard, standard_pdf
 from pengaduan.sop.models import Sop
 from pengaduan.sop.printing import sop_sheet_pdf
 from pengaduan.sop.selectors import current_sop
-from pengaduan.typesetting import INK, format_date_id, format_datetime_id, letterhead, plain_paragraph
+from pengaduan.typesetting import format_date_id, format_datetime_id, letterhead, plain_paragraph, report_styles
 from pengaduan.units.models import Invitation, Membership, Unit
 
 INDEX_NAME = "00-daftar-isi.pdf"
@@ -115,17 +115,7 @@ RULE = colors.Color(0.45, 0.45, 0.45)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11.5, textColor=INK)
-    return {
-        "base": base,
-        "cell": ParagraphStyle("cell", base, fontSize=8, leading=10),
-        "head": ParagraphStyle("head", base, fontName="Helvetica-Bold", fontSize=8, leading=10),
-        "title": ParagraphStyle("title", base, fontName="Helvetica-Bold", fontSize=12.5, leading=16, alignment=1),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=10, leading=13, alignment=1),
-        "heading": ParagraphStyle("heading", base, fontName="Helvetica-Bold", fontSize=10, leading=13,
-                                  spaceBefore=8, spaceAfter=3),
-        "note": ParagraphStyle("note", base, fontSize=7.5, leading=9.5, textColor=colors.Color(0.25, 0.25, 0.25)),
-    }
+    return report_styles()
 
 
 @dataclass

@@ -29,7 +29,7 @@ from pengaduan.complaints.examinations import rules_for
 from pengaduan.complaints.page import public_stage
 from pengaduan.sop.models import Sop
 from pengaduan.sop.selectors import current_sop, monitoring_period
-from pengaduan.typesetting import INK, format_datetime_id, letterhead, plain_paragraph
+from pengaduan.typesetting import format_datetime_id, letterhead, plain_paragraph, report_styles
 from pengaduan.notifications.models import MessagingNumber
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.durations import Duration, DurationUnit
@@ -197,18 +197,9 @@ SHADE = colors.Color(0.9, 0.9, 0.9)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=9.5, leading=12.5, textColor=INK)
-    return {
-        "base": base,
-        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", base, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5),
-        "title": ParagraphStyle("title", base, fontName="Helvetica-Bold", fontSize=13, leading=17, alignment=1),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=10, leading=13, alignment=1),
-        "heading": ParagraphStyle("heading", base, fontName="Helvetica-Bold", fontSize=10.5, leading=14,
-                                  spaceBefore=9, spaceAfter=3),
-        "item": ParagraphStyle("item", base, leftIndent=10, bulletIndent=0, spaceAfter=1.5),
-        "note": ParagraphStyle("note", base, fontSize=8, leading=10, textColor=colors.Color(0.25, 0.25, 0.25)),
-    }
+    st = report_styles(larger=0.5)
+    st["item"] = ParagraphStyle("item", st["base"], leftIndent=10, bulletIndent=0, spaceAfter=1.5)
+    return st
 
 
 def _table(rows: list[list[str]], widths: list[float], st) -> Table:
