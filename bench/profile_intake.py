@@ -36,6 +36,8 @@ def main():
     parser.add_argument("--callees", help="also print what these functions (comma-separated names) call")
     parser.add_argument("--callers", help="also print who calls these functions (comma-separated names)")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    parser.add_argument("--lock", action="store_true",
+                        help="the write transaction of each POST: how long it is open, its statements, its COMMIT")
     parser.add_argument("--no-freeze", action="store_true", help="undo the gc.freeze() of pengaduan.ops.wsgi")
     parser.add_argument("--no-profile", action="store_true", help="only the CPU per request")
     parser.add_argument("--peer", action="store_true",
@@ -107,6 +109,8 @@ def main():
         print(f"{len(queries)} statements in one request:")
         for query in queries:
             print("   ", query["sql"][:230])
+    if args.lock:
+        print(lock_times(one, args.posts), flush=True)
     print(cpu_per_request(one, args.posts, "bare GET" if args.bare else "intake POST"), flush=True)
     if args.no_profile:
         return
@@ -175,6 +179,30 @@ def cpu_per_request(one, count, what) -> str:
             + ", ".join(f"{b:.3f}" for b in batches) + f"); load average {os.getloadavg()[0]:.2f}")
 
 
+def lock_times(one, count) -> str:
+    """The write transaction of each request, traced (pengaduan.ops.sqltrace): open from BEGIN to the end of
+    COMMIT, of which the statements' own execution and the COMMIT; the rest is Python between statements."""
+    from django.db import connection
+
+    from pengaduan.ops.sqltrace import WriteTrace
+
+    opened, executing, committing = [], [], []
+    for n in range(count):
+        with WriteTrace(connection) as trace:
+            one(50000 + n)
+        for txn in trace.write_transactions:
+            opened.append(txn.seconds * 1000)
+            executing.append(sum(txn.statement_seconds) * 1000)
+            committing.append(txn.end_seconds * 1000)
+
+    def p50_p95(values):
+        values = sorted(values)
+        return f"p50 {statistics.median(values):.3f} p95 {values[round(0.95 * (len(values) - 1))]:.3f} ms"
+
+    return (f"write transactions: {len(opened)} in {count} requests; open {p50_p95(opened)}; statements "
+            f"{p50_p95(executing)}; COMMIT {p50_p95(committing)}")
+
+
 def peer_process(args):
     """In the peer's virtualenv: its public ticket form (or its bare view) posted straight into its WSGI app."""
     site = Path(args.as_peer)
@@ -201,6 +229,8 @@ def peer_process(args):
         def one(n):
             status, _h, out = call("POST", "/tickets/submit/", body=body, headers=headers)
             assert status == 302, (status, out[:2000])
+    if args.lock:
+        print(lock_times(one, args.posts), flush=True)
     print(cpu_per_request(one, args.posts, "bare GET" if args.bare else "intake POST"), flush=True)
 
 

@@ -1,4 +1,5 @@
-"""New rows inserted with their SQL built once per process: the public intake's write transaction.
+"""New rows inserted with their SQL built once per process, and their values ready before the transaction: the
+public intake's write transaction.
 
 A public complaint inserts ten rows. Through Model.save() and QuerySet.bulk_create() each of them builds an
 InsertQuery and compiles it again (quoting every column, walking every field), which cost a quarter of the
@@ -7,13 +8,19 @@ batch size, compiled once: the values come from the same field methods the ORM u
 auto_now_add, get_db_prep_save), foreign keys are taken from related objects saved just before (as save()
 does), and the primary keys come back with RETURNING.
 
+`prepare_insert` splits that in two, so that on SQLite the database's one write lock is held only while the
+statements run: everything is computed before the transaction, and `run()` inside it fills in only what the
+inserts before it give (the ids of related rows saved in the same transaction, and `texts`: placeholders in the
+values replaced by what is known only then, e.g. a complaint's number).
+
 What it does not do, as bulk_create does not: send pre_save/post_save signals or run a model's save(). Use it
-only for models whose save() adds nothing for a new row; tests/test_inserts.py checks that a row written here
-reads back equal to the same row written by save().
+only for models whose save() adds nothing for a new row; tests/project/test_project_inserts.py checks that a row
+written here reads back equal to the same row written by save().
 """
 
+import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import connections, router
 from django.db.models import Model
@@ -21,37 +28,114 @@ from django.db.models import Model
 _statements: dict[tuple, tuple[str, list, list]] = {}
 _lock = threading.Lock()
 MAX_ROWS = 100  # a statement per batch size is cached: the intake's batches are a few rows
+PLACEHOLDER_MARK = "\ue000"  # starts and ends a placeholder for `texts` (a private-use character)
 
 
 def insert_new(objs: Sequence[Model]) -> None:
     """INSERT the new instances `objs` (all of one model, none saved yet) in one statement; sets their primary
     keys and marks them saved. Falls back to bulk_create for what the fast path does not cover (a field with its
     own SQL placeholder, database defaults to read back, a database without RETURNING)."""
-    if not objs:
-        return
-    model = type(objs[0])
-    alias = router.db_for_write(model, instance=objs[0])
-    connection = connections[alias]
-    for obj in objs:
-        # As save(): a related object saved a moment ago gives its id to the foreign key column.
-        obj._prepare_related_fields_for_save(operation_name="insert_new")
-    with_pk = objs[0].pk is not None
-    compiled = _statement(model, alias, len(objs), with_pk)
-    if compiled is None:
-        model._default_manager.using(alias).bulk_create(objs)
-        return
-    sql, fields, returning = compiled
-    params = []
-    for obj in objs:
-        params.extend(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall() if returning else []
-    for index, obj in enumerate(objs):
-        if returning:
-            setattr(obj, returning[0].attname, rows[index][0])
-        obj._state.adding = False
-        obj._state.db = alias
+    if objs:
+        prepare_insert(objs).run()
+
+
+class PreparedInsert:
+    """The INSERT of new rows with their values computed: `run()` executes it (inside the transaction)."""
+
+    def __init__(self, objs: Sequence[Model]):
+        self.objs = list(objs)
+        model = type(self.objs[0])
+        self.alias = router.db_for_write(model, instance=self.objs[0])
+        connection = connections[self.alias]
+        # Foreign keys to rows not saved yet (inserted before this one, in the same transaction): filled by run().
+        self.late: list[tuple[int, Model, object]] = []
+        self.texts_at: list[tuple[int, Model, object]] = []  # values with a placeholder for run(texts=...)
+        # A primary key that is a relation (a one-to-one row of another) is given, late if need be, never made.
+        with_pk = self.objs[0].pk is not None or model._meta.pk.is_relation
+        compiled = _statement(model, self.alias, len(self.objs), with_pk)
+        if compiled is None:
+            self.sql = None
+            return
+        self.sql, fields, self.returning = compiled
+        self.fields = fields
+        self.params = []
+        for obj in self.objs:
+            for field in fields:
+                if field.is_relation and field.is_cached(obj):
+                    related = field.get_cached_value(obj)
+                    if related is not None and related.pk is None:
+                        self.late.append((len(self.params), obj, field))
+                        self.params.append(None)
+                        continue
+                    if related is not None and getattr(obj, field.attname) != related.pk:
+                        setattr(obj, field.attname, related.pk)  # as save(): the related object's id
+                value = field.pre_save(obj, True)
+                if _has_placeholder(field, value):
+                    self.texts_at.append((len(self.params), obj, field))
+                self.params.append(field.get_db_prep_save(value, connection))
+
+    def run(self, texts: Mapping[str, str | int] | None = None) -> None:
+        """INSERT the rows. `texts`: {placeholder: value} replaced in every text value (and in JSON values, as
+        JSON), e.g. a message's link to a complaint whose id the insert before gave; each placeholder starts and
+        ends with PLACEHOLDER_MARK."""
+        if self.sql is None:
+            for obj in self.objs:
+                obj._prepare_related_fields_for_save(operation_name="insert_new")
+            type(self.objs[0])._default_manager.using(self.alias).bulk_create(self.objs)
+            return
+        params = self.params
+        for index, obj, field in self.late:
+            related = field.get_cached_value(obj)
+            if related.pk is None:
+                raise ValueError(f"insert_new() prohibited to prevent data loss due to unsaved related object "
+                                 f"'{field.name}'.")
+            setattr(obj, field.attname, related.pk)
+            params[index] = related.pk
+        if texts:
+            self._replace(texts)
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall() if self.returning else []
+        for index, obj in enumerate(self.objs):
+            if self.returning:
+                setattr(obj, self.returning[0].attname, rows[index][0])
+            obj._state.adding = False
+            obj._state.db = self.alias
+
+    def _replace(self, texts: Mapping[str, str | int]) -> None:
+        """The placeholders in the values replaced, and the instances given the values stored. In a JSON value a
+        placeholder that is a whole string becomes the value as JSON (a number stays a number)."""
+        connection = connections[self.alias]
+        whole = {json.dumps(key): json.dumps(value) for key, value in texts.items()}
+        inner = {json.dumps(key)[1:-1]: json.dumps(str(value))[1:-1] for key, value in texts.items()}
+        for index, obj, field in self.texts_at:
+            value = getattr(obj, field.attname)
+            if field.get_internal_type() == "JSONField":
+                encoded = json.dumps(value)
+                for replacements in (whole, inner):
+                    for key, replacement in replacements.items():
+                        encoded = encoded.replace(key, replacement)
+                value = json.loads(encoded)
+            else:
+                for key, replacement in texts.items():
+                    value = value.replace(key, str(replacement))
+                value = value[:field.max_length] if field.max_length else value
+            setattr(obj, field.attname, value)
+            self.params[index] = field.get_db_prep_save(value, connection)
+
+
+def _has_placeholder(field, value) -> bool:
+    if isinstance(value, str):
+        return PLACEHOLDER_MARK in value
+    if value is not None and field.get_internal_type() == "JSONField":
+        return PLACEHOLDER_MARK in json.dumps(value, ensure_ascii=False)
+    return False
+
+
+def prepare_insert(objs: Sequence[Model]) -> PreparedInsert:
+    """The INSERT of the new instances `objs` (all of one model), computed now and run later (`run()`), in the
+    transaction: for the values of rows whose related rows are inserted just before them."""
+    return PreparedInsert(objs)
 
 
 def _statement(model, alias: str, count: int, with_pk: bool):

@@ -56,3 +56,21 @@ def test_it_gives_a_new_key_and_drops_the_old_row_on_cycle_key():
     store.save()
     assert store.session_key != old and not Session.objects.filter(session_key=old).exists()
     assert SessionStore(store.session_key)["code"] == "hash"
+
+
+def test_a_prepared_new_session_is_encoded_first_and_inserted_later_under_a_free_key(monkeypatch):
+    taken = SessionStore()
+    taken["who"] = "first"
+    taken.save()
+    store = SessionStore()
+    store["who"] = "second"
+    with CaptureQueriesContext(connection) as preparing:
+        insert = store.prepare_create()
+    assert len(preparing) == 0 and store.session_key is None
+    keys = iter([taken.session_key, "y" * 32])
+    monkeypatch.setattr(sessions, "get_random_string", lambda *args: next(keys))
+    insert()
+    assert store.session_key == "y" * 32 and SessionStore("y" * 32)["who"] == "second"
+    with CaptureQueriesContext(connection) as saving:
+        store.save()  # the session middleware's save at the end of the request: nothing left to write
+    assert len(saving) == 0

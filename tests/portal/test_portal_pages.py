@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from pengaduan.complaints.codes import tracking_code_hash
@@ -233,3 +234,13 @@ def test_it_gives_the_answer_letter_after_delivery_only(client, unit, staff):
     advance(complaint, staff, to_step=6)
     letter = client.get(reverse("portal:answer_letter"))
     assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+
+
+def test_it_keeps_no_session_for_a_new_visitors_complaint_that_was_one_too_many(client, unit, monkeypatch):
+    for _ in range(throttle.SUBMIT.hits):
+        assert submit(client).status_code == 302
+    monkeypatch.setattr(throttle, "used_up", lambda *args, **kwargs: False)
+    newcomer = Client(REMOTE_ADDR=client.defaults.get("REMOTE_ADDR", "127.0.0.1"))
+    response = submit(newcomer)
+    assert response.status_code == 429
+    assert "sessionid" not in newcomer.cookies and Complaint.objects.count() == throttle.SUBMIT.hits

@@ -7,6 +7,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from pengaduan import inserts
+from pengaduan.complaints.figure_models import ComplaintFigure
 from pengaduan.complaints.models import Complainant, Complaint, Event, Reminder, StepRun
 from pengaduan.inserts import insert_new
 from pengaduan.notifications.models import OutboxMessage
@@ -102,3 +103,48 @@ def test_it_inserts_a_row_whose_key_is_given_without_falling_back(unit, madiun_s
     insert_new([figure])
     assert inserts._statements[(type(figure), "default", 1, True)] is not None
     assert columns(figure)["channel"] == "web"
+
+
+def test_a_prepared_insert_reads_nothing_and_runs_only_its_statement(unit, madiun_sop):
+    """Everything is computed before the transaction; run() fills in the ids the inserts before it gave."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from pengaduan.complaints.figures import _figure
+
+    complainant = Complainant(name="Rina", phone="+6281234567891")
+    complaint = complaint_like(unit, madiun_sop, complainant, tracking_code_hash="f" * 64)
+    with CaptureQueriesContext(connection) as preparing:
+        prepared = [inserts.prepare_insert([complainant]), inserts.prepare_insert([complaint]),
+                    inserts.prepare_insert([_figure(complaint)])]
+    assert len(preparing) == 0
+    with CaptureQueriesContext(connection) as running, transaction.atomic():
+        for insert in prepared:
+            insert.run()
+    assert [q["sql"].split()[0] for q in running if not q["sql"].startswith(("BEGIN", "SAVEPOINT", "RELEASE"))] \
+        == ["INSERT"] * 3
+    assert columns(complaint)["complainant_id"] == complainant.pk
+    assert ComplaintFigure.objects.get(pk=complaint.pk).unit_id == unit.pk
+
+
+def test_a_prepared_insert_fills_in_placeholders_in_text_and_json(unit, madiun_sop):
+    complaint = complaint_like(unit, madiun_sop, None, tracking_code_hash="g" * 64)
+    insert_new([complaint])
+    number, link = "\ue000n\ue000", "\ue000link\ue000"
+    message = OutboxMessage(template_key="step_assigned", address="jfu@example.org", complaint=complaint,
+                            subject="x" * 298 + number, body=f"Lihat {link} (no. {number})",
+                            dedupe_key=f"step_assigned:{number}", attachments=[{"complaint": number, "note": link}])
+    inserts.prepare_insert([message]).run(texts={number: 1234, link: "https://e.example/k/7/"})
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert stored.subject == "x" * 298 + "12"  # cut at the column's length
+    assert stored.body == "Lihat https://e.example/k/7/ (no. 1234)" and stored.dedupe_key == "step_assigned:1234"
+    assert stored.attachments == [{"complaint": 1234, "note": "https://e.example/k/7/"}]  # a whole value: a number
+    assert (message.subject, message.attachments) == (stored.subject, stored.attachments)
+
+
+def test_a_prepared_insert_refuses_a_related_row_still_unsaved_when_it_runs(unit, madiun_sop):
+    complaint = complaint_like(unit, madiun_sop, Complainant(name="Ani"), tracking_code_hash="h" * 64)
+    prepared = inserts.prepare_insert([complaint])
+    with pytest.raises(ValueError):
+        prepared.run()
+    assert not Complaint.objects.exists()

@@ -52,7 +52,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
-from pengaduan.inserts import insert_new
+from pengaduan.inserts import prepare_insert
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
@@ -164,7 +164,7 @@ def _intake_plan(unit: Unit):
 
 def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: datetime | None = None,
                       receipt_base_url: str | None = None,
-                      also: Sequence[Callable[[Complaint], None]] = ()) -> Complaint:
+                      also: Sequence[Callable[[Complaint], Callable[[], None]]] = ()) -> Complaint:
     """A complaint arrives without an officer recording it (web form, API, gateway).
 
     It waits in the performer's inbox for the first step (the JFU records it in the Buku Pengaduan);
@@ -172,12 +172,14 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     queued with it (as portal.emails.schedule_receipt_email).
 
     Everything is read, computed and rendered first (the SOP and calendar from per-process caches, the
-    deadline, the reminders, the messages); the write transaction only inserts, each table once, so that on
-    SQLite the database's one write lock is held as briefly as possible (bench/bench_intake.py).
+    deadline, the reminders, the messages, and the values of every row: pengaduan.inserts); the write
+    transaction only runs the inserts, each table once, so that on SQLite the database's one write lock is held
+    as briefly as possible (bench/bench_intake.py, bench/profile_intake.py --lock).
 
     `also`: the caller's own writes that belong with the complaint (the portal's attempt counter and the
-    citizen's session), called last inside the same transaction with the saved complaint, so that a POST
-    takes the write lock once; an exception from one of them rolls the whole complaint back.
+    citizen's session). Each is called with the complaint (not saved yet, its tracking code issued) before the
+    transaction and returns the function that writes, which runs last inside the same transaction, so that a
+    POST takes the write lock once; an exception from one of them rolls the whole complaint back.
     """
     now = now or timezone.now()
     _refuse_too_many_bytes(files)
@@ -197,20 +199,22 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     # The layers above read and render now, outside the write transaction, and leave their inserts in `writes`.
     arriving = ComplaintArriving(complaint=complaint, step_run=run, receipt_base_url=receipt_base_url)
     emit(arriving)
+    # New rows only, each one INSERT compiled once per process, its values computed now; in the transaction
+    # each fills in the ids the inserts before it gave.
+    writes = []
+    if complaint.complainant is not None and complaint.complainant.pk is None:
+        writes.append(prepare_insert([complaint.complainant]).run)
+    writes += [recording.prepare_save_complaint(complaint), figures.prepare_new_complaint_counted(complaint),
+               prepare_insert([run]).run]
+    if reminders:
+        writes.append(prepare_insert(reminders).run)
+    writes.append(prepare_insert([event]).run)
+    writes.append(lambda: recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data))
+    writes += arriving.writes  # what the receivers prepared (the messages)
+    writes += [prepare(complaint) for prepare in also]
     with transaction.atomic():
-        # New rows only, so each is one INSERT whose SQL is compiled once per process (pengaduan.inserts).
-        if complaint.complainant is not None and complaint.complainant.pk is None:
-            insert_new([complaint.complainant])
-        recording.save_complaint(complaint)
-        figures.complaint_counted(complaint, new=True)
-        insert_new([run])
-        insert_new(reminders)
-        insert_new([event])
-        recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data)
-        for write in arriving.writes:  # what the receivers prepared (the messages), now that the ids exist
+        for write in writes:
             write()
-        for write in also:
-            write(complaint)
     return complaint
 
 

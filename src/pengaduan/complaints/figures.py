@@ -43,7 +43,7 @@ from pengaduan.complaints.figure_models import (
     TimeClassFact,
 )
 from pengaduan.complaints.models import Complaint, DecisionType, Examination, Rating, StepPause, StepRun
-from pengaduan.inserts import insert_new
+from pengaduan.inserts import insert_new, prepare_insert
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -91,9 +91,17 @@ def _seconds(calendar: BusinessCalendar, start: datetime, end: datetime) -> int:
 def _upsert(model, keys: list[str], sums: list[str], rows: dict[tuple, tuple], maxima: Iterable[str] = ()) -> None:
     """Add `rows` ({key tuple: value tuple}) to the rollup table in one statement: a new key is inserted,
     an existing one gets the values added (maxima: the larger kept)."""
+    statement = _upsert_statement(model, keys, sums, rows, maxima)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+
+
+def _upsert_statement(model, keys: list[str], sums: list[str], rows: dict[tuple, tuple],
+                      maxima: Iterable[str] = ()) -> tuple[str, list] | None:
     rows = {key: values for key, values in rows.items() if any(values[:len(sums)])}
     if not rows:
-        return
+        return None
     maxima = list(maxima)
     qn = connection.ops.quote_name
     columns = [model._meta.get_field(name).column for name in keys + sums + maxima]
@@ -104,14 +112,16 @@ def _upsert(model, keys: list[str], sums: list[str], rows: dict[tuple, tuple], m
     marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     sql = (f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES {', '.join([marks] * len(rows))} "
            f"ON CONFLICT ({', '.join(qn(c) for c in columns[:len(keys)])}) DO UPDATE SET {', '.join(updates)}")
-    params = [value for key, values in rows.items() for value in (*key, *values)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, [value for key, values in rows.items() for value in (*key, *values)]
 
 
 def _count_days(unit_id: int, deltas: Counter) -> None:
     """Add `deltas` ({(day, measure, value): n}) to DayCount."""
-    _upsert(DayCount, ["unit", "measure", "day", "value"], ["n"],
+    _upsert(DayCount, *_day_rows(unit_id, deltas))
+
+
+def _day_rows(unit_id: int, deltas: Counter) -> tuple:
+    return (["unit", "measure", "day", "value"], ["n"],
             {(unit_id, measure, day, value): (n,) for (day, measure, value), n in deltas.items() if n})
 
 
@@ -130,10 +140,26 @@ _FIGURE_FIELDS = ("day", "channel", "complaint_type", "category", "subject", "de
 
 def _figure(complaint: Complaint) -> ComplaintFigure:
     return ComplaintFigure(
-        complaint_id=complaint.pk, unit_id=complaint.unit_id, day=day_of(complaint.received_at),
+        complaint=complaint, unit_id=complaint.unit_id, day=day_of(complaint.received_at),
         channel=complaint.channel, complaint_type=complaint.complaint_type, category=complaint.category,
         subject=complaint.subject[:300], decision_type=complaint.decision_type, outcome=complaint.status,
     )
+
+
+def prepare_new_complaint_counted(complaint: Complaint) -> Callable[[], None]:
+    """complaint_counted for a complaint being created, in two halves: its rows computed now (before the write
+    transaction, the complaint not saved yet), written by the function returned, inside the transaction."""
+    figure = _figure(complaint)
+    counts = _upsert_statement(DayCount, *_day_rows(complaint.unit_id, Counter(_received_keys(figure))))
+    insert = prepare_insert([figure])
+
+    def write() -> None:
+        if counts is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(*counts)
+        insert.run()
+
+    return write
 
 
 def complaint_counted(complaint: Complaint, *, new: bool = False) -> None:

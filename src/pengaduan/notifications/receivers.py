@@ -37,7 +37,7 @@ from pengaduan.notifications.services import (
     notify_step_assigned,
     offer_survey,
     prepare_new_complaint_messages,
-    save_prepared_messages,
+    prepare_saving_messages,
 )
 
 
@@ -46,7 +46,7 @@ def prepare_arrival_messages(event: ComplaintArriving) -> None:
     # Rendered now, outside the engine's write transaction; inserted in it, in one statement.
     messages = prepare_new_complaint_messages(complaint=event.complaint, step_run=event.step_run,
                                               receipt_base_url=event.receipt_base_url)
-    event.writes.append(lambda: save_prepared_messages(messages, complaint=event.complaint, step_run=event.step_run))
+    event.writes.append(prepare_saving_messages(messages, complaint=event.complaint, step_run=event.step_run))
 
 
 @on(StepAssigned)

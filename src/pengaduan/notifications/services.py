@@ -16,7 +16,7 @@ workers, or a worker and a request, never send the same row twice. A claimed row
 
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache, partial
@@ -36,7 +36,7 @@ from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
 from pengaduan.complaints.selectors import forward_root
 from pengaduan.documents.issued import issue_receipt
-from pengaduan.inserts import insert_new
+from pengaduan.inserts import prepare_insert
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications import optout
@@ -639,6 +639,8 @@ def alert_overdue_requests(*, now: datetime | None = None) -> int:
 _PENDING_COMPLAINT_URL = "\ue000complaint-url\ue000"
 # An unrecorded complaint is named by its number (Complaint.reference), which only the insert gives it.
 _PENDING_REFERENCE = "\ue000reference\ue000"
+_PENDING_COMPLAINT_ID = "\ue000complaint-id\ue000"  # in deduplication keys and the receipt's attachment
+_PENDING_RUN_ID = "\ue000run-id\ue000"
 
 
 def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
@@ -648,7 +650,7 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
     with `receipt_base_url`, the receipt to the complainant ("complaint_received", as notify_complainant).
 
     Reads (templates, performers) happen here, outside the transaction. Ids, dedupe keys and the
-    complaint's address are filled in by save_prepared_messages.
+    complaint's address are filled in by prepare_saving_messages.
     """
     wanted = ["step_assigned"]
     routing = complainant_routing(complaint) if receipt_base_url is not None else Routing()
@@ -703,31 +705,30 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
             dedupe="complaint_received:{complaint}", reply_to=complaint.unit.email, route_note=routing.note,
             headers=headers, footer=footer,
             # The code is known only now, just issued: the receipt mail is the one place it goes besides the page.
-            attachments=[{"kind": "receipt", "complaint": None, "base_url": base_url, "code": complaint.tracking_code}])
+            attachments=[{"kind": "receipt", "complaint": _PENDING_COMPLAINT_ID, "base_url": base_url,
+                          "code": complaint.tracking_code}])
     return messages
 
 
-def save_prepared_messages(messages: Sequence[OutboxMessage], *, complaint: Complaint,
-                           step_run: StepRun) -> list[OutboxMessage]:
-    """Insert prepare_new_complaint_messages' rows (one statement) now that the complaint and its first step run
-    are saved; inside the action's transaction. Sent after the commit, as `enqueue`."""
+def prepare_saving_messages(messages: Sequence[OutboxMessage], *, complaint: Complaint,
+                            step_run: StepRun) -> Callable[[], list[OutboxMessage]]:
+    """The INSERT of prepare_new_complaint_messages' rows (one statement), its values computed now, before the
+    write transaction; the function returned runs it inside the transaction, once the complaint and its first
+    step run are saved, filling in what only they know (ids, the complaint's address and number). The messages
+    are sent after the commit, as `enqueue`'s."""
     if not messages:
-        return []
-    pending = {_PENDING_COMPLAINT_URL: f"{site_url()}{complaint.get_absolute_url()}",
-               _PENDING_REFERENCE: complaint.reference}
+        return list
     for message in messages:
         message.complaint = complaint
-        medium_data = json.dumps(message.medium_data or {})
-        for placeholder, value in pending.items():
-            message.subject = message.subject.replace(placeholder, value)
-            message.body = message.body.replace(placeholder, value)
-            medium_data = medium_data.replace(placeholder, value)
-        message.medium_data = json.loads(medium_data)
         message.subject = message.subject[:300]
-        message.dedupe_key = message._dedupe_format.format(complaint=complaint.pk, run=step_run.pk)
-        for spec in message.attachments:
-            if spec.get("complaint", 0) is None:
-                spec["complaint"] = complaint.pk
-    insert_new(messages)
-    _deliver_after_commit(messages)
-    return list(messages)
+        message.dedupe_key = message._dedupe_format.format(complaint=_PENDING_COMPLAINT_ID, run=_PENDING_RUN_ID)
+    insert = prepare_insert(messages)
+
+    def write() -> list[OutboxMessage]:
+        insert.run(texts={_PENDING_COMPLAINT_URL: f"{site_url()}{complaint.get_absolute_url()}",
+                          _PENDING_REFERENCE: str(complaint.reference), _PENDING_COMPLAINT_ID: complaint.pk,
+                          _PENDING_RUN_ID: step_run.pk})
+        _deliver_after_commit(messages)
+        return list(messages)
+
+    return write

@@ -7,11 +7,13 @@
 * A session saved a moment ago with the same key and data is not written again when the response goes out:
   the portal saves a new complaint's session inside the complaint's own write transaction (one write lock per
   POST on SQLite), and the session middleware's save at the end of the request then has nothing to write.
+* `prepare_create` encodes a new session before that transaction, so that only its INSERT runs inside.
 
 Everything else (expiry, the cookie, cycle_key on login and after a tracking code, flush on logout) is Django's.
 """
 
 import copy
+from collections.abc import Callable
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
@@ -41,18 +43,41 @@ class SessionStore(db.SessionStore):
         transaction (the portal's complaint) costs two more statements while the write lock is held."""
         obj = self.create_model_instance(self._get_session(no_load=True))
         connection = connections[router.db_for_write(self.model, instance=obj)]
+        if not self._insert_row(connection, obj.session_key, obj.session_data,
+                                connection.ops.adapt_datetimefield_value(obj.expire_date)):
+            raise CreateError
+
+    def prepare_create(self) -> Callable[[], None]:
+        """The row of this new session (it has no key yet) with its data encoded now: the function returned
+        inserts it under a new key, inside the caller's transaction. Until it has run the session has no key,
+        and the session middleware saves it as usual."""
+        data = self.encode(self._get_session(no_load=True))
+        connection = connections[router.db_for_write(self.model)]
+        expiry = connection.ops.adapt_datetimefield_value(self.get_expiry_date())
+        written = copy.deepcopy(self._session)
+
+        def insert() -> None:
+            key = self._get_new_session_key()
+            while not self._insert_row(connection, key, data, expiry):
+                key = self._get_new_session_key()
+            self._session_key = key
+            self._written = (key, written)
+
+        return insert
+
+    def _insert_row(self, connection, key: str, data: str, expiry) -> bool:
+        """False when the key is taken."""
         meta = self.model._meta
         quote = connection.ops.quote_name
-        key, data, expiry = (quote(meta.get_field(name).column) for name in ("session_key", "session_data",
-                                                                              "expire_date"))
+        key_column, data_column, expiry_column = (quote(meta.get_field(name).column)
+                                                  for name in ("session_key", "session_data", "expire_date"))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({key}, {data}, {expiry}) VALUES (%s, %s, %s) "
-                f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}",
-                [obj.session_key, obj.session_data, connection.ops.adapt_datetimefield_value(obj.expire_date)],
+                f"INSERT INTO {quote(meta.db_table)} ({key_column}, {data_column}, {expiry_column}) "
+                f"VALUES (%s, %s, %s) ON CONFLICT ({key_column}) DO NOTHING RETURNING {key_column}",
+                [key, data, expiry],
             )
-            if cursor.fetchone() is None:
-                raise CreateError
+            return cursor.fetchone() is not None
 
     def delete(self, session_key=None):
         super().delete(session_key)

@@ -16,6 +16,10 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 class Transaction:
     statements: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Where the time went: each statement's own execution, and the COMMIT (or ROLLBACK); the rest of
+    # `seconds` is Python between them.
+    statement_seconds: list[float] = field(default_factory=list)
+    end_seconds: float = 0.0
 
     @property
     def writes(self) -> int:
@@ -50,6 +54,7 @@ class WriteTrace:
         finally:
             if self._open is not None:
                 self._open.statements.append(sql)
+                self._open.statement_seconds.append(time.perf_counter() - started)
             elif sql.lstrip().upper().startswith(WRITES):
                 self.autocommit_writes.append((sql, time.perf_counter() - started))
 
@@ -59,10 +64,12 @@ class WriteTrace:
 
     def _end(self, method):
         def wrapped(*args, **kwargs):
+            ending = time.perf_counter()
             try:
                 return method(*args, **kwargs)
             finally:
                 if self._open is not None:
+                    self._open.end_seconds = time.perf_counter() - ending
                     self._open.seconds = time.perf_counter() - self._started
                     self.transactions.append(self._open)
                     self._open = None

@@ -70,6 +70,12 @@ def _remember(request, code_hash: str) -> None:
     request.session[SESSION_KEY] = code_hash
 
 
+def _remember_issued(request, complaint: Complaint) -> None:
+    """This browser follows the complaint it has just sent, and sees its plain code once (the receipt)."""
+    _remember(request, complaint.tracking_code_hash)
+    request.session[ISSUED_KEY] = {"code_hash": complaint.tracking_code_hash, "code": complaint.tracking_code}
+
+
 def _tracked(request) -> Complaint:
     code_hash = request.session.get(SESSION_KEY)
     complaint = (Complaint.objects.select_related("unit", "sop").filter(tracking_code_hash=code_hash).first()
@@ -83,7 +89,7 @@ def _just_issued(request, *, required: bool = True) -> Complaint:
     """The tracked complaint, with its plain code when this browser has just submitted it (known only then)."""
     complaint = _tracked(request)
     issued = request.session.get(ISSUED_KEY) or {}
-    if issued.get("complaint") == complaint.pk:
+    if issued.get("code_hash") == complaint.tracking_code_hash:
         complaint.tracking_code = issued["code"]
     elif required:
         raise Http404
@@ -164,10 +170,22 @@ def complain(request):
             unit = form.cleaned_data.get("unit") or triage
 
             def counted_and_remembered(complaint):
-                throttle.count(throttle.SUBMIT, address)  # one too many (a race): the complaint rolls back
-                _remember(request, complaint.tracking_code_hash)
-                request.session[ISSUED_KEY] = {"complaint": complaint.pk, "code": complaint.tracking_code}
-                request.session.save()  # the session middleware finds nothing left to write
+                """Before the write transaction: the attempt counter's statement and the session, encoded now;
+                the function returned writes both in the complaint's transaction."""
+                count = throttle.prepare_count(throttle.SUBMIT, address)  # one too many (a race): rolls back
+                if request.session.session_key is None:  # the usual case: a new session
+                    _remember_issued(request, complaint)
+                    save_session = request.session.prepare_create()
+                else:  # a browser with a session already: its key is cycled (_remember), in the transaction
+                    def save_session():
+                        _remember_issued(request, complaint)
+                        request.session.save()
+
+                def write():
+                    count()
+                    save_session()  # the session middleware then finds nothing left to write
+
+                return write
 
             try:
                 # The receipt e-mail is queued in the complaint's own transaction.
@@ -175,6 +193,8 @@ def complain(request):
                                                      receipt_base_url=request.build_absolute_uri("/"),
                                                      also=[counted_and_remembered])
             except throttle.LimitReached:
+                if request.session.session_key is None:
+                    request.session.clear()  # what counted_and_remembered put in a new session: nothing to follow
                 return _too_many(request, _("complaints"))
             except StepInputInvalid as refused:
                 if not throttle.hit(throttle.SUBMIT, address):

@@ -3,6 +3,7 @@
 The counter lives in the database so that limits hold across several app servers and restarts.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -80,24 +81,39 @@ def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     A single upsert, so it costs one round trip and concurrent attempts are each counted exactly once
     (the database serialises them on the counter's row).
     """
+    return _prepared_hit(limit, who, now=now)()
+
+
+def _prepared_hit(limit: Limit, who: str, *, now: datetime | None = None) -> Callable[[], bool]:
     now = now or timezone.now()
     connection = connections[router.db_for_write(ThrottleCounter)]
-    start = connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))
-    with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(connection), [_key(limit, who), start])
-        (hits,) = cursor.fetchone()
-    return hits <= limit.hits
+    sql, params = _upsert_sql(connection), [_key(limit, who),
+                                            connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))]
+
+    def run() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            (hits,) = cursor.fetchone()
+        return hits <= limit.hits
+
+    return run
 
 
 class LimitReached(Exception):
-    """Raised by `count` inside a transaction when the attempt is one too many: the transaction rolls back."""
+    """Raised by `prepare_count`'s function inside a transaction when the attempt is one too many: the transaction rolls back."""
 
 
-def count(limit: Limit, who: str) -> None:
-    """`hit` for an attempt counted inside the transaction of what it does (the portal's complaint): raises
-    LimitReached, so that nothing of a refused attempt is kept."""
-    if not hit(limit, who):
-        raise LimitReached(limit.name)
+def prepare_count(limit: Limit, who: str) -> Callable[[], None]:
+    """`hit` for an attempt counted inside the transaction of what it does (the portal's complaint), its
+    statement made now: the function returned counts, and raises LimitReached when the attempt is one too many,
+    so that nothing of a refused attempt is kept."""
+    counted = _prepared_hit(limit, who)
+
+    def run() -> None:
+        if not counted():
+            raise LimitReached(limit.name)
+
+    return run
 
 
 def forget_old(*, now: datetime | None = None, older_than: timedelta = timedelta(days=1)) -> int:

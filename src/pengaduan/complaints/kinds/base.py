@@ -1,6 +1,7 @@
 """What every step kind provides: the form that validates its inputs and what completing it does."""
 
 import copy
+from collections.abc import Callable
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -201,6 +202,11 @@ class StepKind:
     def save_complaint(self, complaint: Complaint) -> None:
         """A kind that records the complaint: save what `fill_complaint` prepared."""
         complaint.save()
+
+    def prepare_save_complaint(self, complaint: Complaint) -> Callable[[], None]:
+        """`save_complaint` for a new complaint in two halves: what can be computed now (before the write
+        transaction), and the function that writes it, called inside the transaction."""
+        return lambda: self.save_complaint(complaint)
 
     def sop_kind(self) -> SopKind:
         return SopKind(name=self.name, order=self.order, first=self.records_complaint,

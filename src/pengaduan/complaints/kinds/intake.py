@@ -1,6 +1,7 @@
 """Step kind `intake`: receive a complaint and record it in the Buku Pengaduan."""
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django import forms
@@ -25,7 +26,7 @@ from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.public_forms import clean_notify_by, notify_by_field
 from pengaduan.complaints.register import register_allocate
-from pengaduan.inserts import insert_new
+from pengaduan.inserts import insert_new, prepare_insert
 from pengaduan.phones import normalise_email, normalise_phone, normalised_or_as_given
 
 MAX_EVIDENCE_FILES = MAX_FILES_PER_UPLOAD
@@ -234,6 +235,15 @@ def save_complaint(complaint: Complaint) -> None:
         raise lapor_id_taken_error(complaint) or _lapor_error(complaint.lapor_id, None) from integrity
 
 
+def prepare_save_complaint(complaint: Complaint) -> Callable[[], None]:
+    """save_complaint for a new complaint: the INSERT's values computed now, outside the write transaction. A LAPOR!
+    ID is checked (a read, and its clash turned into a form error) inside the transaction, by save_complaint."""
+    if complaint.lapor_id or not complaint._state.adding or complaint.pk is not None \
+            or getattr(complaint, "_orphaned_complainant", None) is not None:
+        return lambda: save_complaint(complaint)
+    return prepare_insert([complaint]).run
+
+
 def _save(complaint: Complaint) -> None:
     if complaint._state.adding and complaint.pk is None:
         insert_new([complaint])  # one INSERT compiled once per process (pengaduan.inserts)
@@ -288,6 +298,9 @@ class Intake(StepKind):
 
     def save_complaint(self, complaint: Complaint) -> None:
         save_complaint(complaint)
+
+    def prepare_save_complaint(self, complaint: Complaint) -> Callable[[], None]:
+        return prepare_save_complaint(complaint)
 
     def apply(self, ctx: StepContext, cleaned: dict) -> None:
         complaint = ctx.complaint
