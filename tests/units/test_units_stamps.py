@@ -129,3 +129,33 @@ def test_an_officer_made_a_superior_of_the_unit_sees_the_team_at_once(unit):
     unit.save()
     jfu = get_user_model().objects.get(pk=jfu.pk)  # a new request: the user's roles are read again
     assert team_units(jfu) == [unit.pk]
+
+
+def fresh(user):
+    """The user as the next request loads it (no permission cache of its own)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_it_keeps_a_users_permissions_and_sees_every_change_of_them(unit):
+    from django.contrib.auth.models import Group, Permission
+
+    user = make_user("pengawas")
+    oversee = Permission.objects.get(codename="oversee_units")
+    assert not fresh(user).has_perm("units.oversee_units")
+    fresh(user).has_perm("units.oversee_units")
+    with CaptureQueriesContext(connection) as queries:
+        assert not fresh(user).has_perm("units.oversee_units")
+    assert not [q for q in queries if "auth_permission" in q["sql"]]  # kept: no permission query
+    user.user_permissions.add(oversee)
+    assert fresh(user).has_perm("units.oversee_units")
+    user.user_permissions.remove(oversee)
+    assert not fresh(user).has_perm("units.oversee_units")
+    group = Group.objects.create(name="Inspektorat Provinsi")
+    user.groups.add(group)
+    assert not fresh(user).has_perm("units.oversee_units")
+    group.permissions.add(oversee)  # a change of the group, not of the user
+    assert fresh(user).has_perm("units.oversee_units")
+    Group.permissions.through.objects.filter(group=group).delete()  # another app server, without a signal
+    assert fresh(user).has_perm("units.oversee_units")  # until its stamp changes
+    changed_elsewhere(stamps.PERMISSIONS)
+    assert not fresh(user).has_perm("units.oversee_units")

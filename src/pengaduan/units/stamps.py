@@ -29,7 +29,8 @@ ROLES = "roles"
 SOP = "sop"
 CALENDAR = "calendar"
 TEMPLATES = "templates"
-ALL = (UNITS, ROLES, SOP, CALENDAR, TEMPLATES)
+PERMISSIONS = "permissions"  # Django's permissions and groups, and who holds them
+ALL = (UNITS, ROLES, SOP, CALENDAR, TEMPLATES, PERMISSIONS)
 
 _local = threading.local()
 _caches: list["StampedCache"] = []
@@ -111,11 +112,17 @@ def _user_saved(update_fields=None, **kwargs) -> None:
         bump(ROLES)
 
 
+def _permissions_changed(action: str = "", **kwargs) -> None:
+    if action.startswith("post_"):
+        bump(PERMISSIONS)
+
+
 def connect() -> None:
     """Wire the stamps to the request cycle and to the rows of this layer (UnitsConfig.ready); the layers above
     connect their own rows (sop, workcalendar, notifications)."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from pengaduan.units.models import Membership, Unit
 
@@ -128,3 +135,9 @@ def connect() -> None:
     user = get_user_model()
     post_save.connect(_user_saved, sender=user, dispatch_uid="stamps_save_user")
     post_delete.connect(bumper(ROLES), sender=user, weak=False, dispatch_uid="stamps_delete_user")
+    for model in (Group, Permission):
+        post_save.connect(bumper(PERMISSIONS), sender=model, weak=False, dispatch_uid=f"stamps_save_{model.__name__}")
+        post_delete.connect(bumper(PERMISSIONS), sender=model, weak=False,
+                            dispatch_uid=f"stamps_delete_{model.__name__}")
+    for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_permissions_changed, sender=through, dispatch_uid=f"stamps_m2m_{through.__name__}")
