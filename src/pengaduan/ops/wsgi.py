@@ -12,6 +12,7 @@ import os
 import socket
 from datetime import date
 
+from pengaduan.ops import walcheckpoint
 from pengaduan.wsgi import application as django_application
 
 
@@ -73,4 +74,5 @@ def warm_up() -> None:
 
 
 application = ClientAddressFromProxy(django_application, trusted_proxies())
+walcheckpoint.enable()
 warm_up()
