@@ -6,6 +6,7 @@ from django.core import mail
 from pengaduan.complaints.engine import complaint_record, information_request
 from pengaduan.complaints.models import Complaint
 from pengaduan.notifications import optout
+from pengaduan.notifications.media.base import Undeliverable
 from pengaduan.notifications.media.sms import Sms
 from pengaduan.notifications.media.whatsapp import WhatsApp
 from pengaduan.notifications.models import OptOut, OutboxMessage
@@ -141,3 +142,56 @@ def test_an_erased_identity_takes_the_unsubscribe_link_too(unit, jfu):
     erase_complainant_messages(complaint=complaint)
     assert all(message.headers == {} and message.route_note == "" for message in
                OutboxMessage.objects.filter(complaint=complaint, template_key__startswith="complaint_"))
+
+
+# -- a message that did not reach the complainant goes again on another medium ------------------------------------
+
+def not_on_whatsapp(self, message, attachments=()):
+    raise Undeliverable("131026: the number is not on WhatsApp")
+
+
+def test_a_whatsapp_message_given_up_goes_again_by_email_with_its_text_and_receipt(unit, jfu, monkeypatch):
+    monkeypatch.setattr(WhatsApp, "is_configured", lambda self: True)
+    monkeypatch.setattr(WhatsApp, "send", not_on_whatsapp)
+    complaint = record(unit, jfu, notify_by="whatsapp")
+    first = recorded_message(complaint)
+    send_due()
+    first.refresh_from_db()
+    assert first.status == OutboxMessage.Status.FAILED
+    again = OutboxMessage.objects.get(complaint=complaint, template_key="complaint_recorded", medium="email")
+    assert again.address == "siti@example.org" and again.subject == first.subject
+    assert again.body.startswith(first.body.rstrip("\n")) and "Unsubscribe" in again.body + str(again.headers)
+    assert again.attachments == first.attachments and again.attachments[0]["kind"] == "receipt"
+    assert "WhatsApp" in again.route_note and "131026" in again.route_note
+    send_due()
+    assert any(m.to == ["siti@example.org"] and m.attachments for m in mail.outbox)  # sent, receipt attached
+    send_due()  # given up once: queued again once
+    assert OutboxMessage.objects.filter(complaint=complaint, template_key="complaint_recorded").count() == 2
+
+
+def test_after_whatsapp_an_sms_then_email_when_the_provider_reports_them_failed(unit, jfu, monkeypatch):
+    from pengaduan.notifications.messaging import delivery_report
+
+    monkeypatch.setattr(WhatsApp, "is_configured", lambda self: True)
+    monkeypatch.setattr(Sms, "is_configured", lambda self: True)
+    complaint = record(unit, jfu, notify_by="whatsapp")
+    first = recorded_message(complaint)
+    OutboxMessage.objects.filter(pk=first.pk).update(status="sent", sent_at=first.created_at, external_id="wamid.1")
+    delivery_report(medium="whatsapp", external_id="wamid.1", status="failed", error="131049")
+    delivery_report(medium="whatsapp", external_id="wamid.1", status="failed", error="131049")  # told twice
+    sms = OutboxMessage.objects.get(complaint=complaint, template_key="complaint_recorded", medium="sms")
+    assert sms.address == "+6281234567890" and sms.segments >= 1 and "131049" in sms.route_note
+    OutboxMessage.objects.filter(pk=sms.pk).update(status="sent", sent_at=sms.created_at, external_id="pgd-9")
+    delivery_report(medium="sms", external_id="pgd-9", status="failed", error="RESULT_ERROR")
+    media_tried = list(OutboxMessage.objects.filter(complaint=complaint, template_key="complaint_recorded")
+                       .order_by("pk").values_list("medium", flat=True))
+    assert media_tried == ["whatsapp", "sms", "email"]
+
+
+def test_nothing_goes_again_without_another_way_to_reach_the_complainant(unit, jfu, monkeypatch):
+    monkeypatch.setattr(WhatsApp, "is_configured", lambda self: True)
+    monkeypatch.setattr(WhatsApp, "send", not_on_whatsapp)
+    complaint = record(unit, jfu, notify_by="whatsapp", complainant_email="")
+    send_due()
+    assert recorded_message(complaint).status == OutboxMessage.Status.FAILED
+    assert OutboxMessage.objects.filter(complaint=complaint, template_key="complaint_recorded").count() == 1

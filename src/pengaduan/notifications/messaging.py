@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from pengaduan.notifications.models import Delivery, MessagingNumber, OutboxMessage
+from pengaduan.notifications.services import fall_back
 from pengaduan.units.models import Unit
 from pengaduan.units.selectors import portal_unit
 
@@ -68,10 +69,12 @@ def delivery_report(*, medium: str, external_id: str, status: str, error: str = 
     if status == Delivery.FAILED:
         changes["last_error"] = (error or "failed")[:2000]
     # Conditional on the report it replaces, so two reports racing each other keep the furthest one.
-    OutboxMessage.objects.filter(pk=message.pk, delivery=message.delivery).update(**changes)
+    changed = OutboxMessage.objects.filter(pk=message.pk, delivery=message.delivery).update(**changes)
     message.refresh_from_db()
     if status == Delivery.FAILED:
         logger.warning("%s message %s to %s was not delivered: %s", medium, message.pk, message.address, error)
+        if changed:  # this report was the one that said so: the complainant is tried on another medium
+            fall_back(message, reason=error)
     return message
 
 

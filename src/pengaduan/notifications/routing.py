@@ -19,6 +19,8 @@ from pengaduan.notifications.optout import opted_out
 from pengaduan.typesetting import format_datetime_id
 
 FALLBACK = "email"
+# A message not delivered goes again by the next of these the complainant can be reached on (delivery_fallback).
+AFTER_FAILURE = {"whatsapp": ("sms", FALLBACK), "sms": (FALLBACK,)}
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,30 @@ def complainant_route(complaint: Complaint) -> tuple[str, str] | None:
     """(medium code, address) to tell the complainant by; None when nothing is sent (anonymous, the tracking page
     chosen, no usable address, opted out)."""
     return complainant_routing(complaint).route
+
+
+def delivery_fallback(complaint: Complaint, *, failed: str, address: str) -> Routing:
+    """How to reach the complainant of `complaint` when a message to them on medium `failed` (at `address`) was not
+    delivered: the next medium of AFTER_FAILURE that this server sends on, for which they left an address and have
+    not opted out; empty when there is none, or when `address` is not theirs (an officer's message)."""
+    person = complaint.complainant
+    if complaint.is_anonymous or person is None or failed not in AFTER_FAILURE:
+        return Routing(note=_("no other way to reach the complainant"))
+    if _usable(failed, person)[0] != address and _normalised(failed, person) != address:
+        return Routing(note=_("not a message to the complainant"))
+    notes = []
+    for code in AFTER_FAILURE[failed]:
+        found, why_not, _stopped = _usable(code, person)
+        if found:
+            return Routing(medium=code, address=found)
+        notes.append(why_not)
+    return Routing(note="; ".join(notes))
+
+
+def _normalised(code: str, person) -> str:
+    # Their address on a medium that is no longer set up (or that they opted out of since): still theirs.
+    medium = media.get(code)
+    try:
+        return medium.normalise((getattr(person, medium.complainant_field, "") or "").strip()) if medium else ""
+    except ValidationError:
+        return ""

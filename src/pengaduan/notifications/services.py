@@ -40,7 +40,7 @@ from pengaduan.inserts import prepare_insert
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications import optout
-from pengaduan.notifications.routing import Routing, complainant_routing
+from pengaduan.notifications.routing import Routing, complainant_routing, delivery_fallback
 from pengaduan.redact import scrub_text
 from pengaduan.skm import services as skm
 from pengaduan.typesetting import format_datetime_id
@@ -222,11 +222,46 @@ def _failed(message: OutboxMessage, error: BaseException, *, now: datetime) -> s
         next_attempt_at = now + timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
     logger.warning("Could not send outbox message %s (%s) by %s to %s, attempt %s: %s",
                    message.pk, message.template_key, message.medium, message.address, attempts, error)
-    OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+    given_up = OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=status, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
         next_attempt_at=next_attempt_at,
-    )
+    ) and status == Status.FAILED
+    if given_up:
+        fall_back(message, reason=str(error))
     return status
+
+
+def fall_back(message: OutboxMessage, *, reason: str) -> OutboxMessage | None:
+    """A message to a complainant that did not reach them (given up by the outbox, or reported failed by the
+    provider) is queued again on the next medium they can be reached on (routing.delivery_fallback: after
+    WhatsApp an SMS, then e-mail): the same subject and text, with what the new medium adds (an e-mail's
+    unsubscribe line and headers; the receipt is attached to an e-mail). Once per message and medium; its note
+    says why. Sent by the next `pengaduan outbox send`, not within the batch that failed."""
+    complaint = message.complaint
+    if complaint is None or message.status == Status.SKIPPED:
+        return None
+    routing = delivery_fallback(complaint, failed=message.medium, address=message.address)
+    if routing.route is None:
+        logger.info("Outbox message %s was not delivered and has no other way to go: %s", message.pk, routing.note)
+        return None
+    medium, address = routing.route
+    template = message_template(message.template_key)
+    headers, footer = _unsubscribe(medium, address, base_url=site_url())
+    body = message.body.rstrip("\n") + "\n" + footer
+    note = _("instead of %(medium)s, not delivered: %(why)s") % {"medium": media.label(message.medium),
+                                                                  "why": reason or _("failed")}
+    try:
+        extra = media.get(medium).prepare(template=template, context={}, subject=message.subject, body=body,
+                                          render=_render) if template is not None else {}
+        with transaction.atomic():
+            return OutboxMessage.objects.create(
+                template_key=message.template_key, medium=medium, address=address, reply_to=message.reply_to,
+                subject=message.subject, body=body, attachments=list(message.attachments or []), complaint=complaint,
+                dedupe_key=f"{message.dedupe_key or f'message:{message.pk}'}:{medium}"[:100], route_note=note[:300],
+                headers=headers, **extra,
+            )
+    except IntegrityError:  # already queued again (the report came twice, or raced the outbox)
+        return None
 
 
 def _send(messages: Sequence[OutboxMessage], *, now: datetime) -> dict[str, int]:
