@@ -87,8 +87,8 @@ def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
 def _prepared_hit(limit: Limit, who: str, *, now: datetime | None = None) -> Callable[[], bool]:
     now = now or timezone.now()
     connection = connections[router.db_for_write(ThrottleCounter)]
-    sql, params = _upsert_sql(connection), [_key(limit, who),
-                                            connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))]
+    sql = _upsert_sql(connection)
+    params = [_key(limit, who), connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))]
 
     def run() -> bool:
         with connection.cursor() as cursor:
@@ -100,7 +100,8 @@ def _prepared_hit(limit: Limit, who: str, *, now: datetime | None = None) -> Cal
 
 
 class LimitReached(Exception):
-    """Raised by `prepare_count`'s function inside a transaction when the attempt is one too many: the transaction rolls back."""
+    """Raised by `prepare_count`'s function inside a transaction when the attempt is one too many: the
+    transaction rolls back."""
 
 
 def prepare_count(limit: Limit, who: str) -> Callable[[], None]:
