@@ -144,6 +144,14 @@ def test_it_renders_the_step_message_the_same_as_before(unit, jfu_with_mail):
 
 
 @pytest.mark.django_db
+def test_it_names_a_complaint_not_recorded_yet_by_its_number_in_the_officers_message(unit, jfu_with_mail):
+    complaint = complaint_receive(unit=unit, data=intake_data(channel="web"))
+    assigned = OutboxMessage.objects.get(template_key="step_assigned")
+    assert f"Pengaduan no. {complaint.pk} " in assigned.subject + assigned.body
+    assert "Pengaduan pengaduan" not in assigned.subject + assigned.body
+
+
+@pytest.mark.django_db
 def test_it_stores_the_complaint_when_a_message_template_is_broken(unit, jfu_with_mail):
     MessageTemplate.objects.filter(key="step_assigned").update(body="{% if %}")
     complaint = complaint_receive(unit=unit, data=intake_data(channel="web"), receipt_base_url="http://x/")

@@ -353,7 +353,9 @@ def retry_now(*, messages: QuerySet[OutboxMessage], now: datetime | None = None)
 # --- who is told what ---------------------------------------------------------------------------
 
 def _reference(complaint: Complaint) -> str:
-    return complaint.reference
+    # The templates say "Pengaduan {{ reference }}": a complaint not recorded yet is "no. 31" there, not the
+    # "pengaduan no. 31" of the workdesk's lists.
+    return complaint.register_number or _("no. %(pk)s") % {"pk": complaint.pk}
 
 
 def _complainant_context(complaint: Complaint, *, base_url: str) -> dict[str, Any]:
@@ -672,7 +674,7 @@ def alert_overdue_requests(*, now: datetime | None = None) -> int:
 
 # Stands for what only the insert knows (the complaint's address); replaced when the rows are saved.
 _PENDING_COMPLAINT_URL = "\ue000complaint-url\ue000"
-# An unrecorded complaint is named by its number (Complaint.reference), which only the insert gives it.
+# An unrecorded complaint is named by its number (_reference), which only the insert gives it.
 _PENDING_REFERENCE = "\ue000reference\ue000"
 _PENDING_COMPLAINT_ID = "\ue000complaint-id\ue000"  # in deduplication keys and the receipt's attachment
 _PENDING_RUN_ID = "\ue000run-id\ue000"
@@ -761,7 +763,7 @@ def prepare_saving_messages(messages: Sequence[OutboxMessage], *, complaint: Com
 
     def write() -> list[OutboxMessage]:
         insert.run(texts={_PENDING_COMPLAINT_URL: f"{site_url()}{complaint.get_absolute_url()}",
-                          _PENDING_REFERENCE: str(complaint.reference), _PENDING_COMPLAINT_ID: complaint.pk,
+                          _PENDING_REFERENCE: _reference(complaint), _PENDING_COMPLAINT_ID: complaint.pk,
                           _PENDING_RUN_ID: step_run.pk})
         _deliver_after_commit(messages)
         return list(messages)
