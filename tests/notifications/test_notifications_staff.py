@@ -132,3 +132,20 @@ def test_it_tells_a_role_with_a_given_context(unit, officers):
                            context={"reference": "0001/PGD/INSP/2026", "step_number": 5})
     assert [message.subject for message in messages] == ["Pengaduan 0001/PGD/INSP/2026 menunggu langkah 5"]
     assert messages[0].complaint is None
+
+
+@pytest.mark.django_db
+def test_the_templates_help_says_what_reference_is_before_recording():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from pengaduan.notifications.models import MessageTemplate
+
+    MessageTemplate.objects.all().delete()  # as a new install: the seeded templates, then the later migrations
+    import_module("pengaduan.notifications.migrations.0002_default_message_templates").seed(apps, None)
+    import_module("pengaduan.notifications.migrations.0014_reference_help").forwards(apps, None)
+    helps = list(MessageTemplate.objects.filter(description__contains="{{ reference }}")
+                 .values_list("description", flat=True))
+    assert helps and not [text for text in helps if "kode lacak bila belum dicatat" in text]
+    assert any("no. 31" in text for text in helps)
