@@ -1,5 +1,6 @@
 """`{% field_row %}` (templates/workdesk/_field.html) writes each field exactly as the template it replaced did:
-label, required mark, checkbox layout, help text and errors, for the workdesk's and the portal's forms."""
+label, required mark, checkbox layout, help text and errors, for the workdesk's and the portal's forms; a field
+of radio buttons or checkboxes as a fieldset named by its legend."""
 
 import pytest
 from django import forms
@@ -11,8 +12,14 @@ from pengaduan.portal.forms import PublicComplaintForm, VerifyForm
 
 pytestmark = pytest.mark.django_db
 
-# templates/workdesk/_field.html before it became the tag: the reference the tag's markup must equal.
-TEMPLATE_BEFORE = """{% load i18n %}<div class="field{% if field.errors %} has-error{% endif %}{% if field.field.widget.input_type == 'checkbox' %} check{% endif %}">
+# templates/workdesk/_field.html before it became the tag: the reference the tag's markup must equal; with the
+# fieldset of a choice of radio buttons or checkboxes, added since.
+TEMPLATE_BEFORE = """{% load i18n %}{% if field.field.widget.option_template_name and field.field.widget.input_type in "radio checkbox" %}<fieldset class="field group{% if field.errors %} has-error{% endif %}">
+  <legend>{{ field.label }}{% if field.field.required %} <span class="req" aria-hidden="true">*</span>{% endif %}</legend>
+  {{ field }}
+  {% if field.help_text %}<small class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</small>{% endif %}
+  {% if field.errors %}<div id="{{ field.auto_id }}_error">{% for error in field.errors %}<p class="error">{{ error }}</p>{% endfor %}</div>{% endif %}
+</fieldset>{% else %}<div class="field{% if field.errors %} has-error{% endif %}{% if field.field.widget.input_type == 'checkbox' %} check{% endif %}">
   {% if field.field.widget.input_type == "checkbox" %}
     {{ field }} <label for="{{ field.id_for_label }}">{{ field.label }}{% if field.field.required %} <span class="req" aria-hidden="true">*</span>{% endif %}</label>
   {% else %}
@@ -21,7 +28,7 @@ TEMPLATE_BEFORE = """{% load i18n %}<div class="field{% if field.errors %} has-e
   {% endif %}
   {% if field.help_text %}<small class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</small>{% endif %}
   {% if field.errors %}<div id="{{ field.auto_id }}_error">{% for error in field.errors %}<p class="error">{{ error }}</p>{% endfor %}</div>{% endif %}
-</div>
+</div>{% endif %}
 """  # noqa: E501
 
 
@@ -29,6 +36,8 @@ class Tricky(forms.Form):
     name = forms.CharField(label="Nama <b>&</b>", help_text="Tulis \"lengkap\" & <jelas>")
     agree = forms.BooleanField(label="Setuju", required=True)
     note = forms.CharField(required=False, widget=forms.Textarea)
+    roles = forms.MultipleChoiceField(label="Peran", choices=[("a", "A"), ("b", "B")],
+                                      widget=forms.CheckboxSelectMultiple)
 
     def clean(self):
         raise forms.ValidationError("Ada <salah> & keliru")
@@ -60,3 +69,12 @@ def test_it_writes_every_field_as_the_template_did(unit, staff):
             assert now.render({"field": field}) == before.render(Context({"field": field})), field.name
             compared += 1
     assert compared > 40
+
+
+def test_a_choice_of_checkboxes_or_radio_buttons_is_a_fieldset_named_by_its_legend():
+    now = engines["django"].get_template("workdesk/_field.html")
+    markup = now.render({"field": Tricky({"roles": ["a"]})["roles"]})
+    assert markup.startswith('<fieldset class="field group') and "<legend>Peran" in markup
+    assert 'for=""' not in markup and 'for="id_roles_0"' in markup
+    single = now.render({"field": Tricky()["agree"]})
+    assert single.startswith('<div class="field check">')  # one checkbox keeps its label beside it
