@@ -159,6 +159,8 @@ def test_an_administrator_brings_a_kecamatan_on_board_and_its_officer_records_a_
         page.check(f"input[name=roles][value={role}]")
     page.click("form button.primary")
     page.wait_for_selector(".msg-success")
+    visit(page, screenshots, "07b-officer-invited")  # the waiting invitation, and its button to send it again
+    assert page.is_visible("text=Kirim lagi")
     page.click("text=Daftar periksa penyiapan unit")
     page.wait_for_url(f"{base}/kerja/unit/SDM/")
     visit(page, screenshots, "08-checklist-invited")

@@ -326,3 +326,40 @@ def test_editing_a_unit_keeps_its_code(client, kecamatan, admin_user):
     assert response.status_code == 302
     kecamatan.refresh_from_db()
     assert (kecamatan.code, kecamatan.name, kecamatan.address) == ("KWA", "Kecamatan Watu Angin Baru", "Jl. Baru 2")
+
+
+def test_an_invitation_is_sent_again_with_a_new_link_and_the_old_one_stops(client, kecamatan, draft, admin_user):
+    unit_sop_load(unit=kecamatan, text=draft, source_name="kwa.toml")
+    client.force_login(admin_user)
+    officers = reverse("workdesk:onboarding_officers", args=["KWA"])
+    client.post(officers, {"email": "rina@example.org", "name": "Rina", "roles": ["petugas_loket"]})
+    invitation = Invitation.objects.get()
+    _expire(invitation)
+    assert "Kirim lagi" in client.get(officers).content.decode()
+    response = client.post(reverse("workdesk:onboarding_invite_again", args=["KWA", invitation.pk]), follow=True)
+    assert "dengan tautan baru" in response.content.decode()
+    first, again = OutboxMessage.objects.filter(template_key="officer_invitation").order_by("pk")
+    links = [next(word for word in message.body.split() if "/kerja/undangan/" in word) for message in (first, again)]
+    old, new = (link[link.index("/kerja/"):] for link in links)
+    invitation.refresh_from_db()
+    assert old != new and invitation.expires_at > timezone.now() + timedelta(days=6)
+    client.logout()
+    assert client.get(old).status_code == 404  # the link of the first mail no longer works (an unknown link)
+    assert client.post(new, {"username": "rina.kwa", "password1": STRONG, "password2": STRONG}).status_code == 302
+
+    client.force_login(admin_user)
+    refused = client.post(reverse("workdesk:onboarding_invite_again", args=["KWA", invitation.pk]), follow=True)
+    assert "sudah diterima" in refused.content.decode()
+    assert OutboxMessage.objects.filter(template_key="officer_invitation").count() == 2
+    assert "Kirim lagi" not in client.get(officers).content.decode()
+
+
+def test_only_an_onboarding_admin_sends_an_invitation_again_and_only_by_post(client, kecamatan):
+    invitation, _token = invitation_create(unit=kecamatan, email="rina@example.org", roles=["camat"])
+    url = reverse("workdesk:onboarding_invite_again", args=["KWA", invitation.pk])
+    client.force_login(make_user("officer", unit=kecamatan, roles=("camat",)))
+    assert client.post(url).status_code == 403
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD))
+    assert client.get(url).status_code == 405
+    assert client.post(reverse("workdesk:onboarding_invite_again", args=["OTHER", invitation.pk])).status_code == 404
+    assert not OutboxMessage.objects.exists()

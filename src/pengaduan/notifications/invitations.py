@@ -8,7 +8,7 @@ from django.urls import reverse
 from pengaduan.notifications.services import enqueue, site_url
 from pengaduan.typesetting import format_datetime_id
 from pengaduan.units.models import Invitation, Unit
-from pengaduan.units.onboarding import invitation_create
+from pengaduan.units.onboarding import invitation_create, invitation_renew
 
 INVITATION_TEMPLATE = "officer_invitation"
 
@@ -24,8 +24,22 @@ def invite_officer(*, unit: Unit, email: str, roles: list[str], name: str = "",
     Returns the invitation and whether the e-mail was queued (not when its template is missing or switched off)."""
     with transaction.atomic():
         invitation, token = invitation_create(unit=unit, email=email, roles=roles, name=name, invited_by=invited_by)
-        message = enqueue(key=INVITATION_TEMPLATE, to=invitation.email, medium="email", context={
-            "name": invitation.name or invitation.email, "unit_name": unit.name, "roles": ", ".join(roles),
-            "link": invitation_url(token), "expires_at": format_datetime_id(invitation.expires_at),
-        }, dedupe_key=f"invitation:{invitation.pk}")
-    return invitation, message is not None
+        return invitation, _send(invitation, token)
+
+
+def invite_again(invitation: Invitation) -> bool:
+    """The invitation's e-mail again, with a new link valid from now (the old one stops working): for a mail that
+    was lost or a link that expired. ValidationError when it was accepted; False when the mail is not queued."""
+    with transaction.atomic():
+        token = invitation_renew(invitation)
+        invitation.refresh_from_db()
+        return _send(invitation, token)
+
+
+def _send(invitation: Invitation, token: str) -> bool:
+    message = enqueue(key=INVITATION_TEMPLATE, to=invitation.email, medium="email", context={
+        "name": invitation.name or invitation.email, "unit_name": invitation.unit.name,
+        "roles": ", ".join(invitation.roles), "link": invitation_url(token),
+        "expires_at": format_datetime_id(invitation.expires_at),
+    }, dedupe_key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}")
+    return message is not None

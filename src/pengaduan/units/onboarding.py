@@ -60,6 +60,20 @@ def invitation_create(*, unit: Unit, email: str, roles: list[str], name: str = "
     return invitation, token
 
 
+def invitation_renew(invitation: Invitation, *, valid_for: timedelta = INVITATION_VALID_FOR) -> str:
+    """A new link for an invitation not accepted yet (lost, or expired): a new token, valid from now for
+    `valid_for`; the old link stops working. Returns the token (never stored). ValidationError when it was accepted."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has been accepted already."))
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = _hash(token)
+        invitation.expires_at = timezone.now() + valid_for
+        invitation.save(update_fields=["token_hash", "expires_at"])
+    return token
+
+
 def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     """The invitation of a link, if it may still be used; else InvitationInvalid with the reason."""
     rows = Invitation.objects.select_related("unit")

@@ -17,8 +17,10 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
+from pengaduan.notifications import invitations
 from pengaduan.notifications.invitations import invite_officer
 from pengaduan.sop.errors import SopFileError
 from pengaduan.sop.forms import SheetUploadForm
@@ -32,7 +34,7 @@ from pengaduan.sop.onboarding import (
     unit_sop_load,
 )
 from pengaduan.sop.selectors import current_sop
-from pengaduan.units.models import Unit
+from pengaduan.units.models import Invitation, Unit
 from pengaduan.units.onboarding import (
     InvitationInvalid,
     can_onboard,
@@ -224,6 +226,26 @@ def officers(request, code: str):
         "unit": unit, "form": form, "sop": loaded, "invitations": unit.invitations.select_related("user"),
         "checklist": onboarding_checklist(unit),
     })
+
+
+@onboarding_admin
+@require_POST
+def invite_again(request, code: str, pk: int):
+    """The invitation's e-mail again with a new link (the old one stops working), for a lost mail or an expired link."""
+    unit = _unit(code)
+    invitation = get_object_or_404(Invitation, pk=pk, unit=unit)
+    try:
+        queued = invitations.invite_again(invitation)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        if queued:
+            messages.success(request, _("Invitation sent again to %(email)s, with a new link; the old one no longer "
+                                        "works.") % {"email": invitation.email})
+        else:
+            messages.error(request, _("The invitation e-mail could not be queued: its message template "
+                                      "(officer_invitation) is missing or switched off in the administration."))
+    return redirect("workdesk:onboarding_officers", code=unit.code)
 
 
 @onboarding_admin

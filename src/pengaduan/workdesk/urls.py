@@ -50,5 +50,7 @@ urlpatterns = [
     path("unit/<slug:code>/jam-kerja/", onboarding.office_hours, name="onboarding_hours"),
     path("unit/<slug:code>/sop/", onboarding.sop, name="onboarding_sop"),
     path("unit/<slug:code>/petugas/", onboarding.officers, name="onboarding_officers"),
+    path("unit/<slug:code>/petugas/undangan/<int:pk>/kirim-ulang/", onboarding.invite_again,
+         name="onboarding_invite_again"),
     path("undangan/<str:token>/", onboarding.accept_invitation, name="invitation"),
 ]
