@@ -363,3 +363,14 @@ def test_only_an_onboarding_admin_sends_an_invitation_again_and_only_by_post(cli
     assert client.get(url).status_code == 405
     assert client.post(reverse("workdesk:onboarding_invite_again", args=["OTHER", invitation.pk])).status_code == 404
     assert not OutboxMessage.objects.exists()
+
+
+def test_an_invitation_keeps_its_link_when_the_mail_cannot_go_again(client, kecamatan, admin_user):
+    from pengaduan.notifications.models import MessageTemplate
+
+    invitation, token = invitation_create(unit=kecamatan, email="rina@example.org", roles=["camat"])
+    MessageTemplate.objects.filter(key="officer_invitation").update(is_active=False)
+    client.force_login(admin_user)
+    response = client.post(reverse("workdesk:onboarding_invite_again", args=["KWA", invitation.pk]), follow=True)
+    assert "Surel undangan tidak dapat dimasukkan ke antrean" in response.content.decode()
+    assert invitation_accept(token=token, username="rina.kwa", password=STRONG)  # the first link still works

@@ -33,7 +33,10 @@ def invite_again(invitation: Invitation) -> bool:
     with transaction.atomic():
         token = invitation_renew(invitation)
         invitation.refresh_from_db()
-        return _send(invitation, token)
+        if _send(invitation, token):
+            return True
+        transaction.set_rollback(True)  # no new link goes out: the old one keeps working
+        return False
 
 
 def _send(invitation: Invitation, token: str) -> bool:
