@@ -42,8 +42,9 @@ def insert_new(objs: Sequence[Model]) -> None:
 class PreparedInsert:
     """The INSERT of new rows with their values computed: `run()` executes it (inside the transaction)."""
 
-    def __init__(self, objs: Sequence[Model]):
+    def __init__(self, objs: Sequence[Model], *, with_texts: bool = False):
         self.objs = list(objs)
+        self.with_texts = with_texts
         model = type(self.objs[0])
         self.alias = router.db_for_write(model, instance=self.objs[0])
         connection = connections[self.alias]
@@ -70,14 +71,14 @@ class PreparedInsert:
                     if related is not None and getattr(obj, field.attname) != related.pk:
                         setattr(obj, field.attname, related.pk)  # as save(): the related object's id
                 value = field.pre_save(obj, True)
-                if _has_placeholder(field, value):
+                if with_texts and _has_placeholder(field, value):
                     self.texts_at.append((len(self.params), obj, field))
                 self.params.append(field.get_db_prep_save(value, connection))
 
     def run(self, texts: Mapping[str, str | int] | None = None) -> None:
-        """INSERT the rows. `texts`: {placeholder: value} replaced in every text value (and in JSON values, as
-        JSON), e.g. a message's link to a complaint whose id the insert before gave; each placeholder starts and
-        ends with PLACEHOLDER_MARK."""
+        """INSERT the rows. `texts` (prepared `with_texts`): {placeholder: value} replaced in every text value
+        (and in JSON values, as JSON), e.g. a message's link to a complaint whose id the insert before gave; each
+        placeholder starts and ends with PLACEHOLDER_MARK."""
         if self.sql is None:
             for obj in self.objs:
                 obj._prepare_related_fields_for_save(operation_name="insert_new")
@@ -92,6 +93,8 @@ class PreparedInsert:
             setattr(obj, field.attname, related.pk)
             params[index] = related.pk
         if texts:
+            if not self.with_texts:
+                raise ValueError("texts need an insert prepared with_texts=True")
             self._replace(texts)
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -132,10 +135,11 @@ def _has_placeholder(field, value) -> bool:
     return False
 
 
-def prepare_insert(objs: Sequence[Model]) -> PreparedInsert:
+def prepare_insert(objs: Sequence[Model], *, with_texts: bool = False) -> PreparedInsert:
     """The INSERT of the new instances `objs` (all of one model), computed now and run later (`run()`), in the
-    transaction: for the values of rows whose related rows are inserted just before them."""
-    return PreparedInsert(objs)
+    transaction: for the values of rows whose related rows are inserted just before them. `with_texts`: their
+    values hold placeholders for run(texts=...), looked for now (every JSON value is encoded once more for it)."""
+    return PreparedInsert(objs, with_texts=with_texts)
 
 
 def _statement(model, alias: str, count: int, with_pk: bool):

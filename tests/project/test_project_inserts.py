@@ -134,7 +134,7 @@ def test_a_prepared_insert_fills_in_placeholders_in_text_and_json(unit, madiun_s
     message = OutboxMessage(template_key="step_assigned", address="jfu@example.org", complaint=complaint,
                             subject="x" * 298 + number, body=f"Lihat {link} (no. {number})",
                             dedupe_key=f"step_assigned:{number}", attachments=[{"complaint": number, "note": link}])
-    inserts.prepare_insert([message]).run(texts={number: 1234, link: "https://e.example/k/7/"})
+    inserts.prepare_insert([message], with_texts=True).run(texts={number: 1234, link: "https://e.example/k/7/"})
     stored = OutboxMessage.objects.get(pk=message.pk)
     assert stored.subject == "x" * 298 + "12"  # cut at the column's length
     assert stored.body == "Lihat https://e.example/k/7/ (no. 1234)" and stored.dedupe_key == "step_assigned:1234"
@@ -148,3 +148,13 @@ def test_a_prepared_insert_refuses_a_related_row_still_unsaved_when_it_runs(unit
     with pytest.raises(ValueError):
         prepared.run()
     assert not Complaint.objects.exists()
+
+
+def test_placeholders_are_filled_in_only_where_they_were_looked_for(unit, madiun_sop):
+    complaint = complaint_like(unit, madiun_sop, None, tracking_code_hash="i" * 64)
+    insert_new([complaint])
+    message = OutboxMessage(template_key="step_assigned", address="jfu@example.org", complaint=complaint,
+                            subject="S", body="no. \ue000n\ue000")
+    with pytest.raises(ValueError):
+        inserts.prepare_insert([message]).run(texts={"\ue000n\ue000": 1})
+    assert not OutboxMessage.objects.exists()

@@ -294,19 +294,13 @@ def filter_step_runs(runs: QuerySet[StepRun], *, filters: dict, now, user=None) 
     return runs
 
 
-def team_units(user, units: list[Unit] | None = None) -> list[int]:
-    """Units where the user is one of the superiors alerted at a breach, and so sees the team view.
-
-    `units`: the user's units, when the caller has them already."""
+def team_units(user) -> list[int]:
+    """Units where the user is one of the superiors alerted at a breach, and so sees the team view."""
     from pengaduan.complaints.reminders import DEFAULT_ESCALATION_ROLES
 
-    roles = roles_by_unit(user)
-    if units is None:
-        escalation = escalation_roles_by_unit()
-        return [unit_id for unit_id, unit_roles in roles.items()
-                if unit_roles & set(escalation.get(unit_id) or DEFAULT_ESCALATION_ROLES)]
-    return [unit.pk for unit in units
-            if unit.pk in roles and roles[unit.pk] & set(unit.escalation_roles or DEFAULT_ESCALATION_ROLES)]
+    escalation = escalation_roles_by_unit()
+    return [unit_id for unit_id, unit_roles in roles_by_unit(user).items()
+            if unit_roles & set(escalation.get(unit_id) or DEFAULT_ESCALATION_ROLES)]
 
 
 def team_step_runs(unit_ids: list[int], *, per_step: int) -> QuerySet[StepRun]:

@@ -92,7 +92,7 @@ def delivery_fallback(complaint: Complaint, *, failed: str, address: str) -> Rou
     person = complaint.complainant
     if complaint.is_anonymous or person is None or failed not in AFTER_FAILURE:
         return Routing(note=_("no other way to reach the complainant"))
-    if _usable(failed, person)[0] != address and _normalised(failed, person) != address:
+    if _normalised(failed, person) != address:
         return Routing(note=_("not a message to the complainant"))
     notes = []
     for code in AFTER_FAILURE[failed]:
@@ -104,7 +104,7 @@ def delivery_fallback(complaint: Complaint, *, failed: str, address: str) -> Rou
 
 
 def _normalised(code: str, person) -> str:
-    # Their address on a medium that is no longer set up (or that they opted out of since): still theirs.
+    # Their address on the medium as stored in the outbox, whether or not the medium is still usable.
     medium = media.get(code)
     try:
         return medium.normalise((getattr(person, medium.complainant_field, "") or "").strip()) if medium else ""

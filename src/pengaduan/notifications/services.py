@@ -759,7 +759,7 @@ def prepare_saving_messages(messages: Sequence[OutboxMessage], *, complaint: Com
         message.complaint = complaint
         message.subject = message.subject[:300]
         message.dedupe_key = message._dedupe_format.format(complaint=_PENDING_COMPLAINT_ID, run=_PENDING_RUN_ID)
-    insert = prepare_insert(messages)
+    insert = prepare_insert(messages, with_texts=True)
 
     def write() -> list[OutboxMessage]:
         insert.run(texts={_PENDING_COMPLAINT_URL: f"{site_url()}{complaint.get_absolute_url()}",

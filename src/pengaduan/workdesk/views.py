@@ -164,7 +164,7 @@ def inbox(request):
         "examinations": _examination_rows(list(selectors.examinations_waiting_for(request.user)), now),
         "monitored": _monitored(request.user, units),
         "intake_units": _intake_units(request.user, units),
-        "has_team": bool(selectors.team_units(request.user, units)),
+        "has_team": bool(selectors.team_units(request.user)),
     })
 
 
