@@ -21,11 +21,13 @@ written here reads back equal to the same row written by save().
 import json
 import threading
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from django.db import connections, router
+from django.db import models
 from django.db.models import Model
 
-_statements: dict[tuple, tuple[str, list, list]] = {}
+_statements: dict[tuple, tuple[str, list, list, list]] = {}
 _lock = threading.Lock()
 MAX_ROWS = 100  # a statement per batch size is cached: the intake's batches are a few rows
 PLACEHOLDER_MARK = "\ue000"  # starts and ends a placeholder for `texts` (a private-use character)
@@ -57,11 +59,21 @@ class PreparedInsert:
         if compiled is None:
             self.sql = None
             return
-        self.sql, fields, self.returning = compiled
+        self.sql, fields, self.returning, plain = compiled
         self.fields = fields
         self.params = []
+        adapt_datetime = connection.ops.adapt_datetimefield_value
         for obj in self.objs:
-            for field in fields:
+            for field, types in zip(fields, plain):
+                if types:
+                    # A value already of the column's type (the usual case): what get_db_prep_save would give.
+                    value = getattr(obj, field.attname)
+                    kind = type(value)
+                    if value is None or kind in types and (kind is not datetime or value.tzinfo is not None):
+                        if with_texts and kind is str and PLACEHOLDER_MARK in value:
+                            self.texts_at.append((len(self.params), obj, field))
+                        self.params.append(adapt_datetime(value) if kind is datetime else value)
+                        continue
                 if field.is_relation and field.is_cached(obj):
                     related = field.get_cached_value(obj)
                     if related is not None and related.pk is None:
@@ -135,6 +147,23 @@ def _has_placeholder(field, value) -> bool:
     return False
 
 
+# Fields whose get_db_prep_save passes a value of these types through unchanged, and whose pre_save reads the
+# attribute (Django's own classes, not subclasses, which may override either). Aware datetimes are passed through
+# the backend's adapter, as DateTimeField does; a naive one takes the field's path (its warning). Relations
+# always take the general path (a related row inserted just before gives its id late).
+_PLAIN = {
+    models.CharField: (str,), models.TextField: (str,), models.EmailField: (str,), models.SlugField: (str,),
+    models.BooleanField: (bool,), models.IntegerField: (int,), models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,), models.SmallIntegerField: (int,), models.BigIntegerField: (int,),
+}
+
+
+def _plain_types(field) -> tuple[type, ...]:
+    if type(field) is models.DateTimeField and not (field.auto_now or field.auto_now_add):
+        return (datetime,)
+    return _PLAIN.get(type(field), ())
+
+
 def prepare_insert(objs: Sequence[Model], *, with_texts: bool = False) -> PreparedInsert:
     """The INSERT of the new instances `objs` (all of one model), computed now and run later (`run()`), in the
     transaction: for the values of rows whose related rows are inserted just before them. `with_texts`: their
@@ -169,7 +198,7 @@ def _statement(model, alias: str, count: int, with_pk: bool):
                f"VALUES {', '.join([row] * count)}")
         if returning:
             sql += f" RETURNING {quote(meta.pk.column)}"
-        compiled = (sql, fields, returning)
+        compiled = (sql, fields, returning, [_plain_types(field) for field in fields])
     with _lock:
         if len(_statements) > 512:
             _statements.clear()

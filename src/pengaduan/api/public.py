@@ -111,7 +111,7 @@ def complaint_submit(request):
                                {field: [str(m) for m in messages] for field, messages in form.errors.items()})
     # The unit the complainant chose (`unit`, a code), else the Pemda's triage unit.
     unit = form.cleaned_data.get("unit") or portal_unit()
-    complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=files,
+    complaint = engine.complaint_receive(unit=unit, form=form, files=files,
                                          receipt_base_url=request.build_absolute_uri("/"))
     return Status(201, {"tracking_code": complaint.tracking_code, "received_at": complaint.received_at,
                         "unit": unit_out(unit, triage=portal_unit()), "status": status_out(complaint)})

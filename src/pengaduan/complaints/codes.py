@@ -1,6 +1,6 @@
 """Tracking codes: unguessable, and easy to read aloud over the telephone and to type on a phone."""
 
-import secrets
+from pengaduan.secret_strings import random_string
 
 # Crockford-like alphabet without the look-alikes 0/O, 1/I/L and the vowel U.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -9,7 +9,7 @@ GROUP_LENGTH = 5  # 15 symbols of 30: log2(30**15) ≈ 73.6 bits of randomness
 
 
 def new_tracking_code() -> str:
-    symbols = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
+    symbols = random_string(GROUPS * GROUP_LENGTH, ALPHABET)
     return "-".join(symbols[i : i + GROUP_LENGTH] for i in range(0, len(symbols), GROUP_LENGTH))
 
 

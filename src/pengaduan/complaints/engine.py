@@ -51,7 +51,7 @@ from pengaduan.complaints.models import (
     StepRun,
 )
 from pengaduan.complaints.register import register_allocate
-from pengaduan.complaints.public_forms import RatingForm, ReplyForm
+from pengaduan.complaints.public_forms import ComplaintForm, RatingForm, ReplyForm
 from pengaduan.inserts import prepare_insert
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
@@ -162,7 +162,8 @@ def _intake_plan(unit: Unit):
     return sop, first_step, cached_calendar_for_unit(unit)
 
 
-def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: datetime | None = None,
+def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintForm | None = None, files=None,
+                      actor=None, now: datetime | None = None,
                       receipt_base_url: str | None = None,
                       also: Sequence[Callable[[Complaint], Callable[[], None]]] = ()) -> Complaint:
     """A complaint arrives without an officer recording it (web form, API, gateway).
@@ -170,6 +171,10 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     It waits in the performer's inbox for the first step (the JFU records it in the Buku Pengaduan);
     the first step's clock runs from the moment of receipt. With `receipt_base_url` the receipt e-mail is
     queued with it (as portal.emails.schedule_receipt_email).
+
+    The inputs are `data`, checked by the intake kind's form, or `form`: a valid ComplaintForm (the website, the
+    public API), whose rules are those of the intake form for the fields it has; its inputs are then taken as
+    checked and only the files are checked here, so that a public complaint is validated once.
 
     Everything is read, computed and rendered first (the SOP and calendar from per-process caches, the
     deadline, the reminders, the messages, and the values of every row: pengaduan.inserts); the write
@@ -184,13 +189,11 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     now = now or timezone.now()
     _refuse_too_many_bytes(files)
     recording = kinds.one("records_complaint")
-    form = recording.form_class(data, files)
-    if not form.is_valid():
-        raise _invalid(form)
+    cleaned = _public_inputs(recording, form, files) if form is not None else _intake_inputs(recording, data, files)
     sop, first_step, calendar = _intake_plan(unit)
     complaint = Complaint(unit=unit, sop=sop, received_at=now, created_at=now)
     complaint.issue_tracking_code()  # the plain code stays on this instance only: for the receipt and its e-mail
-    recording.fill_complaint(complaint, form.cleaned_data, save_complainant=False)
+    recording.fill_complaint(complaint, cleaned, save_complainant=False)
     started_at = min(complaint.received_at, now)
     run = StepRun(complaint=complaint, unit_id=unit.pk, step=first_step, number=first_step.number,
                   role=first_step.performer, started_at=started_at, due_at=calendar.add(started_at, first_step.duration))
@@ -209,13 +212,34 @@ def complaint_receive(*, unit: Unit, data: dict, files=None, actor=None, now: da
     if reminders:
         writes.append(prepare_insert(reminders).run)
     writes.append(prepare_insert([event]).run)
-    writes.append(lambda: recording.save_files(StepContext(complaint, None, actor, now), form.cleaned_data))
+    writes.append(lambda: recording.save_files(StepContext(complaint, None, actor, now), cleaned))
     writes += arriving.writes  # what the receivers prepared (the messages)
     writes += [prepare(complaint) for prepare in also]
     with transaction.atomic():
         for write in writes:
             write()
     return complaint
+
+
+def _intake_inputs(recording, data: dict, files) -> dict:
+    form = recording.form_class(data, files)
+    if not form.is_valid():
+        raise _invalid(form)
+    return form.cleaned_data
+
+
+def _public_inputs(recording, form: ComplaintForm, files) -> dict:
+    """The intake inputs of a valid public form, with the files checked as the intake form's evidence field checks
+    them (type by content, size, photo metadata stripped)."""
+    if not isinstance(form, ComplaintForm) or not form.is_valid():
+        raise TypeError("complaint_receive(form=...) takes a ComplaintForm whose inputs are valid.")
+    cleaned = form.intake_cleaned()
+    if files:
+        try:
+            cleaned["evidence"] = recording.form_class.base_fields["evidence"].clean(files.getlist("evidence"))
+        except forms.ValidationError as refused:
+            raise StepInputInvalid(_("Please correct the marked fields."), {"evidence": refused.messages}) from None
+    return cleaned
 
 
 def complaint_record(*, unit: Unit, actor, data: dict, files=None, linked_to: Complaint | None = None,

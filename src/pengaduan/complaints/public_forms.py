@@ -1,8 +1,12 @@
 """Forms of what a complainant sends: the complaint itself (web and API), replies to questions, the rating."""
 
+from datetime import date, timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pengaduan.complaints.channels.base import EARLIEST_YEAR
 from pengaduan.complaints.kinds.base import MultipleFileField, MultipleFileInput, SharedFieldsMixin
 from pengaduan.complaints.models import ComplaintType, NotifyBy
 from pengaduan.phones import normalise_email, normalise_phone
@@ -20,6 +24,15 @@ def clean_notify_by(form: forms.Form, cleaned: dict) -> None:
     if chosen == NotifyBy.EMAIL and not email and "complainant_email" not in form.errors:
         form.add_error("notify_by", _("Give an e-mail address to be told by e-mail."))
     cleaned["notify_by"] = chosen
+
+
+def check_event_date(event_date: date | None) -> date | None:
+    """The date of the event: not in the future (a day of grace for time zones), not before EARLIEST_YEAR."""
+    if event_date and event_date > timezone.localdate() + timedelta(days=1):
+        raise forms.ValidationError(_("The date of the event cannot be in the future."))
+    if event_date and event_date.year < EARLIEST_YEAR:
+        raise forms.ValidationError(_("Check the year of the date of the event."))
+    return event_date
 
 
 def notify_by_field(*, blank: str | None = None, widget=None) -> forms.ChoiceField:
@@ -72,6 +85,9 @@ class ComplaintForm(SharedFieldsMixin, forms.Form):
     def clean_complainant_email(self):
         return normalise_email(self.cleaned_data.get("complainant_email", ""))
 
+    def clean_event_date(self):
+        return check_event_date(self.cleaned_data.get("event_date"))
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("is_anonymous"):
@@ -89,16 +105,22 @@ class ComplaintForm(SharedFieldsMixin, forms.Form):
         clean_notify_by(self, cleaned)
         return cleaned
 
-    def intake_data(self) -> dict:
-        """The engine's intake inputs for a complaint that came through this website."""
-        data = {key: value for key, value in self.cleaned_data.items()
-                if key not in {"privacy_ack", "website", "token", "evidence", "unit"}}
-        data["channel"] = "web"
-        for key in ("is_anonymous", "is_confidential"):
-            data[key] = "on" if data[key] else ""
-        if data.get("event_date"):
-            data["event_date"] = data["event_date"].isoformat()
-        return {key: value for key, value in data.items() if value not in (None,)}
+    def intake_cleaned(self) -> dict:
+        """The engine's intake inputs for a complaint sent with this form, as the engine's own intake form would
+        clean them: this form's rules include all of that form's for the fields it has, so a complaint from the
+        website or the public API is validated once (engine.complaint_receive(form=...); the engine still checks
+        the files). tests/complaints/test_public_forms.py proves that both forms agree."""
+        cleaned = self.cleaned_data
+        intake = {key: cleaned[key] for key in INTAKE_KEYS}
+        intake.update(channel="web", received_at=None, evidence=[])
+        return intake
+
+
+# What the public form gives the engine's intake form (the rest of that form is for officers: the channel, its
+# details, the time of receipt).
+INTAKE_KEYS = ("complaint_type", "summary", "description", "subject", "event_date", "event_place", "is_anonymous",
+               "complainant_name", "complainant_phone", "complainant_email", "complainant_address", "notify_by",
+               "is_confidential")
 
 
 class ReplyForm(forms.Form):

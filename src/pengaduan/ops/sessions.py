@@ -18,14 +18,15 @@ from collections.abc import Callable
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 from django.db import connections, router
-from django.utils.crypto import get_random_string
+
+from pengaduan.secret_strings import random_string
 
 
 class SessionStore(db.SessionStore):
     _written = None  # (session key, data) as last written by this store
 
     def _get_new_session_key(self):
-        return get_random_string(32, VALID_KEY_CHARS)
+        return random_string(32, VALID_KEY_CHARS)
 
     def save(self, must_create=False):
         if not must_create and self.session_key is not None and self._written is not None \

@@ -189,7 +189,7 @@ def complain(request):
 
             try:
                 # The receipt e-mail is queued in the complaint's own transaction.
-                complaint = engine.complaint_receive(unit=unit, data=form.intake_data(), files=request.FILES,
+                complaint = engine.complaint_receive(unit=unit, form=form, files=request.FILES,
                                                      receipt_base_url=request.build_absolute_uri("/"),
                                                      also=[counted_and_remembered])
             except throttle.LimitReached:

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -24,7 +24,7 @@ from pengaduan.complaints.kinds.base import (
 from pengaduan.complaints.kinds.registry import register
 from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
-from pengaduan.complaints.public_forms import clean_notify_by, notify_by_field
+from pengaduan.complaints.public_forms import check_event_date, clean_notify_by, notify_by_field
 from pengaduan.complaints.register import register_allocate
 from pengaduan.inserts import insert_new, prepare_insert
 from pengaduan.phones import normalise_email, normalise_phone, normalised_or_as_given
@@ -94,12 +94,7 @@ class IntakeForm(SharedFieldsMixin, StepForm):
         return received_at
 
     def clean_event_date(self):
-        event_date = self.cleaned_data.get("event_date")
-        if event_date and event_date > timezone.localdate() + timedelta(days=1):
-            raise forms.ValidationError(_("The date of the event cannot be in the future."))
-        if event_date and event_date.year < EARLIEST_YEAR:
-            raise forms.ValidationError(_("Check the year of the date of the event."))
-        return event_date
+        return check_event_date(self.cleaned_data.get("event_date"))
 
     def clean(self):
         cleaned = super().clean()
