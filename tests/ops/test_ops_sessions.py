@@ -39,7 +39,7 @@ def test_it_draws_another_key_when_the_drawn_one_is_taken(monkeypatch):
     taken["who"] = "first"
     taken.save()
     keys = iter([taken.session_key, "x" * 32])
-    monkeypatch.setattr(sessions, "get_random_string", lambda *args: next(keys))
+    monkeypatch.setattr(sessions, "random_string", lambda *args: next(keys))
     store = SessionStore()
     store["who"] = "second"
     store.save()
@@ -68,7 +68,7 @@ def test_a_prepared_new_session_is_encoded_first_and_inserted_later_under_a_free
         insert = store.prepare_create()
     assert len(preparing) == 0 and store.session_key is None
     keys = iter([taken.session_key, "y" * 32])
-    monkeypatch.setattr(sessions, "get_random_string", lambda *args: next(keys))
+    monkeypatch.setattr(sessions, "random_string", lambda *args: next(keys))
     insert()
     assert store.session_key == "y" * 32 and SessionStore("y" * 32)["who"] == "second"
     with CaptureQueriesContext(connection) as saving:

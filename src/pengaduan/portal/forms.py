@@ -1,13 +1,16 @@
 """The public complaint form: mobile first, safe choices easy, spam held back without outside services."""
 
+import copy
 import hashlib
 
 from django import forms
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints.public_forms import ComplaintForm
+from pengaduan.units import stamps
 from pengaduan.units.selectors import portal_unit_by_code
 
 DONT_KNOW = ""  # the unit choice "Saya tidak tahu": the triage unit receives it
@@ -34,12 +37,13 @@ class PublicComplaintForm(ComplaintForm):
         self.units = units
         units = list(units)
         if len(units) > 1:
-            self.fields["unit"] = forms.ChoiceField(
-                label=_("Which unit should handle it?"), required=False,
-                choices=[(DONT_KNOW, _("I don't know"))] + [(unit.code, unit.name) for unit in units],
-                help_text=(_("Not sure? Choose “I don't know”: %(unit)s passes your complaint to the competent "
-                             "unit.") % {"unit": triage.name}) if triage else "",
-            )
+            choices = tuple((unit.code, unit.name) for unit in units)
+            triage_name = triage.name if triage else ""
+            # Built once per language and list of units (every public POST builds this form): each form takes a
+            # shallow copy, as of its other fields (SharedFieldsMixin).
+            field = _unit_fields.get((get_language(), choices, triage_name),
+                                     lambda: _unit_field(choices, triage_name))
+            self.fields["unit"] = copy.copy(field)
 
     def clean_unit(self):
         """The chosen unit, or None when the citizen does not know (the triage unit receives it)."""
@@ -60,6 +64,18 @@ class PublicComplaintForm(ComplaintForm):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("Please leave this field empty."))
         return ""
+
+
+_unit_fields = stamps.StampedCache(stamps.UNITS)
+
+
+def _unit_field(choices: tuple[tuple[str, str], ...], triage_name: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Which unit should handle it?"), required=False,
+        choices=[(DONT_KNOW, _("I don't know"))] + list(choices),
+        help_text=(_("Not sure? Choose “I don't know”: %(unit)s passes your complaint to the competent unit.")
+                   % {"unit": triage_name}) if triage_name else "",
+    )
 
 
 class TrackForm(forms.Form):

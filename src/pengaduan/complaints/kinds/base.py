@@ -50,6 +50,28 @@ class SharedFieldsMixin:
             cls.base_fields = _SharedFields(cls.base_fields)
         super().__init__(*args, **kwargs)
 
+    def _clean_fields(self):
+        """Django's, with each value read as BoundField.data and BoundField.initial read it, but without building a
+        BoundField per field (its label, ids and prefixes are for rendering): a fifth of validating the public
+        form. A field with its own way of reading its bound value keeps Django's path."""
+        for name, field in self.fields.items():
+            try:
+                if type(field)._clean_bound_field not in _PLAIN_BOUND_CLEANING:
+                    value = field._clean_bound_field(self[name])
+                else:
+                    value = (self.get_initial_for_field(field, name) if field.disabled
+                             else self._widget_data_value(field.widget, self.add_prefix(name)))
+                    value = (field.clean(value, self.get_initial_for_field(field, name))
+                             if isinstance(field, forms.FileField) else field.clean(value))
+                self.cleaned_data[name] = value
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+
+
+_PLAIN_BOUND_CLEANING = (forms.Field._clean_bound_field, forms.FileField._clean_bound_field)
+
 
 class StepForm(forms.Form):
     """Base for step forms: knows the complaint it acts on (for choices and cross-checks)."""
