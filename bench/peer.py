@@ -3,6 +3,7 @@
 Run:  BENCH_COMPLAINTS=2000 .venv/bin/python bench/peer.py           (or BENCH_ONLY=peer make bench)
       .venv/bin/python bench/peer.py --serving                       (the bare view under each serving option)
       .venv/bin/python bench/peer.py --ceiling                       (only the bare view, ours and the peer's)
+      .venv/bin/python bench/peer.py --intake                        (only the public intake, ours and the peer's)
 
 What it does, all under BENCH_WORK (default bench/work/, not committed):
 
@@ -56,6 +57,8 @@ PAGE_REQUESTS = 60
 PROXY = {"X-Forwarded-Proto": "https", "Host": "localhost"}  # what nginx adds in front (docs/deploy.md)
 MARK = "BENCHMARK"  # each submission's text carries MARK-<process>-<thread>-<n>
 MARK_RE = re.compile(MARK + r"-\d+-\d+-\d+")
+# BENCH_CLIENT=http.client: the load loops' client of the results before 2026-12-03 19:00 (for comparison).
+HTTP_CLIENT = os.environ.get("BENCH_CLIENT") == "http.client"
 
 
 def env_int(name, default):
@@ -93,6 +96,22 @@ def request(port, method, path, *, body=None, headers=None, timeout=60):
         conn.close()
 
 
+def raw_request(port, method, path, *, body=b"", headers) -> int:
+    """One request on a new connection, written as bytes and read to the close: the load loops' client, which
+    spends a third of http.client's CPU on a request (both servers share the two cores with it, so the less it
+    takes, the less it narrows the ratios). The answer's status code."""
+    head = [f"{method} {path} HTTP/1.1", f"Host: {headers.get('Host', HOST)}", "Connection: close"]
+    head += [f"{name}: {value}" for name, value in headers.items() if name != "Host"]
+    if body:
+        head.append(f"Content-Length: {len(body)}")
+    with socket.create_connection((HOST, port), timeout=60) as sock:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b""))
+        answer = sock.recv(65536)
+        while chunk := sock.recv(65536):  # sync workers close the connection after each answer
+            answer += chunk
+    return int(answer[9:12])
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -108,6 +127,7 @@ def cookie(headers, name) -> str:
 
 def _worker(port, method, path, body, headers, seconds, threads, ident, results, expect, cap):
     stop = time.monotonic() + seconds
+    cpu_started = time.process_time()
     counts = {"ok": 0, "errors": 0, "latencies": [], "accepted": []}
     lock = threading.Lock()
 
@@ -124,9 +144,11 @@ def _worker(port, method, path, body, headers, seconds, threads, ident, results,
             data = body.replace(MARK.encode(), marker.encode()) if body else None
             started = time.perf_counter()
             try:
-                status, _headers, _body = request(port, method, path, body=data, headers={**headers, **extra})
-                ok = status == expect
-            except OSError:
+                if HTTP_CLIENT:
+                    ok = request(port, method, path, body=data, headers={**headers, **extra})[0] == expect
+                else:
+                    ok = raw_request(port, method, path, body=data, headers={**headers, **extra}) == expect
+            except (OSError, ValueError):
                 ok = False
             elapsed = time.perf_counter() - started
             with lock:
@@ -141,6 +163,7 @@ def _worker(port, method, path, body, headers, seconds, threads, ident, results,
         t.start()
     for t in pool:
         t.join()
+    counts["client_cpu"] = time.process_time() - cpu_started
     results.put(counts)
 
 
@@ -157,7 +180,7 @@ def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0
     started = time.monotonic()
     for proc in procs:
         proc.start()
-    totals = {"ok": 0, "errors": 0, "latencies": [], "accepted": []}
+    totals = {"ok": 0, "errors": 0, "latencies": [], "accepted": [], "client_cpu": 0.0}
     for _ in procs:
         part = results.get()
         for key in totals:
@@ -170,6 +193,7 @@ def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0
     done = totals["ok"] + totals["errors"]
     return {"rate": totals["ok"] / elapsed, "errors": totals["errors"], "accepted": totals["accepted"],
             "cpu_ms": cpu * 1000 / done if done and pid else 0.0,
+            "client_cpu_ms": totals["client_cpu"] * 1000 / done if done else 0.0,
             "p50": statistics.median(lat) * 1000, "p95": lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))] * 1000}
 
 
@@ -674,6 +698,8 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
         rows.append((f"  {kind}: server CPU per request (ms)", f"{agg(a, kind, 'cpu_ms'):.2f}",
                      f"{agg(b, kind, 'cpu_ms'):.2f}", ratio(agg(a, kind, "cpu_ms"), agg(b, kind, "cpu_ms"),
                                                             higher_is_better=False)))
+        rows.append((f"  {kind}: load generator CPU per request (ms)", f"{agg(a, kind, 'client_cpu_ms'):.2f}",
+                     f"{agg(b, kind, 'client_cpu_ms'):.2f}", ""))
         rows.append((f"  {kind} p50 / p95 under load (ms)", f"{agg(a, kind, 'p50'):.0f} / {agg(a, kind, 'p95'):.0f}",
                      f"{agg(b, kind, 'p50'):.0f} / {agg(b, kind, 'p95'):.0f}",
                      "p95 " + ratio(agg(a, kind, "p95"), agg(b, kind, "p95"), higher_is_better=False)))
@@ -688,7 +714,8 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
     lines = [
         f"Side by side: Pengaduan vs django-helpdesk {HELPDESK_VERSION}, N = {count:,} complaints / tickets, "
         f"{engine}, {workers} gunicorn sync workers each, {rounds} interleaved rounds of {seconds:g} s per phase "
-        f"(medians of the rounds); load 2 processes x 8 threads on 127.0.0.1, a new connection per request",
+        f"(medians of the rounds); load 2 processes x 8 threads on 127.0.0.1, a new connection per request "
+        f"({'http.client' if HTTP_CLIENT else 'requests written as bytes on a socket'})",
         f"Machine: {state}",
         f"Pengaduan: `pengaduan serve --production` as shipped ({serving_summary(ours.env())}); "
         "peer: gunicorn defaults (no recycling, no access log), Django's default middleware",
@@ -803,6 +830,57 @@ def ceiling(rounds: int, seconds: float, workers: int, work: Path) -> str:
     return "\n".join(lines)
 
 
+def intake(count: int, rounds: int, seconds: float, workers: int, work: Path) -> str:
+    """Only the public intake, ours and the peer's, interleaved, with the loss check: the quick check of the write
+    path against the peer's (the full run measures it too, among the other phases)."""
+    work.mkdir(parents=True, exist_ok=True)
+    engine, ours_url, theirs_url = database_urls(work)
+    state = machine(db_versions(engine))
+    ours, theirs = Pengaduan(work, ours_url), Helpdesk(work, theirs_url)
+    theirs.install(postgres=engine == "postgresql")
+    ours.prepare(count)
+    theirs.prepare(count)
+    sites = (ours, theirs)
+    runs: dict = {site.name: [] for site in sites}
+    accepted = {site.name: Counter() for site in sites}
+    try:
+        for site in sites:
+            site.serve(workers, work / f"{site.__class__.__name__.lower()}.log")
+        forms = {site.name: site.intake_form() for site in sites}
+        before = {site.name: site.markers() for site in sites}
+        for number in range(rounds):
+            for site in sites if number % 2 == 0 else sites[::-1]:
+                body, headers = forms[site.name]
+                result = load(site.port, "POST", site.intake_path, body=body, headers=headers, expect=302,
+                              seconds=seconds, ident_base=100 * number, pid=site.server.pid)
+                accepted[site.name].update(result["accepted"])
+                runs[site.name].append(result)
+        landed = {site.name: site.markers() - before[site.name] for site in sites}
+    finally:
+        for site in sites:
+            site.stop()
+
+    def agg(name, key):
+        return statistics.median(r[key] for r in runs[name])
+
+    a, b = ours.name, theirs.name
+    lines = [f"Public intake: Pengaduan vs django-helpdesk {HELPDESK_VERSION}, N = {count:,}, {engine}, {workers} "
+             f"gunicorn sync workers each, {rounds} interleaved rounds of {seconds:g} s (median), load 2 x 8 threads "
+             f"on 127.0.0.1 ({'http.client' if HTTP_CLIENT else 'requests written as bytes on a socket'})",
+             f"Machine: {state}",
+             f"Pengaduan: `pengaduan serve --production` as shipped ({serving_summary(ours.env())})"]
+    for name in (a, b):
+        errors = sum(r["errors"] for r in runs[name])
+        lost = accepted[name] != landed[name]
+        lines.append(f"{name}: {agg(name, 'rate'):.0f} req/s ({errors} errors), server CPU {agg(name, 'cpu_ms'):.2f} "
+                     f"ms/request, load generator {agg(name, 'client_cpu_ms'):.2f} ms/request, p50/p95 "
+                     f"{agg(name, 'p50'):.0f}/{agg(name, 'p95'):.0f} ms; loss check {'FAILED' if lost else 'ok'}; "
+                     "rounds " + ", ".join(f"{r['rate']:.0f}" for r in runs[name]))
+    lines.append(f"ratio (ours vs peer): intake {ratio(agg(a, 'rate'), agg(b, 'rate'))}, server CPU per request "
+                 f"{ratio(agg(a, 'cpu_ms'), agg(b, 'cpu_ms'), higher_is_better=False)}")
+    return "\n".join(lines)
+
+
 def write_result(text: str, kind: str) -> Path:
     folder = ROOT / "bench" / "results"
     folder.mkdir(exist_ok=True)
@@ -820,6 +898,7 @@ def main():
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("BENCH_WORK") or ROOT / "bench" / "work"))
     parser.add_argument("--serving", action="store_true", help="only the bare view under each serving option")
     parser.add_argument("--ceiling", action="store_true", help="only the bare-view ceiling, ours and the peer's")
+    parser.add_argument("--intake", action="store_true", help="only the public intake, ours and the peer's")
     parser.add_argument("--no-save", action="store_true", help="print only; write nothing to bench/results/")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -827,6 +906,8 @@ def main():
         text, kind = serving(args.rounds, args.seconds, args.workers, args.work / "run"), "serving"
     elif args.ceiling:
         text, kind = ceiling(args.rounds, args.seconds, args.workers, args.work / "run"), "ceiling"
+    elif args.intake:
+        text, kind = intake(args.complaints, args.rounds, args.seconds, args.workers, args.work / "run"), "intake"
     else:
         text, kind = peer(args.complaints, args.rounds, args.seconds, args.workers, args.work / "run"), "peer"
     print(text)
