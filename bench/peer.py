@@ -789,73 +789,41 @@ def serving(rounds: int, seconds: float, workers: int, work: Path) -> str:
     return "\n".join(lines)
 
 
-def ceiling(rounds: int, seconds: float, workers: int, work: Path) -> str:
-    """Only the bare-view ceiling, ours and the peer's (empty databases: the view reads none), interleaved: the
-    quick check of the middleware stack and the serving options against the peer's."""
+def single_phase(phase: str, count: int, rounds: int, seconds: float, workers: int, work: Path) -> str:
+    """Only one phase, ours and the peer's, interleaved: `ceiling`, the bare view (empty databases: the view reads
+    none), the quick check of the middleware stack and the serving options; or `intake`, the public intake with
+    its loss check, the quick check of the write path (the full run measures both among the other phases)."""
     work.mkdir(parents=True, exist_ok=True)
     engine, ours_url, theirs_url = database_urls(work)
     state = machine(db_versions(engine))
     ours, theirs = Pengaduan(work, ours_url), Helpdesk(work, theirs_url)
     theirs.install(postgres=engine == "postgresql")
-    ours.run("-m", "pengaduan.cli", "migrate", "--noinput")
-    theirs.run("-m", "django", "migrate", "--noinput")
-    sites = (ours, theirs)
-    runs: dict = {site.name: [] for site in sites}
-    try:
-        for site in sites:
-            site.serve(workers, work / f"{site.__class__.__name__.lower()}.log")
-        for number in range(rounds):
-            for site in sites if number % 2 == 0 else sites[::-1]:
-                runs[site.name].append(load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds,
-                                            pid=site.server.pid))
-    finally:
-        for site in sites:
-            site.stop()
-
-    def agg(name, key):
-        return statistics.median(r[key] for r in runs[name])
-
-    a, b = ours.name, theirs.name
-    lines = [f"Bare-view ceiling: Pengaduan vs django-helpdesk {HELPDESK_VERSION}, {workers} gunicorn sync workers each, "
-             f"{rounds} interleaved rounds of {seconds:g} s (median), load 2 x 8 threads on 127.0.0.1",
-             f"Machine: {state}",
-             f"Pengaduan: `pengaduan serve --production` as shipped ({serving_summary(ours.env())})"]
-    for name in (a, b):
-        errors = sum(r["errors"] for r in runs[name])
-        lines.append(f"{name}: {agg(name, 'rate'):.0f} req/s ({errors} errors), server CPU {agg(name, 'cpu_ms'):.3f} "
-                     f"ms/request, p95 {agg(name, 'p95'):.0f} ms; rounds " + ", ".join(f"{r['rate']:.0f}"
-                                                                              for r in runs[name]))
-    lines.append(f"ratio (ours vs peer): ceiling {ratio(agg(a, 'rate'), agg(b, 'rate'))}, "
-                 f"server CPU per request {ratio(agg(a, 'cpu_ms'), agg(b, 'cpu_ms'), higher_is_better=False)}")
-    return "\n".join(lines)
-
-
-def intake(count: int, rounds: int, seconds: float, workers: int, work: Path) -> str:
-    """Only the public intake, ours and the peer's, interleaved, with the loss check: the quick check of the write
-    path against the peer's (the full run measures it too, among the other phases)."""
-    work.mkdir(parents=True, exist_ok=True)
-    engine, ours_url, theirs_url = database_urls(work)
-    state = machine(db_versions(engine))
-    ours, theirs = Pengaduan(work, ours_url), Helpdesk(work, theirs_url)
-    theirs.install(postgres=engine == "postgresql")
-    ours.prepare(count)
-    theirs.prepare(count)
+    if phase == "intake":
+        ours.prepare(count)
+        theirs.prepare(count)
+    else:
+        ours.run("-m", "pengaduan.cli", "migrate", "--noinput")
+        theirs.run("-m", "django", "migrate", "--noinput")
     sites = (ours, theirs)
     runs: dict = {site.name: [] for site in sites}
     accepted = {site.name: Counter() for site in sites}
+    landed = {}
     try:
         for site in sites:
             site.serve(workers, work / f"{site.__class__.__name__.lower()}.log")
-        forms = {site.name: site.intake_form() for site in sites}
-        before = {site.name: site.markers() for site in sites}
+        forms = {site.name: site.intake_form() for site in sites} if phase == "intake" else {}
+        before = {site.name: site.markers() for site in sites} if phase == "intake" else {}
         for number in range(rounds):
             for site in sites if number % 2 == 0 else sites[::-1]:
-                body, headers = forms[site.name]
-                result = load(site.port, "POST", site.intake_path, body=body, headers=headers, expect=302,
-                              seconds=seconds, ident_base=100 * number, pid=site.server.pid)
-                accepted[site.name].update(result["accepted"])
+                if phase == "intake":
+                    body, headers = forms[site.name]
+                    result = load(site.port, "POST", site.intake_path, body=body, headers=headers, expect=302,
+                                  seconds=seconds, ident_base=100 * number, pid=site.server.pid)
+                    accepted[site.name].update(result["accepted"])
+                else:
+                    result = load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds, pid=site.server.pid)
                 runs[site.name].append(result)
-        landed = {site.name: site.markers() - before[site.name] for site in sites}
+        landed = {site.name: site.markers() - before[site.name] for site in sites} if phase == "intake" else {}
     finally:
         for site in sites:
             site.stop()
@@ -864,19 +832,20 @@ def intake(count: int, rounds: int, seconds: float, workers: int, work: Path) ->
         return statistics.median(r[key] for r in runs[name])
 
     a, b = ours.name, theirs.name
-    lines = [f"Public intake: Pengaduan vs django-helpdesk {HELPDESK_VERSION}, N = {count:,}, {engine}, {workers} "
-             f"gunicorn sync workers each, {rounds} interleaved rounds of {seconds:g} s (median), load 2 x 8 threads "
-             f"on 127.0.0.1 ({'http.client' if HTTP_CLIENT else 'requests written as bytes on a socket'})",
+    title = "Bare-view ceiling" if phase == "ceiling" else f"Public intake, N = {count:,}"
+    lines = [f"{title}: Pengaduan vs django-helpdesk {HELPDESK_VERSION}, {engine}, {workers} gunicorn sync workers "
+             f"each, {rounds} interleaved rounds of {seconds:g} s (median), load 2 x 8 threads on 127.0.0.1 "
+             f"({'http.client' if HTTP_CLIENT else 'requests written as bytes on a socket'})",
              f"Machine: {state}",
              f"Pengaduan: `pengaduan serve --production` as shipped ({serving_summary(ours.env())})"]
     for name in (a, b):
         errors = sum(r["errors"] for r in runs[name])
-        lost = accepted[name] != landed[name]
-        lines.append(f"{name}: {agg(name, 'rate'):.0f} req/s ({errors} errors), server CPU {agg(name, 'cpu_ms'):.2f} "
+        loss = (f"; loss check {'ok' if accepted[name] == landed[name] else 'FAILED'}" if phase == "intake" else "")
+        lines.append(f"{name}: {agg(name, 'rate'):.0f} req/s ({errors} errors), server CPU {agg(name, 'cpu_ms'):.3f} "
                      f"ms/request, load generator {agg(name, 'client_cpu_ms'):.2f} ms/request, p50/p95 "
-                     f"{agg(name, 'p50'):.0f}/{agg(name, 'p95'):.0f} ms; loss check {'FAILED' if lost else 'ok'}; "
-                     "rounds " + ", ".join(f"{r['rate']:.0f}" for r in runs[name]))
-    lines.append(f"ratio (ours vs peer): intake {ratio(agg(a, 'rate'), agg(b, 'rate'))}, server CPU per request "
+                     f"{agg(name, 'p50'):.0f}/{agg(name, 'p95'):.0f} ms{loss}; rounds "
+                     + ", ".join(f"{r['rate']:.0f}" for r in runs[name]))
+    lines.append(f"ratio (ours vs peer): {phase} {ratio(agg(a, 'rate'), agg(b, 'rate'))}, server CPU per request "
                  f"{ratio(agg(a, 'cpu_ms'), agg(b, 'cpu_ms'), higher_is_better=False)}")
     return "\n".join(lines)
 
@@ -904,10 +873,9 @@ def main():
     sys.path.insert(0, str(ROOT / "src"))
     if args.serving:
         text, kind = serving(args.rounds, args.seconds, args.workers, args.work / "run"), "serving"
-    elif args.ceiling:
-        text, kind = ceiling(args.rounds, args.seconds, args.workers, args.work / "run"), "ceiling"
-    elif args.intake:
-        text, kind = intake(args.complaints, args.rounds, args.seconds, args.workers, args.work / "run"), "intake"
+    elif args.ceiling or args.intake:
+        kind = "ceiling" if args.ceiling else "intake"
+        text = single_phase(kind, args.complaints, args.rounds, args.seconds, args.workers, args.work / "run")
     else:
         text, kind = peer(args.complaints, args.rounds, args.seconds, args.workers, args.work / "run"), "peer"
     print(text)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -97,14 +98,8 @@ def test_a_valid_public_form_is_received_without_a_second_validation_and_its_fil
         "web", "+6281234567890", NotifyBy.WHATSAPP)
 
     program = SimpleUploadedFile("foto.jpg", b"MZ\x90\x00 not a photo", content_type="image/jpeg")
-    files = {"evidence": [program]}
-
-    class Files(dict):
-        def getlist(self, key):
-            return self[key]
-
     with pytest.raises(StepInputInvalid) as refused:
-        complaint_receive(unit=unit, form=ComplaintForm(data), files=Files(files))
+        complaint_receive(unit=unit, form=ComplaintForm(data), files=MultiValueDict({"evidence": [program]}))
     assert list(refused.value.errors) == ["evidence"]
     assert Complaint.objects.count() == 1
 
