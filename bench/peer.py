@@ -171,7 +171,7 @@ def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0
          ident_base=0, pid=None) -> dict:
     """Closed loops of processes x threads, a new connection per request (sync workers close them); with the
     server's pid also its CPU time per request."""
-    cpu_before = server_cpu(pid)
+    cpu_before, database_before = server_cpu(pid), postgres_cpu()
     cap = max(1, env_int("BENCH_MAX_REQUESTS", 20000) // processes)
     results = multiprocessing.Queue()
     procs = [multiprocessing.Process(target=_worker, args=(port, method, path, body, headers or {}, seconds, threads,
@@ -188,12 +188,13 @@ def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0
     for proc in procs:
         proc.join()
     elapsed = time.monotonic() - started
-    cpu = server_cpu(pid) - cpu_before
+    cpu, database = server_cpu(pid) - cpu_before, postgres_cpu() - database_before
     lat = sorted(totals["latencies"]) or [0.0]
     done = totals["ok"] + totals["errors"]
     return {"rate": totals["ok"] / elapsed, "errors": totals["errors"], "accepted": totals["accepted"],
             "cpu_ms": cpu * 1000 / done if done and pid else 0.0,
             "client_cpu_ms": totals["client_cpu"] * 1000 / done if done else 0.0,
+            "database_cpu_ms": database * 1000 / done if done else 0.0,
             "p50": statistics.median(lat) * 1000, "p95": lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))] * 1000}
 
 
@@ -223,6 +224,22 @@ def server_cpu(pid: int | None) -> float:
             child = stat(entry.name)
             if child and child[0] == pid:
                 total += child[1][0] + child[1][1]
+    return total / TICKS
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (0 without a local server): the database's
+    work for the requests, which neither the servers' CPU nor the load generator's counts."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                comm, rest = (entry / "stat").read_text().split("(", 1)[1].rsplit(")", 1)
+            except (OSError, ValueError):
+                continue
+            if comm == "postgres":
+                fields = rest.split()
+                total += int(fields[11]) + int(fields[12])
     return total / TICKS
 
 
@@ -700,6 +717,9 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
                                                             higher_is_better=False)))
         rows.append((f"  {kind}: load generator CPU per request (ms)", f"{agg(a, kind, 'client_cpu_ms'):.2f}",
                      f"{agg(b, kind, 'client_cpu_ms'):.2f}", ""))
+        if agg(a, kind, "database_cpu_ms") or agg(b, kind, "database_cpu_ms"):
+            rows.append((f"  {kind}: PostgreSQL server CPU per request (ms)", f"{agg(a, kind, 'database_cpu_ms'):.2f}",
+                         f"{agg(b, kind, 'database_cpu_ms'):.2f}", ""))
         rows.append((f"  {kind} p50 / p95 under load (ms)", f"{agg(a, kind, 'p50'):.0f} / {agg(a, kind, 'p95'):.0f}",
                      f"{agg(b, kind, 'p50'):.0f} / {agg(b, kind, 'p95'):.0f}",
                      "p95 " + ratio(agg(a, kind, "p95"), agg(b, kind, "p95"), higher_is_better=False)))
@@ -842,7 +862,10 @@ def single_phase(phase: str, count: int, rounds: int, seconds: float, workers: i
         errors = sum(r["errors"] for r in runs[name])
         loss = (f"; loss check {'ok' if accepted[name] == landed[name] else 'FAILED'}" if phase == "intake" else "")
         lines.append(f"{name}: {agg(name, 'rate'):.0f} req/s ({errors} errors), server CPU {agg(name, 'cpu_ms'):.3f} "
-                     f"ms/request, load generator {agg(name, 'client_cpu_ms'):.2f} ms/request, p50/p95 "
+                     f"ms/request, load generator {agg(name, 'client_cpu_ms'):.2f} ms/request, "
+                     + (f"PostgreSQL {agg(name, 'database_cpu_ms'):.2f} ms/request, "
+                        if agg(name, "database_cpu_ms") else "")
+                     + f"p50/p95 "
                      f"{agg(name, 'p50'):.0f}/{agg(name, 'p95'):.0f} ms{loss}; rounds "
                      + ", ".join(f"{r['rate']:.0f}" for r in runs[name]))
     lines.append(f"ratio (ours vs peer): {phase} {ratio(agg(a, 'rate'), agg(b, 'rate'))}, server CPU per request "

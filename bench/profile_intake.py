@@ -167,16 +167,23 @@ def cookie_value(headers, name):
 
 
 def cpu_per_request(one, count, what) -> str:
+    from peer import postgres_cpu
+
     for n in range(20):  # warm: templates compiled, catalogues loaded, caches filled
         one(n)
-    batches = []
+    batches, database = [], []
     for batch in range(5):
-        started = time.process_time()
+        started, database_started = time.process_time(), postgres_cpu()
         for n in range(count // 5):
             one(1000 + batch * 1000 + n)
         batches.append((time.process_time() - started) * 1000 / (count // 5))
-    return (f"CPU per {what}: median {statistics.median(batches):.3f} ms (batches: "
+        database.append((postgres_cpu() - database_started) * 1000 / (count // 5))
+    line = (f"CPU per {what}: median {statistics.median(batches):.3f} ms (batches: "
             + ", ".join(f"{b:.3f}" for b in batches) + f"); load average {os.getloadavg()[0]:.2f}")
+    if any(database):
+        line += f"\nPostgreSQL server CPU per {what}: median {statistics.median(database):.3f} ms"
+    return line
+
 
 
 def lock_times(one, count) -> str:

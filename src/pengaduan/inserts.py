@@ -13,6 +13,12 @@ statements run: everything is computed before the transaction, and `run()` insid
 inserts before it give (the ids of related rows saved in the same transaction, and `texts`: placeholders in the
 values replaced by what is known only then, e.g. a complaint's number).
 
+On PostgreSQL the statements of a write transaction can go to the server in one message (`sent_together`): each
+statement sent alone costs a round trip, and the server and the application each spend more CPU on the round
+trips of the intake's dozen inserts than on the inserts themselves (bench/profile_intake.py on PostgreSQL). The rows
+of one transaction that others refer to get their keys first (`reserve_keys`, one query for all), so that no
+statement waits for the key of the one before it.
+
 What it does not do, as bulk_create does not: send pre_save/post_save signals or run a model's save(). Use it
 only for models whose save() adds nothing for a new row; tests/project/test_project_inserts.py checks that a row
 written here reads back equal to the same row written by save().
@@ -20,12 +26,15 @@ written here reads back equal to the same row written by save().
 
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db import models
 from django.db.models import Model
+from django.db.models.fields import AutoFieldMixin
+from django.db.transaction import TransactionManagementError
 
 _statements: dict[tuple, tuple[str, list, list, list]] = {}
 _lock = threading.Lock()
@@ -100,6 +109,8 @@ class PreparedInsert:
         for index, obj, field in self.late:
             related = field.get_cached_value(obj)
             if related.pk is None:
+                _send_queued(self.alias)  # the related row may be queued, its key to come back with it
+            if related.pk is None:
                 raise ValueError(f"insert_new() prohibited to prevent data loss due to unsaved related object "
                                  f"'{field.name}'.")
             setattr(obj, field.attname, related.pk)
@@ -108,14 +119,31 @@ class PreparedInsert:
             if not self.with_texts:
                 raise ValueError("texts need an insert prepared with_texts=True")
             self._replace(texts)
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall() if self.returning else []
-        for index, obj in enumerate(self.objs):
-            if self.returning:
-                setattr(obj, self.returning[0].attname, rows[index][0])
+        sql, returning = self.sql, self.returning
+        if returning and all(obj.pk is not None for obj in self.objs):
+            sql, params = self._with_keys(params)  # keys given since it was prepared (reserve_keys)
+            returning = []
+        for obj in self.objs:
             obj._state.adding = False
             obj._state.db = self.alias
+
+        def keys_back(cursor) -> None:
+            for obj, row in zip(self.objs, cursor.fetchall()):
+                setattr(obj, returning[0].attname, row[0])
+
+        execute(sql, params, alias=self.alias, result=keys_back if returning else None)
+
+    def _with_keys(self, params: list) -> tuple[str, list]:
+        """The statement that gives the rows' primary keys, and its values: each row's key in its place."""
+        model = type(self.objs[0])
+        sql, fields, _returning, _plain = _statement(model, self.alias, len(self.objs), True)
+        at = fields.index(model._meta.pk)
+        width = len(fields) - 1
+        keyed = []
+        for row, obj in enumerate(self.objs):
+            values = params[row * width:(row + 1) * width]
+            keyed += [*values[:at], obj.pk, *values[at:]]
+        return sql, keyed
 
     def _replace(self, texts: Mapping[str, str | int]) -> None:
         """The placeholders in the values replaced, and the instances given the values stored. In a JSON value a
@@ -169,6 +197,132 @@ def prepare_insert(objs: Sequence[Model], *, with_texts: bool = False) -> Prepar
     transaction: for the values of rows whose related rows are inserted just before them. `with_texts`: their
     values hold placeholders for run(texts=...), looked for now (every JSON value is encoded once more for it)."""
     return PreparedInsert(objs, with_texts=with_texts)
+
+
+# -- statements sent together ----------------------------------------------------------------------------------
+
+STATEMENT_SEPARATOR = ";\n"  # between statements sent together (pengaduan.ops.sqltrace counts them apart)
+_queues = threading.local()  # alias -> the statements waiting in this thread's sent_together()
+
+
+def can_send_together(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether this database takes several statements in one message and gives back each one's result:
+    PostgreSQL with client-side binding (Django's default; server-side binding takes one statement at a time).
+    SQLite runs in the process: there is no round trip to save."""
+    connection = connections[alias]
+    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+
+
+def _queue(alias: str) -> "_Queue | None":
+    return getattr(_queues, alias, None)
+
+
+def _send_queued(alias: str) -> None:
+    queue = _queue(alias)
+    if queue is not None:
+        queue.send()
+
+
+@contextmanager
+def sent_together(alias: str = DEFAULT_DB_ALIAS):
+    """Inside a transaction: the statements given to `execute` (and the inserts' run()) inside the block go to the
+    database together, in one message, when it ends (each one's result handed to its `result` in order; an
+    exception from one rolls the transaction back). Any other statement meanwhile (the ORM's) first sends those
+    waiting, so that the order of the writes is kept. Where the database cannot take them together (SQLite), and
+    inside another such block, each statement runs as it comes."""
+    connection = connections[alias]
+    if not can_send_together(alias) or _queue(alias) is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("sent_together() needs a transaction: what is queued is sent at its end.")
+    queue = _Queue(alias)
+    setattr(_queues, alias, queue)
+    try:
+        with connection.execute_wrapper(queue.before_other):
+            yield
+            queue.send()
+    finally:
+        setattr(_queues, alias, None)
+
+
+def execute(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS,
+            result: Callable[[object], None] | None = None) -> None:
+    """Execute one statement now, or queue it inside `sent_together`. `result(cursor)` is called with the cursor on
+    the statement's result, once it has run."""
+    queue = _queue(alias)
+    if queue is not None:
+        queue.statements.append((sql, list(params), result))
+        return
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        if result is not None:
+            result(cursor)
+
+
+class _Queue:
+    def __init__(self, alias: str):
+        self.alias = alias
+        self.statements: list[tuple[str, list, Callable | None]] = []
+        self.sending = False
+
+    def before_other(self, execute_, sql, params, many, context):
+        if not self.sending:
+            self.send()
+        return execute_(sql, params, many, context)
+
+    def send(self) -> None:
+        queued, self.statements = self.statements, []
+        if not queued:
+            return
+        self.sending = True
+        try:
+            with connections[self.alias].cursor() as cursor:
+                # Client-side binding puts the values into the text: one message, the statements run in order.
+                cursor.execute(STATEMENT_SEPARATOR.join(sql for sql, _params, _result in queued),
+                               [value for _sql, params, _result in queued for value in params])
+                for index, (_sql, _params, result) in enumerate(queued):
+                    if index:
+                        cursor.nextset()
+                    if result is not None:
+                        result(cursor)
+        finally:
+            self.sending = False
+
+
+_sequences: dict[tuple, str | None] = {}
+
+
+def reserve_keys(objs: Iterable[Model | None]) -> None:
+    """Where statements are sent together (PostgreSQL): the new instances among `objs` (no primary key yet, one
+    made by the database) get their keys now, from their tables' sequences, in one query. Rows inserted in one
+    message can then refer to each other. Elsewhere nothing: the inserts return the keys."""
+    objs = [obj for obj in objs if obj is not None and obj.pk is None
+            and isinstance(obj._meta.pk, AutoFieldMixin)]
+    if not objs:
+        return
+    alias = router.db_for_write(type(objs[0]), instance=objs[0])
+    if not can_send_together(alias) or any(router.db_for_write(type(obj), instance=obj) != alias for obj in objs):
+        return
+    names = [_sequence(type(obj), alias) for obj in objs]
+    if None in names:
+        return
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["nextval(%s)"] * len(names)), names)
+        keys = cursor.fetchone()
+    for obj, key in zip(objs, keys):
+        obj.pk = key
+
+
+def _sequence(model, alias: str) -> str | None:
+    key = (model, alias)
+    if key not in _sequences:
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)",
+                           [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column])
+            _sequences[key] = cursor.fetchone()[0]
+    return _sequences[key]
 
 
 def _statement(model, alias: str, count: int, with_pk: bool):

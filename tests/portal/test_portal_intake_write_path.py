@@ -12,8 +12,10 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pengaduan import inserts
 from pengaduan.complaints.codes import tracking_code_hash
 from pengaduan.complaints.engine import complaint_receive, complaint_record, step_complete
 from pengaduan.complaints.models import Complaint, Event, Reminder
@@ -91,6 +93,25 @@ def test_it_writes_a_web_complaint_in_one_transaction_of_one_insert_per_table(un
                 if {table(sql) for sql in txn.statements} - {None} == {"documents_issueddocument"}]
     assert len(trace.write_transactions) == 1 + len(delivery)
     assert not [sql for sql, _seconds in trace.autocommit_writes if "notifications_outboxmessage" not in sql]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("not inserts.can_send_together()", reason="PostgreSQL: statements sent together")
+def test_on_postgresql_the_write_transaction_goes_to_the_server_in_one_message(unit, jfu_with_mail,
+                                                                              message_templates):
+    client = Client(REMOTE_ADDR="192.0.2.12")
+    client.get(reverse("portal:complain"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("portal:complain"), form_data())
+    assert response.status_code == 302
+    writing = [query["sql"] for query in queries if 'INSERT INTO "complaints_complaint"' in query["sql"]]
+    assert len(writing) == 1
+    tables = [table(sql) for sql in writing[0].split(inserts.STATEMENT_SEPARATOR)]
+    assert len(tables) == WRITE_TRANSACTION_STATEMENTS and {"django_session", "portal_throttlecounter"} <= set(tables)
+    # Before it only the reads and the one query for the keys the rows refer to each other by.
+    before = [query["sql"] for query in queries[:[q["sql"] for q in queries].index(writing[0])]]
+    assert [sql for sql in before if "nextval" in sql] and not [sql for sql in before if table(sql)]
+    assert Complaint.objects.get().complainant.name == "Siti Aminah"
 
 
 @pytest.mark.django_db

@@ -158,3 +158,113 @@ def test_placeholders_are_filled_in_only_where_they_were_looked_for(unit, madiun
     with pytest.raises(ValueError):
         inserts.prepare_insert([message]).run(texts={"\ue000n\ue000": 1})
     assert not OutboxMessage.objects.exists()
+
+
+# -- statements sent together (PostgreSQL) ---------------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif("not inserts.can_send_together()",
+                                   reason="statements go together on PostgreSQL; SQLite runs each as it comes")
+
+
+def linked_rows(unit, sop, code: str):
+    complainant = Complainant(name="Dewi", phone="+6281234567892")
+    complaint = complaint_like(unit, sop, complainant, tracking_code_hash=code * 64)
+    step = sop.steps.get(number=1)
+    run = StepRun(complaint=complaint, unit_id=unit.pk, step=step, number=1, role="jfu",
+                  started_at=complaint.received_at, due_at=complaint.received_at + timedelta(hours=1))
+    reminders = [Reminder(step_run=run, kind=Reminder.Kind.REMINDER, share=share,
+                          due_at=run.started_at + timedelta(minutes=share)) for share in (50, 80)]
+    return complainant, complaint, run, reminders
+
+
+def messages_sent(capture) -> list[str]:
+    return [query["sql"] for query in capture if not query["sql"].startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
+
+
+@postgres_only
+def test_linked_rows_with_keys_reserved_go_to_the_database_in_one_message(unit, madiun_sop):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    complainant, complaint, run, reminders = linked_rows(unit, madiun_sop, "j")
+    prepared = [inserts.prepare_insert(rows) for rows in ([complainant], [complaint], [run], reminders)]
+    inserts.reserve_keys([complainant, complaint, run])
+    assert complainant.pk and complaint.pk and run.pk
+    with CaptureQueriesContext(connection) as sending, transaction.atomic(), inserts.sent_together():
+        for insert in prepared:
+            insert.run()
+        assert messages_sent(sending) == []  # nothing sent yet
+    sent = messages_sent(sending)
+    assert len(sent) == 1 and sent[0].count(inserts.STATEMENT_SEPARATOR) == 3, sent
+    assert Complaint.objects.get(pk=complaint.pk).complainant_id == complainant.pk
+    # The reminders' keys, not reserved, came back with the message.
+    assert sorted(run.reminders.values_list("pk", flat=True)) == sorted(r.pk for r in reminders)
+
+
+@postgres_only
+def test_an_orm_statement_in_between_first_sends_what_waits(unit, madiun_sop):
+    from django.db import transaction
+
+    complainant, complaint, _run, _reminders = linked_rows(unit, madiun_sop, "k")
+    inserts.reserve_keys([complainant, complaint])
+    with transaction.atomic(), inserts.sent_together():
+        inserts.prepare_insert([complainant]).run()
+        inserts.prepare_insert([complaint]).run()
+        # The ORM's statement runs at once, after those queued: it finds them.
+        assert Complaint.objects.filter(pk=complaint.pk, complainant_id=complainant.pk).exists()
+
+
+@postgres_only
+def test_a_result_that_refuses_rolls_back_every_statement_sent_with_it(unit, madiun_sop):
+    from django.db import transaction
+
+    complainant, complaint, _run, _reminders = linked_rows(unit, madiun_sop, "l")
+    inserts.reserve_keys([complainant, complaint])
+
+    def refuse(cursor):
+        raise RuntimeError("one too many")
+
+    with pytest.raises(RuntimeError), transaction.atomic(), inserts.sent_together():
+        inserts.prepare_insert([complainant]).run()
+        inserts.prepare_insert([complaint]).run()
+        inserts.execute("SELECT 1", [], result=refuse)
+    assert not Complainant.objects.exists() and not Complaint.objects.exists()
+
+
+@postgres_only
+def test_a_row_refused_by_the_database_rolls_back_the_others_sent_with_it(unit, madiun_sop):
+    from django.db import IntegrityError, transaction
+
+    complainant, complaint, _run, _reminders = linked_rows(unit, madiun_sop, "m")
+    twin = complaint_like(unit, madiun_sop, complainant, tracking_code_hash="m" * 64)  # the same unique hash
+    inserts.reserve_keys([complainant, complaint, twin])
+    with pytest.raises(IntegrityError), transaction.atomic(), inserts.sent_together():
+        for rows in ([complainant], [complaint], [twin]):
+            inserts.prepare_insert(rows).run()
+    assert not Complainant.objects.exists() and not Complaint.objects.exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_statements_are_sent_together_only_inside_a_transaction():
+    from django.db.transaction import TransactionManagementError
+
+    with pytest.raises(TransactionManagementError), inserts.sent_together():
+        pass
+
+
+def test_outside_a_batch_each_statement_runs_as_it_comes(unit, madiun_sop):
+    seen = []
+    inserts.execute("SELECT 41 + 1", [], result=lambda cursor: seen.append(cursor.fetchone()[0]))
+    assert seen == [42]
+
+
+@pytest.mark.skipif("inserts.can_send_together()", reason="SQLite: nothing to send together")
+def test_on_sqlite_a_batch_runs_each_statement_as_it_comes(unit, madiun_sop):
+    from django.db import transaction
+
+    seen, complainant = [], Complainant(name="Joko")
+    with transaction.atomic(), inserts.sent_together():
+        inserts.execute("SELECT 41 + 1", [], result=lambda cursor: seen.append(cursor.fetchone()[0]))
+        inserts.prepare_insert([complainant]).run()
+        assert seen == [42] and complainant.pk is not None

@@ -52,7 +52,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import ComplaintForm, RatingForm, ReplyForm
-from pengaduan.inserts import prepare_insert
+from pengaduan.inserts import prepare_insert, reserve_keys, sent_together
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
@@ -215,7 +215,10 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
     writes.append(lambda: recording.save_files(StepContext(complaint, None, actor, now), cleaned))
     writes += arriving.writes  # what the receivers prepared (the messages)
     writes += [prepare(complaint) for prepare in also]
-    with transaction.atomic():
+    # On PostgreSQL the rows the others refer to get their keys first (one query, before the transaction), and
+    # the inserts go to the server in one message.
+    reserve_keys([complaint.complainant, complaint, run])
+    with transaction.atomic(), sent_together():
         for write in writes:
             write()
     return complaint

@@ -43,7 +43,7 @@ from pengaduan.complaints.figure_models import (
     TimeClassFact,
 )
 from pengaduan.complaints.models import Complaint, DecisionType, Examination, Rating, StepPause, StepRun
-from pengaduan.inserts import insert_new, prepare_insert
+from pengaduan.inserts import execute, insert_new, prepare_insert
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -154,10 +154,11 @@ def prepare_new_complaint_counted(complaint: Complaint) -> Callable[[], None]:
     insert = prepare_insert([figure])
 
     def write() -> None:
-        if counts is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(*counts)
         insert.run()
+        if counts is not None:
+            # Last of the two: the day's counter rows are shared by every complaint of the unit that day, and on
+            # PostgreSQL the transaction holds their row lock from here to its commit.
+            execute(*counts, alias=insert.alias)
 
     return write
 

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -137,7 +137,8 @@ def _queue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complain
 def _deliver_after_commit(messages: Sequence[OutboxMessage]) -> None:
     # With MAIL_SEND_IMMEDIATELY off the rows, due at once, wait for the next `send_due`.
     if messages and settings.MAIL_SEND_IMMEDIATELY:
-        transaction.on_commit(partial(deliver_now, [message.pk for message in messages]), robust=True)
+        # The keys read at the commit: rows sent together with others (pengaduan.inserts) get theirs only then.
+        transaction.on_commit(lambda: deliver_now([message.pk for message in messages]), robust=True)
 
 
 def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None = None,

@@ -19,6 +19,7 @@ from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 from django.db import connections, router
 
+from pengaduan import inserts
 from pengaduan.secret_strings import random_string
 
 
@@ -59,26 +60,36 @@ class SessionStore(db.SessionStore):
 
         def insert() -> None:
             key = self._get_new_session_key()
-            while not self._insert_row(connection, key, data, expiry):
-                key = self._get_new_session_key()
-            self._session_key = key
-            self._written = (key, written)
+
+            def kept_or_taken(cursor) -> None:
+                kept = key
+                if cursor.fetchone() is None:  # the key was taken (165 random bits: never in practice): another
+                    kept = self._get_new_session_key()
+                    while not self._insert_row(connection, kept, data, expiry):
+                        kept = self._get_new_session_key()
+                # The session has its key once its row is written: a transaction rolled back leaves it without.
+                self._session_key = kept
+                self._written = (kept, written)
+
+            # Sent with the caller's other statements where the database takes them together (pengaduan.inserts).
+            inserts.execute(self._insert_sql(connection), [key, data, expiry], alias=connection.alias,
+                            result=kept_or_taken)
 
         return insert
 
     def _insert_row(self, connection, key: str, data: str, expiry) -> bool:
         """False when the key is taken."""
+        with connection.cursor() as cursor:
+            cursor.execute(self._insert_sql(connection), [key, data, expiry])
+            return cursor.fetchone() is not None
+
+    def _insert_sql(self, connection) -> str:
         meta = self.model._meta
         quote = connection.ops.quote_name
         key_column, data_column, expiry_column = (quote(meta.get_field(name).column)
                                                   for name in ("session_key", "session_data", "expire_date"))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({key_column}, {data_column}, {expiry_column}) "
-                f"VALUES (%s, %s, %s) ON CONFLICT ({key_column}) DO NOTHING RETURNING {key_column}",
-                [key, data, expiry],
-            )
-            return cursor.fetchone() is not None
+        return (f"INSERT INTO {quote(meta.db_table)} ({key_column}, {data_column}, {expiry_column}) "
+                f"VALUES (%s, %s, %s) ON CONFLICT ({key_column}) DO NOTHING RETURNING {key_column}")
 
     def delete(self, session_key=None):
         super().delete(session_key)

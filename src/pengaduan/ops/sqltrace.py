@@ -9,6 +9,8 @@ between them is the lock time; on PostgreSQL it is the time the transaction's ro
 import time
 from dataclasses import dataclass, field
 
+from pengaduan.inserts import STATEMENT_SEPARATOR
+
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
@@ -43,7 +45,7 @@ class WriteTrace:
     # -- statements
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
-        self.statements += 1
+        self.statements += sql.count(STATEMENT_SEPARATOR) + 1
         if sql.lstrip().upper().startswith("BEGIN"):
             self._begin(started)
             return execute(sql, params, many, context)
@@ -52,11 +54,16 @@ class WriteTrace:
         try:
             return execute(sql, params, many, context)
         finally:
+            # Statements sent together in one message (pengaduan.inserts) count one by one; the time of the
+            # message goes to the first of them.
+            parts = sql.split(STATEMENT_SEPARATOR)
+            seconds = [time.perf_counter() - started] + [0.0] * (len(parts) - 1)
             if self._open is not None:
-                self._open.statements.append(sql)
-                self._open.statement_seconds.append(time.perf_counter() - started)
-            elif sql.lstrip().upper().startswith(WRITES):
-                self.autocommit_writes.append((sql, time.perf_counter() - started))
+                self._open.statements += parts
+                self._open.statement_seconds += seconds
+            else:
+                self.autocommit_writes += [(part, spent) for part, spent in zip(parts, seconds)
+                                           if part.lstrip().upper().startswith(WRITES)]
 
     def _begin(self, at: float) -> None:
         self._open = Transaction()

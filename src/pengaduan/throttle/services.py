@@ -11,6 +11,7 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from pengaduan import inserts
 from pengaduan.throttle.models import ThrottleCounter
 
 
@@ -85,18 +86,23 @@ def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
 
 
 def _prepared_hit(limit: Limit, who: str, *, now: datetime | None = None) -> Callable[[], bool]:
-    now = now or timezone.now()
-    connection = connections[router.db_for_write(ThrottleCounter)]
-    sql = _upsert_sql(connection)
-    params = [_key(limit, who), connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))]
+    alias, sql, params = _hit_statement(limit, who, now=now)
 
     def run() -> bool:
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             (hits,) = cursor.fetchone()
         return hits <= limit.hits
 
     return run
+
+
+def _hit_statement(limit: Limit, who: str, *, now: datetime | None = None) -> tuple[str, str, list]:
+    now = now or timezone.now()
+    alias = router.db_for_write(ThrottleCounter)
+    connection = connections[alias]
+    return alias, _upsert_sql(connection), [
+        _key(limit, who), connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))]
 
 
 class LimitReached(Exception):
@@ -107,12 +113,17 @@ class LimitReached(Exception):
 def prepare_count(limit: Limit, who: str) -> Callable[[], None]:
     """`hit` for an attempt counted inside the transaction of what it does (the portal's complaint), its
     statement made now: the function returned counts, and raises LimitReached when the attempt is one too many,
-    so that nothing of a refused attempt is kept."""
-    counted = _prepared_hit(limit, who)
+    so that nothing of a refused attempt is kept. Inside inserts.sent_together its statement goes with the
+    transaction's others, and the count is looked at when they have run."""
+    alias, sql, params = _hit_statement(limit, who)
+
+    def counted(cursor) -> None:
+        (hits,) = cursor.fetchone()
+        if hits > limit.hits:
+            raise LimitReached(limit.name)
 
     def run() -> None:
-        if not counted():
-            raise LimitReached(limit.name)
+        inserts.execute(sql, params, alias=alias, result=counted)
 
     return run
 

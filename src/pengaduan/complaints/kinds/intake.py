@@ -240,7 +240,7 @@ def prepare_save_complaint(complaint: Complaint) -> Callable[[], None]:
 
 
 def _save(complaint: Complaint) -> None:
-    if complaint._state.adding and complaint.pk is None:
+    if complaint._state.adding:  # new, its key made by the database or given before (inserts.reserve_keys)
         insert_new([complaint])  # one INSERT compiled once per process (pengaduan.inserts)
     else:
         complaint.save()
