@@ -82,19 +82,11 @@ def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     A single upsert, so it costs one round trip and concurrent attempts are each counted exactly once
     (the database serialises them on the counter's row).
     """
-    return _prepared_hit(limit, who, now=now)()
-
-
-def _prepared_hit(limit: Limit, who: str, *, now: datetime | None = None) -> Callable[[], bool]:
     alias, sql, params = _hit_statement(limit, who, now=now)
-
-    def run() -> bool:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            (hits,) = cursor.fetchone()
-        return hits <= limit.hits
-
-    return run
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        (hits,) = cursor.fetchone()
+    return hits <= limit.hits
 
 
 def _hit_statement(limit: Limit, who: str, *, now: datetime | None = None) -> tuple[str, str, list]:
