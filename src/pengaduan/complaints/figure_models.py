@@ -120,7 +120,8 @@ class DayCount(models.Model):
     steps done late, `late_due` on the day of their deadline and `late_done` on the day they were done.
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # Found by the index of the unique key (unit, measure, day, value).
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField(_("day"))
     measure = models.CharField(max_length=16)
     value = models.CharField(max_length=300, blank=True)

@@ -84,7 +84,9 @@ class Complaint(models.Model):
         SPAM = "spam", _("Spam or abuse")
         DUPLICATE = "duplicate", _("Duplicate of another complaint")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("unit"))
+    # No index of its own: every index of the table below starts with the unit (a new complaint writes fewer).
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("unit"),
+                             db_index=False)
     sop = models.ForeignKey(
         Sop, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("SOP version"),
         help_text=_("The SOP version this complaint started under; it keeps it to the end."),
@@ -129,6 +131,7 @@ class Complaint(models.Model):
     linked_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked_complaints",
         verbose_name=_("linked to"), help_text=_("An existing case this complaint repeats or adds to."),
+        db_index=False,  # a partial index below: most complaints link to none
     )
     set_aside_reason = models.CharField(_("set aside because"), max_length=10, choices=SetAsideReason.choices,
                                         blank=True)
@@ -183,8 +186,9 @@ class Complaint(models.Model):
                                     name="complaints_complaint_unique_lapor_id"),
         ]
         indexes = [
-            # The register page: one unit's entries of one year in register order.
-            models.Index(fields=["unit", "register_year", "register_seq"], name="complaints_register_order"),
+            # (The register page, one unit's entries of one year in register order, reads the index of the
+            # unique constraint complaints_complaint_unique_register_seq.)
+            models.Index(fields=["linked_to"], condition=Q(linked_to__isnull=False), name="complaints_linked_to"),
             # Duplicate suggestions: a unit's recent complaints.
             models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
             # /metrics: complaints received per unit and channel, counted from the index alone.
@@ -258,7 +262,8 @@ class StepRunQuerySet(models.QuerySet):
 class StepRun(models.Model):
     """One SOP step of one complaint: when it started, its deadline, and who finished it when, with what."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="step_runs")
+    # Found by the index of the unique constraint complaints_steprun_once_per_step (complaint, number).
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="step_runs", db_index=False)
     # The complaint's unit, copied (a complaint never changes unit) so that inboxes and the team view find a
     # unit's open steps along one small partial index instead of joining a million complaints.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -283,7 +288,7 @@ class StepRun(models.Model):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     extended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("extended by"),
+        verbose_name=_("extended by"), db_index=False,  # a partial index below: few steps are extended
     )
     # Ended by `pengaduan remind` when the complainant never answered (no officer did it: done_by stays empty).
     ended_without_reply = models.BooleanField(_("ended: the complainant did not reply"), default=False)
@@ -327,6 +332,8 @@ class StepRun(models.Model):
             # The dashboard's longest waits: a unit's open steps, oldest first (read a few, not sort them all).
             models.Index(fields=["unit", "started_at", "id"], condition=Q(done_at__isnull=True),
                          name="complaints_open_by_start"),
+            models.Index(fields=["extended_by"], condition=Q(extended_by__isnull=False),
+                         name="complaints_steprun_extended_by"),
         ]
 
     def __str__(self):
@@ -373,7 +380,8 @@ class Reminder(models.Model):
         REMINDER = "reminder", _("Reminder")
         BREACH = "breach", _("Deadline passed")
 
-    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="reminders")
+    # Found by the index of the unique constraint complaints_reminder_once_per_share (step run, share).
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="reminders", db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     share = models.PositiveSmallIntegerField(help_text=_("Percent of the step's office time elapsed."))
     due_at = models.DateTimeField()
@@ -866,11 +874,12 @@ class Event(models.Model):
         REGISTER_VOIDED = "register_voided", _("Register entry voided by the unit head")
         DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended by the superior")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    # Found by the timeline index (complaint, created_at).
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("by"), db_index=False,  # a partial index below: what arrives by itself has no actor
     )
     step_number = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
@@ -883,6 +892,7 @@ class Event(models.Model):
         indexes = [
             # The complaint page timeline.
             models.Index(fields=["complaint", "created_at"], name="complaints_event_timeline"),
+            models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="complaints_event_by_actor"),
         ]
 
     def __str__(self):

@@ -116,8 +116,9 @@ class OutboxMessage(models.Model):
         _("attachments"), default=list, blank=True,
         help_text=_("What to attach, rendered when the message is sent (e.g. the receipt of a complaint)."),
     )
+    # Found by the index notifications_outbox_complaint (complaint, created_at).
     complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                  verbose_name=_("complaint"))
+                                  verbose_name=_("complaint"), db_index=False)
     dedupe_key = models.CharField(
         _("deduplication key"), max_length=100, null=True, blank=True, unique=True,
         help_text=_("The same key is never queued twice, e.g. step_assigned:<step run>:<user>."),

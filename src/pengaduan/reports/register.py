@@ -64,8 +64,9 @@ FIELDS = ("register_seq", "received_at", "register_number", "is_anonymous", "is_
 def register_entries(*, unit: Unit, period: Period) -> QuerySet[Complaint]:
     """The complaints entered in the Buku Pengaduan during the period, in register order.
 
-    Filtering on the register year too lets the database walk the `complaints_register_order` index
-    (unit, register_year, register_seq) instead of sorting; the register year is the local year of entry.
+    Filtering on the register year too lets the database walk the index of the unique constraint
+    `complaints_complaint_unique_register_seq` (unit, register_year, register_seq) instead of sorting; the register
+    year is the local year of entry.
     """
     start, end = period.bounds()
     return (
