@@ -7,7 +7,9 @@ settings of `pengaduan serve --production` (HTTPS behind the proxy, mail only qu
 POSTs of /pengaduan/baru/ straight into `pengaduan.wsgi.application` (no HTTP server, no test client, no
 test instrumentation of templates): each with its own client address, the CSRF cookie and token and the
 signed form token, exactly as bench/peer.py sends them. Prints the CPU per POST (process time, median of
-batches) and the profile's top functions. With --bare the bare view /_bench/bare/ instead.
+batches) and the profile's top functions. With --bare the bare view /_bench/bare/ instead. With BENCH_DATABASE_URL
+(a PostgreSQL database, e.g. under scripts/with-postgres.sh) that database instead of SQLite, and the CPU its
+server spent per request too.
 """
 
 import argparse

@@ -1,7 +1,7 @@
 """The public intake's short write path: everything read and rendered first, then one transaction of inserts.
 
 On SQLite the write transaction holds the database's one write lock; these tests keep it to one INSERT per
-table (bench/bench_intake.py measures its time) and check that nothing the slow path did is lost.
+table (bench/profile_intake.py --lock measures its time) and check that nothing the slow path did is lost.
 """
 
 import re

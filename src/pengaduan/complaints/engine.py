@@ -179,7 +179,7 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
     Everything is read, computed and rendered first (the SOP and calendar from per-process caches, the
     deadline, the reminders, the messages, and the values of every row: pengaduan.inserts); the write
     transaction only runs the inserts, each table once, so that on SQLite the database's one write lock is held
-    as briefly as possible (bench/bench_intake.py, bench/profile_intake.py --lock).
+    as briefly as possible (bench/profile_intake.py --lock).
 
     `also`: the caller's own writes that belong with the complaint (the portal's attempt counter and the
     citizen's session). Each is called with the complaint (not saved yet, its tracking code issued) before the

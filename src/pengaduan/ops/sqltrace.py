@@ -1,7 +1,7 @@
 """What a piece of code does to the database's write lock: its transactions, their statements and how long each
 was open, and the writes made outside any transaction (each of which takes the lock on its own).
 
-Used by bench/bench_intake.py and by the tests that keep the public intake's write transaction short. On
+Used by bench/profile_intake.py --lock and by the tests that keep the public intake's write transaction short. On
 SQLite (BEGIN IMMEDIATE) a transaction holds the database's one write lock from BEGIN to COMMIT, so the time
 between them is the lock time; on PostgreSQL it is the time the transaction's row locks may be held.
 """
