@@ -84,7 +84,8 @@ class Complaint(models.Model):
         SPAM = "spam", _("Spam or abuse")
         DUPLICATE = "duplicate", _("Duplicate of another complaint")
 
-    # No index of its own: every index of the table below starts with the unit (a new complaint writes fewer).
+    # No index of its own (a new complaint writes one index fewer): the register's unique constraint and the
+    # indexes in Meta start with the unit.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("unit"),
                              db_index=False)
     sop = models.ForeignKey(
@@ -185,14 +186,15 @@ class Complaint(models.Model):
             models.UniqueConstraint(fields=["lapor_id"], condition=~Q(lapor_id=""),
                                     name="complaints_complaint_unique_lapor_id"),
         ]
+        # (The register page, one unit's entries of one year in register order, reads the index of the unique
+        # constraint complaints_complaint_unique_register_seq.)
         indexes = [
-            # (The register page, one unit's entries of one year in register order, reads the index of the
-            # unique constraint complaints_complaint_unique_register_seq.)
-            models.Index(fields=["linked_to"], condition=Q(linked_to__isnull=False), name="complaints_linked_to"),
             # Duplicate suggestions: a unit's recent complaints.
             models.Index(fields=["unit", "-received_at"], name="complaints_unit_recent"),
             # /metrics: complaints received per unit and channel, counted from the index alone.
             models.Index(fields=["unit", "channel"], name="complaints_by_channel"),
+            # The complaints linked to a case (most link to none).
+            models.Index(fields=["linked_to"], condition=Q(linked_to__isnull=False), name="complaints_linked_to"),
         ]
 
     # The plain tracking code, set only on the instance that has just issued it (engine), to show it once.
@@ -332,6 +334,7 @@ class StepRun(models.Model):
             # The dashboard's longest waits: a unit's open steps, oldest first (read a few, not sort them all).
             models.Index(fields=["unit", "started_at", "id"], condition=Q(done_at__isnull=True),
                          name="complaints_open_by_start"),
+            # Who extended which deadlines (and the check before a user is deleted).
             models.Index(fields=["extended_by"], condition=Q(extended_by__isnull=False),
                          name="complaints_steprun_extended_by"),
         ]
@@ -892,6 +895,7 @@ class Event(models.Model):
         indexes = [
             # The complaint page timeline.
             models.Index(fields=["complaint", "created_at"], name="complaints_event_timeline"),
+            # An officer's events (and the check before a user is deleted).
             models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="complaints_event_by_actor"),
         ]
 
