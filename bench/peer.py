@@ -717,7 +717,7 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
                                                             higher_is_better=False)))
         rows.append((f"  {kind}: load generator CPU per request (ms)", f"{agg(a, kind, 'client_cpu_ms'):.2f}",
                      f"{agg(b, kind, 'client_cpu_ms'):.2f}", ""))
-        if agg(a, kind, "database_cpu_ms") or agg(b, kind, "database_cpu_ms"):
+        if engine == "postgresql":
             rows.append((f"  {kind}: PostgreSQL server CPU per request (ms)", f"{agg(a, kind, 'database_cpu_ms'):.2f}",
                          f"{agg(b, kind, 'database_cpu_ms'):.2f}", ""))
         rows.append((f"  {kind} p50 / p95 under load (ms)", f"{agg(a, kind, 'p50'):.0f} / {agg(a, kind, 'p95'):.0f}",
@@ -863,9 +863,8 @@ def single_phase(phase: str, count: int, rounds: int, seconds: float, workers: i
         loss = (f"; loss check {'ok' if accepted[name] == landed[name] else 'FAILED'}" if phase == "intake" else "")
         lines.append(f"{name}: {agg(name, 'rate'):.0f} req/s ({errors} errors), server CPU {agg(name, 'cpu_ms'):.3f} "
                      f"ms/request, load generator {agg(name, 'client_cpu_ms'):.2f} ms/request, "
-                     + (f"PostgreSQL {agg(name, 'database_cpu_ms'):.2f} ms/request, "
-                        if agg(name, "database_cpu_ms") else "")
-                     + f"p50/p95 "
+                     + (f"PostgreSQL {agg(name, 'database_cpu_ms'):.2f} ms/request, " if engine == "postgresql" else "")
+                     + "p50/p95 "
                      f"{agg(name, 'p50'):.0f}/{agg(name, 'p95'):.0f} ms{loss}; rounds "
                      + ", ".join(f"{r['rate']:.0f}" for r in runs[name]))
     lines.append(f"ratio (ours vs peer): {phase} {ratio(agg(a, 'rate'), agg(b, 'rate'))}, server CPU per request "

@@ -182,10 +182,9 @@ def cpu_per_request(one, count, what) -> str:
         database.append((postgres_cpu() - database_started) * 1000 / (count // 5))
     line = (f"CPU per {what}: median {statistics.median(batches):.3f} ms (batches: "
             + ", ".join(f"{b:.3f}" for b in batches) + f"); load average {os.getloadavg()[0]:.2f}")
-    if any(database):
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         line += f"\nPostgreSQL server CPU per {what}: median {statistics.median(database):.3f} ms"
     return line
-
 
 
 def lock_times(one, count) -> str:
