@@ -9,7 +9,8 @@ test instrumentation of templates): each with its own client address, the CSRF c
 signed form token, exactly as bench/peer.py sends them. Prints the CPU per POST (process time, median of
 batches) and the profile's top functions. With --bare the bare view /_bench/bare/ instead. With BENCH_DATABASE_URL
 (a PostgreSQL database, e.g. under scripts/with-postgres.sh) that database instead of SQLite, and the CPU its
-server spent per request too.
+server spent per request too. With --pages (SQLite), the pages each POST adds to the write-ahead log, by table and
+index: what a commit writes, and a checkpoint copies back.
 """
 
 import argparse
@@ -40,6 +41,8 @@ def main():
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     parser.add_argument("--lock", action="store_true",
                         help="the write transaction of each POST: how long it is open, its statements, its COMMIT")
+    parser.add_argument("--pages", action="store_true",
+                        help="SQLite: the pages each POST writes to the write-ahead log (no checkpoint meanwhile)")
     parser.add_argument("--no-freeze", action="store_true", help="undo the gc.freeze() of pengaduan.ops.wsgi")
     parser.add_argument("--no-profile", action="store_true", help="only the CPU per request")
     parser.add_argument("--peer", action="store_true",
@@ -113,6 +116,8 @@ def main():
             print("   ", query["sql"][:230])
     if args.lock:
         print(lock_times(one, args.posts), flush=True)
+    if args.pages:
+        print(wal_pages(one, args.posts), flush=True)
     print(cpu_per_request(one, args.posts, "bare GET" if args.bare else "intake POST"), flush=True)
     if args.no_profile:
         return
@@ -211,6 +216,45 @@ def lock_times(one, count) -> str:
             f"{p50_p95(executing)}; COMMIT {p50_p95(committing)}")
 
 
+def wal_pages(one, count) -> str:
+    """The pages the requests append to SQLite's write-ahead log, per request and per table or index: every page
+    a transaction changes is written whole, once per transaction. Checkpoints are held off meanwhile, so the log
+    only grows; its frames name their pages, and SQLite's dbstat table says which b-tree each page belongs to."""
+    import collections
+    import struct
+
+    from django.core.signals import request_finished
+    from django.db import connection
+
+    from pengaduan.ops import walcheckpoint
+
+    if connection.vendor != "sqlite":
+        return "write-ahead log pages: SQLite only"
+    request_finished.disconnect(dispatch_uid="walcheckpoint_after_response")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for n in range(count):
+            one(70000 + n)
+        log = Path(f"{connection.settings_dict['NAME']}-wal").read_bytes()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pageno, name FROM dbstat")
+            owner = dict(cursor.fetchall())
+    finally:
+        request_finished.connect(walcheckpoint.checkpoint_if_due, dispatch_uid="walcheckpoint_after_response")
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={walcheckpoint.SAFETY_NET_PAGES}")
+    # A 32-byte header (the page size at 8), then frames: a 24-byte header (the page number first) and the page.
+    page_size = struct.unpack(">I", log[8:12])[0]
+    frames = [struct.unpack(">I", log[at:at + 4])[0] for at in range(32, len(log) - 23, 24 + page_size)]
+    per_tree = collections.Counter(owner.get(page, "(new pages)") for page in frames)
+    lines = [f"write-ahead log: {len(frames) / count:.1f} pages of {page_size} bytes per request "
+             f"({len(frames) * (page_size + 24) / count / 1024:.0f} KiB), by table or index:"]
+    lines += [f"  {pages / count:5.2f}  {name}" for name, pages in per_tree.most_common()]
+    return "\n".join(lines)
+
+
 def peer_process(args):
     """In the peer's virtualenv: its public ticket form (or its bare view) posted straight into its WSGI app."""
     site = Path(args.as_peer)
@@ -239,6 +283,8 @@ def peer_process(args):
             assert status == 302, (status, out[:2000])
     if args.lock:
         print(lock_times(one, args.posts), flush=True)
+    if args.pages:
+        print(wal_pages(one, args.posts), flush=True)
     print(cpu_per_request(one, args.posts, "bare GET" if args.bare else "intake POST"), flush=True)
 
 

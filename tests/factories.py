@@ -5,6 +5,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 import pengaduan
 from pengaduan.units.models import Membership, Unit
@@ -65,3 +66,14 @@ def tiny_jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2), (255, 255, 255)).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def in_thread(function):
+    """For a function run in a thread of its own: it closes that thread's database connection when it ends."""
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return run

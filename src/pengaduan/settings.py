@@ -94,8 +94,10 @@ FORM_RENDERER = "pengaduan.widgets.FastWidgets"
 _default_db = f"sqlite:///{DATA_DIR / 'pengaduan.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions take the write lock at BEGIN, so concurrent writers queue up
-    # (busy timeout) instead of failing halfway; WAL lets readers go on meanwhile.
+    # Django's backend, with the transactions of atomic() queued on a lock file (pengaduan.sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "pengaduan.sqlite_backend"
+    # IMMEDIATE transactions take the write lock at BEGIN, so concurrent writers queue up instead of failing
+    # halfway; WAL lets readers go on meanwhile.
     # Each worker keeps its connection (as on PostgreSQL): opening one costs ~3 ms of CPU (Django registers its
     # SQL functions, the PRAGMAs run), and closing the last one checkpoints the WAL - on every request before.
     # A connection holds no snapshot between transactions (autocommit), so it blocks no checkpoint.

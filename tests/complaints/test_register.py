@@ -4,12 +4,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from pengaduan.complaints.engine import complaint_record, step_complete
 from pengaduan.complaints.errors import StepNotCurrent
 from pengaduan.complaints.models import Complaint
-from factories import intake_data, make_unit, make_user, wib
+from factories import in_thread, intake_data, make_unit, make_user, wib
 from madiun_steps import STEP_DATA
 
 
@@ -46,21 +46,11 @@ def test_it_gives_the_number_back_when_the_recording_fails(unit, jfu):
     assert third.register_seq == 2
 
 
-def _in_thread(function):
-    def run(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connection.close()
-
-    return run
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_fifty_concurrent_intakes_fifty_gapless_numbers(unit, jfu):
     start = threading.Barrier(50)
 
-    @_in_thread
+    @in_thread
     def record(index):
         start.wait()
         return complaint_record(unit=unit, actor=jfu, data=intake_data(summary=f"Aduan {index}")).register_seq
@@ -79,7 +69,7 @@ def test_it_lets_exactly_one_of_two_officers_finish_the_same_step(unit, jfu):
     complaint = complaint_record(unit=unit, actor=jfu, data=intake_data())
     start = threading.Barrier(2)
 
-    @_in_thread
+    @in_thread
     def clarify(actor):
         start.wait()
         try:

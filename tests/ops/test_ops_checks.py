@@ -1,5 +1,7 @@
 """`serve --production` refuses each unsafe configuration and says what to fix; it only warns about the rest."""
 
+import pytest
+
 from pengaduan.ops.checks import deployment_problems
 
 SAFE = {
@@ -111,8 +113,9 @@ def test_it_refuses_static_files_without_a_manifest():
     assert "CompressedManifestStaticFilesStorage" in message
 
 
-def test_it_warns_about_sqlite_with_several_workers():
-    sqlite = {"default": {"ENGINE": "django.db.backends.sqlite3"}}
+@pytest.mark.parametrize("engine", ["django.db.backends.sqlite3", "pengaduan.sqlite_backend"])
+def test_it_warns_about_sqlite_with_several_workers(engine):
+    sqlite = {"default": {"ENGINE": engine}}
     assert fatal(DATABASES=sqlite, workers=5) == []
     assert any("SQLite with 5 workers" in message for message in warnings(DATABASES=sqlite, workers=5))
     assert not any("SQLite" in message for message in warnings(DATABASES=sqlite, workers=1))

@@ -105,7 +105,7 @@ def check_https(config: Mapping[str, Any], *, insecure_http: bool) -> list[Probl
 
 def check_database(config: Mapping[str, Any], *, workers: int) -> list[Problem]:
     engine = (config.get("DATABASES") or {}).get("default", {}).get("ENGINE", "")
-    if engine.endswith("sqlite3") and workers > 1:
+    if "sqlite" in engine and workers > 1:
         return [Problem(f"SQLite with {workers} workers: writes queue up one at a time (readers are not blocked). "
                         "Fine for one office; for many users or several servers set DATABASE_URL to PostgreSQL.",
                         fatal=False)]
