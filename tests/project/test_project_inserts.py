@@ -268,3 +268,32 @@ def test_on_sqlite_a_batch_runs_each_statement_as_it_comes(unit, madiun_sop):
         inserts.execute("SELECT 41 + 1", [], result=lambda cursor: seen.append(cursor.fetchone()[0]))
         inserts.prepare_insert([complainant]).run()
         assert seen == [42] and complainant.pk is not None
+
+
+def test_a_read_gives_its_rows_at_once_even_inside_a_batch(unit, madiun_sop):
+    from django.db import transaction
+
+    complainant = Complainant(name="Rina")
+    with transaction.atomic(), inserts.sent_together():
+        inserts.prepare_insert([complainant]).run()
+        rows = inserts.query("SELECT name FROM complaints_complainant WHERE name = %s", ["Rina"])
+    assert rows == [("Rina",)]
+
+
+def test_a_statement_the_database_refuses_raises_djangos_error_traced_or_not(unit, madiun_sop):
+    """On SQLite statements go straight to the sqlite3 connection unless something traces them: both ways a
+    refusal is Django's IntegrityError, and the placeholders are rewritten (a literal % kept)."""
+    from django.db import IntegrityError, connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    sql = "INSERT INTO complaints_complainant (name, phone, email, address, notify_by, created_at) " \
+          "VALUES (%s, '', '', '', '', %s) RETURNING id"
+    inserts.execute(sql, ["100% Joko", timezone.now()])
+    for traced in (False, True):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            if traced:
+                with CaptureQueriesContext(connection):
+                    inserts.execute(sql, [None, timezone.now()])
+            else:
+                inserts.execute(sql, [None, timezone.now()])
+    assert inserts.query("SELECT name FROM complaints_complainant WHERE name LIKE '100%%'", []) == [("100% Joko",)]

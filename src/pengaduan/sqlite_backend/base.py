@@ -30,7 +30,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self):
         self._take_queue()
         try:
-            super()._start_transaction_under_autocommit()
+            if self.execute_wrappers or self.queries_logged:
+                super()._start_transaction_under_autocommit()
+            else:  # as Django does, without making a cursor for it
+                with self.wrap_database_errors:
+                    self.connection.execute(f"BEGIN {self.transaction_mode or ''}")
         except BaseException:
             self._leave_queue()
             raise

@@ -49,17 +49,16 @@ def _key(limit: Limit, who: str) -> str:
 def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     """Whether `who` has used up the current window, without counting an attempt."""
     now = now or timezone.now()
-    connection = connections[router.db_for_read(ThrottleCounter)]
+    alias = router.db_for_read(ThrottleCounter)
+    connection = connections[alias]
     meta = ThrottleCounter._meta
     quote = connection.ops.quote_name
     # One indexed read (the unique key), asked on every public POST: written out, not built by the ORM.
     sql = (f"SELECT {quote(meta.get_field('hits').column)} FROM {quote(meta.db_table)} "
            f"WHERE {quote(meta.get_field('key').column)} = %s AND {quote(meta.get_field('window_start').column)} = %s")
     start = connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_key(limit, who), start])
-        row = cursor.fetchone()
-    return (row[0] if row else 0) >= limit.hits
+    found = inserts.query(sql, [_key(limit, who), start], alias=alias)
+    return (found[0][0] if found else 0) >= limit.hits
 
 
 def _upsert_sql(connection) -> str:
