@@ -103,8 +103,22 @@ def main():
                                    address=f"10.2.{n >> 8 & 255}.{n & 255}")
             assert status == 302, (status, out[:3000])
 
+    if os.environ.get("OTHER_WRITER"):
+        import sqlite3 as _sq
+        from django.db import connection as _c
+        other = _sq.connect(_c.settings_dict["NAME"], isolation_level=None)
+        other.execute("CREATE TABLE IF NOT EXISTS zz (x)")
+        inner = one
+        def one(n):
+            other.execute("INSERT INTO zz VALUES (1)")
+            inner(n)
     for n in range(20):  # warm: templates compiled, catalogues loaded, caches filled
         one(n)
+    if os.environ.get("MARK"):
+        print("MARK", os.getpid(), flush=True); time.sleep(3)
+        for n in range(300): one(90000 + n)
+        print("ENDMARK", flush=True); time.sleep(3)
+        return
     if args.sql:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -176,8 +190,22 @@ def cookie_value(headers, name):
 def cpu_per_request(one, count, what) -> str:
     from peer import postgres_cpu
 
+    if os.environ.get("OTHER_WRITER"):
+        import sqlite3 as _sq
+        from django.db import connection as _c
+        other = _sq.connect(_c.settings_dict["NAME"], isolation_level=None)
+        other.execute("CREATE TABLE IF NOT EXISTS zz (x)")
+        inner = one
+        def one(n):
+            other.execute("INSERT INTO zz VALUES (1)")
+            inner(n)
     for n in range(20):  # warm: templates compiled, catalogues loaded, caches filled
         one(n)
+    if os.environ.get("MARK"):
+        print("MARK", os.getpid(), flush=True); time.sleep(3)
+        for n in range(300): one(90000 + n)
+        print("ENDMARK", flush=True); time.sleep(3)
+        return
     batches, database = [], []
     for batch in range(5):
         started, database_started = time.process_time(), postgres_cpu()

@@ -8,9 +8,10 @@ load the lock, held for under a millisecond, was often free while every waiter s
 transaction first takes an exclusive flock() on `<database>-writer.lock`: a waiter sleeps in the kernel and wakes
 the moment the holder commits or rolls back. The kernel lets go of the lock should the process die.
 
-The wait has no timeout of its own: a transaction held open for long (a bulk import) makes the others wait for
-it rather than fail with "database is locked" after the busy timeout; a web request still ends at the server's
-worker timeout. SQLite's own lock and busy timeout stay as they were for everything outside `atomic()` (a single
+The wait has no timeout of its own, as PostgreSQL waits for a row lock (lock_timeout 0): a transaction held open
+for long (a bulk import) makes the others wait for it rather than fail with "database is locked" after the busy
+timeout; a web request still ends at the server's worker timeout, and the kernel frees the lock of a worker it
+kills. SQLite's own lock and busy timeout stay as they were for everything outside `atomic()` (a single
 statement in autocommit) and for other programs (the backup, the sqlite3 shell).
 """
 
