@@ -240,8 +240,38 @@ def lock_times(one, count) -> str:
         values = sorted(values)
         return f"p50 {statistics.median(values):.3f} p95 {values[round(0.95 * (len(values) - 1))]:.3f} ms"
 
-    return (f"write transactions: {len(opened)} in {count} requests; open {p50_p95(opened)}; statements "
+    text = (f"write transactions (traced): {len(opened)} in {count} requests; open {p50_p95(opened)}; statements "
             f"{p50_p95(executing)}; COMMIT {p50_p95(committing)}")
+    if connection.vendor == "sqlite":
+        text += f"\nwrite lock held (not traced: statements go straight to SQLite): {p50_p95(queue_held(one, count))}"
+    return text
+
+
+def queue_held(one, count) -> list[float]:
+    """How long each transaction holds the writers' queue of pengaduan.sqlite_backend (from taking it before BEGIN
+    to leaving it after COMMIT), in milliseconds, with nothing tracing the statements."""
+    from pengaduan.sqlite_backend.base import DatabaseWrapper
+
+    held, since = [], []
+    take, leave = DatabaseWrapper._take_queue, DatabaseWrapper._leave_queue
+
+    def timed_take(self):
+        take(self)
+        since.append(time.perf_counter())
+
+    def timed_leave(self):
+        queued = self._queued
+        leave(self)
+        if queued and since:
+            held.append((time.perf_counter() - since.pop()) * 1000)
+
+    DatabaseWrapper._take_queue, DatabaseWrapper._leave_queue = timed_take, timed_leave
+    try:
+        for n in range(count):
+            one(60000 + n)
+    finally:
+        DatabaseWrapper._take_queue, DatabaseWrapper._leave_queue = take, leave
+    return held
 
 
 def wal_pages(one, count) -> str:
