@@ -278,6 +278,7 @@ def _run(sql: str, params: Sequence, alias: str, result: Callable[[object], None
         # Straight to the sqlite3 connection: Django's cursor wrappers (a cursor per statement, the placeholders
         # rewritten each time) cost more than an insert and stretch the write lock. Traced or logged (the
         # tests' statement counts, ops.sqltrace) the statements go the usual way, through the wrappers.
+        connection.validate_no_broken_transaction()
         with connection.wrap_database_errors:
             cursor = connection.connection.execute(_qmark(sql), params)
         if result is not None:

@@ -297,3 +297,16 @@ def test_a_statement_the_database_refuses_raises_djangos_error_traced_or_not(uni
             else:
                 inserts.execute(sql, [None, timezone.now()])
     assert inserts.query("SELECT name FROM complaints_complainant WHERE name LIKE '100%%'", []) == [("100% Joko",)]
+
+
+def test_no_statement_runs_in_a_transaction_an_error_has_broken(unit, madiun_sop):
+    from django.db import IntegrityError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    sql = "INSERT INTO complaints_complainant (name, phone, email, address, notify_by, created_at) " \
+          "VALUES (%s, '', '', '', '', %s)"
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            inserts.execute(sql, [None, timezone.now()])
+        with pytest.raises(TransactionManagementError):
+            inserts.query("SELECT 1", [])
