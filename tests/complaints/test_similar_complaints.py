@@ -28,10 +28,14 @@ OTHER_TOPICS = [
 ]
 
 
-def receive(unit, *, days_ago: float = 1, **text) -> Complaint:
-    return complaint_receive(
+def receive(unit, *, days_ago: float = 1, indexed: bool = True, **text) -> Complaint:
+    """A web complaint; `indexed`: in the SQLite search's index already (as after the next batch)."""
+    complaint = complaint_receive(
         unit=unit, data=intake_data(channel="web", **text), now=timezone.now() - timedelta(days=days_ago)
     )
+    if indexed:
+        search.index_new_complaints()
+    return complaint
 
 
 def receive_other_topics(unit, *, days_ago: float = 1) -> list[Complaint]:
@@ -54,6 +58,7 @@ def suggested(unit, **kwargs) -> list[Complaint]:
 def test_it_suggests_the_same_case_reworded_first(unit, jfu):
     receive_other_topics(unit)
     original = complaint_record(unit=unit, actor=jfu, data=KTP, now=timezone.now() - timedelta(days=10))
+    search.index_new_complaints()
     receive_other_topics(unit)
 
     results = similar_complaints(unit=unit, **KTP_REWORDED)
@@ -144,6 +149,7 @@ def test_it_never_suggests_set_aside_complaints(unit, reason):
 
 def test_it_excludes_the_complaint_being_looked_at(unit, jfu):
     original = complaint_record(unit=unit, actor=jfu, data=KTP, now=timezone.now() - timedelta(days=30))
+    search.index_new_complaints()
     waiting = receive(unit, days_ago=0, **KTP_REWORDED)
 
     looked_at = {field: getattr(waiting, field) for field in ("summary", "description", "subject", "event_place")}
@@ -174,7 +180,7 @@ def test_it_puts_the_index_back_after_a_migration_dropped_its_triggers(unit):
 
     original = receive(unit, days_ago=3)
     with connection.cursor() as cursor:  # as SQLite does when a migration rebuilds the complaints table
-        for name in ("complaints_search_ai", "complaints_search_au", "complaints_search_ad"):
+        for name in ("complaints_search_inserted", "complaints_search_updated", "complaints_search_deleted"):
             cursor.execute(f"DROP TRIGGER {name}")
     Complaint.objects.filter(pk=original.pk).update(summary="Lampu penerangan jalan mati", description="Gelap.",
                                                     subject="Dinas Perhubungan", event_place="")
@@ -223,3 +229,88 @@ def test_it_reads_the_candidates_texts_by_their_ids_not_along_every_complaint_of
         cursor.execute("EXPLAIN QUERY PLAN " + texts)
         plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
     assert "complaints_unit_recent" not in plan and "SCAN" not in plan and "rowid=?" in plan, plan
+
+
+# -- SQLite: new complaints indexed in batches ------------------------------------------------------------------
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's index is filled in batches")
+KTP_TEXT = {field: KTP[field] for field in ("summary", "description", "subject", "event_place")}
+LAMP = {"summary": "Lampu penerangan jalan mati", "description": "Gelap.", "subject": "Dinas Perhubungan",
+        "event_place": ""}
+
+
+def _indexed_ids() -> set[int]:
+    with connection.cursor() as cursor:  # one row per document in the index (the table itself reads the complaints)
+        cursor.execute("SELECT id FROM complaints_search_docsize")
+        return {rowid for (rowid,) in cursor.fetchall()}
+
+
+def _assert_index_is_sound(*, complete: bool = False) -> None:
+    """FTS5 raises when its index is damaged; `complete`: also when it differs from the complaints."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO complaints_search(complaints_search, rank) VALUES ('integrity-check', %s)",
+                       [int(complete)])
+
+
+@sqlite_only
+def test_a_new_complaint_is_suggested_before_and_after_it_is_indexed(unit):
+    original = receive(unit, days_ago=3, indexed=False, **KTP_TEXT)
+    assert original.pk not in _indexed_ids()
+    assert suggested(unit, **KTP_REWORDED) == [original]
+    assert search.index_new_complaints() == 1
+    assert original.pk in _indexed_ids()
+    assert suggested(unit, **KTP_REWORDED) == [original]
+    assert search.index_new_complaints() == 0
+
+
+@sqlite_only
+def test_a_batch_indexes_exactly_the_complaints_above_the_watermark(unit):
+    first = [receive(unit, indexed=False, **KTP_TEXT) for _ in range(3)]
+    assert search.index_new_complaints() == 3
+    later = receive_other_topics(unit)  # each indexed by the helper
+    assert _indexed_ids() == {complaint.pk for complaint in first + later}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexed_up_to FROM complaints_search_state")
+        assert cursor.fetchone()[0] == later[-1].pk
+    _assert_index_is_sound(complete=True)
+
+
+def _copy(complaint: Complaint, *, new_id: int) -> int:
+    """A bare copy of the complaint's row (no steps, no events) under another id, written as a repair would."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE kept AS SELECT * FROM complaints_complaint WHERE id = %s", [complaint.pk])
+        cursor.execute("UPDATE kept SET id = %s, tracking_code_hash = %s", [new_id, f"copy-{new_id}"])
+        cursor.execute("INSERT INTO complaints_complaint SELECT * FROM kept")
+        cursor.execute("DROP TABLE kept")
+    return new_id
+
+
+@sqlite_only
+def test_changing_or_deleting_complaints_on_either_side_of_the_watermark_keeps_the_index_sound(unit):
+    indexed, waiting = receive(unit, **KTP_TEXT), receive(unit, indexed=False, **KTP_TEXT)
+    Complaint.objects.filter(pk__in=[indexed.pk, waiting.pk]).update(**LAMP)
+    _assert_index_is_sound()  # the indexed one's entry changed with it, the other has none yet
+    assert set(suggested(unit, summary="Lampu jalan mati", subject="Dinas Perhubungan")) == {indexed, waiting}
+    below, above = _copy(indexed, new_id=indexed.pk - 1 if indexed.pk > 1 else 0), _copy(waiting, new_id=10_000)
+    assert below in _indexed_ids() and above not in _indexed_ids()
+    Complaint.objects.filter(pk__in=[below, above]).delete()
+    _assert_index_is_sound()
+    assert search.index_new_complaints() == 1  # `waiting` alone
+    _assert_index_is_sound(complete=True)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)  # as after a response: no transaction open
+def test_a_process_indexes_its_new_complaints_once_it_has_answered_a_batch(unit, monkeypatch):
+    from django.core.signals import request_finished
+
+    sync_receivers, _async_receivers = request_finished._live_receivers(None)
+    assert search.index_when_due in sync_receivers
+    monkeypatch.setattr(search, "INDEX_EVERY", 3)
+    monkeypatch.setattr(search._written, "count", 0, raising=False)
+    waiting = [receive(unit, indexed=False, **KTP_TEXT) for _ in range(2)]
+    search.index_when_due()  # as each response has gone out
+    assert not _indexed_ids() & {complaint.pk for complaint in waiting}
+    waiting.append(receive(unit, indexed=False, **KTP_TEXT))
+    search.index_when_due()
+    assert _indexed_ids() == {complaint.pk for complaint in waiting}

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pengaduan.complaints import clock, examinations, figures, hierarchy
+from pengaduan.complaints import clock, examinations, figures, hierarchy, search
 from pengaduan.complaints.attachments import safe_display_name, submission_total_error
 from pengaduan.complaints.domain_events import (
     ComplainantWrote,
@@ -148,6 +148,7 @@ def _create_complaint(*, unit: Unit, cleaned: dict, actor, now: datetime) -> tup
     run = _start_step(complaint, first_step, started_at=min(complaint.received_at, now), now=now, actor=actor,
                       event=False)
     _received_event(complaint, run, actor=actor, now=now).save()
+    search.complaint_written()
     return complaint, run
 
 
@@ -221,6 +222,7 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
     with transaction.atomic(), sent_together():
         for write in writes:
             write()
+    search.complaint_written()
     return complaint
 
 

@@ -47,6 +47,7 @@ from pengaduan.complaints.models import (
     StepRunStat,
 )
 from pengaduan.complaints.reminders import DEFAULT_ESCALATION_ROLES
+from pengaduan.complaints.search import index_new_complaints
 from pengaduan.ops.officetime import OfficeTimeline, from_minute, to_minute
 from pengaduan.sop.selectors import current_sop
 from pengaduan.units.models import Membership, Unit
@@ -445,6 +446,7 @@ class Seeder:
                 cursor.execute(f"{vacuum} {tables}")
         # The rollups the reports read, from the figures written above (their size follows days, not rows).
         rebuild_rollups(unit=self.unit)
+        index_new_complaints()  # SQLite's similar-case search, in one batch
 
     # -- one complaint ----------------------------------------------------------------------------
 

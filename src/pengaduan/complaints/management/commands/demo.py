@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from pengaduan.complaints import channels, engine, examinations
+from pengaduan.complaints import channels, engine, examinations, search
 from pengaduan.complaints.kinds import Sample, get_kind
 from pengaduan.complaints.models import Complaint, DecisionType
 from pengaduan.sop.importer import import_sheet
@@ -203,6 +203,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo complaints already exist; none added.")
         else:
             self._complaints(unit, users)
+        search.index_new_complaints()  # SQLite: the similar-case search's index, in one batch
         self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
         self.stdout.write(f"  {unit.name} (triage unit: complaints sent with “Saya tidak tahu” arrive here)")
         for username, first, last, role in OFFICERS:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pengaduan.complaints.attachments import remove_stale_uploads
 from pengaduan.complaints.reminders import reminders_send
+from pengaduan.complaints.search import index_new_complaints
 from pengaduan.jobs.services import job_run
 from pengaduan.notifications import remind_tasks
 from pengaduan.notifications.services import alert_overdue_requests, send_due
@@ -29,6 +30,9 @@ class Command(BaseCommand):
             counts = reminders_send()
             overdue_requests = alert_overdue_requests()  # data-subject requests past 3 × 24 hours: alert the DPO
             remove_stale_uploads()
+            # SQLite: the complaints written since the last batch join the similar-case search's index (what the
+            # web workers have not indexed yet, and those of jobs and the command line).
+            counts["search_indexed"] = index_new_complaints()
             tasks = self._tasks()
             mail = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0}
             stop = time.monotonic() + MAIL_SECONDS
@@ -43,7 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"reminders: {counts['reminders']}, escalations: {counts['escalations']}, "
             f"monitoring: {counts['monitoring']}, complainants reminded: {counts['complainant_reminders']}, "
-            f"closed without reply: {counts['closed_no_reply']}, "
+            f"closed without reply: {counts['closed_no_reply']}, indexed for search: {counts['search_indexed']}, "
             f"overdue data-subject requests: {overdue_requests}, mail: {mail}"
             + "".join(f", {name}: {value}" for name, value in tasks.items())
         )
