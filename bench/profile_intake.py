@@ -10,7 +10,8 @@ signed form token, exactly as bench/peer.py sends them. Prints the CPU per POST 
 batches) and the profile's top functions. With --bare the bare view /_bench/bare/ instead. With BENCH_DATABASE_URL
 (a PostgreSQL database, e.g. under scripts/with-postgres.sh) that database instead of SQLite, and the CPU its
 server spent per request too. With --pages (SQLite), the pages each POST adds to the write-ahead log, by table and
-index: what a commit writes, and a checkpoint copies back.
+index: what a commit writes, and a checkpoint copies back. With --other-writer (SQLite), another connection writes
+before each request, as the other workers do under load.
 """
 
 import argparse
@@ -43,6 +44,8 @@ def main():
                         help="the write transaction of each POST: how long it is open, its statements, its COMMIT")
     parser.add_argument("--pages", action="store_true",
                         help="SQLite: the pages each POST writes to the write-ahead log (no checkpoint meanwhile)")
+    parser.add_argument("--other-writer", action="store_true",
+                        help="SQLite: another connection writes a row before each request, as the other workers do")
     parser.add_argument("--no-freeze", action="store_true", help="undo the gc.freeze() of pengaduan.ops.wsgi")
     parser.add_argument("--no-profile", action="store_true", help="only the CPU per request")
     parser.add_argument("--peer", action="store_true",
@@ -103,22 +106,10 @@ def main():
                                    address=f"10.2.{n >> 8 & 255}.{n & 255}")
             assert status == 302, (status, out[:3000])
 
-    if os.environ.get("OTHER_WRITER"):
-        import sqlite3 as _sq
-        from django.db import connection as _c
-        other = _sq.connect(_c.settings_dict["NAME"], isolation_level=None)
-        other.execute("CREATE TABLE IF NOT EXISTS zz (x)")
-        inner = one
-        def one(n):
-            other.execute("INSERT INTO zz VALUES (1)")
-            inner(n)
+    if args.other_writer:
+        one = with_other_writer(one)
     for n in range(20):  # warm: templates compiled, catalogues loaded, caches filled
         one(n)
-    if os.environ.get("MARK"):
-        print("MARK", os.getpid(), flush=True); time.sleep(3)
-        for n in range(300): one(90000 + n)
-        print("ENDMARK", flush=True); time.sleep(3)
-        return
     if args.sql:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -190,22 +181,8 @@ def cookie_value(headers, name):
 def cpu_per_request(one, count, what) -> str:
     from peer import postgres_cpu
 
-    if os.environ.get("OTHER_WRITER"):
-        import sqlite3 as _sq
-        from django.db import connection as _c
-        other = _sq.connect(_c.settings_dict["NAME"], isolation_level=None)
-        other.execute("CREATE TABLE IF NOT EXISTS zz (x)")
-        inner = one
-        def one(n):
-            other.execute("INSERT INTO zz VALUES (1)")
-            inner(n)
     for n in range(20):  # warm: templates compiled, catalogues loaded, caches filled
         one(n)
-    if os.environ.get("MARK"):
-        print("MARK", os.getpid(), flush=True); time.sleep(3)
-        for n in range(300): one(90000 + n)
-        print("ENDMARK", flush=True); time.sleep(3)
-        return
     batches, database = [], []
     for batch in range(5):
         started, database_started = time.process_time(), postgres_cpu()
@@ -223,7 +200,7 @@ def cpu_per_request(one, count, what) -> str:
 def lock_times(one, count) -> str:
     """The write transaction of each request, traced (pengaduan.ops.sqltrace): open from BEGIN to the end of
     COMMIT, of which the statements' own execution and the COMMIT; the rest is Python between statements."""
-    from django.db import connection
+    from django.db import connection, connections
 
     from pengaduan.ops.sqltrace import WriteTrace
 
@@ -242,7 +219,7 @@ def lock_times(one, count) -> str:
 
     text = (f"write transactions (traced): {len(opened)} in {count} requests; open {p50_p95(opened)}; statements "
             f"{p50_p95(executing)}; COMMIT {p50_p95(committing)}")
-    if connection.vendor == "sqlite":
+    if type(connections["default"]).__module__ == "pengaduan.sqlite_backend.base":  # ours, not the peer's
         text += f"\nwrite lock held (not traced: statements go straight to SQLite): {p50_p95(queue_held(one, count))}"
     return text
 
@@ -272,6 +249,24 @@ def queue_held(one, count) -> list[float]:
     finally:
         DatabaseWrapper._take_queue, DatabaseWrapper._leave_queue = take, leave
     return held
+
+
+def with_other_writer(one):
+    """`one` preceded by a one-row write from another connection. SQLite drops a connection's page cache whenever
+    another has written, so each request reads its pages again, as under several workers (the write alone costs
+    about 0.06 ms of this process's CPU)."""
+    import sqlite3
+
+    from django.db import connection
+
+    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    other.execute("CREATE TABLE IF NOT EXISTS bench_other_writer (n INTEGER)")
+
+    def preceded(n):
+        other.execute("INSERT INTO bench_other_writer VALUES (?)", (n,))
+        one(n)
+
+    return preceded
 
 
 def wal_pages(one, count) -> str:
@@ -341,8 +336,6 @@ def peer_process(args):
             assert status == 302, (status, out[:2000])
     if args.lock:
         print(lock_times(one, args.posts), flush=True)
-    if args.pages:
-        print(wal_pages(one, args.posts), flush=True)
     print(cpu_per_request(one, args.posts, "bare GET" if args.bare else "intake POST"), flush=True)
 
 

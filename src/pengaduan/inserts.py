@@ -19,9 +19,9 @@ trips of the intake's dozen inserts than on the inserts themselves (bench/profil
 of one transaction that others refer to get their keys first (`reserve_keys`, one query for all), so that no
 statement waits for the key of the one before it.
 
-On SQLite `execute` and `query` hand the statement straight to the sqlite3 connection (the placeholders rewritten
-once per statement), unless something traces the connection's statements: through Django's cursor wrappers they
-cost more than the inserts, and the write lock is held meanwhile.
+On SQLite `execute` and `query` hand the statement straight to the sqlite3 connection (`execute_untraced` of the
+project's backend, pengaduan.sqlite_backend), unless something traces the connection's statements: through
+Django's cursor wrappers they cost more than the inserts, and the write lock is held meanwhile.
 
 What it does not do, as bulk_create does not: send pre_save/post_save signals or run a model's save(). Use it
 only for models whose save() adds nothing for a new row; tests/project/test_project_inserts.py checks that a row
@@ -37,7 +37,6 @@ from datetime import datetime
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db import models
 from django.db.models import Model
-from django.db.backends.sqlite3 import base as sqlite_base
 from django.db.models.fields import AutoFieldMixin
 from django.db.transaction import TransactionManagementError
 
@@ -273,14 +272,11 @@ def query(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS) -> list[
 
 def _run(sql: str, params: Sequence, alias: str, result: Callable[[object], None] | None) -> None:
     connection = connections[alias]
-    if connection.vendor == "sqlite" and connection.connection is not None and not connection.execute_wrappers \
-            and not connection.queries_logged:
-        # Straight to the sqlite3 connection: Django's cursor wrappers (a cursor per statement, the placeholders
-        # rewritten each time) cost more than an insert and stretch the write lock. Traced or logged (the
-        # tests' statement counts, ops.sqltrace) the statements go the usual way, through the wrappers.
-        connection.validate_no_broken_transaction()
-        with connection.wrap_database_errors:
-            cursor = connection.connection.execute(_qmark(sql), params)
+    # The project's SQLite backend runs it straight on the sqlite3 connection unless something traces statements:
+    # Django's cursor wrappers cost more than an insert, and stretch the write lock.
+    straight = getattr(connection, "execute_untraced", None)
+    cursor = straight(sql, params) if straight is not None else None
+    if cursor is not None:
         if result is not None:
             result(cursor)
         return
@@ -288,19 +284,6 @@ def _run(sql: str, params: Sequence, alias: str, result: Callable[[object], None
         cursor.execute(sql, params)
         if result is not None:
             result(cursor)
-
-
-_qmarked: dict[str, str] = {}
-
-
-def _qmark(sql: str) -> str:
-    """The statement with SQLite's placeholders (?) for Django's (%s), as Django's SQLite cursor rewrites it."""
-    converted = _qmarked.get(sql)
-    if converted is None:
-        if len(_qmarked) > 1000:  # statements are compiled once per model and row count: a few dozen
-            _qmarked.clear()
-        converted = _qmarked[sql] = sqlite_base.FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
-    return converted
 
 
 class _Queue:

@@ -314,3 +314,32 @@ def test_a_process_indexes_its_new_complaints_once_it_has_answered_a_batch(unit,
     waiting.append(receive(unit, indexed=False, **KTP_TEXT))
     search.index_when_due()
     assert _indexed_ids() == {complaint.pk for complaint in waiting}
+
+
+@sqlite_only
+def test_the_migration_to_batches_keeps_an_index_its_old_trigger_kept_complete(unit):
+    import importlib
+    from types import SimpleNamespace
+
+    migration = importlib.import_module("pengaduan.complaints.migrations.0026_search_in_batches")
+    with connection.cursor() as cursor:  # the database as before the migration: every insert indexed by a trigger
+        for name in ("complaints_search_inserted", "complaints_search_deleted", "complaints_search_updated"):
+            cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute("DROP TABLE complaints_search_state")
+        for sql in migration.LEGACY_TRIGGERS:
+            cursor.execute(sql)
+    first = receive(unit, indexed=False, **KTP_TEXT)
+    second = receive(unit, indexed=False, **LAMP)
+    assert _indexed_ids() == {first.pk, second.pk}  # by the old trigger
+
+    migration.forward(None, SimpleNamespace(connection=connection))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexed_up_to FROM complaints_search_state")
+        assert cursor.fetchone()[0] == second.pk
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'complaints_search%'")
+        assert {name for (name,) in cursor.fetchall()} == {
+            "complaints_search_inserted", "complaints_search_deleted", "complaints_search_updated"}
+    _assert_index_is_sound(complete=True)
+    third = receive(unit, indexed=False, **KTP_TEXT)
+    assert third.pk not in _indexed_ids() and search.index_new_complaints() == 1

@@ -18,9 +18,24 @@ statement in autocommit) and for other programs (the backup, the sqlite3 shell).
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 
 from django.db.backends.sqlite3 import base
+
+
+@functools.lru_cache(maxsize=1024)
+def qmark(query: str) -> str:
+    """The statement with SQLite's placeholders (?) for Django's (%s), rewritten once per statement: Django's
+    cursor does it with a regular expression at every execution."""
+    return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
+
+
+class CursorWrapper(base.SQLiteCursorWrapper):
+    def convert_query(self, query, *, param_names=None):
+        if param_names is None:
+            return qmark(query)
+        return super().convert_query(query, param_names=param_names)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -28,14 +43,25 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _queue_pid = 0  # the process that opened _queue_file
     _queued = False  # this connection holds the lock
 
+    def create_cursor(self, name=None):
+        return self.connection.cursor(factory=CursorWrapper)
+
+    def execute_untraced(self, sql: str, params):
+        """`sql` run straight on the sqlite3 connection, its cursor; None when it must go through Django's cursor
+        wrappers: not connected yet, or something traces or logs the statements (the tests' query counts,
+        pengaduan.ops.sqltrace). Django's wrappers (a cursor per statement, its debug and execute wrappers) cost
+        more than an insert (pengaduan.inserts)."""
+        if self.connection is None or self.execute_wrappers or self.queries_logged:
+            return None
+        self.validate_no_broken_transaction()
+        with self.wrap_database_errors:
+            return self.connection.execute(qmark(sql), params)
+
     def _start_transaction_under_autocommit(self):
         self._take_queue()
         try:
-            if self.execute_wrappers or self.queries_logged:
+            if self.execute_untraced(f"BEGIN {self.transaction_mode or ''}", ()) is None:
                 super()._start_transaction_under_autocommit()
-            else:  # as Django does, without making a cursor for it
-                with self.wrap_database_errors:
-                    self.connection.execute(f"BEGIN {self.transaction_mode or ''}")
         except BaseException:
             self._leave_queue()
             raise
