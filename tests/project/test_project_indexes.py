@@ -4,6 +4,11 @@ includes the LIKE index Django adds to a unique text column (same column, anothe
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from pengaduan.complaints.engine import complaint_receive
+from pengaduan.complaints.models import Complaint
+from factories import intake_data
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +16,7 @@ pytestmark = pytest.mark.django_db
 INTAKE_TABLES = [
     "complaints_complainant", "complaints_complaint", "complaints_daycount", "complaints_complaintfigure",
     "complaints_steprun", "complaints_reminder", "complaints_event", "notifications_outboxmessage",
-    "portal_throttlecounter", "django_session",
+    "portal_throttlecounter",
 ]
 
 
@@ -41,12 +46,51 @@ def test_no_index_of_an_intake_table_is_served_by_another(table):
     assert not served, served
 
 
-def test_the_keys_that_are_mostly_empty_have_partial_indexes():
-    """A linked case, who extended a deadline and an event's officer are found by their key, from an index of the
-    rows that have one."""
+def test_the_keys_that_are_empty_in_a_new_row_have_partial_indexes():
+    """A linked case, who extended a deadline, an event's officer and who did a step (nobody while it is open) are
+    found by their key, from an index of the rows that have one."""
     for table, column in (("complaints_complaint", "linked_to_id"), ("complaints_steprun", "extended_by_id"),
-                          ("complaints_event", "actor_id")):
+                          ("complaints_event", "actor_id"), ("complaints_steprun", "done_by_id")):
         with connection.cursor() as cursor:
             constraints = connection.introspection.get_constraints(cursor, table)
         assert [name for name, info in constraints.items() if info["columns"] == [column] and info["index"]], table
         assert column not in [columns[0] for columns, _unique in full_indexes(table).values()], table
+
+
+@pytest.mark.parametrize("table, column", [
+    ("complaints_complaint", "sop_id"), ("complaints_steprun", "unit_id"), ("complaints_steprun", "step_id"),
+    ("complaints_complaintfigure", "unit_id"),
+])
+def test_keys_that_nothing_looks_rows_up_by_have_no_index(table, column):
+    """Only the deletion of the row they point to (an SOP version, an SOP step, a unit) would use one: see "keys
+    without an index" in complaints/models.py. (A step's unit leads the partial indexes of open steps.)"""
+    assert not [name for name, (columns, _unique) in full_indexes(table).items() if columns[0] == column]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0027_drops_and_restores_the_indexes_by_name_keeping_rows_and_triggers(unit):
+    """Not by rebuilding the tables, which on SQLite would drop their triggers (the search index, the append-only
+    events)."""
+    complaint_receive(unit=unit, data=intake_data(channel="web"))
+
+    def state():
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            else:
+                cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            triggers = sorted(name for (name,) in cursor.fetchall())
+        indexed = [column for table, column in (("complaints_complaint", "sop_id"), ("complaints_steprun", "step_id"))
+                   if any(columns[0] == column for columns, _unique in full_indexes(table).values())]
+        return triggers, indexed, Complaint.objects.count()
+
+    triggers, indexed, count = state()
+    assert triggers and not indexed and count == 1
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate([("complaints", "0026_search_in_batches")])
+        assert state() == (triggers, ["sop_id", "step_id"], 1)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert state() == (triggers, [], 1)

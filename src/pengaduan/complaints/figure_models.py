@@ -95,7 +95,9 @@ class ComplaintFigure(models.Model):
     change (categorised, decided, answered, set aside) moves its count from the old values to the new ones."""
 
     complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # No index (keys without an index, at the top of models.py): read by complaint; only a repair
+    # (rebuild_rollups of one unit) looks them up by unit, and may scan.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField(_("day received"))
     channel = models.CharField(max_length=20)
     complaint_type = models.CharField(max_length=24)

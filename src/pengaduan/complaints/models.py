@@ -12,6 +12,12 @@ from pengaduan.complaints.attachments import attachment_path
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Unit
 
+# Keys without an index: a foreign key that nothing looks rows up by gets none (db_index=False), since every
+# index of these tables is written by every new complaint, under SQLite's one write lock (bench/profile_intake.py
+# --pages). What the index would speed up is the check before the row it points to is deleted (PROTECT, CASCADE):
+# SOP versions, SOP steps and units are never deleted by the application, and an administrator's deletion may
+# scan.
+
 
 class ComplaintType(models.TextChoices):
     COMPLAINT = "pengaduan", _("Complaint")
@@ -88,9 +94,10 @@ class Complaint(models.Model):
     # indexes in Meta start with the unit.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("unit"),
                              db_index=False)
+    # No index (keys without an index, at the top): nothing looks complaints up by their SOP version.
     sop = models.ForeignKey(
         Sop, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("SOP version"),
-        help_text=_("The SOP version this complaint started under; it keeps it to the end."),
+        help_text=_("The SOP version this complaint started under; it keeps it to the end."), db_index=False,
     )
     # Only the keyed hash of the tracking code is stored (complaints/codes.py): the code is the complainant's
     # credential. The plain code exists only on the instance that issued it, as `tracking_code` (below).
@@ -268,8 +275,11 @@ class StepRun(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="step_runs", db_index=False)
     # The complaint's unit, copied (a complaint never changes unit) so that inboxes and the team view find a
     # unit's open steps along one small partial index instead of joining a million complaints.
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    step = models.ForeignKey(SopStep, on_delete=models.PROTECT, related_name="+")
+    # No index of their own (keys without an index, at the top): a unit's steps are looked up open, along the
+    # partial indexes that start with the unit, and steps are never looked up by their SOP step.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"),
+                             db_index=False)
+    step = models.ForeignKey(SopStep, on_delete=models.PROTECT, related_name="+", db_index=False)
     number = models.PositiveSmallIntegerField(_("step"))
     role = models.CharField(_("performer role"), max_length=32)
     started_at = models.DateTimeField(_("started at"))
@@ -277,7 +287,7 @@ class StepRun(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("done by"),
+        verbose_name=_("done by"), db_index=False,  # a partial index below: a step starts without a performer
     )
     output = models.JSONField(_("output"), default=dict, blank=True)
     paused_at = models.DateTimeField(
@@ -337,6 +347,9 @@ class StepRun(models.Model):
             # Who extended which deadlines (and the check before a user is deleted).
             models.Index(fields=["extended_by"], condition=Q(extended_by__isnull=False),
                          name="complaints_steprun_extended_by"),
+            # Who did which steps (and the check before a user is deleted): written when a step is done, not when
+            # it starts, so a new complaint's first step writes no entry.
+            models.Index(fields=["done_by"], condition=Q(done_by__isnull=False), name="complaints_steprun_done_by"),
         ]
 
     def __str__(self):
