@@ -50,6 +50,17 @@ def intake_data(**overrides) -> dict:
     return data
 
 
+def issued_code(client) -> str:
+    """The tracking code the portal has just given this test client, from its signed cookie."""
+    from django.test import RequestFactory
+
+    from pengaduan.portal.views import ISSUED_COOKIE, ISSUED_SALT
+
+    request = RequestFactory().get("/")
+    request.COOKIES[ISSUED_COOKIE] = client.cookies[ISSUED_COOKIE].value
+    return request.get_signed_cookie(ISSUED_COOKIE, salt=ISSUED_SALT)
+
+
 def load_sop(path: Path):
     from pengaduan.sop.services import sop_load
 

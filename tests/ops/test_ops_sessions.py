@@ -20,20 +20,6 @@ def test_it_creates_a_session_with_one_insert_and_no_look_up():
     assert SessionStore(store.session_key)["code"] == "hash"
 
 
-def test_it_does_not_write_an_unchanged_session_again_but_writes_a_changed_one():
-    store = SessionStore()
-    store["code"] = "hash"
-    store.save()
-    with CaptureQueriesContext(connection) as queries:
-        store.save()
-    assert len(queries) == 0
-    store["issued"] = {"complaint": 1}
-    store.save()
-    store["issued"]["complaint"] = 2  # a change inside a value counts too
-    store.save()
-    assert SessionStore(store.session_key)["issued"] == {"complaint": 2}
-
-
 def test_it_draws_another_key_when_the_drawn_one_is_taken(monkeypatch):
     taken = SessionStore()
     taken["who"] = "first"
@@ -56,21 +42,3 @@ def test_it_gives_a_new_key_and_drops_the_old_row_on_cycle_key():
     store.save()
     assert store.session_key != old and not Session.objects.filter(session_key=old).exists()
     assert SessionStore(store.session_key)["code"] == "hash"
-
-
-def test_a_prepared_new_session_is_encoded_first_and_inserted_later_under_a_free_key(monkeypatch):
-    taken = SessionStore()
-    taken["who"] = "first"
-    taken.save()
-    store = SessionStore()
-    store["who"] = "second"
-    with CaptureQueriesContext(connection) as preparing:
-        insert = store.prepare_create()
-    assert len(preparing) == 0 and store.session_key is None
-    keys = iter([taken.session_key, "y" * 32])
-    monkeypatch.setattr(sessions, "random_string", lambda *args: next(keys))
-    insert()
-    assert store.session_key == "y" * 32 and SessionStore("y" * 32)["who"] == "second"
-    with CaptureQueriesContext(connection) as saving:
-        store.save()  # the session middleware's save at the end of the request: nothing left to write
-    assert len(saving) == 0

@@ -10,8 +10,7 @@ from pengaduan.complaints.engine import complaint_record, information_request, s
 from pengaduan.complaints.models import Complaint, Rating
 from pengaduan.portal import forms as portal_forms
 from pengaduan.throttle import services as throttle
-from pengaduan.portal.views import ISSUED_KEY
-from factories import intake_data, tiny_jpeg
+from factories import intake_data, issued_code, tiny_jpeg
 from madiun_steps import STEP_DATA, advance
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +61,7 @@ def test_it_receives_a_complaint_and_shows_the_receipt(client, unit, mailoutbox,
     assert complaint.attachments.count() == 1
     assert complaint.step_runs.get().role == "jfu"
     page = client.get(response.url).text
-    code = client.session[ISSUED_KEY]["code"]
+    code = issued_code(client)
     assert code in page and complaint.tracking_code_hash == tracking_code_hash(code)
     pdf = client.get(reverse("portal:receipt"))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
@@ -145,7 +144,7 @@ def test_it_rolls_back_a_complaint_that_is_one_too_many(client, unit, monkeypatc
 
 def test_it_tracks_a_code_typed_in_any_case_with_spaces(client, unit):
     submit(client)
-    code = client.session[ISSUED_KEY]["code"]
+    code = issued_code(client)
     client.post(reverse("portal:forget"))
     response = client.post(reverse("portal:track"), {"code": code.lower().replace("-", " ")})
     assert response.status_code == 302 and response.url == reverse("portal:status")

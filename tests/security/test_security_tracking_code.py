@@ -1,9 +1,14 @@
 """The tracking code is a credential: stored only as a keyed hash, shown once (to the complainant after
 submitting, on the receipt the recording officer prints), never in staff pages, lists or the API."""
 
+import time
+
 import pytest
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,9 +18,8 @@ from pengaduan.complaints.engine import complaint_record, tracking_code_reissue
 from pengaduan.complaints.errors import NotPermitted
 from pengaduan.complaints.models import Complaint, Event
 from pengaduan.portal import forms as portal_forms
-from pengaduan.portal.views import ISSUED_KEY
 from pengaduan.sop.models import Sop
-from factories import intake_data
+from factories import intake_data, issued_code
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +45,7 @@ def rows_as_text() -> str:
 
 def test_the_database_keeps_only_a_keyed_hash_of_the_code(client, unit, settings):
     submit(client)
-    code = client.session[ISSUED_KEY]["code"]
+    code = issued_code(client)
     complaint = Complaint.objects.get()
     assert code not in rows_as_text() and code.replace("-", "") not in rows_as_text()
     assert complaint.tracking_code_hash == tracking_code_hash(code) and len(complaint.tracking_code_hash) == 64
@@ -56,7 +60,7 @@ def test_the_database_keeps_only_a_keyed_hash_of_the_code(client, unit, settings
 
 def test_the_code_is_shown_once_after_submitting_and_not_on_the_tracking_page(client, unit):
     submit(client)
-    code = client.session[ISSUED_KEY]["code"]
+    code = issued_code(client)
     assert code in client.get(reverse("portal:received")).text
     client.post(reverse("portal:forget"))
     assert client.get(reverse("portal:received")).status_code == 404  # the one showing is over
@@ -66,6 +70,48 @@ def test_the_code_is_shown_once_after_submitting_and_not_on_the_tracking_page(cl
     assert client.get(reverse("portal:received")).status_code == 404
     copy = client.get(reverse("portal:receipt"))  # a later copy of the receipt, without the code
     assert copy.status_code == 200 and code.encode() not in copy.content
+
+
+def test_the_code_just_issued_stays_in_the_browser_not_in_a_session_row(client, unit):
+    submit(client)
+    code = issued_code(client)
+    assert not Session.objects.exists() and "sessionid" not in client.cookies
+    assert code not in rows_as_text()
+
+
+def test_a_made_up_or_altered_issued_cookie_opens_nothing(client, unit):
+    submit(client)
+    code, signed = issued_code(client), client.cookies["issued_code"].value
+    for value in (code, signed.replace(code[:5], "ABCDE" if code[:5] != "ABCDE" else "FGHJK"), signed[:-2] + "xx"):
+        stranger = Client()
+        stranger.cookies["issued_code"] = value
+        for page in ("portal:received", "portal:receipt", "portal:status"):
+            assert stranger.get(reverse(page)).status_code == 404, (value, page)
+
+
+def test_the_issued_cookie_opens_the_complaint_for_an_office_day_only(client, unit, settings, monkeypatch):
+    submit(client)
+    assert client.cookies["issued_code"]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert client.get(reverse("portal:received")).status_code == 200
+    later = time.time() + settings.SESSION_COOKIE_AGE + 1
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    assert client.get(reverse("portal:received")).status_code == 404
+
+
+def test_the_browser_follows_the_complaint_it_sent_or_looked_up_last(client, unit):
+    submit(client)
+    first = issued_code(client)
+    submit(client)
+    second = issued_code(client)
+    assert second != first and second in client.get(reverse("portal:received")).text
+    client.post(reverse("portal:track"), {"code": first})  # the look-up takes over, the cookie goes
+    assert not client.cookies["issued_code"].value and client.get(reverse("portal:received")).status_code == 404
+    assert client.get(reverse("portal:status")).status_code == 200
+    submit(client)
+    third = issued_code(client)
+    assert third in client.get(reverse("portal:received")).text  # the complaint sent after the look-up
+    client.post(reverse("portal:forget"))
+    assert client.get(reverse("portal:status")).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["jfu", "sekretaris", "kasubag", "inspektur"])
@@ -140,7 +186,7 @@ def test_the_receipt_mail_carries_the_code_and_the_outbox_forgets_it_once_sent(c
     from pengaduan.notifications.services import send_due
 
     submit(client)
-    code = client.session[ISSUED_KEY]["code"]
+    code = issued_code(client)
     assert send_due()["sent"] >= 1
     [mail] = [mail for mail in mailoutbox if mail.to == ["s@example.org"]]
     assert code in mail.subject and code in mail.body

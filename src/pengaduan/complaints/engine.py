@@ -182,8 +182,7 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
     transaction only runs the inserts, each table once, so that on SQLite the database's one write lock is held
     as briefly as possible (bench/profile_intake.py --lock).
 
-    `also`: the caller's own writes that belong with the complaint (the portal's attempt counter and the
-    citizen's session). Each is called with the complaint (not saved yet, its tracking code issued) before the
+    `also`: the caller's own writes that belong with the complaint (the portal's attempt counter). Each is called with the complaint (not saved yet, its tracking code issued) before the
     transaction and returns the function that writes, which runs last inside the same transaction, so that a
     POST takes the write lock once; an exception from one of them rolls the whole complaint back.
     """

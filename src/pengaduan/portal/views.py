@@ -4,6 +4,11 @@ No account is needed. The tracking code is the complainant's key: after a succes
 keeps the code's keyed hash (the database stores nothing else), so that the code does not stay in addresses,
 browser history or server logs. The plain code is shown once, on the page right after submitting (and on
 that page's receipt PDF and in the receipt mail).
+
+A complaint just sent is followed by a signed cookie that holds its code (HttpOnly, for an office day), not by a
+session: the server keeps no plain code, and a citizen's submission writes no session row (a session was a
+tenth of the intake's CPU, bench/profile_intake.py). The code is the one the page then shows to that browser;
+the signature keeps anyone from making up a cookie. Looking up a code, or "forget", drops the cookie.
 """
 
 from django.conf import settings
@@ -37,7 +42,8 @@ from pengaduan.throttle import services as throttle
 from pengaduan.units.selectors import portal_unit, portal_unit_by_code
 
 SESSION_KEY = "tracked_complaint"  # the keyed hash of the code, as stored on the complaint
-ISSUED_KEY = "issued_tracking_code"  # the plain code just issued to this browser: for its receipt only
+ISSUED_COOKIE = "issued_code"  # the plain code of the complaint this browser has just sent, signed
+ISSUED_SALT = "pengaduan.portal.issued-code"
 
 
 def _unit_or_404():
@@ -60,37 +66,54 @@ def _too_many(request, what):
 
 def _remember(request, code_hash: str) -> None:
     """Keep the code's keyed hash in the session under a new session key: a key planted or seen before the code
-    was entered (session fixation) opens nothing. (cycle_key keeps the data: a code just issued stays
-    with it, and a look-up drops it below.)"""
+    was entered (session fixation) opens nothing. The complaint looked up is the one followed from now on: the
+    caller drops the cookie of one just sent (_forget_issued)."""
     if request.session.session_key:
         # A request that came without a session has no key to fix; the session middleware gives the new
         # session a fresh key when it saves it (one write instead of an insert now and an update then).
         request.session.cycle_key()
-    request.session.pop(ISSUED_KEY, None)
     request.session[SESSION_KEY] = code_hash
 
 
-def _remember_issued(request, complaint: Complaint) -> None:
-    """This browser follows the complaint it has just sent, and sees its plain code once (the receipt)."""
-    _remember(request, complaint.tracking_code_hash)
-    request.session[ISSUED_KEY] = {"code_hash": complaint.tracking_code_hash, "code": complaint.tracking_code}
+def _issue(response, complaint: Complaint) -> None:
+    """This browser follows the complaint it has just sent, and sees its plain code (the page and its receipt)."""
+    response.set_signed_cookie(ISSUED_COOKIE, complaint.tracking_code, salt=ISSUED_SALT,
+                               max_age=settings.SESSION_COOKIE_AGE, secure=settings.SESSION_COOKIE_SECURE,
+                               httponly=True, samesite="Lax")
+
+
+def _forget_issued(response) -> None:
+    response.delete_cookie(ISSUED_COOKIE, samesite="Lax")
+
+
+def _issued_code(request) -> str:
+    return request.get_signed_cookie(ISSUED_COOKIE, default="", salt=ISSUED_SALT,
+                                     max_age=settings.SESSION_COOKIE_AGE)
+
+
+def _followed(request) -> tuple[Complaint, str]:
+    """The complaint this browser follows, and its plain code when it has just sent it: the complaint of the
+    issued cookie, else the one whose code it typed (the session)."""
+    complaints = Complaint.objects.select_related("unit", "sop")
+    if code := _issued_code(request):
+        if complaint := complaints.filter(tracking_code_filter(code)).first():
+            return complaint, code
+    code_hash = request.session.get(SESSION_KEY)
+    complaint = complaints.filter(tracking_code_hash=code_hash).first() if code_hash else None
+    if complaint is None:
+        raise Http404
+    return complaint, ""
 
 
 def _tracked(request) -> Complaint:
-    code_hash = request.session.get(SESSION_KEY)
-    complaint = (Complaint.objects.select_related("unit", "sop").filter(tracking_code_hash=code_hash).first()
-                 if code_hash else None)
-    if complaint is None:
-        raise Http404
-    return complaint
+    return _followed(request)[0]
 
 
 def _just_issued(request, *, required: bool = True) -> Complaint:
     """The tracked complaint, with its plain code when this browser has just submitted it (known only then)."""
-    complaint = _tracked(request)
-    issued = request.session.get(ISSUED_KEY) or {}
-    if issued.get("code_hash") == complaint.tracking_code_hash:
-        complaint.tracking_code = issued["code"]
+    complaint, code = _followed(request)
+    if code:
+        complaint.tracking_code = code
     elif required:
         raise Http404
     return complaint
@@ -161,40 +184,24 @@ def complain(request):
     if request.method == "POST":
         address = throttle.client_ip(request)
         # Every attempt counts against the address's limit. One that is already over it is refused before any
-        # work; a complaint that is accepted is counted inside its own write transaction (with the session
-        # that remembers its code), so that on SQLite a POST takes the database's write lock once.
+        # work; a complaint that is accepted is counted inside its own write transaction, so that on SQLite a
+        # POST takes the database's write lock once (its code goes back in a cookie, _issue: no session row).
         if throttle.used_up(throttle.SUBMIT, address):
             return _too_many(request, _("complaints"))
         if form.is_valid():
             # The unit the citizen chose, else ("I don't know", or a single-unit portal) the triage unit.
             unit = form.cleaned_data.get("unit") or triage
 
-            def counted_and_remembered(complaint):
-                """Before the write transaction: the attempt counter's statement and the session, encoded now;
-                the function returned writes both in the complaint's transaction."""
-                count = throttle.prepare_count(throttle.SUBMIT, address)  # one too many (a race): rolls back
-                if request.session.session_key is None:  # the usual case: a new session
-                    _remember_issued(request, complaint)
-                    save_session = request.session.prepare_create()
-                else:  # a browser with a session already: its key is cycled (_remember), in the transaction
-                    def save_session():
-                        _remember_issued(request, complaint)
-                        request.session.save()
-
-                def write():
-                    count()
-                    save_session()  # the session middleware then finds nothing left to write
-
-                return write
+            def counted(_complaint):
+                """The attempt counter's statement, prepared before the write transaction and run inside it."""
+                return throttle.prepare_count(throttle.SUBMIT, address)  # one too many (a race): rolls back
 
             try:
                 # The receipt e-mail is queued in the complaint's own transaction.
                 complaint = engine.complaint_receive(unit=unit, form=form, files=request.FILES,
                                                      receipt_base_url=request.build_absolute_uri("/"),
-                                                     also=[counted_and_remembered])
+                                                     also=[counted])
             except throttle.LimitReached:
-                if request.session.session_key is None:
-                    request.session.clear()  # what counted_and_remembered put in a new session: nothing to follow
                 return _too_many(request, _("complaints"))
             except StepInputInvalid as refused:
                 if not throttle.hit(throttle.SUBMIT, address):
@@ -203,7 +210,9 @@ def complain(request):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                return redirect("portal:received")
+                response = redirect("portal:received")
+                _issue(response, complaint)
+                return response
         elif not throttle.hit(throttle.SUBMIT, address):
             return _too_many(request, _("complaints"))
         form.data = form.data.copy()
@@ -239,7 +248,9 @@ def track(request):
                          .only("tracking_code_hash").first())
             if complaint is not None:
                 _remember(request, complaint.tracking_code_hash)
-                return redirect("portal:status")
+                response = redirect("portal:status")
+                _forget_issued(response)
+                return response
         # The same answer whatever was wrong: no hint that a code exists or what it looks like.
         form = TrackForm(initial={"code": request.POST.get("code", "")})
         messages.error(request, _("We could not find a complaint with that code. Please check the code and try again."))
@@ -336,8 +347,9 @@ def own_file(request, pk):
 @require_POST
 def forget(request):
     request.session.pop(SESSION_KEY, None)
-    request.session.pop(ISSUED_KEY, None)
-    return redirect("portal:track")
+    response = redirect("portal:track")
+    _forget_issued(response)
+    return response
 
 
 def verify_start(request):
