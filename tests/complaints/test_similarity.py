@@ -1,8 +1,15 @@
 """Text similarity of complaints: normalisation, the light Indonesian stemmer, and scoring (no database)."""
 
+import tracemalloc
+from collections import OrderedDict
+
 import pytest
 
-from pengaduan.complaints.similarity import normalise, score, similarity, stem, trigrams
+from pengaduan.complaints import similarity as similarity_module
+from pengaduan.complaints.similarity import (
+    CANDIDATE_CACHE_SIZE, FIELD_WEIGHTS, MAX_FIELD_CHARS, candidate_features, complaint_features, normalise, score,
+    score_features, similarity, stem, trigrams,
+)
 
 KTP = {
     "summary": "Pungutan liar pada pengurusan KTP",
@@ -135,3 +142,44 @@ def test_it_does_not_count_a_field_empty_on_one_side_as_a_mismatch():
 
 def test_it_scores_nothing_when_a_complaint_has_no_words():
     assert score({"summary": "!!!"}, KTP) == 0.0
+
+
+def candidate(number: int) -> dict:
+    """A stored complaint's texts as the suggestion list reads them: a long description, words of its own."""
+    words = " ".join(f"kata{number}x{i} pelayanan kelurahan" for i in range(120))
+    return {"summary": f"Pungutan liar KTP nomor{number}", "description": words[:MAX_FIELD_CHARS],
+            "subject": "Kelurahan Manguharjo", "event_place": f"Jalan Pahlawan blok{number}"}
+
+
+def test_a_candidates_features_are_computed_once_until_its_texts_change(monkeypatch):
+    computed = []
+    monkeypatch.setattr(similarity_module, "_candidates", OrderedDict())
+    original = similarity_module.complaint_features
+    monkeypatch.setattr(similarity_module, "complaint_features",
+                        lambda complaint, fields: computed.append(complaint["summary"]) or original(complaint, fields))
+    fields = ("summary", "subject", "all")
+    first = candidate_features(7, candidate(1), fields)
+    assert candidate_features(7, candidate(1), fields) is first and len(computed) == 1
+    changed = {**candidate(1), "summary": "Jalan rusak"}
+    assert candidate_features(7, changed, fields).keys() == first.keys() and len(computed) == 2
+    assert candidate_features(7, candidate(1), ("summary",)) and len(computed) == 3  # other fields scored
+    assert score_features(complaint_features(candidate(1)), candidate_features(7, candidate(1), fields)) \
+        == score_features(complaint_features(candidate(1)), complaint_features(candidate(1), fields))
+
+
+def test_the_candidate_cache_keeps_the_last_few_hundred_in_a_few_megabytes(monkeypatch):
+    monkeypatch.setattr(similarity_module, "_candidates", OrderedDict())
+    fields = tuple(FIELD_WEIGHTS)
+    for number in range(CANDIDATE_CACHE_SIZE + 50):  # the trigram and stem caches warm, as in a running worker
+        complaint_features(candidate(number), fields)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(CANDIDATE_CACHE_SIZE + 50):
+            candidate_features(number, candidate(number), fields)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(similarity_module._candidates) == CANDIDATE_CACHE_SIZE
+    assert next(iter(similarity_module._candidates))[0] == 50  # the oldest went first
+    assert held < 5 * 1024 * 1024, held

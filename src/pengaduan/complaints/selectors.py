@@ -230,8 +230,8 @@ def similar_complaints(
         "complainant__email")
     ranked: list[tuple[float, int, float]] = []
     for pk, *texts, received_at, person_phone, person_email in rows:
-        value = similarity.score_features(new, similarity.complaint_features(
-            dict(zip(_SIMILAR_TEXT_FIELDS, texts)), wanted))
+        value = similarity.score_features(new, similarity.candidate_features(
+            pk, dict(zip(_SIMILAR_TEXT_FIELDS, texts)), wanted))
         if value < min_score:
             continue
         bonus = RECENCY_WEIGHT / (1 + max((now - received_at).days, 0) / RECENCY_DAYS)

@@ -18,7 +18,9 @@ trigram sets; complaints are compared field by field, the summary and the subjec
 import math
 import re
 import sys
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -312,6 +314,33 @@ def complaint_features(complaint: dict, fields: tuple[str, ...] = tuple(FIELD_WE
     result = {field: Features(tokens[field]) if field in fields else _EMPTY for field in FIELDS}
     result["all"] = Features([t for field in FIELDS for t in tokens[field]]) if "all" in fields else _EMPTY
     return result
+
+
+# The features of the candidates scored last, per process. A complaint page is shown more than once (a reload,
+# a form sent back with an error, the next visit), and complaints about one matter meet the same candidates;
+# normalising a candidate's texts is most of what scoring it costs. Keyed by the complaint, the fields scored and
+# a hash of its texts, so a changed text is computed anew. 256 candidates (five suggestion lists) take about 4 MB
+# when every one has long texts of words of its own (tests/complaints/test_similarity.py measures it).
+CANDIDATE_CACHE_SIZE = 256
+_candidates: OrderedDict[tuple, dict[str, Features]] = OrderedDict()
+_candidates_lock = threading.Lock()
+
+
+def candidate_features(pk: int, complaint: dict, fields: tuple[str, ...]) -> dict[str, Features]:
+    """complaint_features(complaint, fields) of the stored complaint `pk`, from the cache when its texts are the
+    ones computed before."""
+    key = (pk, fields, hash(tuple(complaint.values())))
+    with _candidates_lock:
+        features = _candidates.get(key)
+        if features is not None:
+            _candidates.move_to_end(key)
+            return features
+    features = complaint_features(complaint, fields)
+    with _candidates_lock:
+        _candidates[key] = features
+        if len(_candidates) > CANDIDATE_CACHE_SIZE:
+            _candidates.popitem(last=False)
+    return features
 
 
 def score_features(new: dict[str, Features], candidate: dict[str, Features]) -> float:
