@@ -143,14 +143,15 @@ def test_the_page_shows_the_steps_of_the_complaints_own_sop_version(unit, staff,
     assert complaint_page(staff["jfu"], before).steps[0].step.description != "Langkah pertama versi baru"
 
 
-def test_a_list_is_joined_only_when_it_has_rows(unit, staff, django_assert_num_queries):
-    from pengaduan.complaints.engine import coordination_request
-    from pengaduan.complaints.selectors import joined_if_any
+def test_one_statement_says_which_of_a_complaints_lists_have_rows(unit, staff, django_assert_num_queries):
+    from pengaduan.complaints.engine import coordination_request, note_add
+    from pengaduan.complaints.selectors import lists_with_rows
 
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
+    other = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data())
     with django_assert_num_queries(1):
-        assert joined_if_any(complaint.coordination_requests.all(), "requested_by") == []
+        assert lists_with_rows(complaint) == frozenset()
     coordination_request(complaint=complaint, actor=staff["sekretaris"], role="kasubag", question="Riwayat?")
-    with django_assert_num_queries(2):
-        [question] = joined_if_any(complaint.coordination_requests.all(), "requested_by")
-        assert question.requested_by.username == "sekretaris"  # joined: no further query
+    note_add(complaint=complaint, actor=staff["sekretaris"], text="Catatan.")
+    assert lists_with_rows(complaint) == {"coordination_requests", "internal_notes"}
+    assert lists_with_rows(other) == frozenset()  # another complaint's rows are not its own

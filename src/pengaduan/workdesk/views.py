@@ -288,7 +288,9 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
     page = complaint_page(request.user, complaint, where=request.path)
     now = timezone.now()
     calendar = cached_calendar_for_unit(complaint.unit)  # per process, behind the calendar's stamp
-    examination = _examination_context(request.user, complaint, page.roles, now, report_form)
+    listed = selectors.lists_with_rows(complaint)  # no query for a list without rows
+    examination = _examination_context(request.user, complaint, page.roles, now, report_form,
+                                       any_rows="examinations" in listed)
     # The step whose clock waits for the open examination (at most one is open per complaint).
     examining = examination["examination_open"].step_run_id if examination["examination_open"] else None
     steps = [{
@@ -304,9 +306,9 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         "steps": steps,
         "current": current,
         "events": _with_change_rows(selectors.complaint_timeline(complaint)),
-        "attachments": complaint.attachments.all(),
-        "questions": selectors.joined_if_any(complaint.coordination_requests.all(), "requested_by", "answered_by",
-                                             "addressee"),
+        "attachments": complaint.attachments.all() if "attachments" in listed else [],
+        "questions": list(complaint.coordination_requests.select_related("requested_by", "answered_by", "addressee"))
+        if "coordination_requests" in listed else [],
         "my_roles": page.roles,
         # The output the current performer works from (e.g. the clarification for the Inspektur) opens by itself.
         "previous_number": current.number - 1 if current else None,
@@ -314,9 +316,11 @@ def complaint_detail(request, pk, step_form=None, question_form_errors=None, rep
         "intake_role": bool(page.steps) and page.steps[0].step.performer in page.roles,
     }
     context.update(_forwarding_context(request.user, complaint, page.forwarding, outside_answer_form))
-    context["information_requests"] = complaint.information_requests.select_related("asked_by")
-    context["complainant_messages"] = complaint.complainant_messages.all()
-    context["notes"] = complaint.internal_notes.select_related("author")
+    context["information_requests"] = (complaint.information_requests.select_related("asked_by")
+                                       if "information_requests" in listed else [])
+    context["complainant_messages"] = (complaint.complainant_messages.all()
+                                       if "complainant_messages" in listed else [])
+    context["notes"] = complaint.internal_notes.select_related("author") if "internal_notes" in listed else []
     context["complainant"] = page.complainant
     context["notify_by_label"] = (dict(NotifyBy.choices).get(page.complainant.notify_by, "")
                                   if page.complainant is not None else "")
@@ -376,8 +380,9 @@ def step_left(run: StepRun, calendar, now, examining_run_id: int | None) -> Time
     return time_left(run, calendar, now)
 
 
-def _examination_context(user, complaint: Complaint, roles: set[str], now, report_form=None) -> dict:
-    items = selectors.joined_if_any(complaint.examinations.all(), "assignee", "ordered_by", "submitted_by", "report")
+def _examination_context(user, complaint: Complaint, roles: set[str], now, report_form, *, any_rows: bool) -> dict:
+    items = list(complaint.examinations.select_related("assignee", "ordered_by", "submitted_by", "report")) \
+        if any_rows else []
     open_one = next((item for item in items if item.is_open), None)
     may_report = bool(open_one and open_one.role in roles and open_one.assignee_id in (None, user.pk))
     return {
