@@ -103,7 +103,7 @@ def test_a_citizen_complains_from_a_phone_and_rates_the_answer(
     check_accessibility(page, "receipt")
     snap(page, screenshots, "04-received")
 
-    pdf = page.request.get(f"{base}/lacak/tanda-terima.pdf")  # shares the page's session cookie
+    pdf = page.request.get(f"{base}/lacak/tanda-terima.pdf")  # shares the page's cookies (the code just issued)
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
 

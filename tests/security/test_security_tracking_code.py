@@ -104,6 +104,7 @@ def test_the_browser_follows_the_complaint_it_sent_or_looked_up_last(client, uni
     submit(client)
     second = issued_code(client)
     assert second != first and second in client.get(reverse("portal:received")).text
+    assert client.get(reverse("portal:status")).status_code == 200  # followed by the cookie alone
     client.post(reverse("portal:track"), {"code": first})  # the look-up takes over, the cookie goes
     assert not client.cookies["issued_code"].value and client.get(reverse("portal:received")).status_code == 404
     assert client.get(reverse("portal:status")).status_code == 200
