@@ -1,4 +1,4 @@
-"""Four indexes fewer for a new complaint to write (bench/profile_intake.py --pages): the foreign keys nothing looks
+"""Five indexes fewer for a new complaint to write (bench/profile_intake.py --pages): the foreign keys nothing looks
 rows up by (a complaint's SOP version, a step's unit and SOP step, a complaint figure's unit) lose their index,
 and who did a step gets a partial index, written when the step is done rather than when it starts. See "keys
 without an index" in complaints/models.py; the indexes are dropped by name, not by rebuilding the tables
