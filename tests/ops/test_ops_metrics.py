@@ -52,6 +52,21 @@ def test_it_exposes_the_domain_gauges(client, unit, staff):
     assert metrics["pengaduan_job_failures_in_row", (("job", "remind"),)] == 0
 
 
+def test_it_says_how_many_complaints_wait_for_the_search_index(client, unit, staff):
+    from django.db import connection
+
+    from pengaduan.complaints import search
+    from pengaduan.complaints.engine import complaint_receive
+
+    search.index_new_complaints()
+    for _ in range(3):
+        complaint_receive(unit=unit, data=intake_data(channel="web"))
+    waiting = 3 if connection.vendor == "sqlite" else 0  # PostgreSQL's index is kept by the database
+    assert scrape(client)["pengaduan_search_unindexed", ()] == waiting
+    search.index_new_complaints()
+    assert scrape(client)["pengaduan_search_unindexed", ()] == 0
+
+
 def test_it_counts_requests_and_their_latency_per_view(client, db):
     def count():
         return scrape(client).get(("pengaduan_http_requests_total",

@@ -152,6 +152,17 @@ def index_new_complaints(using: str = "default") -> int:
     return added
 
 
+def unindexed(using: str = "default") -> int:
+    """SQLite: how many complaints wait for the next batch of the index (a number that keeps growing means the
+    batches fail). Elsewhere 0: PostgreSQL's index is kept by the database itself. Read along the primary key."""
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return 0
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM complaints_complaint WHERE id > coalesce({_INDEXED}, 0)")
+        return cursor.fetchone()[0]
+
+
 _written = threading.local()
 
 

@@ -56,6 +56,7 @@ class DomainCollector:
         from django.db.models import Count, Q
         from django.utils import timezone
 
+        from pengaduan.complaints import search
         from pengaduan.complaints.models import Complaint, StepRun
         from pengaduan.notifications.models import OutboxMessage
         from pengaduan.jobs.services import jobs_health
@@ -85,6 +86,10 @@ class DomainCollector:
         yield overdue
 
         yield from self._outbox(OutboxMessage)
+
+        yield GaugeMetricFamily("pengaduan_search_unindexed",
+                                "Complaints not yet in the similar-case search's index (SQLite indexes them in "
+                                "batches; always 0 on PostgreSQL).", value=search.unindexed())
 
         health = jobs_health(now=now)
         last_ok = GaugeMetricFamily("pengaduan_job_last_success_timestamp_seconds",
