@@ -225,14 +225,15 @@ def test_it_starts_new_complaints_under_a_newly_loaded_sop_version(unit, tmp_pat
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_first_visitor_gets_the_code_in_a_signed_cookie_and_no_session_row(unit, message_templates):
+def test_a_first_visitor_gets_the_code_in_a_signed_cookie_and_no_session_row(unit, message_templates, settings):
+    settings.SESSION_COOKIE_SECURE = True  # as under HTTPS
     client = Client(REMOTE_ADDR="192.0.2.12")
     with WriteTrace(connection) as trace:
         response = client.post(reverse("portal:complain"), form_data())
     assert response.status_code == 302 and "sessionid" not in client.cookies
     assert not [sql for txn in trace.write_transactions for sql in txn.statements if "django_session" in sql]
     cookie = client.cookies["issued_code"]
-    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"]
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax" and cookie["max-age"]
     code = issued_code(client)
     assert Complaint.objects.get().tracking_code_hash == tracking_code_hash(code)
     assert code in client.get(reverse("portal:received")).text  # the receipt page knows the complaint

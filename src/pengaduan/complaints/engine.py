@@ -182,9 +182,10 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
     transaction only runs the inserts, each table once, so that on SQLite the database's one write lock is held
     as briefly as possible (bench/profile_intake.py --lock).
 
-    `also`: the caller's own writes that belong with the complaint (the portal's attempt counter). Each is called with the complaint (not saved yet, its tracking code issued) before the
-    transaction and returns the function that writes, which runs last inside the same transaction, so that a
-    POST takes the write lock once; an exception from one of them rolls the whole complaint back.
+    `also`: the caller's own writes that belong with the complaint (the portal's attempt counter). Each is called
+    with the complaint (not saved yet, its tracking code issued) before the transaction and returns the function
+    that writes, which runs last inside the same transaction, so that a POST takes the write lock once; an
+    exception from one of them rolls the whole complaint back.
     """
     now = now or timezone.now()
     _refuse_too_many_bytes(files)

@@ -52,6 +52,7 @@ _TEXTS = ("summary", "description", "subject", "event_place")
 
 # Only complaints at or below the watermark are in the index: a 'delete' of one that is not would corrupt it.
 _INDEXED = "(SELECT indexed_up_to FROM complaints_search_state WHERE id = 1)"
+_NOT_INDEXED = f"id > coalesce({_INDEXED}, 0)"  # a complaint waiting for the next batch
 SQLITE_TRIGGERS = [
     # A complaint written with a given id below the watermark (a restore, a repair) is indexed at once.
     f"""CREATE TRIGGER IF NOT EXISTS complaints_search_inserted AFTER INSERT ON complaints_complaint
@@ -159,7 +160,7 @@ def unindexed(using: str = "default") -> int:
     if conn.vendor != "sqlite":
         return 0
     with conn.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM complaints_complaint WHERE id > coalesce({_INDEXED}, 0)")
+        cursor.execute(f"SELECT count(*) FROM complaints_complaint WHERE {_NOT_INDEXED}")
         return cursor.fetchone()[0]
 
 
@@ -243,7 +244,7 @@ def _sqlite_candidates(terms: list[str], *, unit_id: int, exclude_pk: int | None
         if indexed_up_to is None or total > indexed_up_to:
             # The newest complaints, not in the index yet, are candidates as they are (the caller scores them).
             cursor.execute(
-                f"SELECT id FROM complaints_complaint WHERE id > coalesce({_INDEXED}, 0) AND +unit_id = %s "
+                f"SELECT id FROM complaints_complaint WHERE {_NOT_INDEXED} AND +unit_id = %s "
                 "AND status <> %s AND id <> %s ORDER BY id DESC LIMIT %s",
                 [unit_id, Complaint.Status.SET_ASIDE, exclude_pk or 0, UNINDEXED])
             seen = set(found)
