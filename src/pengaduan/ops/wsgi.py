@@ -37,6 +37,8 @@ class ClientAddressFromProxy:
 def client_address(header: str) -> str:
     """The address in X-Real-IP written as ipaddress writes it, or "" when it is not one."""
     real = header.strip()
+    if not real:  # no header, or an empty one (a direct request, a health check): no exception to raise and catch
+        return ""
     try:
         # The usual case, a dotted IPv4 address, in C: inet_pton takes exactly four decimal parts (no leading
         # zeros, none above 255) and inet_ntop writes them back as ipaddress would.
