@@ -16,6 +16,7 @@ import unicodedata
 from datetime import timedelta
 
 from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -72,6 +73,14 @@ def lockout_response(request, original_response=None, credentials=None):
         "admin_login": request.path.startswith("/admin/"),
     }, status=429)
     response["Retry-After"] = str(int(COOL_OFF.total_seconds()))
+    return response
+
+
+def lockout_page_if_refused(request, response):
+    """The lock-out page (lockout_response) in place of the response to a login the throttle refused; as
+    django-axes' AxesMiddleware does, here called by the login middleware (pengaduan.workdesk.login)."""
+    if getattr(request, "axes_locked_out", None) and settings.AXES_ENABLED:
+        return get_lockout_response(request, response, getattr(request, "axes_credentials", None))
     return response
 
 

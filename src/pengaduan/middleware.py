@@ -1,4 +1,4 @@
-"""Request-wide policies: the language, and the Content Security Policy.
+"""Request-wide policies (the language, the response headers, a busy database), and lazy sessions and messages.
 
 Bahasa Indonesia unless the user chose otherwise.
 
@@ -19,20 +19,61 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 
 
-class ChosenLanguageMiddleware:
-    """Activates the chosen language for one request only, and restores the previous one afterwards.
+class SitePoliciesMiddleware:
+    """The site's own request-wide policies, in one layer of the chain (every layer costs every request, the bare
+    ones too: bench/peer.py --ceiling).
 
-    The page depends on the language cookie, so every response says `Vary: Cookie` (a cache must not hand the
-    Indonesian page to someone who chose English). The settings are read once, when the worker starts.
+    * **The chosen language**, for this request only (the previous one restored afterwards). The page depends on
+      the language cookie, so every response says `Vary: Cookie`: a cache must not hand the Indonesian page to
+      someone who chose English.
+    * **Content Security Policy** (settings.CONTENT_SECURITY_POLICY) on every response. The pages carry no inline
+      scripts or styles and load nothing from other sites, so the policy can forbid both: an injected <script>
+      would not run even if some text escaped escaping.
+    * **`Cache-Control: no-store`** on every page and file that may show personal data, so that neither a shared
+      office PC's browser cache nor a proxy keeps a complainant's identity, a case or an attachment. By address
+      (the workdesk, reports, tracking and the receipt, the admin, the API, the login) and by kind: every file
+      download (attachments, letters, receipts) wherever it is served. Public pages stay cacheable; static files
+      never get here (WhiteNoise answers them above this middleware).
+    * **X-Frame-Options** (settings.X_FRAME_OPTIONS), as Django's XFrameOptionsMiddleware sets it: no page in
+      another site's frame, for the browsers that do not know the policy's frame-ancestors; a response that
+      sets its own or is exempt (@xframe_options_exempt) keeps it.
+    * **Retry-After on every 429**: the throttles set their own; this is the fallback.
+    * **A busy database** (SQLite's write lock, after its wait) becomes a clear 503 "please try again" instead of
+      an error page. The transaction was rolled back: nothing was half-written, and the browser still holds what
+      the person typed.
+
+    It sits above the middlewares that answer on their own (a redirect, a CSRF refusal, the login lock-out), so
+    their responses carry the headers too. The settings are read once, when the worker starts.
     """
+
+    PRIVATE_PREFIXES = ("/kerja/", "/laporan/", "/lacak/", "/pengaduan/terkirim/", "/admin/", "/api/", "/masuk/",
+                        "/keluar/")
+    RETRY_AFTER_SECONDS = 600
+    BUSY_RETRY_AFTER_SECONDS = 5
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.cookie_name = settings.LANGUAGE_COOKIE_NAME
         self.supported = frozenset(code for code, _name in settings.LANGUAGES)
         self.default = settings.LANGUAGE_CODE
+        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        self.frame_options = getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()
 
     def __call__(self, request):
+        response = self._in_chosen_language(request)
+        headers = response.headers
+        if self.policy and "Content-Security-Policy" not in headers:
+            headers["Content-Security-Policy"] = self.policy
+        if request.path.startswith(self.PRIVATE_PREFIXES) or isinstance(response, FileResponse) \
+                or "Content-Disposition" in headers:
+            headers["Cache-Control"] = "no-store"
+        if "X-Frame-Options" not in headers and not getattr(response, "xframe_options_exempt", False):
+            headers["X-Frame-Options"] = self.frame_options
+        if response.status_code == 429 and "Retry-After" not in headers:
+            headers["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
+
+    def _in_chosen_language(self, request):
         chosen = request.COOKIES.get(self.cookie_name)
         language = chosen if chosen in self.supported else self.default
         request.LANGUAGE_CODE = language
@@ -54,6 +95,17 @@ class ChosenLanguageMiddleware:
             translation.activate(language)
         return _vary_on_cookie(response)
 
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+        from django.shortcuts import render
+
+        message = str(exception).lower()
+        if isinstance(exception, OperationalError) and ("locked" in message or "busy" in message):
+            response = render(request, "busy.html", status=503)
+            response["Retry-After"] = str(self.BUSY_RETRY_AFTER_SECONDS)
+            return response
+        return None
+
 
 def _vary_on_cookie(response):
     """Vary: Cookie, as patch_vary_headers would add it, without parsing the header in the usual case."""
@@ -63,87 +115,6 @@ def _vary_on_cookie(response):
     elif vary != "Cookie":
         patch_vary_headers(response, ("Cookie",))
     return response
-
-
-class _ResponseMiddleware:
-    """A middleware that only looks at the response: a plain callable (Django's MiddlewareMixin costs more per
-    request, and every request passes through each of these)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.process_response(request, self.get_response(request))
-
-
-class ContentSecurityPolicyMiddleware(_ResponseMiddleware):
-    """Sends the Content Security Policy of settings.CONTENT_SECURITY_POLICY on every HTML response.
-
-    The pages carry no inline scripts or styles and load nothing from other sites, so the policy can
-    forbid both: an injected <script> would not run even if some text escaped escaping.
-    """
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
-
-    def process_response(self, request, response):
-        if self.policy and "Content-Security-Policy" not in response.headers:
-            response.headers["Content-Security-Policy"] = self.policy
-        return response
-
-
-class BusyDatabaseMiddleware:
-    """A database too busy to answer in time (SQLite's write lock, after its wait) becomes a clear 503
-    "please try again" instead of an error page. The transaction was rolled back: nothing was half-written,
-    and the browser still holds what the person typed."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        from django.db import OperationalError
-        from django.shortcuts import render
-
-        message = str(exception).lower()
-        if isinstance(exception, OperationalError) and ("locked" in message or "busy" in message):
-            response = render(request, "busy.html", status=503)
-            response["Retry-After"] = "5"
-            return response
-        return None
-
-
-class NoStoreMiddleware(_ResponseMiddleware):
-    """`Cache-Control: no-store` on every page and file that may show personal data, so that neither a shared
-    office PC's browser cache nor a proxy keeps a complainant's identity, a case or an attachment.
-
-    By address (the workdesk, reports, tracking and the receipt, the admin, the API, the login) and by kind:
-    every file download (attachments, letters, receipts) wherever it is served. Public pages stay cacheable;
-    static files never get here (WhiteNoise answers them above this middleware).
-    """
-
-    PRIVATE_PREFIXES = ("/kerja/", "/laporan/", "/lacak/", "/pengaduan/terkirim/", "/admin/", "/api/", "/masuk/",
-                        "/keluar/")
-
-    def process_response(self, request, response):
-        if request.path.startswith(self.PRIVATE_PREFIXES) or isinstance(response, FileResponse) \
-                or response.get("Content-Disposition"):
-            response["Cache-Control"] = "no-store"
-        return response
-
-
-class RetryAfterMiddleware(_ResponseMiddleware):
-    """Every 429 tells when to try again: the throttles set their own Retry-After; this is the fallback."""
-
-    DEFAULT_SECONDS = 600
-
-    def process_response(self, request, response):
-        if response.status_code == 429 and "Retry-After" not in response:
-            response["Retry-After"] = str(self.DEFAULT_SECONDS)
-        return response
 
 
 class _LazyMessages(SimpleLazyObject):

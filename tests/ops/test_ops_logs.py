@@ -22,7 +22,7 @@ def test_it_keeps_the_id_the_proxy_sent_and_refuses_a_malformed_one(client, db):
 def test_it_writes_json_lines_with_the_request_id_of_the_request(rf):
     from django.http import HttpResponse
 
-    from pengaduan.ops.logs import RequestIdMiddleware
+    from pengaduan.ops.observe import ObservedRequestMiddleware
 
     lines = []
 
@@ -41,7 +41,7 @@ def test_it_writes_json_lines_with_the_request_id_of_the_request(rf):
         return HttpResponse("ok")
 
     try:
-        response = RequestIdMiddleware(view_that_logs)(rf.get("/kerja/"))
+        response = ObservedRequestMiddleware(view_that_logs)(rf.get("/kerja/"))
         logger.warning("after the request")
     finally:
         logger.removeHandler(handler)

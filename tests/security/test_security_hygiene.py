@@ -168,7 +168,7 @@ def test_restoring_a_truncated_or_corrupt_backup_changes_nothing(unit, staff, tm
 # Cache-Control: no-store wherever personal data is shown
 
 
-def test_pages_and_files_with_personal_data_are_not_stored_by_browsers_or_proxies(client, unit, staff):
+def test_pages_and_files_with_personal_data_are_not_stored_by_browsers_or_proxies(client, unit, staff, settings):
     complaint = complaint_record(unit=unit, actor=staff["jfu"], data=intake_data(),
                                  files={"evidence": SimpleUploadedFile("bukti.jpg", tiny_jpeg())})
     attachment = complaint.attachments.get()
@@ -184,6 +184,13 @@ def test_pages_and_files_with_personal_data_are_not_stored_by_browsers_or_proxie
     for url in staff_side:
         response = client.get(url)
         assert "no-store" in response.get("Cache-Control", ""), url
+    # Also what a middleware answers on its own before any view, here the two-factor check's redirect.
+    staff["sekretaris"].is_superuser = True
+    staff["sekretaris"].save()
+    settings.TWO_FACTOR_REQUIRED = True
+    redirect = client.get(reverse("workdesk:inbox"))
+    assert redirect.status_code == 302 and redirect["Cache-Control"] == "no-store"
+    assert redirect["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in redirect["Content-Security-Policy"]
     # Public pages without personal data stay cacheable.
     assert "no-store" not in client.get(reverse("portal:home")).get("Cache-Control", "")
 
@@ -265,12 +272,29 @@ def test_every_429_says_when_to_try_again(client, unit, settings):
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
 
 
+def test_a_response_exempt_from_x_frame_options_or_with_its_own_keeps_it():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
+
+    from pengaduan.middleware import SitePoliciesMiddleware
+
+    def answer(view):
+        return SitePoliciesMiddleware(view)(RequestFactory().get("/"))
+
+    assert answer(lambda request: HttpResponse())["X-Frame-Options"] == "DENY"
+    assert "X-Frame-Options" not in answer(xframe_options_exempt(lambda request: HttpResponse()))
+    assert answer(xframe_options_sameorigin(lambda request: HttpResponse()))["X-Frame-Options"] == "SAMEORIGIN"
+
+
 def test_a_429_without_its_own_retry_after_gets_one():
     from django.http import HttpResponse
 
-    from pengaduan.middleware import RetryAfterMiddleware
+    from django.test import RequestFactory
 
-    response = RetryAfterMiddleware(lambda request: HttpResponse(status=429))(None)
+    from pengaduan.middleware import SitePoliciesMiddleware
+
+    response = SitePoliciesMiddleware(lambda request: HttpResponse(status=429))(RequestFactory().get("/"))
     assert int(response["Retry-After"]) > 0
 
 

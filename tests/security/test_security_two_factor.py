@@ -61,19 +61,19 @@ def test_it_reads_neither_session_nor_user_for_a_public_page(rf):
     from django.http import HttpResponse
     from django.utils.functional import SimpleLazyObject
 
-    from pengaduan.workdesk.twofactor import TwoFactorMiddleware
+    from pengaduan.workdesk.login import LoginMiddleware
 
     def untouchable():
-        raise AssertionError("the user was read on a public page")
+        raise AssertionError("the session was read on a public page")
 
-    middleware = TwoFactorMiddleware(lambda request: HttpResponse("ok"))
+    middleware = LoginMiddleware(lambda request: HttpResponse("ok"))
     for path in ("/", "/pengaduan/baru/", "/lacak/", "/healthz", "/kerja/2fa/kode/"):
         request = rf.get(path)
-        request.user = SimpleLazyObject(untouchable)
+        request.session = SimpleLazyObject(untouchable)
         assert middleware(request).status_code == 200
 
     request = rf.get("/kerja/")
-    request.user = SimpleLazyObject(untouchable)
+    request.session = SimpleLazyObject(untouchable)
     with pytest.raises(AssertionError, match="public page"):  # a staff page still looks at who asks
         middleware(request)
 

@@ -10,7 +10,6 @@ which /metrics adds up over all workers (docs/deploy.md, "Monitoring").
 """
 
 import os
-import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -22,26 +21,17 @@ LATENCY = Histogram("pengaduan_http_request_duration_seconds", "Time to answer a
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
-class RequestMetricsMiddleware:
-    """Counts each request and times it, labelled by the view's name (a bounded set), never by the path."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        started = time.perf_counter()
-        response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
-        view = (match.view_name or match.route) if match else "unmatched"
-        method = request.method if request.method in _METHODS else "other"
-        elapsed = time.perf_counter() - started
-        key = (method, view)
-        latency = _latency.get(key) or _latency.setdefault(key, LATENCY.labels(method, view))
-        latency.observe(elapsed)
-        key = (method, view, response.status_code)
-        count = _requests.get(key) or _requests.setdefault(key, REQUESTS.labels(method, view, str(key[2])))
-        count.inc()
-        return response
+def record_request(request, response, elapsed: float) -> None:
+    """Counts the request and its time, labelled by the view's name (a bounded set), never by the path."""
+    match = getattr(request, "resolver_match", None)
+    view = (match.view_name or match.route) if match else "unmatched"
+    method = request.method if request.method in _METHODS else "other"
+    key = (method, view)
+    latency = _latency.get(key) or _latency.setdefault(key, LATENCY.labels(method, view))
+    latency.observe(elapsed)
+    key = (method, view, response.status_code)
+    count = _requests.get(key) or _requests.setdefault(key, REQUESTS.labels(method, view, str(key[2])))
+    count.inc()
 
 
 # The labelled series, kept: prometheus-client looks each up under a lock, on every request otherwise.

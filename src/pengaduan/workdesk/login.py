@@ -1,4 +1,4 @@
-"""Staff login pages: the workdesk's and the admin's, with whole-sentence error texts.
+"""Staff login pages: the workdesk's and the admin's, with whole-sentence error texts; the login middleware.
 
 The throttle (django-axes) and the username rules are in pengaduan.logins; every login goes through them.
 """
@@ -6,7 +6,12 @@ The throttle (django-axes) and the username rules are in pengaduan.logins; every
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.utils.translation import gettext_lazy as _
+from django_otp.middleware import OTPMiddleware
+
+from pengaduan import logins
+from pengaduan.workdesk import twofactor
 
 
 # Django's own texts put the field's name into the sentence ("%(username)s"), which in Indonesian read
@@ -31,3 +36,29 @@ class ThrottledLoginView(auth_views.LoginView):
 
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class LoginMiddleware(AuthenticationMiddleware):
+    """Who is asking, in one layer of the chain where there were four (every layer costs every request, the bare
+    ones too: bench/peer.py --ceiling):
+
+    * Django's AuthenticationMiddleware: request.user (this is a subclass of it, so the admin's check finds it);
+    * django-otp's: request.user.otp_device and `user.is_verified()`;
+    * the second factor asked for before a staff page opens (twofactor.code_required);
+    * a login the throttle refused turned into the lock-out page (logins.lockout_page_if_refused; django-axes'
+      own AxesMiddleware does this as a layer of its own).
+
+    All of it lazy: a public page reads neither the session nor the user.
+    """
+
+    async_capable = False  # a plain callable: Django adapts it under ASGI
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.otp = OTPMiddleware(get_response)
+
+    def __call__(self, request):
+        self.process_request(request)  # Django's: request.user and request.auser, both evaluated on first use
+        self.otp._install_lazy_accessors(request)
+        response = twofactor.code_required(request) or self.get_response(request)
+        return logins.lockout_page_if_refused(request, response)

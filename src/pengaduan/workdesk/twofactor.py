@@ -34,28 +34,23 @@ def two_factor_required(user) -> bool:
     return user.is_superuser or Membership.objects.filter(user=user, role__in=settings.TWO_FACTOR_ROLES).exists()
 
 
-class TwoFactorMiddleware:
-    """Asks for the code (or its set-up) before a protected page opens.
+def code_required(request):
+    """The redirect to the code (or its set-up) when a staff page is asked for without it, else None.
 
     The address is looked at first: on a public page (the portal, the form, tracking, health checks) there is
     nothing to enforce, and `request.user` stays unevaluated - no session read, no user or device look-up for a
-    request that does not need them.
+    request that does not need them. (Called by pengaduan.workdesk.login.LoginMiddleware.)
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        path = request.path
-        if not path.startswith(PROTECTED_PREFIXES) or path.startswith("/kerja/2fa/"):
-            return self.get_response(request)
-        user = request.user
-        if user.is_authenticated and not user.is_verified():
-            if user_has_device(user):
-                return redirect(f"{reverse('workdesk:two_factor_verify')}?next={path}")
-            if two_factor_required(user):
-                return redirect("workdesk:two_factor_setup")
-        return self.get_response(request)
+    path = request.path
+    if not path.startswith(PROTECTED_PREFIXES) or path.startswith("/kerja/2fa/"):
+        return None
+    user = request.user
+    if user.is_authenticated and not user.is_verified():
+        if user_has_device(user):
+            return redirect(f"{reverse('workdesk:two_factor_verify')}?next={path}")
+        if two_factor_required(user):
+            return redirect("workdesk:two_factor_setup")
+    return None
 
 
 class CodeForm(forms.Form):
