@@ -653,6 +653,17 @@ def ratio(ours, theirs, *, higher_is_better=True):
     return f"{(ours / theirs if higher_is_better else theirs / ours):.2f}x"
 
 
+def paired(ours: list, theirs: list, key: str = "rate", *, higher_is_better=True) -> str:
+    """The median of each round's own ratio. A round of ours and the peer's of the same round run one right after
+    the other, so a slower or faster minute of a shared machine weighs on both sides of a pair and cancels out of
+    its ratio, where it does not out of the ratio of two medians."""
+    pairs = [(a[key] / b[key] if higher_is_better else b[key] / a[key]) for a, b in zip(ours, theirs)
+             if a[key] and b[key]]
+    if not pairs:
+        return "-"
+    return f"{statistics.median(pairs):.2f}x (rounds {', '.join(f'{p:.2f}' for p in pairs)})"
+
+
 def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> str:
     work.mkdir(parents=True, exist_ok=True)
     engine, ours_url, theirs_url = database_urls(work)
@@ -712,6 +723,7 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
         errors = [sum(r["errors"] for r in runs[n][kind]) for n in (a, b)]
         rows.append((label, f"{agg(a, kind, 'rate'):.0f} ({errors[0]} err)", f"{agg(b, kind, 'rate'):.0f} "
                      f"({errors[1]} err)", ratio(agg(a, kind, "rate"), agg(b, kind, "rate"))))
+        rows.append((f"  {kind}: median of the rounds' own ratios", "", "", paired(runs[a][kind], runs[b][kind])))
         rows.append((f"  {kind}: server CPU per request (ms)", f"{agg(a, kind, 'cpu_ms'):.2f}",
                      f"{agg(b, kind, 'cpu_ms'):.2f}", ratio(agg(a, kind, "cpu_ms"), agg(b, kind, "cpu_ms"),
                                                             higher_is_better=False)))
@@ -869,6 +881,8 @@ def single_phase(phase: str, count: int, rounds: int, seconds: float, workers: i
                      + ", ".join(f"{r['rate']:.0f}" for r in runs[name]))
     lines.append(f"ratio (ours vs peer): {phase} {ratio(agg(a, 'rate'), agg(b, 'rate'))}, server CPU per request "
                  f"{ratio(agg(a, 'cpu_ms'), agg(b, 'cpu_ms'), higher_is_better=False)}")
+    lines.append(f"median of the rounds' own ratios: {phase} {paired(runs[a], runs[b])}; server CPU per request "
+                 f"{paired(runs[a], runs[b], 'cpu_ms', higher_is_better=False)}")
     return "\n".join(lines)
 
 
