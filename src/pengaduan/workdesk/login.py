@@ -32,7 +32,7 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login view; the throttle is django-axes' backend and middleware (see the module docstring)."""
+    """Django's login view; the throttle is django-axes' backend and LoginMiddleware below (module docstring)."""
 
     form_class = LoginForm
     redirect_authenticated_user = True
