@@ -14,6 +14,7 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import FileResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
@@ -34,9 +35,9 @@ class SitePoliciesMiddleware:
       (the workdesk, reports, tracking and the receipt, the admin, the API, the login) and by kind: every file
       download (attachments, letters, receipts) wherever it is served. Public pages stay cacheable; static files
       never get here (WhiteNoise answers them above this middleware).
-    * **X-Frame-Options** (settings.X_FRAME_OPTIONS), as Django's XFrameOptionsMiddleware sets it: no page in
-      another site's frame, for the browsers that do not know the policy's frame-ancestors; a response that
-      sets its own or is exempt (@xframe_options_exempt) keeps it.
+    * **X-Frame-Options** (settings.X_FRAME_OPTIONS) by Django's XFrameOptionsMiddleware, called here rather than
+      stacked as a layer: no page in another site's frame, for the browsers that do not know the policy's
+      frame-ancestors; a response that sets its own or is exempt (@xframe_options_exempt) keeps it.
     * **Retry-After on every 429**: the throttles set their own; this is the fallback.
     * **A busy database** (SQLite's write lock, after its wait) becomes a clear 503 "please try again" instead of
       an error page. The transaction was rolled back: nothing was half-written, and the browser still holds what
@@ -57,7 +58,7 @@ class SitePoliciesMiddleware:
         self.supported = frozenset(code for code, _name in settings.LANGUAGES)
         self.default = settings.LANGUAGE_CODE
         self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
-        self.frame_options = getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()
+        self.frame_options = XFrameOptionsMiddleware(get_response)
 
     def __call__(self, request):
         response = self._in_chosen_language(request)
@@ -67,8 +68,7 @@ class SitePoliciesMiddleware:
         if request.path.startswith(self.PRIVATE_PREFIXES) or isinstance(response, FileResponse) \
                 or "Content-Disposition" in headers:
             headers["Cache-Control"] = "no-store"
-        if "X-Frame-Options" not in headers and not getattr(response, "xframe_options_exempt", False):
-            headers["X-Frame-Options"] = self.frame_options
+        self.frame_options.process_response(request, response)
         if response.status_code == 429 and "Retry-After" not in headers:
             headers["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

@@ -50,8 +50,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's SessionMiddleware; without a session cookie, the store is made on first use only.
     "pengaduan.middleware.LazySessionMiddleware",
-    # The chosen language; the Content Security Policy, no-store on private pages and files, Retry-After on every
-    # 429; a busy database answered with 503.
+    # The chosen language; the Content Security Policy, no-store on private pages and files, X-Frame-Options,
+    # Retry-After on every 429; a busy database answered with 503.
     "pengaduan.middleware.SitePoliciesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
