@@ -1,8 +1,29 @@
 """Fixtures: the Madiun SOP and unit, and the named users of the SOP (jfu, sekretaris, kasubag, inspektur, outsider)."""
 
+import os
+
 import pytest
 
 from factories import MADIUN_SOP, load_sop, make_unit, make_user
+
+
+def pytest_configure(config):
+    # PENGADUAN_TEST_CLOCK=2027-06-01: the whole run as if it were that day (the clock ticking from it), to find
+    # the tests that hold today's date somewhere (a fixed "later" that one day is no longer later). Two tests
+    # fail under it by design, as they compare with clocks the run cannot move: the LAPOR! import page (an
+    # upload's age from its file's time) and the mailbox (Dovecot's arrival time).
+    start = os.environ.get("PENGADUAN_TEST_CLOCK", "").strip()
+    if start:
+        import time_machine
+
+        config._pengaduan_clock = time_machine.travel(start, tick=True)
+        config._pengaduan_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_pengaduan_clock", None)
+    if clock is not None:
+        clock.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Factories for tests: units, users with roles, intake data, SOP files."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,17 @@ PASSWORD = "sandi-uji-yang-panjang"
 
 def wib(*args) -> datetime:
     return datetime(*args, tzinfo=WIB)
+
+
+def send_everything_queued() -> dict[str, int]:
+    """The outbox's send_due at a moment after every message queued so far, whichever clock queued it: today's
+    (the rows' defaults) or a test's own (a date up to ten years on). A fixed date instead is later than today
+    only until that date comes."""
+    from django.utils import timezone
+
+    from pengaduan.notifications.services import send_due
+
+    return send_due(now=timezone.now() + timedelta(days=3650))
 
 
 def make_unit(code="INSP", name="Inspektorat Kota Madiun", sop_code="3.1.1.10", **extra) -> Unit:

@@ -7,7 +7,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from factories import EXAMPLE_SOP, intake_data, load_sop, make_unit, make_user, tiny_jpeg, wib
+from factories import (EXAMPLE_SOP, intake_data, load_sop, make_unit, make_user, send_everything_queued,
+                       tiny_jpeg, wib)
 from madiun_steps import STEP_DATA, advance
 
 from pengaduan.complaints import selectors
@@ -228,11 +229,9 @@ def test_it_counts_the_hand_overs_of_a_unit_for_the_reports(at_decision, staff, 
 
 def test_it_tells_the_complainant_where_the_case_went_and_answers_once(
         at_decision, staff, dinkes_staff, mailoutbox):
-    from pengaduan.notifications.services import send_due
-
     forward = forward_to(at_decision, staff, forward_to_unit="DINKES")
     finish_at_dinkes(forward.target, dinkes_staff, wib(2026, 11, 4, 9, 0))
-    send_due(now=wib(2027, 1, 1, 0, 0))
+    send_everything_queued()
     to_complainant = [mail for mail in mailoutbox if mail.to == ["siti@example.org"]]
     forwarded = next(mail for mail in to_complainant if "dilimpahkan" in mail.subject)
     assert "Dinas Kesehatan Kota Madiun" in forwarded.body and "kode lacak yang sama" in forwarded.body

@@ -11,8 +11,7 @@ from django.core.management import call_command
 
 from pengaduan.complaints.engine import complaint_record, information_request
 from pengaduan.complaints.models import Event
-from pengaduan.notifications.services import send_due
-from factories import intake_data, wib
+from factories import intake_data, send_everything_queued, wib
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def case(unit, staff):
 
 def flush_outbox():
     """Send what the actions queued (the step-assigned mails), so that only reminders are left to count."""
-    send_due(now=wib(2027, 1, 1, 0, 0))
+    send_everything_queued()
 
 
 def remind_at(moment, mailoutbox):

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
@@ -64,9 +65,11 @@ def test_it_sends_nothing_before_the_report_day(unit):
 def test_it_sends_the_monthly_report_on_the_day_to_the_head_and_the_overseer(unit, people, mailoutbox):
     unit.report_day = 5
     unit.save()
-    assert periodic_reports_send(now=wib(2026, 12, 4, 23, 0)) == {"periodic_reports": 0,
-                                                                  "periodic_report_messages": 0}
-    counts = periodic_reports_send(now=wib(2026, 12, 5, 0, 1))
+    # The job's clock is the one the outbox stamps its rows with: the messages are due from the moment queued.
+    with time_machine.travel(wib(2026, 12, 4, 23, 0), tick=False) as clock:
+        assert periodic_reports_send() == {"periodic_reports": 0, "periodic_report_messages": 0}
+        clock.move_to(wib(2026, 12, 5, 0, 1))
+        counts = periodic_reports_send()
     # November (the first complaint is from November: no report for the third quarter or 2025).
     assert counts == {"periodic_reports": 1, "periodic_report_messages": 2}
     report = PeriodicReport.objects.get()
@@ -75,7 +78,8 @@ def test_it_sends_the_monthly_report_on_the_day_to_the_head_and_the_overseer(uni
     assert _sent_to() == ["inspektur@madiunkota.example", "pemda@madiunkota.example"]
     assert report.recipients == ["inspektur@madiunkota.example", "pemda@madiunkota.example"]
     mailoutbox.clear()
-    send_due(now=wib(2026, 12, 5, 0, 2))
+    with time_machine.travel(wib(2026, 12, 5, 0, 2), tick=False):
+        send_due()
     sent = [mail for mail in mailoutbox if mail.subject.startswith("Laporan penanganan pengaduan")]
     assert sorted(mail.to[0] for mail in sent) == ["inspektur@madiunkota.example", "pemda@madiunkota.example"]
     name, content, mimetype = sent[0].attachments[0]
