@@ -23,6 +23,7 @@ def upload(client, content: bytes, name="lapor.csv"):
     return client.post(reverse("workdesk:lapor_import"), {"action": "preview", "file": file})
 
 
+@pytest.mark.real_clock  # the upload waits in a file whose age the file system's clock gives
 def test_it_previews_then_imports_on_confirmation(client, unit, jfu, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     login(client, jfu)

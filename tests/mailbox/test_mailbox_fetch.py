@@ -32,6 +32,7 @@ def fetch(*args) -> str:
     return out.getvalue()
 
 
+@pytest.mark.real_clock  # Dovecot keeps the arrival time, by its own clock
 def test_it_makes_a_new_mail_a_received_complaint_waiting_for_the_jfu(folder, mailbox, unit):
     arrived = timezone.now().replace(microsecond=0) - timedelta(hours=2)
     uid = folder.deliver(mail(files=[("jalan.jpg", tiny_jpeg(), "image", "jpeg"),
