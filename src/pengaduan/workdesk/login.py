@@ -39,14 +39,14 @@ class ThrottledLoginView(auth_views.LoginView):
 
 
 class LoginMiddleware(AuthenticationMiddleware):
-    """Who is asking, in one layer of the chain where there were four (every layer costs every request, the bare
-    ones too: bench/peer.py --ceiling):
+    """Who is asking, in one layer of the chain where there were four (every layer of Django's chain costs every
+    request, the bare ones too: bench/peer.py --ceiling):
 
     * Django's AuthenticationMiddleware: request.user (this is a subclass of it, so the admin's check finds it);
-    * django-otp's: request.user.otp_device and `user.is_verified()`;
+    * django-otp's OTPMiddleware, called inside: request.user.otp_device and `user.is_verified()`;
     * the second factor asked for before a staff page opens (twofactor.code_required);
-    * a login the throttle refused turned into the lock-out page (logins.lockout_page_if_refused; django-axes'
-      own AxesMiddleware does this as a layer of its own).
+    * a login the throttle refused turned into the lock-out page (logins.lockout_page_if_refused, as django-axes'
+      AxesMiddleware does; that one asks on every request whether it runs under ASGI, ~4 us of a bare request).
 
     All of it lazy: a public page reads neither the session nor the user.
     """
@@ -55,10 +55,11 @@ class LoginMiddleware(AuthenticationMiddleware):
 
     def __init__(self, get_response):
         super().__init__(get_response)
-        self.otp = OTPMiddleware(get_response)
+        self.verified = OTPMiddleware(self._second_factor_first)
 
     def __call__(self, request):
         self.process_request(request)  # Django's: request.user and request.auser, both evaluated on first use
-        self.otp._install_lazy_accessors(request)
-        response = twofactor.code_required(request) or self.get_response(request)
-        return logins.lockout_page_if_refused(request, response)
+        return logins.lockout_page_if_refused(request, self.verified(request))
+
+    def _second_factor_first(self, request):
+        return twofactor.code_required(request) or self.get_response(request)
