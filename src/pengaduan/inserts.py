@@ -17,7 +17,9 @@ On PostgreSQL the statements of a write transaction can go to the server in one 
 statement sent alone costs a round trip, and the server and the application each spend more CPU on the round
 trips of the intake's dozen inserts than on the inserts themselves (bench/profile_intake.py on PostgreSQL). The rows
 of one transaction that others refer to get their keys first (`reserve_keys`, one query for all), so that no
-statement waits for the key of the one before it.
+statement waits for the key of the one before it. `write_together` goes one step further where every write is
+nothing but such statements: no BEGIN and no COMMIT either, since PostgreSQL runs the statements of one message as
+one transaction (two round trips of the public intake's six).
 
 On SQLite `execute` and `query` hand the statement straight to the sqlite3 connection (`execute_untraced` of the
 project's backend, pengaduan.sqlite_backend), unless something traces the connection's statements: through
@@ -29,16 +31,19 @@ written here reads back equal to the same row written by save().
 """
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db import models
 from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin
 from django.db.transaction import TransactionManagementError
+
+logger = logging.getLogger(__name__)
 
 _statements: dict[tuple, tuple[str, list, list, list]] = {}
 _lock = threading.Lock()
@@ -224,6 +229,9 @@ def _queue(alias: str) -> "_Queue | None":
 def _send_queued(alias: str) -> None:
     queue = _queue(alias)
     if queue is not None:
+        if queue.alone:
+            raise TransactionManagementError(
+                "write_together(): a write marked statements_only needed a statement's result before the end.")
         queue.send()
 
 
@@ -250,15 +258,30 @@ def sent_together(alias: str = DEFAULT_DB_ALIAS):
         setattr(_queues, alias, None)
 
 
+Refusal = Callable[[Exception], Exception | None]
+
+
 def execute(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS,
-            result: Callable[[object], None] | None = None) -> None:
+            result: Callable[[object], None] | None = None, refused: Refusal | None = None) -> None:
     """Execute one statement now, or queue it inside `sent_together`. `result(cursor)` is called with the cursor on
-    the statement's result, once it has run."""
+    the statement's result, once it has run. `refused(error)`: when the database refuses the statement (or, sent
+    together, the message it went in), the exception to raise instead of `error`, or None to keep it: e.g. a
+    constraint of its own turned into the caller's exception."""
     queue = _queue(alias)
     if queue is not None:
-        queue.statements.append((sql, list(params), result))
+        queue.statements.append((sql, list(params), result, refused))
         return
-    _run(sql, params, alias, result)
+    try:
+        _run(sql, params, alias, result)
+    except Exception as error:
+        _raise_refusal(error, [refused])
+        raise
+
+
+def _raise_refusal(error: Exception, refusals: Iterable[Refusal | None]) -> None:
+    for refusal in refusals:
+        if refusal is not None and (instead := refusal(error)) is not None:
+            raise instead from error
 
 
 def query(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS) -> list[tuple]:
@@ -286,16 +309,78 @@ def _run(sql: str, params: Sequence, alias: str, result: Callable[[object], None
             result(cursor)
 
 
+def statements_only(write: Callable[[], object]) -> Callable[[], object]:
+    """Mark a write function that runs nothing but `execute` and prepared inserts, and reads no statement's result
+    before its end (no ORM statement, no `query`): `write_together` may send it with no transaction around it.
+    A prepared insert's run() counts as one."""
+    write.statements_only = True
+    return write
+
+
+def _is_statements_only(write) -> bool:
+    return getattr(write, "statements_only", False) or isinstance(getattr(write, "__self__", None), PreparedInsert)
+
+
+def write_together(writes: Sequence[Callable[[], object]], *, alias: str = DEFAULT_DB_ALIAS) -> None:
+    """Call the write functions `writes` in order, as one transaction.
+
+    On PostgreSQL, outside any transaction and when every one of them is `statements_only`, their statements go to
+    the server in one message with no BEGIN and no COMMIT: the server runs the statements of one message as one
+    transaction, and an error in any of them rolls them all back. `on_commit` functions run once it has gone
+    through. A write that turns out to run another statement raises TransactionManagementError before anything
+    is sent. Elsewhere (SQLite, inside a transaction, a write not marked) transaction.atomic() and
+    `sent_together`."""
+    connection = connections[alias]
+    if not (can_send_together(alias) and not connection.in_atomic_block and _queue(alias) is None
+            and all(map(_is_statements_only, writes))):
+        with transaction.atomic(using=alias), sent_together(alias):
+            for write in writes:
+                write()
+        return
+    queue = _Queue(alias, alone=True)
+    setattr(_queues, alias, queue)
+    try:
+        with connection.execute_wrapper(queue.refuse_other):
+            for write in writes:
+                write()
+        queue.send()
+    finally:
+        setattr(_queues, alias, None)
+    for callback in queue.after_commit:
+        try:
+            callback()
+        except Exception:  # as transaction.on_commit(robust=True): the writes are in, whatever a follower does
+            logger.exception("A function to run after write_together()'s commit failed")
+
+
+def on_commit(callback: Callable[[], None], *, alias: str = DEFAULT_DB_ALIAS) -> None:
+    """Call `callback` once the writes under way are committed: transaction.on_commit(robust=True), also inside
+    `write_together`'s message."""
+    queue = _queue(alias)
+    if queue is not None and queue.alone:
+        queue.after_commit.append(callback)
+    else:
+        transaction.on_commit(callback, using=alias, robust=True)
+
+
 class _Queue:
-    def __init__(self, alias: str):
+    def __init__(self, alias: str, *, alone: bool = False):
         self.alias = alias
-        self.statements: list[tuple[str, list, Callable | None]] = []
+        self.alone = alone  # write_together's: no transaction around, sent only at the end
+        self.statements: list[tuple[str, list, Callable | None, Refusal | None]] = []
+        self.after_commit: list[Callable[[], None]] = []
         self.sending = False
 
     def before_other(self, execute_, sql, params, many, context):
         if not self.sending:
             self.send()
         return execute_(sql, params, many, context)
+
+    def refuse_other(self, execute_, sql, params, many, context):
+        # Nothing is sent yet, so nothing is written: the caller's mistake costs no data.
+        self.statements = []
+        raise TransactionManagementError(
+            f"write_together(): a write marked statements_only ran another statement: {sql[:200]}")
 
     def send(self) -> None:
         queued, self.statements = self.statements, []
@@ -305,9 +390,13 @@ class _Queue:
         try:
             with connections[self.alias].cursor() as cursor:
                 # Client-side binding puts the values into the text: one message, the statements run in order.
-                cursor.execute(STATEMENT_SEPARATOR.join(sql for sql, _params, _result in queued),
-                               [value for _sql, params, _result in queued for value in params])
-                for index, (_sql, _params, result) in enumerate(queued):
+                try:
+                    cursor.execute(STATEMENT_SEPARATOR.join(sql for sql, *_rest in queued),
+                                   [value for _sql, params, *_rest in queued for value in params])
+                except Exception as error:
+                    _raise_refusal(error, (refused for *_rest, refused in queued))
+                    raise
+                for index, (_sql, _params, result, _refused) in enumerate(queued):
                     if index:
                         cursor.nextset()
                     if result is not None:

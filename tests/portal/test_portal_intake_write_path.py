@@ -101,11 +101,19 @@ def test_on_postgresql_the_write_transaction_goes_to_the_server_in_one_message(u
                                                                               message_templates):
     client = Client(REMOTE_ADDR="192.0.2.12")
     client.get(reverse("portal:complain"))
-    with CaptureQueriesContext(connection) as queries:
+    in_transaction = {}
+
+    def spy(execute, sql, params, many, context):
+        in_transaction[sql] = connection.in_atomic_block or not connection.get_autocommit()
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(spy):
         response = client.post(reverse("portal:complain"), form_data())
     assert response.status_code == 302
     writing = [query["sql"] for query in queries if 'INSERT INTO "complaints_complaint"' in query["sql"]]
     assert len(writing) == 1
+    # No BEGIN and no COMMIT: the server runs the one message as one transaction (inserts.write_together).
+    assert [inside for sql, inside in in_transaction.items() if 'INSERT INTO "complaints_complaint"' in sql] == [False]
     tables = [table(sql) for sql in writing[0].split(inserts.STATEMENT_SEPARATOR)]
     assert len(tables) == WRITE_TRANSACTION_STATEMENTS and "portal_throttlecounter" in tables
     # Before it only the reads and the one query for the keys the rows refer to each other by.
@@ -237,3 +245,22 @@ def test_a_first_visitor_gets_the_code_in_a_signed_cookie_and_no_session_row(uni
     code = issued_code(client)
     assert Complaint.objects.get().tracking_code_hash == tracking_code_hash(code)
     assert code in client.get(reverse("portal:received")).text  # the receipt page knows the complaint
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_complaint_that_is_one_too_many_leaves_nothing_written_when_no_transaction_is_open(unit, jfu_with_mail,
+                                                                                           message_templates,
+                                                                                           monkeypatch):
+    """As in a running server (on PostgreSQL the write goes in one message without BEGIN): two POSTs of one address
+    racing past the cheap check, the database's count decides, and none of the refused complaint's rows stays."""
+    from pengaduan.throttle import services as throttle
+
+    client = Client(REMOTE_ADDR="192.0.2.13")
+    for _ in range(throttle.SUBMIT.hits):
+        assert client.post(reverse("portal:complain"), form_data()).status_code == 302
+    rows = {model: model.objects.count() for model in (Complaint, Event, Reminder, OutboxMessage)}
+    monkeypatch.setattr(throttle, "used_up", lambda *args, **kwargs: False)
+    response = client.post(reverse("portal:complain"), form_data())
+    assert response.status_code == 429 and response["Retry-After"]
+    assert {model: model.objects.count() for model in rows} == rows
+    assert Complaint.objects.count() == throttle.SUBMIT.hits

@@ -310,3 +310,111 @@ def test_no_statement_runs_in_a_transaction_an_error_has_broken(unit, madiun_sop
             inserts.execute(sql, [None, timezone.now()])
         with pytest.raises(TransactionManagementError):
             inserts.query("SELECT 1", [])
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_writes_of_nothing_but_statements_go_in_one_message_with_no_transaction_around_it(unit, madiun_sop):
+    """PostgreSQL runs the statements of one message as one transaction: BEGIN and COMMIT would be two more
+    round trips."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complainant, complaint, run, reminders = linked_rows(unit, madiun_sop, "n")
+    prepared = [inserts.prepare_insert(rows) for rows in ([complainant], [complaint], [run], reminders)]
+    inserts.reserve_keys([complainant, complaint, run])
+    seen = []
+
+    @inserts.statements_only
+    def looks_around():
+        seen.append((connection.get_autocommit(), connection.in_atomic_block))
+
+    with CaptureQueriesContext(connection) as sending:
+        inserts.write_together([looks_around, *(insert.run for insert in prepared)])
+    assert seen == [(True, False)]  # no transaction opened: psycopg sends no BEGIN, Django no COMMIT
+    assert len(sending) == 1 and sending[0]["sql"].count(inserts.STATEMENT_SEPARATOR) == 3
+    assert Complaint.objects.get(pk=complaint.pk).complainant_id == complainant.pk
+    assert run.reminders.count() == len(reminders)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_row_refused_in_a_message_without_a_transaction_leaves_none_of_the_others(unit, madiun_sop):
+    from django.db import IntegrityError
+
+    complainant, complaint, _run, _reminders = linked_rows(unit, madiun_sop, "o")
+    twin = complaint_like(unit, madiun_sop, complainant, tracking_code_hash="o" * 64)  # the same unique hash
+    inserts.reserve_keys([complainant, complaint, twin])
+    writes = [inserts.prepare_insert(rows).run for rows in ([complainant], [complaint], [twin])]
+    with pytest.raises(IntegrityError):
+        inserts.write_together(writes)
+    assert not Complainant.objects.exists() and not Complaint.objects.exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_marked_write_that_runs_an_orm_statement_is_refused_before_anything_is_sent(unit, madiun_sop):
+    from django.db.transaction import TransactionManagementError
+
+    complainant = Complainant(name="Wati")
+
+    @inserts.statements_only
+    def not_what_it_says():
+        Complainant.objects.create(name="Yanti")
+
+    with pytest.raises(TransactionManagementError):
+        inserts.write_together([inserts.prepare_insert([complainant]).run, not_what_it_says])
+    assert not Complainant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_not_marked_runs_in_a_transaction_of_its_own(unit, madiun_sop):
+    from django.db import connection
+
+    seen = []
+
+    def with_the_orm():
+        seen.append(connection.in_atomic_block)
+        Complainant.objects.create(name="Yanti")
+        raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        inserts.write_together([inserts.prepare_insert([Complainant(name="Wati")]).run, with_the_orm])
+    assert seen == [True] and not Complainant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_functions_wait_for_the_commit_and_are_dropped_with_a_refusal(unit, madiun_sop):
+    from django.db import IntegrityError
+
+    called = []
+
+    def queue_follower(name):
+        @inserts.statements_only
+        def write():
+            inserts.prepare_insert([Complainant(name=name)]).run()
+            inserts.on_commit(lambda: called.append(Complainant.objects.filter(name=name).exists()))
+        return write
+
+    inserts.write_together([queue_follower("Wati")])
+    assert called == [True]  # after the commit: the row is there
+    refused = "INSERT INTO complaints_complainant (name) VALUES (NULL)"
+    with pytest.raises(IntegrityError):
+        inserts.write_together([queue_follower("Yanti"), inserts.statements_only(lambda: inserts.execute(refused, []))])
+    assert called == [True] and not Complainant.objects.filter(name="Yanti").exists()
+
+
+def test_a_refusal_the_caller_knows_becomes_its_own_exception(unit, madiun_sop):
+    from django.db import IntegrityError, transaction
+
+    class Taken(Exception):
+        pass
+
+    sql = "INSERT INTO complaints_complainant (name, phone, email, address, notify_by, created_at) " \
+          "VALUES (%s, '', '', '', '', %s)"
+    for refusal, expected in ((lambda error: Taken() if "null" in str(error).lower() else None, Taken),
+                              (lambda error: None, IntegrityError)):
+        with pytest.raises(expected), transaction.atomic(), inserts.sent_together():
+            inserts.execute(sql, ["Wati", timezone.now()])
+            inserts.execute(sql, [None, timezone.now()], refused=refusal)
+    assert not Complainant.objects.exists()

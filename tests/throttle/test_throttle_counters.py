@@ -89,3 +89,19 @@ def test_it_counts_concurrent_attempts_exactly():
     assert errors == []
     assert ThrottleCounter.objects.get().hits == workers * attempts
     assert allowed.count(True) == LIMIT.hits  # no attempt slipped through between two others
+
+
+@pytest.mark.django_db
+def test_an_attempt_counted_with_what_it_does_is_refused_by_the_database_when_one_too_many():
+    """The counter's cap: the database refuses the count, so the statement can go with the others unanswered."""
+    from django.db import transaction
+
+    for _ in range(LIMIT.hits):
+        with transaction.atomic():
+            throttle.prepare_count(LIMIT, "203.0.113.7", now=NOW)()
+    with pytest.raises(throttle.LimitReached), transaction.atomic():
+        throttle.prepare_count(LIMIT, "203.0.113.7", now=NOW)()
+    assert ThrottleCounter.objects.get().hits == LIMIT.hits
+    # A plain hit counts on past the cap, and says no.
+    assert not throttle.hit(LIMIT, "203.0.113.7", now=NOW)
+    assert ThrottleCounter.objects.get().hits == LIMIT.hits + 1

@@ -52,7 +52,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import ComplaintForm, RatingForm, ReplyForm
-from pengaduan.inserts import prepare_insert, reserve_keys, sent_together
+from pengaduan.inserts import prepare_insert, reserve_keys, write_together
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
@@ -213,15 +213,15 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
     if reminders:
         writes.append(prepare_insert(reminders).run)
     writes.append(prepare_insert([event]).run)
-    writes.append(lambda: recording.save_files(StepContext(complaint, None, actor, now), cleaned))
+    if any(cleaned.get(field) for field in recording.file_fields):
+        writes.append(lambda: recording.save_files(StepContext(complaint, None, actor, now), cleaned))
     writes += arriving.writes  # what the receivers prepared (the messages)
     writes += [prepare(complaint) for prepare in also]
     # On PostgreSQL the rows the others refer to get their keys first (one query, before the transaction), and
-    # the inserts go to the server in one message.
+    # the inserts go to the server in one message: without BEGIN and COMMIT when nothing but inserts is written
+    # (no file, no read inside the transaction).
     reserve_keys([complaint.complainant, complaint, run])
-    with transaction.atomic(), sent_together():
-        for write in writes:
-            write()
+    write_together(writes)
     search.complaint_written()
     return complaint
 

@@ -43,7 +43,7 @@ from pengaduan.complaints.figure_models import (
     TimeClassFact,
 )
 from pengaduan.complaints.models import Complaint, DecisionType, Examination, Rating, StepPause, StepRun
-from pengaduan.inserts import execute, insert_new, prepare_insert
+from pengaduan.inserts import execute, insert_new, prepare_insert, statements_only
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -153,6 +153,7 @@ def prepare_new_complaint_counted(complaint: Complaint) -> Callable[[], None]:
     counts = _upsert_statement(DayCount, *_day_rows(complaint.unit_id, Counter(_received_keys(figure))))
     insert = prepare_insert([figure])
 
+    @statements_only
     def write() -> None:
         insert.run()
         if counts is not None:

@@ -36,6 +36,7 @@ from pengaduan.complaints.examinations import role_title
 from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
 from pengaduan.complaints.selectors import forward_root
 from pengaduan.documents.issued import issue_receipt
+from pengaduan import inserts
 from pengaduan.inserts import prepare_insert
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
@@ -138,7 +139,7 @@ def _deliver_after_commit(messages: Sequence[OutboxMessage]) -> None:
     # With MAIL_SEND_IMMEDIATELY off the rows, due at once, wait for the next `send_due`.
     if messages and settings.MAIL_SEND_IMMEDIATELY:
         # The keys read at the commit: rows sent together with others (pengaduan.inserts) get theirs only then.
-        transaction.on_commit(lambda: deliver_now([message.pk for message in messages]), robust=True)
+        inserts.on_commit(lambda: deliver_now([message.pk for message in messages]))
 
 
 def enqueue(*, key: str, to: str, context: Mapping[str, Any], complaint: Complaint | None = None,
@@ -755,13 +756,14 @@ def prepare_saving_messages(messages: Sequence[OutboxMessage], *, complaint: Com
     step run are saved, filling in what only they know (ids, the complaint's address and number). The messages
     are sent after the commit, as `enqueue`'s."""
     if not messages:
-        return list
+        return inserts.statements_only(lambda: [])
     for message in messages:
         message.complaint = complaint
         message.subject = message.subject[:300]
         message.dedupe_key = message._dedupe_format.format(complaint=_PENDING_COMPLAINT_ID, run=_PENDING_RUN_ID)
     insert = prepare_insert(messages, with_texts=True)
 
+    @inserts.statements_only
     def write() -> list[OutboxMessage]:
         insert.run(texts={_PENDING_COMPLAINT_URL: f"{site_url()}{complaint.get_absolute_url()}",
                           _PENDING_REFERENCE: _reference(complaint), _PENDING_COMPLAINT_ID: complaint.pk,

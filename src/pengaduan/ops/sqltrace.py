@@ -61,6 +61,11 @@ class WriteTrace:
             if self._open is not None:
                 self._open.statements += parts
                 self._open.statement_seconds += seconds
+            elif len(parts) > 1:
+                # Several statements in one message outside a transaction: PostgreSQL runs them as one
+                # (pengaduan.inserts.write_together), its commit inside the message's time.
+                self.transactions.append(Transaction(statements=parts, seconds=seconds[0],
+                                                     statement_seconds=seconds))
             else:
                 self.autocommit_writes += [(part, spent) for part, spent in zip(parts, seconds)
                                            if part.lstrip().upper().startswith(WRITES)]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from pengaduan import inserts
-from pengaduan.throttle.models import ThrottleCounter
+from pengaduan.throttle.models import CAP_CONSTRAINT, ThrottleCounter
 
 
 @dataclass(frozen=True)
@@ -62,15 +62,17 @@ def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
 
 
 def _upsert_sql(connection) -> str:
-    """One statement that counts an attempt and returns the new count (SQLite >= 3.35 and PostgreSQL)."""
+    """One statement that counts an attempt and returns the new count (SQLite >= 3.35 and PostgreSQL); the
+    counter takes the cap given with it (NULL: none)."""
     meta = ThrottleCounter._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    key, window_start, hits = (quote(meta.get_field(name).column) for name in ("key", "window_start", "hits"))
+    key, window_start, hits, cap = (quote(meta.get_field(name).column)
+                                    for name in ("key", "window_start", "hits", "cap"))
     # The conflict target is the unique constraint portal_throttlecounter_unique_window.
     return (
-        f"INSERT INTO {table} ({key}, {window_start}, {hits}) VALUES (%s, %s, 1) "
-        f"ON CONFLICT ({key}, {window_start}) DO UPDATE SET {hits} = {table}.{hits} + 1 "
+        f"INSERT INTO {table} ({key}, {window_start}, {hits}, {cap}) VALUES (%s, %s, 1, %s) "
+        f"ON CONFLICT ({key}, {window_start}) DO UPDATE SET {hits} = {table}.{hits} + 1, {cap} = excluded.{cap} "
         f"RETURNING {hits}"
     )
 
@@ -88,12 +90,13 @@ def hit(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     return hits <= limit.hits
 
 
-def _hit_statement(limit: Limit, who: str, *, now: datetime | None = None) -> tuple[str, str, list]:
+def _hit_statement(limit: Limit, who: str, *, now: datetime | None = None,
+                   cap: int | None = None) -> tuple[str, str, list]:
     now = now or timezone.now()
     alias = router.db_for_write(ThrottleCounter)
     connection = connections[alias]
     return alias, _upsert_sql(connection), [
-        _key(limit, who), connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))]
+        _key(limit, who), connection.ops.adapt_datetimefield_value(_window_start(now, limit.window)), cap]
 
 
 class LimitReached(Exception):
@@ -101,20 +104,22 @@ class LimitReached(Exception):
     transaction rolls back."""
 
 
-def prepare_count(limit: Limit, who: str) -> Callable[[], None]:
+def prepare_count(limit: Limit, who: str, *, now: datetime | None = None) -> Callable[[], None]:
     """`hit` for an attempt counted inside the transaction of what it does (the portal's complaint), its
     statement made now: the function returned counts, and raises LimitReached when the attempt is one too many,
-    so that nothing of a refused attempt is kept. Inside inserts.sent_together its statement goes with the
-    transaction's others, and the count is looked at when they have run."""
-    alias, sql, params = _hit_statement(limit, who)
+    so that nothing of a refused attempt is kept.
 
-    def counted(cursor) -> None:
-        (hits,) = cursor.fetchone()
-        if hits > limit.hits:
-            raise LimitReached(limit.name)
+    The database refuses the count that would pass the limit (the counter's cap, a check constraint), not this
+    code once the count has come back: so the statement needs no answer, and inserts.write_together can send it
+    with the transaction's others, BEGIN and COMMIT left out."""
+    alias, sql, params = _hit_statement(limit, who, now=now, cap=limit.hits)
 
+    def over_the_cap(error: Exception) -> Exception | None:
+        return LimitReached(limit.name) if CAP_CONSTRAINT in str(error) else None
+
+    @inserts.statements_only
     def run() -> None:
-        inserts.execute(sql, params, alias=alias, result=counted)
+        inserts.execute(sql, params, alias=alias, refused=over_the_cap)
 
     return run
 
