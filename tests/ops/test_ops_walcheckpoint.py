@@ -1,4 +1,5 @@
-"""SQLite's write-ahead log is checkpointed after responses, by the worker that wrote enough (ops.walcheckpoint)."""
+"""SQLite's write-ahead log is checkpointed after responses, by a worker that finds enough of it waiting
+(ops.walcheckpoint)."""
 
 import sqlite3
 from types import SimpleNamespace
@@ -23,16 +24,54 @@ def write(raw, rows: int) -> None:
     raw.execute("COMMIT")
 
 
+def write_pages(raw, pages: int) -> None:
+    """A transaction that adds about `pages` pages to the log (a row of a page's size each)."""
+    raw.execute("BEGIN")
+    raw.executemany("INSERT INTO t VALUES (?)", [(b"x" * 4000,) for _ in range(pages)])
+    raw.execute("COMMIT")
+
+
+def serve_with(monkeypatch, raw, *, in_atomic_block=False, vendor="sqlite"):
+    monkeypatch.setattr(walcheckpoint, "connections",
+                        {"default": SimpleNamespace(vendor=vendor, connection=raw, in_atomic_block=in_atomic_block)})
+
+
 @pytest.fixture
 def worker(tmp_path, monkeypatch):
     raw = wal_database(tmp_path / "db.sqlite3")
-    monkeypatch.setattr(walcheckpoint, "connections",
-                        {"default": SimpleNamespace(vendor="sqlite", connection=raw, in_atomic_block=False)})
+    serve_with(monkeypatch, raw)
     monkeypatch.setattr(walcheckpoint, "_state", type(walcheckpoint._state)())
     return raw
 
 
-def test_it_checkpoints_after_a_request_once_the_worker_has_written_enough(worker, tmp_path):
+@pytest.fixture
+def unreadable_index(monkeypatch):
+    monkeypatch.setattr(walcheckpoint, "frames_waiting", lambda raw: None)
+
+
+def test_it_checkpoints_after_a_request_once_the_log_holds_enough_whoever_wrote_it(worker, tmp_path, monkeypatch):
+    monkeypatch.setattr(walcheckpoint, "FRAMES_PER_CHECKPOINT", 40)
+    database = tmp_path / "db.sqlite3"
+    other = sqlite3.connect(database, isolation_level=None)  # another worker
+    write_pages(other, 10)
+    assert 10 <= walcheckpoint.frames_waiting(worker) < 40
+    assert not walcheckpoint.checkpoint_if_due()
+    before = database.stat().st_size
+    write_pages(other, 40)
+    assert walcheckpoint.frames_waiting(worker) >= 40
+    assert walcheckpoint.checkpoint_if_due()  # this worker wrote nothing, the log is the same for every worker
+    assert database.stat().st_size > before and walcheckpoint.frames_waiting(worker) == 0
+    assert not walcheckpoint.checkpoint_if_due()
+    write_pages(worker, 5)  # the log starts again from its beginning
+    assert 5 <= walcheckpoint.frames_waiting(other) < 40
+
+
+def test_a_database_without_a_wal_index_has_nothing_to_read(tmp_path):
+    assert walcheckpoint.frames_waiting(sqlite3.connect(":memory:")) is None
+    assert walcheckpoint.frames_waiting(sqlite3.connect(tmp_path / "rollback-journal.sqlite3")) is None
+
+
+def test_it_checkpoints_after_a_request_once_the_worker_has_written_enough(worker, tmp_path, unreadable_index):
     database = tmp_path / "db.sqlite3"
     write(worker, walcheckpoint.CHANGES_PER_CHECKPOINT - 1)
     assert not walcheckpoint.checkpoint_if_due()
@@ -43,7 +82,7 @@ def test_it_checkpoints_after_a_request_once_the_worker_has_written_enough(worke
     assert not walcheckpoint.checkpoint_if_due()  # counted from this checkpoint on
 
 
-def test_it_counts_a_new_connection_from_zero(worker, tmp_path, monkeypatch):
+def test_it_counts_a_new_connection_from_zero(worker, tmp_path, monkeypatch, unreadable_index):
     write(worker, walcheckpoint.CHANGES_PER_CHECKPOINT)
     assert walcheckpoint.checkpoint_if_due()
     fresh = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
@@ -53,7 +92,7 @@ def test_it_counts_a_new_connection_from_zero(worker, tmp_path, monkeypatch):
     assert walcheckpoint.checkpoint_if_due()
 
 
-def test_it_leaves_a_transaction_in_progress_and_other_databases_alone(worker, monkeypatch):
+def test_it_leaves_a_transaction_in_progress_and_other_databases_alone(worker, monkeypatch, unreadable_index):
     write(worker, walcheckpoint.CHANGES_PER_CHECKPOINT)
     monkeypatch.setattr(walcheckpoint, "connections",
                         {"default": SimpleNamespace(vendor="sqlite", connection=worker, in_atomic_block=True)})
