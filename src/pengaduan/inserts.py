@@ -378,7 +378,6 @@ class _Queue:
 
     def refuse_other(self, execute_, sql, params, many, context):
         # Nothing is sent yet, so nothing is written: the caller's mistake costs no data.
-        self.statements = []
         raise TransactionManagementError(
             f"write_together(): a write marked statements_only ran another statement: {sql[:200]}")
 

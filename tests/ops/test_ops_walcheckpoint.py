@@ -59,11 +59,26 @@ def test_it_checkpoints_after_a_request_once_the_log_holds_enough_whoever_wrote_
     before = database.stat().st_size
     write_pages(other, 40)
     assert walcheckpoint.frames_waiting(worker) >= 40
-    assert walcheckpoint.checkpoint_if_due()  # this worker wrote nothing, the log is the same for every worker
+    write(worker, 1)
+    assert walcheckpoint.checkpoint_if_due()  # this worker wrote one row: the log is the same for every worker
     assert database.stat().st_size > before and walcheckpoint.frames_waiting(worker) == 0
+    write(worker, 1)
     assert not walcheckpoint.checkpoint_if_due()
     write_pages(worker, 5)  # the log starts again from its beginning
     assert 5 <= walcheckpoint.frames_waiting(other) < 40
+
+
+def test_a_request_that_wrote_nothing_does_not_look_at_the_log(worker, monkeypatch):
+    """Every request ends here: one that only read (the bare page, the portal's pages) makes no system call."""
+    looked = []
+    monkeypatch.setattr(walcheckpoint, "frames_waiting", lambda raw: looked.append(raw) or 0)
+    write(worker, 1)
+    walcheckpoint.checkpoint_if_due()
+    walcheckpoint.checkpoint_if_due()
+    assert looked == [worker]
+    write(worker, 1)
+    walcheckpoint.checkpoint_if_due()
+    assert looked == [worker, worker]
 
 
 def test_a_database_without_a_wal_index_has_nothing_to_read(tmp_path):

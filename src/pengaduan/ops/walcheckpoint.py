@@ -59,12 +59,16 @@ def _configure(sender, connection, **kwargs) -> None:
 
 
 def checkpoint_if_due(**kwargs) -> bool:
-    """A passive checkpoint when the log holds enough pages not copied back (else: when this process's SQLite
-    connection has written enough rows since its last checkpoint)."""
+    """After a request that wrote: a passive checkpoint when the log holds enough pages not copied back (else:
+    when this process's SQLite connection has written enough rows since its last checkpoint)."""
     connection = connections["default"]
     if connection.vendor != "sqlite" or connection.connection is None or connection.in_atomic_block:
         return False
     raw = connection.connection
+    seen, looked = getattr(_state, "looked", (None, None))
+    if seen is raw and raw.total_changes == looked:
+        return False  # a request that wrote nothing: the workers that write look at the log (no system call here)
+    _state.looked = (raw, raw.total_changes)
     waiting = frames_waiting(raw)
     if waiting is None:
         seen, last = getattr(_state, "last", (None, 0))
