@@ -54,6 +54,7 @@ PYTHON = sys.executable
 HOST = "127.0.0.1"
 HELPDESK_VERSION = "2.6.1"
 PAGE_REQUESTS = 60
+LOAD_PROCESSES = 2  # load generator processes, 8 threads each
 PROXY = {"X-Forwarded-Proto": "https", "Host": "localhost"}  # what nginx adds in front (docs/deploy.md)
 MARK = "BENCHMARK"  # each submission's text carries MARK-<process>-<thread>-<n>
 MARK_RE = re.compile(MARK + r"-\d+-\d+-\d+")
@@ -138,8 +139,7 @@ def _worker(port, method, path, body, headers, seconds, threads, ident, results,
                 if counts["ok"] + counts["errors"] >= cap:
                     return
             n += 1
-            address = ((ident * 64 + thread) << 16) + n  # one citizen per request, as nginx would say
-            extra = {"X-Real-IP": f"10.{address >> 16 & 255}.{address >> 8 & 255}.{address & 255}"}
+            extra = {"X-Real-IP": citizen_address(ident, thread, n)}  # one citizen per request, as nginx would say
             marker = f"{MARK}-{ident}-{thread}-{n}"
             data = body.replace(MARK.encode(), marker.encode()) if body else None
             started = time.perf_counter()
@@ -167,8 +167,17 @@ def _worker(port, method, path, body, headers, seconds, threads, ident, results,
     results.put(counts)
 
 
-def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0, processes=2, threads=8,
-         ident_base=0, pid=None) -> dict:
+def citizen_address(ident: int, thread: int, n: int) -> str:
+    """A client address of its own for every request of a run, in every round: the public form takes a few
+    attempts an hour from one address (an address seen in every round would be refused from the sixth on).
+    30 bits of (load process, thread, request) in 32.0.0.0-95.255.255.255; distinct while ident < 1024,
+    thread < 64 and n < 16384 (a process makes at most BENCH_MAX_REQUESTS / 2 requests)."""
+    value = (ident << 20 | thread << 14 | n) & 0x3FFFFFFF
+    return f"{32 + (value >> 24)}.{value >> 16 & 255}.{value >> 8 & 255}.{value & 255}"
+
+
+def load(port, method, path, *, body=None, headers=None, expect=200, seconds=5.0, processes=LOAD_PROCESSES,
+         threads=8, ident_base=0, pid=None) -> dict:
     """Closed loops of processes x threads, a new connection per request (sync workers close them); with the
     server's pid also its CPU time per request."""
     cpu_before, database_before = server_cpu(pid), postgres_cpu()
@@ -692,7 +701,7 @@ def peer(count: int, rounds: int, seconds: float, workers: int, work: Path) -> s
             for site in order:
                 body, headers = forms[site.name]
                 result = load(site.port, "POST", site.intake_path, body=body, headers=headers, expect=302,
-                              seconds=seconds, ident_base=100 * number, pid=site.server.pid)
+                              seconds=seconds, ident_base=LOAD_PROCESSES * number, pid=site.server.pid)
                 accepted[site.name].update(result["accepted"])
                 runs[site.name]["intake"].append(result)
             for kind in ("list", "detail", "step1"):
@@ -850,7 +859,7 @@ def single_phase(phase: str, count: int, rounds: int, seconds: float, workers: i
                 if phase == "intake":
                     body, headers = forms[site.name]
                     result = load(site.port, "POST", site.intake_path, body=body, headers=headers, expect=302,
-                                  seconds=seconds, ident_base=100 * number, pid=site.server.pid)
+                                  seconds=seconds, ident_base=LOAD_PROCESSES * number, pid=site.server.pid)
                     accepted[site.name].update(result["accepted"])
                 else:
                     result = load(site.port, "GET", site.bare, headers=PROXY, seconds=seconds, pid=site.server.pid)
