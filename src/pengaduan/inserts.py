@@ -389,9 +389,12 @@ class _Queue:
         try:
             with connections[self.alias].cursor() as cursor:
                 # Client-side binding puts the values into the text: one message, the statements run in order.
+                # Each statement is bound alone: the driver keeps the parsed form of a short statement with few
+                # values and binds the next one's values into it, but parses a long one (all of them joined)
+                # again every time (about a tenth of the public intake's CPU on PostgreSQL).
                 try:
-                    cursor.execute(STATEMENT_SEPARATOR.join(sql for sql, *_rest in queued),
-                                   [value for _sql, params, *_rest in queued for value in params])
+                    cursor.execute(STATEMENT_SEPARATOR.join(_bound(cursor, sql, params)
+                                                            for sql, params, *_rest in queued))
                 except Exception as error:
                     _raise_refusal(error, (refused for *_rest, refused in queued))
                     raise
@@ -402,6 +405,11 @@ class _Queue:
                         result(cursor)
         finally:
             self.sending = False
+
+
+def _bound(cursor, sql: str, params: Sequence) -> str:
+    """The statement with its values written in, as the driver would send it (psycopg's ClientCursor)."""
+    return sql if params is None else cursor.cursor.mogrify(sql, params)
 
 
 _sequences: dict[tuple, str | None] = {}

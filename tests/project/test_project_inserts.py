@@ -202,6 +202,22 @@ def test_linked_rows_with_keys_reserved_go_to_the_database_in_one_message(unit, 
 
 
 @postgres_only
+def test_values_sent_together_are_written_as_given(unit, madiun_sop):
+    """Each statement's values are written into the message's text before it is sent: a value that looks like a
+    placeholder, a percent sign or a quote is a value, whatever the statements around it hold."""
+    from django.db import transaction
+
+    names = ["100% Joko", "%s", "%(name)s", "%%", "O'Brien'); DELETE FROM complaints_complainant; --", "C:\\x"]
+    rows = [Complainant(name=name, phone=f"+62812345678{index:02}") for index, name in enumerate(names)]
+    with transaction.atomic(), inserts.sent_together():
+        inserts.prepare_insert(rows[:3]).run()
+        inserts.execute('INSERT INTO complaints_complainant (name, phone, email, address, notify_by, created_at) '
+                        "VALUES (%s, %s, '', '', '', now())", [names[3], "+6281234567803"])
+        inserts.prepare_insert(rows[4:]).run()
+    assert sorted(Complainant.objects.values_list("name", flat=True)) == sorted(names)
+
+
+@postgres_only
 def test_an_orm_statement_in_between_first_sends_what_waits(unit, madiun_sop):
     from django.db import transaction
 
