@@ -217,6 +217,17 @@ def test_values_sent_together_are_written_as_given(unit, madiun_sop):
     assert sorted(Complainant.objects.values_list("name", flat=True)) == sorted(names)
 
 
+def test_reads_asked_together_give_each_its_rows_in_one_message_where_the_database_takes_it():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as sending:
+        rows = inserts.query_together([("SELECT %s, 'a%%'", [1]), ("SELECT 'b' UNION ALL SELECT %s", ["%s"]),
+                                       ("SELECT 3 WHERE 1 = %s", [0])])
+    assert rows == [[(1, "a%")], [("b",), ("%s",)], []]
+    assert len(sending) == (1 if inserts.can_send_together() else 3)
+
+
 @postgres_only
 def test_an_orm_statement_in_between_first_sends_what_waits(unit, madiun_sop):
     from django.db import transaction

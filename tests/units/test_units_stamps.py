@@ -43,6 +43,37 @@ def test_it_reads_every_stamp_in_one_statement_per_request(client, unit):
     assert not [q["sql"] for q in queries if '"units_unit"' in q["sql"] or '"sop_sop"' in q["sql"]]
 
 
+def test_a_public_post_reads_the_stamps_with_its_rate_limit_in_one_message(client, unit):
+    from pengaduan import inserts
+
+    client.get(reverse("portal:complain"))  # the caches filled
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(reverse("portal:complain"), {}).status_code == 200  # refused: the form again
+    stamp_reads = [q["sql"] for q in queries if "units_stamp" in q["sql"]]
+    assert len(stamp_reads) == 1
+    assert ("portal_throttlecounter" in stamp_reads[0]) == inserts.can_send_together()
+
+
+def test_a_read_along_outside_a_request_leaves_the_stamps_to_be_read_when_asked(unit):
+    changed_elsewhere(stamps.UNITS, "before")
+    assert stamps.read_along('SELECT "value" FROM "units_stamp" WHERE "name" = %s', [stamps.UNITS],
+                             alias="default") == [("before",)]
+    changed_elsewhere(stamps.UNITS, "after")
+    assert stamps.current(stamps.UNITS) == "after"
+
+
+def test_a_read_along_keeps_the_stamps_for_the_rest_of_the_request(unit):
+    changed_elsewhere(stamps.UNITS, "read along")
+    stamps._request_started()
+    try:
+        assert stamps.read_along("SELECT 1 + %s", [1], alias="default") == [(2,)]
+        with CaptureQueriesContext(connection) as queries:
+            assert stamps.current(stamps.UNITS) == "read along"
+        assert len(queries) == 0
+    finally:
+        stamps._request_finished()
+
+
 def test_it_sees_a_change_made_on_another_app_server_at_its_next_request(unit):
     stamps._request_started()
     assert portal_unit().name == "Inspektorat Kota Madiun"

@@ -175,6 +175,13 @@ def privacy(request):
 
 @require_http_methods(["GET", "POST"])
 def complain(request):
+    address = throttle.client_ip(request)
+    # Every attempt counts against the address's limit. One that is already over it is refused before any work
+    # (the request's first read, which the per-process caches' stamps go along with); a complaint that is
+    # accepted is counted inside its own write transaction, so that on SQLite a POST takes the database's write
+    # lock once (its code goes back in a cookie, _issue: no session row).
+    if request.method == "POST" and throttle.used_up(throttle.SUBMIT, address):
+        return _too_many(request, _("complaints"))
     triage = _unit_or_404()
     # /pengaduan/baru/?unit=DINKES (the unit's page links here) starts with that unit chosen.
     units = _units()
@@ -182,12 +189,6 @@ def complain(request):
     form = PublicComplaintForm(request.POST or None, request.FILES or None, units=units, triage=triage,
                                initial={"token": form_token, "unit": chosen.code if chosen else ""})
     if request.method == "POST":
-        address = throttle.client_ip(request)
-        # Every attempt counts against the address's limit. One that is already over it is refused before any
-        # work; a complaint that is accepted is counted inside its own write transaction, so that on SQLite a
-        # POST takes the database's write lock once (its code goes back in a cookie, _issue: no session row).
-        if throttle.used_up(throttle.SUBMIT, address):
-            return _too_many(request, _("complaints"))
         if form.is_valid():
             # The unit the citizen chose, else ("I don't know", or a single-unit portal) the triage unit.
             unit = form.cleaned_data.get("unit") or triage

@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 
 from pengaduan import inserts
 from pengaduan.throttle.models import CAP_CONSTRAINT, ThrottleCounter
+from pengaduan.units import stamps
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     sql = (f"SELECT {quote(meta.get_field('hits').column)} FROM {quote(meta.db_table)} "
            f"WHERE {quote(meta.get_field('key').column)} = %s AND {quote(meta.get_field('window_start').column)} = %s")
     start = connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))
-    found = inserts.query(sql, [_key(limit, who), start], alias=alias)
+    found = stamps.read_along(sql, [_key(limit, who), start], alias=alias)  # asked first: with the stamps
     return (found[0][0] if found else 0) >= limit.hits
 
 
