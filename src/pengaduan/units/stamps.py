@@ -64,10 +64,11 @@ def _stamps_sql(alias: str) -> str:
 
 
 def read_along(sql: str, params: Sequence, *, alias: str) -> list[tuple]:
-    """The rows of a read made early in a request (e.g. a rate limit's counter): when the request has not read the
-    stamps yet, they are read with it, in one message on PostgreSQL (a round trip fewer for the request)."""
+    """The rows of a read made early in a request (e.g. a rate limit's counter). On PostgreSQL, when the request
+    has not read the stamps yet, they go with it in one message: a round trip fewer for a request that reads
+    them anyway. SQLite has no round trip to save: the stamps are read when first needed, if ever."""
     if (getattr(_local, "stamps", None) is None and getattr(_local, "in_request", False)
-            and alias == router.db_for_read(Stamp)):
+            and alias == router.db_for_read(Stamp) and inserts.can_send_together(alias)):
         stamp_rows, rows = inserts.query_together([(_stamps_sql(alias), []), (sql, params)], alias=alias)
         _local.stamps = dict(stamp_rows)
         return rows
