@@ -407,7 +407,7 @@ class _Queue:
                 # Client-side binding puts the values into the text: one message, the statements run in order.
                 # Each statement is bound alone: the driver keeps the parsed form of a short statement with few
                 # values and binds the next one's values into it, but parses a long one (all of them joined)
-                # again every time (about a tenth of the public intake's CPU on PostgreSQL).
+                # again every time (0.1 ms of the ~2 ms of application CPU a public complaint takes).
                 try:
                     cursor.execute(STATEMENT_SEPARATOR.join(_bound(cursor, sql, params)
                                                             for sql, params, *_rest in queued))

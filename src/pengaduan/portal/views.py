@@ -177,7 +177,7 @@ def privacy(request):
 def complain(request):
     address = throttle.client_ip(request)
     # Every attempt counts against the address's limit. One that is already over it is refused before any work
-    # (the request's first read, which the per-process caches' stamps go along with); a complaint that is
+    # (the request's first read: on PostgreSQL the caches' stamps go with it, one round trip); a complaint that is
     # accepted is counted inside its own write transaction, so that on SQLite a POST takes the database's write
     # lock once (its code goes back in a cookie, _issue: no session row).
     if request.method == "POST" and throttle.used_up(throttle.SUBMIT, address):
