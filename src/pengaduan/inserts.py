@@ -299,13 +299,11 @@ def query_together(reads: Sequence[tuple[str, Sequence]], *, alias: str = DEFAUL
     if len(reads) < 2 or not can_send_together(alias):
         return [query(sql, params, alias=alias) for sql, params in reads]
     _send_queued(alias)
-    results = []
-    with connections[alias].cursor() as cursor:
-        cursor.execute(STATEMENT_SEPARATOR.join(_bound(cursor, sql, params) for sql, params in reads))
-        for index in range(len(reads)):
-            if index:
-                cursor.nextset()
-            results.append(cursor.fetchall())
+    results: list[list[tuple]] = [[] for _ in reads]
+    queue = _Queue(alias)
+    queue.statements = [(sql, list(params), lambda cursor, rows=rows: rows.extend(cursor.fetchall()), None)
+                        for (sql, params), rows in zip(reads, results)]
+    queue.send()
     return results
 
 

@@ -101,19 +101,16 @@ def test_it_counts_a_new_connection_from_zero(worker, tmp_path, monkeypatch, unr
     write(worker, walcheckpoint.CHANGES_PER_CHECKPOINT)
     assert walcheckpoint.checkpoint_if_due()
     fresh = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
-    monkeypatch.setattr(walcheckpoint, "connections",
-                        {"default": SimpleNamespace(vendor="sqlite", connection=fresh, in_atomic_block=False)})
+    serve_with(monkeypatch, fresh)
     write(fresh, walcheckpoint.CHANGES_PER_CHECKPOINT)
     assert walcheckpoint.checkpoint_if_due()
 
 
 def test_it_leaves_a_transaction_in_progress_and_other_databases_alone(worker, monkeypatch, unreadable_index):
     write(worker, walcheckpoint.CHANGES_PER_CHECKPOINT)
-    monkeypatch.setattr(walcheckpoint, "connections",
-                        {"default": SimpleNamespace(vendor="sqlite", connection=worker, in_atomic_block=True)})
+    serve_with(monkeypatch, worker, in_atomic_block=True)
     assert not walcheckpoint.checkpoint_if_due()
-    monkeypatch.setattr(walcheckpoint, "connections",
-                        {"default": SimpleNamespace(vendor="postgresql", connection=object(), in_atomic_block=False)})
+    serve_with(monkeypatch, object(), vendor="postgresql")
     assert not walcheckpoint.checkpoint_if_due()
 
 
