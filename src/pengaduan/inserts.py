@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db import models
 from django.db.models import Model
@@ -285,8 +286,11 @@ def _raise_refusal(error: Exception, refusals: Iterable[Refusal | None]) -> None
 
 
 def query(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-    """The rows of a read, now (inside `sent_together` the statements waiting go first): for the few reads of
-    every public request, written out once instead of built by the ORM."""
+    """The rows of a read, now (inside `sent_together` the statements waiting go first; the reads waiting to go
+    along, `send_along`, go in the same message): for the few reads of every public request, written out once
+    instead of built by the ORM."""
+    if _riders(alias):
+        return query_together([(sql, params)], alias=alias)[0]
     _send_queued(alias)
     rows: list[tuple] = []
     _run(sql, params, alias, lambda cursor: rows.extend(cursor.fetchall()))
@@ -295,16 +299,60 @@ def query(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS) -> list[
 
 def query_together(reads: Sequence[tuple[str, Sequence]], *, alias: str = DEFAULT_DB_ALIAS) -> list[list[tuple]]:
     """The rows of each read, now: where the database takes several statements in one message (PostgreSQL), all
-    in one round trip instead of one each; elsewhere one after the other."""
-    if len(reads) < 2 or not can_send_together(alias):
+    in one round trip instead of one each, with the reads waiting to go along (`send_along`); elsewhere one after
+    the other."""
+    riders = _riders(alias)
+    if len(reads) + len(riders) < 2 or not can_send_together(alias):
         return [query(sql, params, alias=alias) for sql, params in reads]
     _send_queued(alias)
+    if riders:
+        del _along.reads[alias]
     results: list[list[tuple]] = [[] for _ in reads]
     queue = _Queue(alias)
-    queue.statements = [(sql, list(params), lambda cursor, rows=rows: rows.extend(cursor.fetchall()), None)
-                        for (sql, params), rows in zip(reads, results)]
+    queue.statements = [(sql, list(params), lambda cursor, take=take: take(cursor.fetchall()), None)
+                        for sql, params, take in riders]
+    queue.statements += [(sql, list(params), lambda cursor, rows=rows: rows.extend(cursor.fetchall()), None)
+                         for (sql, params), rows in zip(reads, results)]
     queue.send()
     return results
+
+
+# -- reads that go along with the next one ---------------------------------------------------------------------
+
+_along = threading.local()  # .reads: {alias: [(sql, params, take_rows)]}; .keys: {(model, alias): [key, ...]}
+
+
+def send_along(sql: str, params: Sequence, take_rows: Callable[[list[tuple]], None], *,
+               alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """Where the database takes several statements in one message (PostgreSQL): the read `sql` goes with this
+    thread's next `query` or `query_together` on `alias`, in the same message, and `take_rows(rows)` is called
+    with its rows then; True. A read that can wait for one the request makes anyway costs no round trip of its
+    own. Elsewhere nothing (False): the caller reads when it needs to. What has not gone when the request ends is
+    dropped (`forget_along`)."""
+    if not can_send_together(alias):
+        return False
+    if not hasattr(_along, "reads"):
+        _along.reads = {}
+    _along.reads.setdefault(alias, []).append((sql, list(params), take_rows))
+    return True
+
+
+def _riders(alias: str) -> list:
+    reads = getattr(_along, "reads", None)
+    return reads.get(alias, []) if reads else []
+
+
+def forget_along(**_signal) -> None:
+    """Drop what is waiting to go along and the keys not taken (at the start and end of every request, `connect`):
+    a key reserved for a request that did not use it is skipped, as the key of a rolled-back insert is."""
+    _along.reads = {}
+    _along.keys = {}
+
+
+def connect() -> None:
+    """Scope what goes along to a request (UnitsConfig.ready, the lowest app)."""
+    request_started.connect(forget_along, dispatch_uid="inserts_forget_along_started")
+    request_finished.connect(forget_along, dispatch_uid="inserts_forget_along_finished")
 
 
 def _run(sql: str, params: Sequence, alias: str, result: Callable[[object], None] | None) -> None:
@@ -440,6 +488,14 @@ def reserve_keys(objs: Iterable[Model | None]) -> None:
     alias = router.db_for_write(type(objs[0]), instance=objs[0])
     if not can_send_together(alias) or any(router.db_for_write(type(obj), instance=obj) != alias for obj in objs):
         return
+    ahead = getattr(_along, "keys", None)
+    if ahead:
+        for obj in objs:
+            if keys := ahead.get((type(obj), alias)):
+                obj.pk = keys.pop(0)
+        objs = [obj for obj in objs if obj.pk is None]
+        if not objs:
+            return
     names = [_sequence(type(obj), alias) for obj in objs]
     if None in names:
         return
@@ -448,6 +504,31 @@ def reserve_keys(objs: Iterable[Model | None]) -> None:
         keys = cursor.fetchone()
     for obj, key in zip(objs, keys):
         obj.pk = key
+
+
+def reserve_keys_ahead(models: Sequence[type[Model]], *, alias: str | None = None) -> None:
+    """Where statements are sent together (PostgreSQL): a key for one new row of each of `models` comes with this
+    thread's next read (`send_along`), and `reserve_keys` gives it to the first such row of this request. For a
+    request that will likely insert them, e.g. a public complaint's POST, whose rate-limit read goes first: its
+    keys then cost no round trip of their own. A key the request does not use is skipped, as a rolled-back
+    insert's is; keys are still taken while the request runs, so ids keep growing with time."""
+    models = [model for model in models if isinstance(model._meta.pk, AutoFieldMixin)]
+    if not models:
+        return
+    alias = alias or router.db_for_write(models[0])
+    if not can_send_together(alias):
+        return
+    names = [_sequence(model, alias) for model in models]
+    if None in names:
+        return
+
+    def keep(rows: list[tuple]) -> None:
+        if not hasattr(_along, "keys"):
+            _along.keys = {}
+        for model, key in zip(models, rows[0]):
+            _along.keys.setdefault((model, alias), []).append(key)
+
+    send_along("SELECT " + ", ".join(["nextval(%s)"] * len(names)), names, keep, alias=alias)
 
 
 def _sequence(model, alias: str) -> str | None:

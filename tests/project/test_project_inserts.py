@@ -228,6 +228,76 @@ def test_reads_asked_together_give_each_its_rows_in_one_message_where_the_databa
     assert len(sending) == (1 if inserts.can_send_together() else 3)
 
 
+def test_a_read_sent_along_goes_with_the_next_read_where_the_database_takes_both_in_one_message():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    taken = []
+    try:
+        with CaptureQueriesContext(connection) as sending:
+            along = inserts.send_along("SELECT %s || 'b'", ["a"], taken.append)
+            assert inserts.query("SELECT %s", [1]) == [(1,)]
+            assert inserts.query("SELECT %s", [2]) == [(2,)]  # it went once
+    finally:
+        inserts.forget_along()
+    # PostgreSQL: the two first reads in one message; SQLite has no round trip to save, and nothing waits.
+    assert along == inserts.can_send_together()
+    assert taken == ([[("ab",)]] if along else [])
+    assert len(sending) == 2
+
+
+@postgres_only
+def test_what_waits_to_go_along_is_dropped_when_the_request_ends():
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    taken = []
+    assert inserts.send_along("SELECT 1", [], taken.append)
+    request_finished.disconnect(close_old_connections)  # as the test client does: the test's transaction stays
+    try:
+        request_finished.send(sender=None)  # inserts.connect(): what goes along lives for one request
+    finally:
+        request_finished.connect(close_old_connections)
+    assert inserts.query("SELECT 2", []) == [(2,)] and taken == []
+
+
+@postgres_only
+def test_keys_reserved_ahead_come_with_the_next_read_and_go_to_the_rows_that_need_them(unit, madiun_sop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complainant, complaint, run, _reminders = linked_rows(unit, madiun_sop, "m")
+    second = Complainant(name="Eka", phone="+6281234567893")
+    try:
+        with CaptureQueriesContext(connection) as sending:
+            inserts.reserve_keys_ahead([Complainant, Complaint, StepRun])
+            assert inserts.query("SELECT 1", []) == [(1,)]
+            inserts.reserve_keys([complainant, complaint, run])  # from those reserved: no query
+        assert len(sending) == 1 and "nextval" in sending[0]["sql"]
+        assert complainant.pk and complaint.pk and run.pk
+        with CaptureQueriesContext(connection) as sending:
+            inserts.reserve_keys([second])  # one more than was reserved ahead: its own query
+        assert len(sending) == 1 and second.pk > complainant.pk
+    finally:
+        inserts.forget_along()
+    inserts.write_together([inserts.prepare_insert([complainant]).run, inserts.prepare_insert([complaint]).run,
+                            inserts.prepare_insert([run]).run])
+    assert StepRun.objects.get(pk=run.pk).complaint.complainant_id == complainant.pk
+
+
+@postgres_only
+def test_keys_reserved_ahead_and_not_used_are_not_given_in_a_later_request(unit, madiun_sop):
+    """A request that reserved keys and inserted nothing (a refused form) leaves nothing behind: a later one's rows
+    get keys taken then, so that ids keep growing with time."""
+    inserts.reserve_keys_ahead([Complainant])
+    inserts.query("SELECT 1", [])
+    unused = inserts._along.keys[(Complainant, "default")][0]
+    inserts.forget_along()
+    later = Complainant(name="Fajar", phone="+6281234567894")
+    inserts.reserve_keys([later])
+    assert later.pk > unused
+
+
 @postgres_only
 def test_an_orm_statement_in_between_first_sends_what_waits(unit, madiun_sop):
     from django.db import transaction

@@ -52,7 +52,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import ComplaintForm, RatingForm, ReplyForm
-from pengaduan.inserts import prepare_insert, reserve_keys, write_together
+from pengaduan.inserts import prepare_insert, reserve_keys, reserve_keys_ahead, write_together
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
@@ -163,6 +163,13 @@ def _intake_plan(unit: Unit):
     return sop, first_step, cached_calendar_for_unit(unit)
 
 
+def complaint_expected() -> None:
+    """A request that will likely receive a complaint (a public form's POST), before its first read: on PostgreSQL
+    the keys of the complaint's rows come with that read (inserts.reserve_keys_ahead), and complaint_receive's
+    write is then the request's only other round trip."""
+    reserve_keys_ahead([Complainant, Complaint, StepRun])
+
+
 def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintForm | None = None, files=None,
                       actor=None, now: datetime | None = None,
                       receipt_base_url: str | None = None,
@@ -217,9 +224,10 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
         writes.append(lambda: recording.save_files(StepContext(complaint, None, actor, now), cleaned))
     writes += arriving.writes  # what the receivers prepared (the messages)
     writes += [prepare(complaint) for prepare in also]
-    # On PostgreSQL the rows the others refer to get their keys first (one query, before the transaction), and
-    # the inserts go to the server in one message: without BEGIN and COMMIT when nothing but inserts is written
-    # (no file, no read inside the transaction).
+    # On PostgreSQL the rows the others refer to get their keys first (with the request's first read, see
+    # complaint_expected, or else in one query before the transaction), and the inserts go to the server in one
+    # message: without BEGIN and COMMIT when nothing but inserts is written (no file, no read inside the
+    # transaction).
     reserve_keys([complaint.complainant, complaint, run])
     write_together(writes)
     search.complaint_written()

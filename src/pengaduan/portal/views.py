@@ -179,9 +179,12 @@ def complain(request):
     # Every attempt counts against the address's limit. One that is already over it is refused before any work
     # (the request's first read: on PostgreSQL the caches' stamps go with it, one round trip); a complaint that is
     # accepted is counted inside its own write transaction, so that on SQLite a POST takes the database's write
-    # lock once (its code goes back in a cookie, _issue: no session row).
-    if request.method == "POST" and throttle.used_up(throttle.SUBMIT, address):
-        return _too_many(request, _("complaints"))
+    # lock once (its code goes back in a cookie, _issue: no session row). On PostgreSQL the keys of the complaint's
+    # rows come with that first read too: the write is then the POST's only other round trip.
+    if request.method == "POST":
+        engine.complaint_expected()
+        if throttle.used_up(throttle.SUBMIT, address):
+            return _too_many(request, _("complaints"))
     triage = _unit_or_404()
     # /pengaduan/baru/?unit=DINKES (the unit's page links here) starts with that unit chosen.
     units = _units()

@@ -7,6 +7,8 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Units and roles")
 
     def ready(self):
+        from pengaduan import inserts
         from pengaduan.units import stamps
 
+        inserts.connect()  # the lowest layer has no app of its own: what goes along lives for one request
         stamps.connect()

@@ -68,11 +68,13 @@ def read_along(sql: str, params: Sequence, *, alias: str) -> list[tuple]:
     has not read the stamps yet, they go with it in one message: a round trip fewer for a request that reads
     them anyway. SQLite has no round trip to save: the stamps are read when first needed, if ever."""
     if (getattr(_local, "stamps", None) is None and getattr(_local, "in_request", False)
-            and alias == router.db_for_read(Stamp) and inserts.can_send_together(alias)):
-        stamp_rows, rows = inserts.query_together([(_stamps_sql(alias), []), (sql, params)], alias=alias)
-        _local.stamps = dict(stamp_rows)
-        return rows
+            and alias == router.db_for_read(Stamp)):
+        inserts.send_along(_stamps_sql(alias), [], _keep_stamps, alias=alias)
     return inserts.query(sql, params, alias=alias)
+
+
+def _keep_stamps(rows: list[tuple]) -> None:
+    _local.stamps = dict(rows)
 
 
 def bump(*names: str) -> None:
