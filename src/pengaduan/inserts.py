@@ -33,7 +33,7 @@ written here reads back equal to the same row written by save().
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -319,7 +319,8 @@ def query_together(reads: Sequence[tuple[str, Sequence]], *, alias: str = DEFAUL
 
 # -- reads that go along with the next one ---------------------------------------------------------------------
 
-_along = threading.local()  # .reads: {alias: [(sql, params, take_rows)]}; .keys: {(model, alias): [key, ...]}
+# .reads: {alias: [(sql, params, take_rows)]}; .keys: {(model, alias): [key, ...]}; .rows: {key: rows read ahead}
+_along = threading.local()
 
 
 def send_along(sql: str, params: Sequence, take_rows: Callable[[list[tuple]], None], *,
@@ -337,16 +338,35 @@ def send_along(sql: str, params: Sequence, take_rows: Callable[[list[tuple]], No
     return True
 
 
+def read_ahead(key: Hashable, sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """`send_along` whose rows are kept for the rest of the request under `key`, for `rows_read_ahead`."""
+    def keep(rows: list[tuple]) -> None:
+        if not hasattr(_along, "rows"):
+            _along.rows = {}
+        _along.rows[key] = rows
+
+    return send_along(sql, params, keep, alias=alias)
+
+
+def rows_read_ahead(key: Hashable) -> list[tuple] | None:
+    """The rows of the read ahead under `key`, once it has gone with a read of this request; else None (not asked,
+    not gone yet, or a database where nothing goes along): the caller reads them itself."""
+    rows = getattr(_along, "rows", None)
+    return rows.get(key) if rows else None
+
+
 def _riders(alias: str) -> list:
     reads = getattr(_along, "reads", None)
     return reads.get(alias, []) if reads else []
 
 
 def forget_along(**_signal) -> None:
-    """Drop what is waiting to go along and the keys not taken (at the start and end of every request, `connect`):
-    a key reserved for a request that did not use it is skipped, as the key of a rolled-back insert is."""
+    """Drop what is waiting to go along, the keys not taken and the rows read ahead (at the start and end of every
+    request, `connect`): a key reserved for a request that did not use it is skipped, as the key of a rolled-back
+    insert is."""
     _along.reads = {}
     _along.keys = {}
+    _along.rows = {}
 
 
 def connect() -> None:

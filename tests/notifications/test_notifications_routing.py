@@ -195,3 +195,31 @@ def test_nothing_goes_again_without_another_way_to_reach_the_complainant(unit, j
     send_due()
     assert recorded_message(complaint).status == OutboxMessage.Status.FAILED
     assert OutboxMessage.objects.filter(complaint=complaint, template_key="complaint_recorded").count() == 1
+
+
+def test_opt_outs_read_ahead_give_what_the_database_holds_without_a_read_of_their_own(unit, monkeypatch):
+    """A public POST reads the opt-outs of the addresses it was given with its first read (on PostgreSQL, one
+    message); routing then finds there what it would have read: the opted-out address with when and how, and
+    nothing for the others."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pengaduan import inserts
+    from pengaduan.notifications.routing import read_opt_outs_ahead
+
+    monkeypatch.setattr(WhatsApp, "is_configured", lambda self: True)
+    stopped = optout.opt_out("whatsapp", "6281234567890", now=wib(2026, 12, 1, 9, 0))
+    try:
+        read_opt_outs_ahead({"email": "Siti@Example.org", "phone": "0812-3456-7890"})
+        inserts.query("SELECT 1", [])
+        with CaptureQueriesContext(connection) as reading:
+            found = optout.opted_out("whatsapp", "+6281234567890")
+            assert optout.opted_out("email", "siti@example.org") is None
+        assert len(reading) == (0 if inserts.can_send_together() else 2)
+    finally:
+        inserts.forget_along()
+    assert (found.pk, found.opted_out_at, found.source, found.is_active) == (
+        stopped.pk, stopped.opted_out_at, stopped.source, True)
+    with CaptureQueriesContext(connection) as reading:  # the next request reads again
+        assert optout.opted_out("whatsapp", "+6281234567890").pk == stopped.pk
+    assert len(reading) == 1

@@ -7,14 +7,18 @@ their channel's answer medium, as before.
 the outbox keeps the note with the message, so the admin shows why a message went as it did, or did not go.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.utils.translation import gettext as _
 
+from pengaduan import inserts
 from pengaduan.complaints import channels
 from pengaduan.complaints.models import Complaint, NotifyBy
-from pengaduan.notifications import media
+from pengaduan.notifications import media, optout
+from pengaduan.notifications.models import OptOut
 from pengaduan.notifications.optout import opted_out
 from pengaduan.typesetting import format_datetime_id
 
@@ -53,6 +57,21 @@ def _usable(code: str, person) -> tuple[str, str, str]:
                     % {"medium": media.label(code), "when": format_datetime_id(row.opted_out_at),
                        "how": row.get_source_display()}), address
     return address, "", ""
+
+
+def read_opt_outs_ahead(addresses: Mapping[str, str]) -> None:
+    """A request that will likely route messages to a person with these addresses as given ({complainant field:
+    value}, e.g. {"email": ..., "phone": ...}): on PostgreSQL whether each has opted out of each medium this server
+    sends on comes with the request's next read (optout.read_ahead), a round trip fewer. Elsewhere nothing."""
+    if not inserts.can_send_together(router.db_for_read(OptOut)):
+        return
+    for medium in media.all_media():
+        raw = (addresses.get(medium.complainant_field) or "").strip()
+        if raw and medium.is_configured():
+            try:
+                optout.read_ahead(medium.code, medium.normalise(raw))
+            except ValidationError:
+                continue  # the form says so; routing will not use it
 
 
 def complainant_routing(complaint: Complaint) -> Routing:

@@ -30,7 +30,7 @@ from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.documents import verification
 from pengaduan.documents.issued import issue_answer_letter, issue_receipt
-from pengaduan.notifications import media, optout
+from pengaduan.notifications import media, optout, routing
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, VerifyForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
 from pengaduan.skm import services as skm
@@ -180,9 +180,12 @@ def complain(request):
     # (the request's first read: on PostgreSQL the caches' stamps go with it, one round trip); a complaint that is
     # accepted is counted inside its own write transaction, so that on SQLite a POST takes the database's write
     # lock once (its code goes back in a cookie, _issue: no session row). On PostgreSQL the keys of the complaint's
-    # rows come with that first read too: the write is then the POST's only other round trip.
+    # rows and the opt-outs of the addresses given come with that first read too: the write is then the POST's
+    # only other round trip.
     if request.method == "POST":
         engine.complaint_expected()
+        routing.read_opt_outs_ahead({"email": request.POST.get("complainant_email", ""),
+                                     "phone": request.POST.get("complainant_phone", "")})
         if throttle.used_up(throttle.SUBMIT, address):
             return _too_many(request, _("complaints"))
     triage = _unit_or_404()
