@@ -297,10 +297,11 @@ def candidates(*, unit_id: int, summary: str, description: str, subject: str, ev
         base = base.exclude(pk=exclude_pk)
     if connection.vendor == "sqlite":
         found = _sqlite_candidates(terms, unit_id=unit_id, exclude_pk=exclude_pk, limit=limit)
-        # Unordered (the caller ranks them): ordered newest first, SQLite would walk every complaint of the unit
-        # along complaints_unit_recent to spare a sort of the few found, instead of looking up each of them.
-        # With them, the newest complaints not indexed yet, read in the same statement.
-        return base.filter(pk__in=found).order_by() if found else Complaint.objects.none()
+        # Each of them is of the unit, not set aside and not the one excluded: the statements that found them
+        # checked it. Checked again here (or ordered newest first), SQLite would walk every complaint of the unit
+        # along complaints_unit_recent and test each id, instead of looking up the few found by their key: 10 ms
+        # at 100,000 complaints. Unordered: the caller ranks them.
+        return Complaint.objects.filter(pk__in=found).order_by() if found else Complaint.objects.none()
     if connection.vendor == "postgresql":
         text = f"{summary} {subject}".strip()[:similarity.MAX_FIELD_CHARS]
         if not text:
