@@ -19,7 +19,9 @@ trips of the intake's dozen inserts than on the inserts themselves (bench/profil
 of one transaction that others refer to get their keys first (`reserve_keys`, one query for all), so that no
 statement waits for the key of the one before it. `write_together` goes one step further where every write is
 nothing but such statements: no BEGIN and no COMMIT either, since PostgreSQL runs the statements of one message as
-one transaction (two round trips of the public intake's six).
+one transaction (two round trips of the public intake's six). Reads go together too (`query_together`), and a
+read that can wait goes with the request's next one (`send_along`): the keys (`reserve_keys_ahead`), the caches'
+stamps and the opt-outs go with the public POST's rate-limit read, which leaves it two round trips in all.
 
 On SQLite `execute` and `query` hand the statement straight to the sqlite3 connection (`execute_untraced` of the
 project's backend, pengaduan.sqlite_backend), unless something traces the connection's statements: through
