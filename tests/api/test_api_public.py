@@ -107,3 +107,23 @@ def test_it_counts_submissions_against_the_portals_limit(as_user, unit, client):
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     # The portal's form shares the counter: the same person is not let in through the other door.
     assert client.post("/pengaduan/baru/", {}).status_code == 429
+
+
+def test_on_postgresql_a_submission_takes_its_keys_with_its_first_read(unit, jfu, client):
+    """As the portal's form: the keys the complaint's rows refer to each other by cost no round trip of their own
+    (engine.complaint_expected), they go with the caches' stamps."""
+    import pytest
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pengaduan import inserts
+
+    if not inserts.can_send_together():
+        pytest.skip("PostgreSQL: statements sent together")
+    client.post("/api/v1/public/complaints", SUBMISSION, content_type="application/json")  # caches filled
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/public/complaints", {**SUBMISSION, "summary": "Yang kedua"},
+                               content_type="application/json")
+    assert response.status_code == 201, response.json()
+    keys = [query["sql"] for query in queries if "nextval" in query["sql"]]
+    assert len(keys) == 1 and "units_stamp" in keys[0]

@@ -101,6 +101,7 @@ def complaint_submit(request):
     multipart/form-data with evidence files (field `evidence`). Anonymous complaints keep no identity at all.
     `unit` (a unit code from `GET /units`) sends it to that unit; without it, the Pemda's triage unit receives it
     and passes it on. An unknown code is refused (422, field `unit`)."""
+    engine.complaint_expected()  # on PostgreSQL the rows' keys come with the first read (the caches' stamps)
     if portal_unit() is None:
         raise ApiError(404, _("No unit receives complaints here yet."))
     _throttle(request, throttle.SUBMIT.name)
