@@ -334,18 +334,14 @@ def send_along(sql: str, params: Sequence, take_rows: Callable[[list[tuple]], No
     dropped (`forget_along`)."""
     if not can_send_together(alias):
         return False
-    if not hasattr(_along, "reads"):
-        _along.reads = {}
-    _along.reads.setdefault(alias, []).append((sql, list(params), take_rows))
+    _held("reads").setdefault(alias, []).append((sql, list(params), take_rows))
     return True
 
 
 def read_ahead(key: Hashable, sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS) -> bool:
     """`send_along` whose rows are kept for the rest of the request under `key`, for `rows_read_ahead`."""
     def keep(rows: list[tuple]) -> None:
-        if not hasattr(_along, "rows"):
-            _along.rows = {}
-        _along.rows[key] = rows
+        _held("rows")[key] = rows
 
     return send_along(sql, params, keep, alias=alias)
 
@@ -353,13 +349,20 @@ def read_ahead(key: Hashable, sql: str, params: Sequence, *, alias: str = DEFAUL
 def rows_read_ahead(key: Hashable) -> list[tuple] | None:
     """The rows of the read ahead under `key`, once it has gone with a read of this request; else None (not asked,
     not gone yet, or a database where nothing goes along): the caller reads them itself."""
-    rows = getattr(_along, "rows", None)
-    return rows.get(key) if rows else None
+    return _held("rows").get(key)
 
 
 def _riders(alias: str) -> list:
-    reads = getattr(_along, "reads", None)
-    return reads.get(alias, []) if reads else []
+    return _held("reads").get(alias, [])
+
+
+def _held(store: str) -> dict:
+    """This thread's store `store` of what goes along (reads, keys, rows), made when first asked for."""
+    held = getattr(_along, store, None)
+    if held is None:
+        held = {}
+        setattr(_along, store, held)
+    return held
 
 
 def forget_along(**_signal) -> None:
@@ -510,7 +513,7 @@ def reserve_keys(objs: Iterable[Model | None]) -> None:
     alias = router.db_for_write(type(objs[0]), instance=objs[0])
     if not can_send_together(alias) or any(router.db_for_write(type(obj), instance=obj) != alias for obj in objs):
         return
-    ahead = getattr(_along, "keys", None)
+    ahead = _held("keys")
     if ahead:
         for obj in objs:
             if keys := ahead.get((type(obj), alias)):
@@ -545,10 +548,8 @@ def reserve_keys_ahead(models: Sequence[type[Model]], *, alias: str | None = Non
         return
 
     def keep(rows: list[tuple]) -> None:
-        if not hasattr(_along, "keys"):
-            _along.keys = {}
         for model, key in zip(models, rows[0]):
-            _along.keys.setdefault((model, alias), []).append(key)
+            _held("keys").setdefault((model, alias), []).append(key)
 
     send_along("SELECT " + ", ".join(["nextval(%s)"] * len(names)), names, keep, alias=alias)
 
