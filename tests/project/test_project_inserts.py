@@ -47,6 +47,47 @@ def test_it_writes_the_same_columns_as_save(unit, madiun_sop):
     assert columns(inserted) == expected
 
 
+def built(obj) -> tuple[dict, dict, str | None, bool]:
+    attributes = {name: value for name, value in vars(obj).items() if name != "_state"}
+    return attributes, dict(obj._state.fields_cache), obj._state.db, obj._state.adding
+
+
+def test_new_builds_the_instance_model_init_builds(unit, madiun_sop):
+    """inserts.new: the same attributes, related objects cached, database and state as Model(**values), for
+    every model of the public intake (defaults that are functions called for each)."""
+    now = timezone.now()
+    complainant_values = {"name": "Siti", "phone": "+6281234567890", "notify_by": "whatsapp", "created_at": now}
+    assert built(inserts.new(Complainant, **complainant_values)) == built(Complainant(**complainant_values))
+    complaint_values = {"unit": unit, "sop": madiun_sop, "received_at": now, "created_at": now, "summary": "KTP"}
+    complaint = inserts.new(Complaint, **complaint_values)
+    assert built(complaint) == built(Complaint(**complaint_values))
+    step = madiun_sop.steps.get(number=1)
+    run_values = {"complaint": complaint, "unit_id": unit.pk, "step": step, "number": 1, "role": "jfu",
+                  "started_at": now, "due_at": now + timedelta(hours=1)}
+    run = inserts.new(StepRun, **run_values)
+    assert built(run) == built(StepRun(**run_values))
+    others = [
+        (Reminder, {"step_run": run, "kind": Reminder.Kind.BREACH, "share": 100, "due_at": now}),
+        (Event, {"complaint": complaint, "kind": Event.Kind.RECEIVED, "actor": None, "step_number": 1,
+                 "created_at": now, "data": {"channel": "web"}}),
+        (ComplaintFigure, {"complaint": complaint, "unit_id": unit.pk, "day": now.date(), "channel": "web"}),
+        (OutboxMessage, {"template_key": "receipt", "medium": "email", "address": "a@example.org",
+                         "subject": "S", "body": "B", "created_at": now, "next_attempt_at": now}),
+    ]
+    for model, values in others:
+        assert built(inserts.new(model, **values)) == built(model(**values)), model
+    first, second = inserts.new(Event, complaint=complaint), inserts.new(Event, complaint=complaint)
+    assert first.data == {} and first.data is not second.data  # default=dict: one each
+
+
+def test_new_leaves_what_it_does_not_take_to_model_init(unit):
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        inserts.new(Complainant, name="Siti", not_a_field=1)
+    with pytest.raises(ValueError, match="must be a"):
+        inserts.new(Complaint, unit=Complainant(name="Siti"))
+    assert inserts.new(Complaint, unit_id=unit.pk).unit == unit
+
+
 def test_it_takes_the_foreign_keys_of_rows_inserted_just_before(unit, madiun_sop):
     """As save(): the objects are linked before any has an id; each insert gives the next its foreign key."""
     complainant = Complainant(name="Budi", email="budi@example.org")

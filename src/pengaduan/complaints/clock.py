@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from pengaduan.complaints.models import Event, Reminder, StepPause, StepRun
+from pengaduan.inserts import new
 from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.durations import Duration, DurationUnit
 
@@ -30,8 +31,8 @@ def plan_reminders(run: StepRun, calendar: BusinessCalendar) -> list[Reminder]:
     for share in sorted(set(getattr(settings, "REMINDER_SHARES", [50, 80]))):
         if 0 < share < 100 and total:
             due_at = calendar.add(run.started_at, Duration(math.floor(total * share / 100), DurationUnit.MINUTES))
-            reminders.append(Reminder(step_run=run, kind=Reminder.Kind.REMINDER, share=share, due_at=due_at))
-    reminders.append(Reminder(step_run=run, kind=Reminder.Kind.BREACH, share=100, due_at=run.due_at))
+            reminders.append(new(Reminder, step_run=run, kind=Reminder.Kind.REMINDER, share=share, due_at=due_at))
+    reminders.append(new(Reminder, step_run=run, kind=Reminder.Kind.BREACH, share=100, due_at=run.due_at))
     return reminders
 
 

@@ -52,7 +52,7 @@ from pengaduan.complaints.models import (
 )
 from pengaduan.complaints.register import register_allocate
 from pengaduan.complaints.public_forms import ComplaintForm, RatingForm, ReplyForm
-from pengaduan.inserts import prepare_insert, reserve_keys, reserve_keys_ahead, write_together
+from pengaduan.inserts import new, prepare_insert, reserve_keys, reserve_keys_ahead, write_together
 from pengaduan.sop.cache import current_sop_with_first_step
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.sop.selectors import complainant_reminder, current_sop, monitoring_period, time_classes
@@ -128,8 +128,8 @@ def _current_run_for_performer(complaint: Complaint, actor) -> StepRun:
 def _received_event(complaint: Complaint, run: StepRun, *, actor, now: datetime) -> Event:
     """One event says both that the complaint arrived and that its first step started (same moment, same
     actor): the step's number, performer and deadline ride along with the channel."""
-    return Event(
-        complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, step_number=run.number, created_at=now,
+    return new(
+        Event, complaint=complaint, kind=Event.Kind.RECEIVED, actor=actor, step_number=run.number, created_at=now,
         data={"channel": complaint.channel, "received_at": complaint.received_at.isoformat(), "role": run.role,
               "started_at": run.started_at.isoformat(), "due_at": run.due_at.isoformat()},
     )
@@ -199,11 +199,11 @@ def complaint_receive(*, unit: Unit, data: dict | None = None, form: ComplaintFo
     recording = kinds.one("records_complaint")
     cleaned = _public_inputs(recording, form, files) if form is not None else _intake_inputs(recording, data, files)
     sop, first_step, calendar = _intake_plan(unit)
-    complaint = Complaint(unit=unit, sop=sop, received_at=now, created_at=now)
+    complaint = new(Complaint, unit=unit, sop=sop, received_at=now, created_at=now)
     complaint.issue_tracking_code()  # the plain code stays on this instance only: for the receipt and its e-mail
     recording.fill_complaint(complaint, cleaned, save_complainant=False)
     started_at = min(complaint.received_at, now)
-    run = StepRun(complaint=complaint, unit_id=unit.pk, step=first_step, number=first_step.number,
+    run = new(StepRun, complaint=complaint, unit_id=unit.pk, step=first_step, number=first_step.number,
                   role=first_step.performer, started_at=started_at, due_at=calendar.add(started_at, first_step.duration))
     reminders = clock.plan_reminders(run, calendar)
     event = _received_event(complaint, run, actor=actor, now=now)

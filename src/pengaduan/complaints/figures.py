@@ -43,7 +43,7 @@ from pengaduan.complaints.figure_models import (
     TimeClassFact,
 )
 from pengaduan.complaints.models import Complaint, DecisionType, Examination, Rating, StepPause, StepRun
-from pengaduan.inserts import execute, insert_new, prepare_insert, statements_only
+from pengaduan.inserts import execute, insert_new, new, prepare_insert, statements_only
 from pengaduan.units.models import Unit
 from pengaduan.workcalendar.calendar import BusinessCalendar
 from pengaduan.workcalendar.services import calendar_for_unit
@@ -139,8 +139,8 @@ _FIGURE_FIELDS = ("day", "channel", "complaint_type", "category", "subject", "de
 
 
 def _figure(complaint: Complaint) -> ComplaintFigure:
-    return ComplaintFigure(
-        complaint=complaint, unit_id=complaint.unit_id, day=day_of(complaint.received_at),
+    return new(
+        ComplaintFigure, complaint=complaint, unit_id=complaint.unit_id, day=day_of(complaint.received_at),
         channel=complaint.channel, complaint_type=complaint.complaint_type, category=complaint.category,
         subject=complaint.subject[:300], decision_type=complaint.decision_type, outcome=complaint.status,
     )

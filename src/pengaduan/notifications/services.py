@@ -37,7 +37,7 @@ from pengaduan.complaints.models import Complaint, Forward, Reminder, StepRun
 from pengaduan.complaints.selectors import forward_root
 from pengaduan.documents.issued import issue_receipt
 from pengaduan import inserts
-from pengaduan.inserts import prepare_insert
+from pengaduan.inserts import new, prepare_insert
 from pengaduan.notifications import media
 from pengaduan.notifications.models import MessageTemplate, OutboxMessage
 from pengaduan.notifications import optout
@@ -725,9 +725,9 @@ def prepare_new_complaint_messages(*, complaint: Complaint, step_run: StepRun,
         except Exception:
             logger.exception("Could not prepare message template %r for %s", key, medium)
             return
-        message = OutboxMessage(template_key=key, medium=medium, address=to, reply_to=reply_to, subject=subject,
-                                body=body, attachments=[dict(spec) for spec in attachments],
-                                route_note=route_note[:300], headers=dict(headers or {}), **extra)
+        message = new(OutboxMessage, template_key=key, medium=medium, address=to, reply_to=reply_to,
+                      subject=subject, body=body, attachments=[dict(spec) for spec in attachments],
+                      route_note=route_note[:300], headers=dict(headers or {}), **extra)
         message._dedupe_format = dedupe
         messages.append(message)
 

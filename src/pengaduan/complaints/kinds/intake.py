@@ -26,7 +26,7 @@ from pengaduan.complaints.errors import StepInputInvalid
 from pengaduan.complaints.models import Attachment, Complainant, Complaint, ComplaintType
 from pengaduan.complaints.public_forms import check_event_date, clean_notify_by, notify_by_field
 from pengaduan.complaints.register import register_allocate
-from pengaduan.inserts import insert_new, prepare_insert
+from pengaduan.inserts import insert_new, new, prepare_insert
 from pengaduan.phones import normalise_email, normalise_phone, normalised_or_as_given
 
 MAX_EVIDENCE_FILES = MAX_FILES_PER_UPLOAD
@@ -182,7 +182,7 @@ def fill_complaint(complaint: Complaint, cleaned: dict, *, save_complainant: boo
         "notify_by": cleaned.get("notify_by") or "",
     }
     if previous is None:
-        complaint.complainant = Complainant(**identity)
+        complaint.complainant = new(Complainant, **identity)
         if save_complainant:
             complaint.complainant.save()
     else:
