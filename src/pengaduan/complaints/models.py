@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pengaduan.complaints import channels
 from pengaduan.complaints.attachments import attachment_path
+from pengaduan.links import reverse_numbers
 from pengaduan.sop.models import Sop, SopStep
 from pengaduan.units.models import Unit
 
@@ -216,7 +216,7 @@ class Complaint(models.Model):
         return self.register_number or _("complaint no. %(pk)s") % {"pk": self.pk}
 
     def get_absolute_url(self):
-        return reverse("workdesk:complaint", args=[self.pk])
+        return reverse_numbers("workdesk:complaint", self.pk)
 
     def issue_tracking_code(self) -> str:
         """A new code for this complaint (not saved): its hash replaces the previous one, which stops working."""

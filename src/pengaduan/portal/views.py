@@ -13,7 +13,7 @@ the signature keeps anyone from making up a cookie. Looking up a code, or "forge
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.core import signing
@@ -30,6 +30,7 @@ from pengaduan.complaints.page import complaint_page, public_status
 from pengaduan.complaints.public_forms import RatingForm, ReplyForm
 from pengaduan.documents import verification
 from pengaduan.documents.issued import issue_answer_letter, issue_receipt
+from pengaduan.links import reverse_numbers
 from pengaduan.notifications import media, optout, routing
 from pengaduan.portal.forms import PublicComplaintForm, TrackForm, VerifyForm, form_token
 from pengaduan.portal.selectors import complainant_files, office_hours, service_standard
@@ -217,7 +218,7 @@ def complain(request):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
-                response = redirect("portal:received")
+                response = HttpResponseRedirect(reverse_numbers("portal:received"))
                 _issue(response, complaint)
                 return response
         elif not throttle.hit(throttle.SUBMIT, address):
