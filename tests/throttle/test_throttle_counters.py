@@ -50,6 +50,14 @@ def test_it_keeps_only_a_hash_of_the_address():
 
 
 @pytest.mark.django_db
+def test_the_hash_of_the_address_is_keyed_with_the_current_secret_key(settings):
+    throttle.hit(LIMIT, "203.0.113.7", now=NOW)
+    settings.SECRET_KEY = "another secret key for this test, long enough to be one"
+    throttle.hit(LIMIT, "203.0.113.7", now=NOW)  # a key of its own: counted apart, not read from the last one
+    assert sorted(ThrottleCounter.objects.values_list("hits", flat=True)) == [1, 1]
+
+
+@pytest.mark.django_db
 def test_it_counts_an_attempt_in_one_query(django_assert_num_queries):
     throttle.hit(LIMIT, "203.0.113.7", now=NOW)
     with django_assert_num_queries(1):

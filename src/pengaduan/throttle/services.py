@@ -6,7 +6,9 @@ The counter lives in the database so that limits hold across several app servers
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
+from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -42,9 +44,30 @@ def _window_start(now: datetime, window: timedelta) -> datetime:
 
 
 def _key(limit: Limit, who: str) -> str:
+    return f"{limit.name}:{_keyed_hash(who, settings.SECRET_KEY)}"
+
+
+@lru_cache(maxsize=4096)
+def _keyed_hash(who: str, secret: str) -> str:
     # The IP address (or user name) itself is personal data; the counter keeps only a keyed hash of it (HMAC with
-    # the SECRET_KEY): a plain hash of an IPv4 address is reversed by hashing all 2**32 of them.
-    return f"{limit.name}:{salted_hmac('pengaduan.throttle', who, algorithm='sha256').hexdigest()[:32]}"
+    # the SECRET_KEY): a plain hash of an IPv4 address is reversed by hashing all 2**32 of them. Kept for the
+    # addresses seen last: a public POST asks it twice (the read before, the count in its transaction).
+    return salted_hmac("pengaduan.throttle", who, secret=secret, algorithm="sha256").hexdigest()[:32]
+
+
+_statements: dict[tuple[str, str], str] = {}  # (statement, database vendor) -> its SQL
+
+
+def _read_sql(connection) -> str:
+    """One indexed read (the unique key), asked on every public POST: written out once, not built by the ORM."""
+    sql = _statements.get(("read", connection.vendor))
+    if sql is None:
+        meta = ThrottleCounter._meta
+        quote = connection.ops.quote_name
+        sql = _statements["read", connection.vendor] = (
+            f"SELECT {quote(meta.get_field('hits').column)} FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.get_field('key').column)} = %s AND {quote(meta.get_field('window_start').column)} = %s")
+    return sql
 
 
 def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
@@ -52,11 +75,7 @@ def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     alias = router.db_for_read(ThrottleCounter)
     connection = connections[alias]
-    meta = ThrottleCounter._meta
-    quote = connection.ops.quote_name
-    # One indexed read (the unique key), asked on every public POST: written out, not built by the ORM.
-    sql = (f"SELECT {quote(meta.get_field('hits').column)} FROM {quote(meta.db_table)} "
-           f"WHERE {quote(meta.get_field('key').column)} = %s AND {quote(meta.get_field('window_start').column)} = %s")
+    sql = _read_sql(connection)
     start = connection.ops.adapt_datetimefield_value(_window_start(now, limit.window))
     # Asked first in a request: on PostgreSQL the request's stamps come in the same round trip.
     found = stamps.read_along(sql, [_key(limit, who), start], alias=alias)
@@ -66,6 +85,13 @@ def used_up(limit: Limit, who: str, *, now: datetime | None = None) -> bool:
 def _upsert_sql(connection) -> str:
     """One statement that counts an attempt and returns the new count (SQLite >= 3.35 and PostgreSQL); the
     counter takes the cap given with it (NULL: none)."""
+    sql = _statements.get(("upsert", connection.vendor))
+    if sql is None:
+        sql = _statements["upsert", connection.vendor] = _written_upsert_sql(connection)
+    return sql
+
+
+def _written_upsert_sql(connection) -> str:
     meta = ThrottleCounter._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
