@@ -20,8 +20,10 @@ from __future__ import annotations
 import fcntl
 import functools
 import os
+from datetime import UTC, datetime
 
 from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import operations
 
 
 @functools.lru_cache(maxsize=1024)
@@ -38,7 +40,17 @@ class CursorWrapper(base.SQLiteCursorWrapper):
         return super().convert_query(query, param_names=param_names)
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def adapt_datetimefield_value(self, value):
+        # The usual value, timezone.now() or a time computed from it (aware, in UTC) stored in a database kept in
+        # UTC: what Django's make_naive() and str() give, without them (a public complaint stores a dozen).
+        if value.__class__ is datetime and value.tzinfo is UTC and self.connection.timezone is UTC:
+            return str(value.replace(tzinfo=None))
+        return super().adapt_datetimefield_value(value)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
     _queue_file: int | None = None
     _queue_pid = 0  # the process that opened _queue_file
     _queued = False  # this connection holds the lock
