@@ -789,6 +789,12 @@ SERVING_OPTIONS = [
     ("--max-requests 100000 (+-10000), no access log",
      {"PENGADUAN_MAX_REQUESTS": "100000", "PENGADUAN_MAX_REQUESTS_JITTER": "10000", "PENGADUAN_ACCESS_LOG": ""}),
     ("no recycling, no access log", {"PENGADUAN_MAX_REQUESTS": "0", "PENGADUAN_ACCESS_LOG": ""}),
+    ("--max-requests 100000 (+-10000), no access log, heartbeat in /tmp",
+     {"PENGADUAN_MAX_REQUESTS": "100000", "PENGADUAN_MAX_REQUESTS_JITTER": "10000", "PENGADUAN_ACCESS_LOG": "",
+      "PENGADUAN_WORKER_TMP_DIR": "/tmp"}),
+    ("--max-requests 100000 (+-10000), no access log, heartbeat in /dev/shm",
+     {"PENGADUAN_MAX_REQUESTS": "100000", "PENGADUAN_MAX_REQUESTS_JITTER": "10000", "PENGADUAN_ACCESS_LOG": "",
+      "PENGADUAN_WORKER_TMP_DIR": "/dev/shm"}),
 ]
 
 

@@ -202,6 +202,20 @@ def test_it_recycles_workers_and_logs_access_only_when_the_environment_says_so()
     assert argv[argv.index("--max-requests-jitter") + 1] == "7" and "--access-logfile" not in argv
 
 
+def test_workers_keep_their_heartbeat_files_in_memory_where_the_machine_has_it(monkeypatch):
+    """gunicorn touches each worker's heartbeat file once a request: in /dev/shm, not on a disk's journal."""
+    monkeypatch.setattr(serving.os.path, "isdir", lambda path: path == "/dev/shm")
+    monkeypatch.setattr(serving.os, "access", lambda path, mode: path == "/dev/shm")
+    argv = serving.gunicorn_argv(workers=3, environ={})
+    assert argv[argv.index("--worker-tmp-dir") + 1] == "/dev/shm"
+    assert "heartbeat files in /dev/shm" in serving.describe({})
+    argv = serving.gunicorn_argv(workers=3, environ={"PENGADUAN_WORKER_TMP_DIR": "/run/pengaduan"})
+    assert argv[argv.index("--worker-tmp-dir") + 1] == "/run/pengaduan"
+    monkeypatch.setattr(serving.os, "access", lambda path, mode: False)  # not writable for the service user
+    assert "--worker-tmp-dir" not in serving.gunicorn_argv(workers=3, environ={})
+    assert "heartbeat files in the temporary directory" in serving.describe({})
+
+
 @pytest.mark.django_db
 def test_it_refuses_a_recycling_count_that_is_not_a_number(safe_settings, no_exec, monkeypatch):
     monkeypatch.setenv("PENGADUAN_MAX_REQUESTS", "lots")

@@ -102,12 +102,28 @@ def access_log(environ: Mapping[str, str] = os.environ) -> str:
     return "" if value.lower() in ("", "off", "false", "no", "0") else value
 
 
+MEMORY_DIRECTORY = "/dev/shm"
+
+
+def heartbeat_directory(environ: Mapping[str, str] = os.environ) -> str:
+    """Where each worker keeps the file it touches to tell the master it is alive, once a request (gunicorn's
+    --worker-tmp-dir): PENGADUAN_WORKER_TMP_DIR, else /dev/shm where the machine has it and the service may
+    write there, else "" (gunicorn's default, the temporary directory). On a disk-backed /tmp that touch goes
+    through the file system's journal, and gunicorn's documentation warns that it may block a worker."""
+    chosen = environ.get("PENGADUAN_WORKER_TMP_DIR", "").strip()
+    if chosen:
+        return chosen
+    return MEMORY_DIRECTORY if os.path.isdir(MEMORY_DIRECTORY) and os.access(MEMORY_DIRECTORY, os.W_OK) else ""
+
+
 def describe(environ: Mapping[str, str] = os.environ) -> str:
     count, jitter = recycling(environ)
     log = access_log(environ)
+    heartbeat = heartbeat_directory(environ)
     return ", ".join([
         f"workers replaced after {count} (+-{jitter}) requests" if count else "no worker recycling",
         {"": "no access log", "-": "access log to stdout"}.get(log, f"access log to {log}"),
+        f"heartbeat files in {heartbeat}" if heartbeat else "heartbeat files in the temporary directory",
     ])
 
 
@@ -132,6 +148,9 @@ def gunicorn_argv(*, bind: str = DEFAULT_BIND, workers: int, timeout: int = 30,
     log = access_log(environ)
     if log:
         argv += ["--access-logfile", log]
+    heartbeat = heartbeat_directory(environ)
+    if heartbeat:
+        argv += ["--worker-tmp-dir", heartbeat]
     return argv
 
 
