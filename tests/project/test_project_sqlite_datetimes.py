@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.db.backends.sqlite3.operations import DatabaseOperations as DjangosOperations
 from django.utils import timezone as django_timezone
+
+from pengaduan.sqlite_backend import base as sqlite_backend
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend's own operations")
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLit
     None,
 ])
 def test_a_datetime_is_stored_as_djangos_backend_stores_it(value):
-    djangos = DjangosOperations(connection).adapt_datetimefield_value(value)
+    djangos = sqlite_backend.operations.DatabaseOperations(connection).adapt_datetimefield_value(value)
     assert connection.ops.adapt_datetimefield_value(value) == djangos
 
 
