@@ -283,14 +283,14 @@ def wal_pages(one, count) -> str:
     import collections
     import struct
 
-    from django.core.signals import request_finished
     from django.db import connection
 
+    from pengaduan import request_cycle
     from pengaduan.ops import walcheckpoint
 
     if connection.vendor != "sqlite":
         return "write-ahead log pages: SQLite only"
-    request_finished.disconnect(dispatch_uid="walcheckpoint_after_response")
+    request_cycle.forget(walcheckpoint.REQUEST_CYCLE_NAME)
     try:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint=0")
@@ -302,7 +302,7 @@ def wal_pages(one, count) -> str:
             cursor.execute("SELECT pageno, name FROM dbstat")
             owner = dict(cursor.fetchall())
     finally:
-        request_finished.connect(walcheckpoint.checkpoint_if_due, dispatch_uid="walcheckpoint_after_response")
+        request_cycle.at_finish(walcheckpoint.REQUEST_CYCLE_NAME, walcheckpoint.checkpoint_if_due)
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint={walcheckpoint.SAFETY_NET_PAGES}")
     # A 32-byte header (the page size at 8), then frames: a 24-byte header (the page number first) and the page.

@@ -40,7 +40,6 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
-from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db import models
 from django.db.models import Model
@@ -49,6 +48,8 @@ from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.related import ForeignObjectRel
 from django.db.models.signals import post_init, pre_init
 from django.db.transaction import TransactionManagementError
+
+from pengaduan import request_cycle
 
 logger = logging.getLogger(__name__)
 
@@ -439,15 +440,15 @@ def forget_along(**_signal) -> None:
     """Drop what is waiting to go along, the keys not taken and the rows read ahead (at the start and end of every
     request, `connect`): a key reserved for a request that did not use it is skipped, as the key of a rolled-back
     insert is."""
-    _along.reads = {}
-    _along.keys = {}
-    _along.rows = {}
+    held = _along.__dict__  # this thread's stores (_held makes each again when first asked for)
+    if held:
+        held.clear()
 
 
 def connect() -> None:
     """Scope what goes along to a request (UnitsConfig.ready, the lowest app)."""
-    request_started.connect(forget_along, dispatch_uid="inserts_forget_along_started")
-    request_finished.connect(forget_along, dispatch_uid="inserts_forget_along_finished")
+    request_cycle.at_start("inserts", forget_along)
+    request_cycle.at_finish("inserts", forget_along)
 
 
 def _run(sql: str, params: Sequence, alias: str, result: Callable[[object], None] | None) -> None:

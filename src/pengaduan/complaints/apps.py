@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core.signals import request_finished
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
@@ -33,10 +32,11 @@ class ComplaintsConfig(AppConfig):
         autodiscover()
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="complaints-after-migrate")
 
+        from pengaduan import request_cycle
         from pengaduan.complaints import search
 
         # SQLite: a process that has written a batch of complaints indexes them once its response has gone out.
-        request_finished.connect(search.index_when_due, dispatch_uid="complaints-search-index-when-due")
+        request_cycle.at_finish("similar-case index", search.index_when_due)
 
         from pengaduan.complaints import appendonly
 

@@ -28,15 +28,17 @@ import os
 import struct
 import threading
 
-from django.core.signals import request_finished
 from django.db import connections
 from django.db.backends.signals import connection_created
+
+from pengaduan import request_cycle
 
 logger = logging.getLogger(__name__)
 
 FRAMES_PER_CHECKPOINT = 4000  # pages of the log not copied back (16 MB at 4 KiB; a public complaint writes ~37)
 CHANGES_PER_CHECKPOINT = 400  # rows this worker wrote, where the wal-index cannot be read
 SAFETY_NET_PAGES = 10000  # SQLite's own checkpoint, should no request finish (40 MB of log at most)
+REQUEST_CYCLE_NAME = "walcheckpoint"  # its name in pengaduan.request_cycle
 
 # The wal-index header: the last valid frame of the log (WalIndexHdr.mxFrame, the first of two copies) and the
 # frames already copied back (WalCkptInfo.nBackfill), in the machine's byte order.
@@ -49,7 +51,7 @@ _index_lock = threading.Lock()
 
 def enable() -> None:
     connection_created.connect(_configure, dispatch_uid="walcheckpoint_configure")
-    request_finished.connect(checkpoint_if_due, dispatch_uid="walcheckpoint_after_response")
+    request_cycle.at_finish(REQUEST_CYCLE_NAME, checkpoint_if_due)
 
 
 def _configure(sender, connection, **kwargs) -> None:

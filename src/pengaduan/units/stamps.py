@@ -21,10 +21,9 @@ import uuid
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from django.core.signals import request_finished, request_started
 from django.db import connections, router
 
-from pengaduan import inserts
+from pengaduan import inserts, request_cycle
 from pengaduan.units.models import Stamp
 
 UNITS = "units"
@@ -157,8 +156,8 @@ def connect() -> None:
 
     from pengaduan.units.models import Membership, Unit
 
-    request_started.connect(_request_started, dispatch_uid="units_stamps_request_started")
-    request_finished.connect(_request_finished, dispatch_uid="units_stamps_request_finished")
+    request_cycle.at_start("stamps", _request_started)
+    request_cycle.at_finish("stamps", _request_finished)
     for model, names in ((Unit, (UNITS, ROLES)), (Membership, (ROLES,))):
         post_save.connect(bumper(*names), sender=model, weak=False, dispatch_uid=f"stamps_save_{model.__name__}")
         post_delete.connect(bumper(*names), sender=model, weak=False,
