@@ -46,13 +46,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # The request's id for the log lines (X-Request-ID), and its count and time for /metrics.
     "pengaduan.ops.observe.ObservedRequestMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Django's SessionMiddleware; without a session cookie, the store is made on first use only.
-    "pengaduan.middleware.LazySessionMiddleware",
-    # The chosen language; the Content Security Policy, no-store on private pages and files, X-Frame-Options,
+    # Django's SecurityMiddleware (HTTPS, HSTS and its headers) and WhiteNoise (static files) inside; for pages,
+    # the chosen language, the Content Security Policy, no-store on private pages and files, X-Frame-Options,
     # Retry-After on every 429; a busy database answered with 503.
     "pengaduan.middleware.SitePoliciesMiddleware",
+    # Django's SessionMiddleware; without a session cookie, the store is made on first use only.
+    "pengaduan.middleware.LazySessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's MessageMiddleware, its storage made on first use only.
@@ -63,8 +62,9 @@ MIDDLEWARE = [
 ]
 # Each layer of the chain costs every request (bench/peer.py --ceiling), so ours do the work of several.
 # django-axes and Django look for their own middlewares by name: the lock-out page comes from LoginMiddleware,
-# X-Frame-Options from SitePoliciesMiddleware (tests/security prove both).
-SILENCED_SYSTEM_CHECKS = ["axes.W002", "security.W002"]
+# X-Frame-Options and SecurityMiddleware's work from SitePoliciesMiddleware (tests/security prove them; Django's
+# deploy checks of the SECURE_* settings run for it: pengaduan.middleware.check_security_settings).
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "security.W001", "security.W002"]
 
 ROOT_URLCONF = "pengaduan.urls"
 WSGI_APPLICATION = "pengaduan.wsgi.application"

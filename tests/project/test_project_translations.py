@@ -82,3 +82,40 @@ def test_it_has_every_text_of_the_source_in_the_catalogue(tmp_path):
     new = [_unquote(msgid) for fuzzy, _context, msgid, _plural, msgstrs in ENTRY.findall(text + "\n")
            if msgid.strip() != '""' and (fuzzy or not _unquote(msgstrs.split("msgstr[1]")[0]))]
     assert new == [], "run `make messages` and translate these"
+
+
+def test_a_view_that_switches_the_language_answers_in_it_and_the_worker_returns_to_indonesian():
+    """A view switching for the rest of its request says so in request.LANGUAGE_CODE (as the API does)."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from pengaduan.middleware import SitePoliciesMiddleware
+
+    def switching(request):
+        translation.activate("en")
+        request.LANGUAGE_CODE = "en"
+        return HttpResponse(translation.get_language())
+
+    with translation.override("id"):
+        response = SitePoliciesMiddleware(switching)(RequestFactory().get("/"))
+        assert response.content == b"en" and response["Content-Language"] == "en"
+        assert translation.get_language() == "id"
+
+
+def test_a_language_left_active_by_a_view_does_not_reach_the_next_request():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from pengaduan.middleware import SitePoliciesMiddleware
+
+    def silent_switch(request):
+        translation.activate("en")
+        return HttpResponse()
+
+    def page(request):
+        return HttpResponse(translation.get_language())
+
+    with translation.override("id"):
+        SitePoliciesMiddleware(silent_switch)(RequestFactory().get("/"))
+        response = SitePoliciesMiddleware(page)(RequestFactory().get("/"))
+        assert response.content == b"id" and response["Content-Language"] == "id"

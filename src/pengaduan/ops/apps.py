@@ -9,6 +9,7 @@ class OpsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        import pengaduan.middleware  # noqa: F401 - registers Django's deploy checks for SitePoliciesMiddleware
         from pengaduan.notifications import remind_tasks
         from pengaduan.ops.housekeeping import housekeeping
 
