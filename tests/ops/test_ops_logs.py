@@ -2,10 +2,11 @@
 
 import json
 import logging
+import os
 
 import pytest
 
-from pengaduan.ops.logs import JsonFormatter, RequestIdFilter, logging_config
+from pengaduan.ops.logs import JsonFormatter, RequestIdFilter, logging_config, new_request_id
 
 
 def test_it_returns_a_request_id_on_every_response(client, db):
@@ -81,3 +82,17 @@ def test_serve_production_takes_the_format_from_the_environment():
 
 
 import logging.config  # noqa: E402
+
+
+def test_each_forked_worker_makes_its_own_request_ids():
+    """gunicorn forks the workers from one process: their ids must not repeat each other's."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: one id, then gone without running anything of the parent's
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    os.close(write)
+    child = os.read(read, 64).decode()
+    os.close(read)
+    assert len(child) == 32 and child != new_request_id()
