@@ -306,10 +306,9 @@ def test_changing_or_deleting_complaints_on_either_side_of_the_watermark_keeps_t
 @sqlite_only
 @pytest.mark.django_db(transaction=True)  # as after a response: no transaction open
 def test_a_process_indexes_its_new_complaints_once_it_has_answered_a_batch(unit, monkeypatch):
-    from django.core.signals import request_finished
+    from pengaduan import request_cycle
 
-    sync_receivers, _async_receivers = request_finished._live_receivers(None)
-    assert search.index_when_due in sync_receivers
+    assert request_cycle.registered("similar-case index") == (None, search.index_when_due)
     monkeypatch.setattr(search, "INDEX_EVERY", 3)
     monkeypatch.setattr(search._written, "count", 0, raising=False)
     waiting = [receive(unit, indexed=False, **KTP_TEXT) for _ in range(2)]
