@@ -56,5 +56,8 @@ def _finished(**_signal) -> None:
         call()
 
 
-request_started.connect(_started, dispatch_uid="pengaduan_request_cycle_started")
-request_finished.connect(_finished, dispatch_uid="pengaduan_request_cycle_finished")
+def connect() -> None:
+    """The two receivers, connected once the apps are loaded (UnitsConfig.ready, the lowest app), after Django's
+    own: as the layers' receivers were."""
+    request_started.connect(_started, dispatch_uid="pengaduan_request_cycle_started")
+    request_finished.connect(_finished, dispatch_uid="pengaduan_request_cycle_finished")

@@ -7,8 +7,9 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Units and roles")
 
     def ready(self):
-        from pengaduan import inserts
+        from pengaduan import inserts, request_cycle
         from pengaduan.units import stamps
 
+        request_cycle.connect()
         inserts.connect()  # the lowest layer has no app of its own: what goes along lives for one request
         stamps.connect()
