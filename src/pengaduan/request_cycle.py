@@ -15,30 +15,22 @@ from django.core.signals import request_finished, request_started
 
 _at_start: dict[str, Callable[[], object]] = {}
 _at_finish: dict[str, Callable[[], object]] = {}
-_start_calls: tuple[Callable[[], object], ...] = ()
-_finish_calls: tuple[Callable[[], object], ...] = ()
 
 
 def at_start(name: str, function: Callable[[], object]) -> None:
     """Call `function` when each request starts."""
-    global _start_calls
     _at_start[name] = function
-    _start_calls = tuple(_at_start.values())
 
 
 def at_finish(name: str, function: Callable[[], object]) -> None:
     """Call `function` when each request has finished (its response sent and closed)."""
-    global _finish_calls
     _at_finish[name] = function
-    _finish_calls = tuple(_at_finish.values())
 
 
 def forget(name: str) -> None:
     """No longer call what was registered under `name`, at either end."""
-    global _start_calls, _finish_calls
     _at_start.pop(name, None)
     _at_finish.pop(name, None)
-    _start_calls, _finish_calls = tuple(_at_start.values()), tuple(_at_finish.values())
 
 
 def registered(name: str) -> tuple[Callable[[], object] | None, Callable[[], object] | None]:
@@ -47,12 +39,12 @@ def registered(name: str) -> tuple[Callable[[], object] | None, Callable[[], obj
 
 
 def _started(**_signal) -> None:
-    for call in _start_calls:
+    for call in _at_start.values():
         call()
 
 
 def _finished(**_signal) -> None:
-    for call in _finish_calls:
+    for call in _at_finish.values():
         call()
 
 
